@@ -1,0 +1,45 @@
+/**
+ * One error type for the whole platform: a stable code from the catalogue, a Chinese and an English
+ * message, and the cause. Callers branch on `code`, never on message text.
+ */
+export const ERROR_CATALOGUE = {
+  ERR_CONFIG_INVALID: { zh: '配置无效', en: 'invalid configuration' },
+  ERR_CONFIG_FILE: { zh: '无法读取配置文件', en: 'cannot read the configuration file' },
+  ERR_CLI_USAGE: { zh: '命令用法错误', en: 'wrong command usage' },
+  ERR_STORE_UNAVAILABLE: { zh: '数据库不可用', en: 'database unavailable' },
+  ERR_STORE_URL: { zh: '数据库地址无效', en: 'invalid database URL' },
+  ERR_STORE_LOCKED: { zh: '数据库已被另一个平台进程使用', en: 'the database is in use by another platform process' },
+  ERR_PROTOCOL_DECODE: { zh: '协议报文无法解析', en: 'malformed protocol data unit' },
+  ERR_PROTOCOL_ENCODE: { zh: '协议报文无法编码', en: 'cannot encode protocol data unit' },
+  ERR_GATEWAY_CLOSED: { zh: '网关连接已关闭', en: 'gateway connection closed' },
+  ERR_GATEWAY_TIMEOUT: { zh: '网关响应超时', en: 'gateway response timed out' },
+  ERR_GATEWAY_AUTH: { zh: '网关认证失败', en: 'gateway authentication failed' },
+  ERR_GATEWAY_UNKNOWN: { zh: '未知网关', en: 'unknown gateway' },
+  ERR_ROUTE_NONE: { zh: '没有可用的网关路由', en: 'no gateway route for the number' },
+  ERR_APP_EXISTS: { zh: '业务系统账户已存在', en: 'application account already exists' },
+  ERR_APP_NOT_FOUND: { zh: '业务系统账户不存在', en: 'application account not found' },
+  ERR_INPUT_INVALID: { zh: '输入无效', en: 'invalid input' },
+  ERR_SIMULATOR: { zh: '模拟器错误', en: 'simulator error' },
+  ERR_INTERNAL: { zh: '内部错误', en: 'internal error' },
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly zh: string;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const entry = ERROR_CATALOGUE[code];
+    super(detail ? `${entry.en}: ${detail}` : entry.en, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.zh = detail ? `${entry.zh}：${detail}` : entry.zh;
+    this.detail = detail;
+  }
+}
+
+export function isAppError(err: unknown, code?: ErrorCode): err is AppError {
+  return err instanceof AppError && (code === undefined || err.code === code);
+}

@@ -1,0 +1,127 @@
+/**
+ * The one contract every carrier link implements (CMPP 2.0/3.0, SGIP, SMGP, SMPP, upstream):
+ * `submit(parts)` answers one outcome per part; reports and uplink messages are handed to the
+ * handlers, and the link acknowledges them to the carrier only after the handler's promise settles,
+ * so nothing the carrier delivered is lost if the process dies before it is stored.
+ */
+import type { Carrier } from '../domain/carrier.js';
+import type { Segment, TextProfile } from '../domain/text/types.js';
+
+export const PROTOCOLS = ['cmpp2', 'cmpp3', 'sgip', 'smgp', 'smpp', 'upstream'] as const;
+export type Protocol = (typeof PROTOCOLS)[number];
+
+export interface GatewayConfig {
+  id: string;
+  protocol: Protocol;
+  host: string;
+  port: number;
+  /** CMPP Source_Addr / SGIP login name / SMGP ClientID / SMPP system_id. */
+  account: string;
+  secret: string;
+  /** Sender number; app and message extension codes are appended. */
+  spNumber: string;
+  serviceId: string;
+  carriers: readonly Carrier[];
+  connections: number;
+  /** Requests in flight per connection. */
+  window: number;
+  /** Submits per second over all connections of this gateway. */
+  tps: number;
+  /** Response timeout for one request (CMPP T = 60 s; shorter is usual on a LAN). */
+  requestTimeoutMs: number;
+  /** Idle time before a keepalive (CMPP C = 3 min). */
+  keepaliveMs: number;
+  reconnectMinMs: number;
+  reconnectMaxMs: number;
+}
+
+/** One segment to submit, tagged with what the platform needs to correlate the answer. */
+export interface SubmitPart {
+  messageId: number;
+  mobile: string;
+  /** Full sender number: gateway spNumber + app extension + message extension. */
+  srcId: string;
+  segment: Segment;
+  wantReport: boolean;
+}
+
+export type SubmitOutcome =
+  /** The carrier took the part and named it. */
+  | { kind: 'accepted'; carrierMsgId: string }
+  /** Not taken, worth retrying later (flow control, link down before the part was written). */
+  | { kind: 'retry'; code: string; reason: string }
+  /** Refused for good (bad number, bad content, …). */
+  | { kind: 'rejected'; code: string; reason: string }
+  /** Written to the carrier but never answered: it may have been taken. Retried, counted as a possible duplicate. */
+  | { kind: 'unanswered'; code: string; reason: string };
+
+export interface DeliveryReport {
+  gatewayId: string;
+  carrierMsgId: string;
+  /** The carrier's status text as sent (`DELIVRD`, `UNDELIV`, `MK:0012`, …). */
+  stat: string;
+  mobile: string;
+  /** Epoch ms of the carrier's done time when given, else receipt time. */
+  doneAt: number;
+  receivedAt: number;
+}
+
+export interface UplinkMessage {
+  gatewayId: string;
+  carrierMsgId: string;
+  /** Sender, normalised to 11 digits where possible. */
+  mobile: string;
+  /** The number the citizen texted (spNumber + extension). */
+  destId: string;
+  text: string;
+  receivedAt: number;
+  /** Concatenation info when the uplink was one segment of a long message. */
+  concat: { reference: number; total: number; partNo: number } | null;
+}
+
+export const GATEWAY_STATES = ['idle', 'connecting', 'binding', 'bound', 'unbinding', 'closed'] as const;
+export type GatewayState = (typeof GATEWAY_STATES)[number];
+
+export interface GatewayStatus {
+  id: string;
+  protocol: Protocol;
+  state: GatewayState;
+  /** Connections currently bound. */
+  bound: number;
+  inFlight: number;
+  queued: number;
+  window: number;
+  tps: number;
+  counters: {
+    submitted: number;
+    accepted: number;
+    rejected: number;
+    retried: number;
+    unanswered: number;
+    reports: number;
+    uplinks: number;
+    reconnects: number;
+    errors: number;
+  };
+  lastError: string | null;
+}
+
+export interface GatewayHandlers {
+  report(report: DeliveryReport): Promise<void>;
+  uplink(message: UplinkMessage): Promise<void>;
+  state?(status: GatewayStatus): void;
+}
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly textProfile: TextProfile;
+  /** Opens the connections; reconnects by itself until closed. */
+  start(handlers: GatewayHandlers): void;
+  /** How many more parts it can take now without queueing beyond its window. */
+  capacity(): number;
+  /** One outcome per part, in order. Never rejects: a broken link answers `retry` or `unanswered`. */
+  submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]>;
+  status(): GatewayStatus;
+  /** Stops taking parts, waits for answers in flight (bounded), says goodbye, closes. */
+  close(): Promise<void>;
+}
