@@ -1,0 +1,140 @@
+/**
+ * The configuration file's shape (DESIGN §4.1). Every key has a sensible default so `--demo` and a
+ * minimal file both work; validation errors name the key and the reason.
+ */
+import { z } from 'zod';
+import { CARRIERS } from '../domain/carrier.js';
+import { PROTOCOLS } from '../protocols/gateway.js';
+
+const port = z.number().int().min(0).max(65535);
+const host = z.string().min(1);
+const digits = z.string().regex(/^\d*$/, 'digits only');
+
+const gateway = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)'),
+    protocol: z.enum(PROTOCOLS),
+    host: host.default('127.0.0.1'),
+    port,
+    account: z.string().min(1),
+    secret: z.string(),
+    spNumber: digits.min(1).max(21),
+    serviceId: z.string().max(10).default(''),
+    carriers: z.array(z.enum(CARRIERS)).min(1),
+    connections: z.number().int().min(1).max(64).default(1),
+    window: z.number().int().min(1).max(1024).default(16),
+    tps: z.number().int().min(1).max(100_000).default(200),
+    requestTimeoutMs: z.number().int().min(100).default(30_000),
+    keepaliveMs: z.number().int().min(100).default(180_000),
+    reconnectMinMs: z.number().int().min(10).default(1_000),
+    reconnectMaxMs: z.number().int().min(10).default(60_000),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+const tls = z
+  .object({
+    cert: z.string(),
+    key: z.string(),
+    ca: z.string().optional(),
+    requireClientCert: z.boolean().default(false),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    platform: z
+      .object({
+        role: z.enum(['province', 'ministry']).default('province'),
+        province: z.string().regex(/^\d{2}$/, 'two-digit province code').default('21'),
+        name: z.string().default('人力资源和社会保障厅'),
+      })
+      .strict()
+      .prefault({}),
+    database: z
+      .object({
+        url: z.string().min(1).default('sqlite:./data/sms12333.db'),
+        /** SQLite only: FULL fsyncs every commit (durable across power loss), NORMAL only across process crashes. */
+        sqliteSynchronous: z.enum(['FULL', 'NORMAL']).default('FULL'),
+        poolSize: z.number().int().min(1).max(100).default(10),
+      })
+      .strict()
+      .prefault({}),
+    interface: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: host.default('127.0.0.1'),
+        port: port.default(8080),
+        tls: tls.optional(),
+        /** Largest request body accepted, in bytes. */
+        bodyLimit: z.number().int().min(1024).default(1_048_576),
+        /** Most numbers in one send request (Appendix A code 2 beyond it). */
+        maxMobiles: z.number().int().min(1).max(100_000).default(1000),
+        /** Take the caller's address from X-Forwarded-For (only behind a trusted proxy). */
+        trustProxy: z.boolean().default(false),
+        /** An account with an empty whitelist accepts any address (off: such an account accepts none). */
+        openWhenWhitelistEmpty: z.boolean().default(false),
+        /** Wrong passwords before an account's interface access is locked, and for how long. */
+        passwordFailureLimit: z.number().int().min(1).default(5),
+        passwordLockSeconds: z.number().int().min(1).default(900),
+      })
+      .strict()
+      .prefault({}),
+    console: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: host.default('127.0.0.1'),
+        port: port.default(8081),
+      })
+      .strict()
+      .prefault({}),
+    gateways: z.array(gateway).default([]),
+    sending: z
+      .object({
+        /** Most segments of one long message (Appendix A code 9 beyond it). */
+        maxSegments: z.number().int().min(1).max(255).default(10),
+        /** How long to wait for a delivery report before the message is UNKNOWN (CMPP: 48 h). */
+        reportDeadlineSeconds: z.number().int().min(1).default(48 * 3600),
+        /** How long a queued message may wait for a gateway before it EXPIRES. */
+        validitySeconds: z.number().int().min(1).default(24 * 3600),
+        /** Attempts on temporary failures before a message FAILS. */
+        maxAttempts: z.number().int().min(1).default(10),
+        retryMinMs: z.number().int().min(1).default(1_000),
+        retryMaxMs: z.number().int().min(1).default(300_000),
+        /** Latest accepted sendTime, in days ahead. */
+        maxScheduleDays: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .prefault({}),
+    dispatcher: z
+      .object({
+        /** Off: this process only admits (an interface-only node beside dispatching ones on PostgreSQL). */
+        enabled: z.boolean().default(true),
+        claimBatch: z.number().int().min(1).max(10_000).default(1000),
+        pollMs: z.number().int().min(5).default(200),
+        leaseSeconds: z.number().int().min(5).default(300),
+        sweepMs: z.number().int().min(50).default(1000),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const ids = new Set<string>();
+    config.gateways.forEach((g, i) => {
+      if (ids.has(g.id)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'id'], message: `duplicate gateway id ${g.id}` });
+      ids.add(g.id);
+      if (g.reconnectMaxMs < g.reconnectMinMs)
+        ctx.addIssue({ code: 'custom', path: ['gateways', i, 'reconnectMaxMs'], message: 'must be ≥ reconnectMinMs' });
+    });
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type GatewaySettings = Config['gateways'][number];

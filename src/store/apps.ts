@@ -1,0 +1,109 @@
+/** Business-system accounts (Appendix A's appName): credentials, whitelist, balance, signature. */
+import type { Kysely } from 'kysely';
+import type { AppRow, Database } from './schema.js';
+import type { IdAllocator } from './ids.js';
+
+export interface AppRecord {
+  id: number;
+  name: string;
+  passwordHash: string;
+  ipWhitelist: string[];
+  balance: number;
+  signature: string;
+  extCode: string;
+  status: AppRow['status'];
+  updatedAt: number;
+}
+
+function toRecord(row: AppRow): AppRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    passwordHash: row.password_hash,
+    ipWhitelist: row.ip_whitelist ? row.ip_whitelist.split(',').filter(Boolean) : [],
+    balance: row.balance,
+    signature: row.signature,
+    extCode: row.ext_code,
+    status: row.status,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findAppByName(db: Kysely<Database>, name: string): Promise<AppRecord | null> {
+  const row = await db.selectFrom('apps').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+export async function findAppById(db: Kysely<Database>, id: number): Promise<AppRecord | null> {
+  const row = await db.selectFrom('apps').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+export async function listApps(db: Kysely<Database>): Promise<AppRecord[]> {
+  const rows = await db.selectFrom('apps').selectAll().orderBy('id').execute();
+  return rows.map(toRecord);
+}
+
+export interface AppChanges {
+  passwordHash?: string;
+  ipWhitelist?: string[];
+  /** Sets the balance to this value. */
+  balance?: number;
+  signature?: string;
+  extCode?: string;
+  status?: AppRow['status'];
+}
+
+/** Creates the account, or updates the given fields of an existing one with that name. */
+export async function upsertApp(
+  db: Kysely<Database>,
+  ids: IdAllocator,
+  name: string,
+  changes: AppChanges & { passwordHash: string },
+  now = Date.now(),
+): Promise<{ app: AppRecord; created: boolean }> {
+  const id = await ids.nextId();
+  return db.transaction().execute(async (tx) => {
+    const existing = await tx.selectFrom('apps').select('id').where('name', '=', name).executeTakeFirst();
+    if (existing) {
+      await tx
+        .updateTable('apps')
+        .set({
+          password_hash: changes.passwordHash,
+          ...(changes.ipWhitelist !== undefined && { ip_whitelist: changes.ipWhitelist.join(',') }),
+          ...(changes.balance !== undefined && { balance: changes.balance }),
+          ...(changes.signature !== undefined && { signature: changes.signature }),
+          ...(changes.extCode !== undefined && { ext_code: changes.extCode }),
+          ...(changes.status !== undefined && { status: changes.status }),
+          updated_at: now,
+        })
+        .where('id', '=', existing.id)
+        .execute();
+    } else {
+      await tx
+        .insertInto('apps')
+        .values({
+          id,
+          name,
+          password_hash: changes.passwordHash,
+          ip_whitelist: (changes.ipWhitelist ?? []).join(','),
+          balance: changes.balance ?? 0,
+          signature: changes.signature ?? '',
+          ext_code: changes.extCode ?? '',
+          status: changes.status ?? 'active',
+          report_url: null,
+          reply_url: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const row = await tx.selectFrom('apps').selectAll().where('name', '=', name).executeTakeFirstOrThrow();
+    return { app: toRecord(row), created: !existing };
+  });
+}
+
+export async function getBalance(db: Kysely<Database>, appId: number): Promise<number> {
+  const row = await db.selectFrom('apps').select('balance').where('id', '=', appId).executeTakeFirst();
+  return row ? row.balance : 0;
+}

@@ -1,0 +1,129 @@
+/**
+ * Opens the database named by `database.url` and brings its schema up to date. The few places
+ * where SQLite and PostgreSQL differ are flags in `Capabilities`, read by the repositories.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type Migration,
+  type MigrationProvider,
+} from 'kysely';
+import { AppError } from '../errors.js';
+import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export interface Capabilities {
+  dialect: MigrationDialect;
+  /** Claims use FOR UPDATE SKIP LOCKED so several platform processes can share the queue. */
+  skipLocked: boolean;
+  /** Bound parameters one statement may carry. */
+  maxParameters: number;
+}
+
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  caps: Capabilities;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  poolSize?: number;
+  migrate?: boolean;
+}
+
+const INT8_OID = 20;
+const int8AsNumber = new pg.TypeOverrides();
+int8AsNumber.setTypeParser(INT8_OID, Number);
+
+export function describeUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]+):([^@/]*)@/, '//$1:***@');
+}
+
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<DatabaseHandle> {
+  const handle = url.startsWith('sqlite:')
+    ? openSqlite(url, options)
+    : /^postgres(ql)?:\/\//.test(url)
+      ? openPostgres(url, options)
+      : null;
+  if (!handle)
+    throw new AppError('ERR_STORE_URL', `${describeUrl(url)} (expected sqlite:PATH or postgres://…)`);
+  try {
+    await handle.db.selectNoFrom((eb) => eb.val(1).as('one')).execute();
+    if (options.migrate !== false) await migrate(handle);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    if (err instanceof AppError) throw err;
+    throw new AppError('ERR_STORE_UNAVAILABLE', `${describeUrl(url)}: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return handle;
+}
+
+function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
+  const path = url.slice('sqlite:'.length);
+  const memory = path === ':memory:' || path === '';
+  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  let native: SqliteDatabase.Database;
+  try {
+    native = new SqliteDatabase(memory ? ':memory:' : path);
+  } catch (err) {
+    throw new AppError('ERR_STORE_UNAVAILABLE', `${url}: ${(err as Error).message}`, { cause: err });
+  }
+  native.pragma('journal_mode = WAL');
+  native.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  native.pragma('busy_timeout = 5000');
+  native.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  return {
+    db,
+    url,
+    caps: { dialect: 'sqlite', skipLocked: false, maxParameters: 32_000 },
+    close: () => db.destroy(),
+  };
+}
+
+function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    // Ids and epoch-ms times are int8 but stay below 2^53: read them as numbers, on this pool only.
+    types: int8AsNumber,
+  });
+  // An idle client dropped by the server must not take the process down.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    url,
+    caps: { dialect: 'postgres', skipLocked: true, maxParameters: 60_000 },
+    close: () => db.destroy(),
+  };
+}
+
+export async function migrate(handle: DatabaseHandle): Promise<string[]> {
+  const provider: MigrationProvider = {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(
+          MIGRATIONS.map((m): [string, Migration] => [m.name, { up: (db) => m.up(db, handle.caps.dialect) }]),
+        ),
+      ),
+  };
+  const migrator = new Migrator({ db: handle.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    throw new AppError('ERR_STORE_UNAVAILABLE', `migration failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,126 @@
+/**
+ * Cursor feeds for business systems: final states (`/api/sms/reports`) and uplinks
+ * (`/api/sms/replies`). Row ids come from per-process id blocks and transactions commit in any
+ * order, so ids cannot be cursors. A sequencer numbers new rows (`seq`) under a lock, one run at a
+ * time: every committed seq is larger than every seq committed before it, so a reader never
+ * misses a row behind its cursor.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Capabilities } from './connect.js';
+import type { Database } from './schema.js';
+
+const FEED_TABLES = ['delivery_reports', 'uplink_messages'] as const;
+type FeedTable = (typeof FEED_TABLES)[number];
+const SEQUENCER_LOCK = 1_233_301;
+
+export async function sequenceFeeds(db: Kysely<Database>, caps: Capabilities, limit = 5000): Promise<number> {
+  let total = 0;
+  for (const table of FEED_TABLES) total += await sequenceFeed(db, caps, table, limit);
+  return total;
+}
+
+async function sequenceFeed(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  table: FeedTable,
+  limit: number,
+): Promise<number> {
+  const name = `feed:${table}`;
+  return db.transaction().execute(async (tx) => {
+    if (caps.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(tx);
+    await tx
+      .insertInto('sequences')
+      .values({ name, next_value: 1 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    const base = await tx
+      .selectFrom('sequences')
+      .select('next_value')
+      .where('name', '=', name)
+      .executeTakeFirstOrThrow();
+    const t = sql.table(table);
+    const updated = await sql`
+      UPDATE ${t} SET seq = ${base.next_value - 1} + s.rn
+      FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM ${t} WHERE seq IS NULL ORDER BY id LIMIT ${limit}) AS s
+      WHERE ${t}.id = s.id`.execute(tx);
+    const count = Number(updated.numAffectedRows ?? 0n);
+    if (count > 0) {
+      await tx
+        .updateTable('sequences')
+        .set((eb) => ({ next_value: eb('next_value', '+', count) }))
+        .where('name', '=', name)
+        .execute();
+    }
+    return count;
+  });
+}
+
+export interface ReportFeedItem {
+  msgId: string;
+  mobile: string;
+  status: string;
+  stat: string | null;
+  doneTime: number;
+}
+
+export async function pullReports(
+  db: Kysely<Database>,
+  appId: number,
+  cursor: number,
+  limit: number,
+): Promise<{ items: ReportFeedItem[]; nextCursor: number }> {
+  const rows = await db
+    .selectFrom('delivery_reports')
+    .select(['seq', 'message_id', 'mobile', 'status', 'stat', 'done_at'])
+    .where('app_id', '=', appId)
+    .where('seq', '>', cursor)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      msgId: String(r.message_id),
+      mobile: r.mobile,
+      status: r.status,
+      stat: r.stat,
+      doneTime: r.done_at,
+    })),
+    nextCursor: rows.length > 0 ? Number(rows.at(-1)?.seq) : cursor,
+  };
+}
+
+export interface ReplyFeedItem {
+  replyId: string;
+  mobile: string;
+  destId: string;
+  extCode: string;
+  text: string;
+  receivedTime: number;
+}
+
+export async function pullReplies(
+  db: Kysely<Database>,
+  appId: number,
+  cursor: number,
+  limit: number,
+): Promise<{ items: ReplyFeedItem[]; nextCursor: number }> {
+  const rows = await db
+    .selectFrom('uplink_messages')
+    .select(['seq', 'id', 'mobile', 'dest_id', 'ext', 'text', 'received_at'])
+    .where('app_id', '=', appId)
+    .where('seq', '>', cursor)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return {
+    items: rows.map((r) => ({
+      replyId: String(r.id),
+      mobile: r.mobile,
+      destId: r.dest_id,
+      extCode: r.ext,
+      text: r.text,
+      receivedTime: r.received_at,
+    })),
+    nextCursor: rows.length > 0 ? Number(rows.at(-1)?.seq) : cursor,
+  };
+}

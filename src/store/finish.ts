@@ -1,0 +1,88 @@
+/**
+ * Ending a message: its final status, the app-facing report row, and the refund of whatever was
+ * charged but never taken by a carrier. Only a pending message can end, so running this twice for
+ * the same message changes nothing the second time.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { FinalStatus } from '../domain/status.js';
+import type { IdAllocator } from './ids.js';
+import type { Database } from './schema.js';
+import { chunked, valuesList } from './sql-values.js';
+
+export interface FinalMessage {
+  id: number;
+  status: FinalStatus;
+  stat: string | null;
+  error: string | null;
+  /** Segments to give back to the app's balance. */
+  refund: number;
+  doneAt: number;
+}
+
+/** Ids `finishMessages` may take: one report row per message. */
+export const idsForFinish = (count: number): number => count;
+
+export async function finishMessages(
+  tx: Transaction<Database>,
+  ids: IdAllocator,
+  finals: readonly FinalMessage[],
+  now: number,
+): Promise<number> {
+  let finished = 0;
+  for (const chunk of chunked(finals, 500)) {
+    const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
+    const updated = await sql<{ id: number; app_id: number; mobile: string }>`
+      UPDATE messages SET status = v.column2, stat = v.column3, error = v.column4, refunded = v.column5,
+        done_at = v.column6, lease_owner = NULL, lease_until = NULL
+      FROM ${valuesList(rows, ['bigint', 'text', 'text', 'text', 'integer', 'bigint'])} AS v
+      WHERE messages.id = v.column1 AND messages.status IN ('QUEUED', 'SENDING', 'SUBMITTED')
+      RETURNING messages.id, messages.app_id, messages.mobile`.execute(tx);
+    if (updated.rows.length === 0) continue;
+    const byId = new Map(chunk.map((f) => [f.id, f]));
+    const refunds = new Map<number, number>();
+    const reports = updated.rows.map((row) => {
+      const f = byId.get(row.id);
+      if (!f) throw new Error(`finishMessages: unexpected row ${row.id}`);
+      if (f.refund > 0) refunds.set(row.app_id, (refunds.get(row.app_id) ?? 0) + f.refund);
+      return {
+        id: ids.take(),
+        seq: null,
+        app_id: row.app_id,
+        message_id: f.id,
+        mobile: row.mobile,
+        status: f.status,
+        stat: f.stat,
+        done_at: f.doneAt,
+        created_at: now,
+      };
+    });
+    await tx.insertInto('delivery_reports').values(reports).execute();
+    for (const [appId, amount] of refunds) {
+      await tx
+        .updateTable('apps')
+        .set((eb) => ({ balance: eb('balance', '+', amount) }))
+        .where('id', '=', appId)
+        .execute();
+    }
+    finished += updated.rows.length;
+  }
+  return finished;
+}
+
+/** Parts the carrier took, per message: what is no longer refundable. */
+export async function partCounts(
+  tx: Transaction<Database>,
+  messageIds: readonly number[],
+): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const chunk of chunked(messageIds, 1000)) {
+    const rows = await tx
+      .selectFrom('message_parts')
+      .select((eb) => ['message_id', eb.fn.countAll<number>().as('n')])
+      .where('message_id', 'in', chunk)
+      .groupBy('message_id')
+      .execute();
+    for (const r of rows) out.set(r.message_id, r.n);
+  }
+  return out;
+}

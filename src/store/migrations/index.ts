@@ -1,0 +1,16 @@
+/**
+ * Numbered, forward-only migrations. Each runs once, in order, inside the migrator's lock; a new
+ * one is a new file added to the list below, never an edit of an old one.
+ */
+import type { Kysely } from 'kysely';
+import * as m0001 from './0001-initial.js';
+
+export type MigrationDialect = 'sqlite' | 'postgres';
+
+export interface NumberedMigration {
+  name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see 0001-initial.ts
+  up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
+}
+
+export const MIGRATIONS: readonly NumberedMigration[] = [{ name: '0001-initial', up: m0001.up }];

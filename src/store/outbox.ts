@@ -1,0 +1,131 @@
+/**
+ * The outbox seen from the dispatcher: claiming queued messages under a lease, and what a claimed
+ * message needs to be sent (its batch's text and the parts the carrier already took).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Capabilities } from './connect.js';
+import type { Database } from './schema.js';
+import { chunked } from './sql-values.js';
+
+export interface ClaimedMessage {
+  id: number;
+  batchId: number;
+  appId: number;
+  mobile: string;
+  carrier: string;
+  segments: number;
+  charged: number;
+  attempts: number;
+  notBefore: number;
+  createdAt: number;
+}
+
+export interface ClaimRequest {
+  owner: string;
+  leaseUntil: number;
+  now: number;
+  /** Only messages for these carriers: the ones whose gateways have room now. */
+  carriers: readonly string[];
+  limit: number;
+}
+
+/**
+ * Moves up to `limit` due QUEUED messages to SENDING under this owner's lease, in due-time order.
+ * On PostgreSQL, FOR UPDATE SKIP LOCKED lets several processes claim side by side.
+ */
+export async function claimMessages(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  req: ClaimRequest,
+): Promise<ClaimedMessage[]> {
+  if (req.carriers.length === 0 || req.limit <= 0) return [];
+  const lock = caps.skipLocked ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+  const result = await sql<{
+    id: number;
+    batch_id: number;
+    app_id: number;
+    mobile: string;
+    carrier: string;
+    segments: number;
+    charged: number;
+    attempts: number;
+    not_before: number;
+    created_at: number;
+  }>`
+    UPDATE messages SET status = 'SENDING', lease_owner = ${req.owner}, lease_until = ${req.leaseUntil},
+      attempts = attempts + 1
+    WHERE id IN (
+      SELECT id FROM messages
+      WHERE status = 'QUEUED' AND carrier IN (${sql.join(req.carriers)}) AND not_before <= ${req.now}
+      ORDER BY not_before, id
+      LIMIT ${req.limit}${lock}
+    )
+    RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, not_before, created_at`.execute(
+    db,
+  );
+  return result.rows
+    .map((r) => ({
+      id: r.id,
+      batchId: r.batch_id,
+      appId: r.app_id,
+      mobile: r.mobile,
+      carrier: r.carrier,
+      segments: r.segments,
+      charged: r.charged,
+      attempts: r.attempts,
+      notBefore: r.not_before,
+      createdAt: r.created_at,
+    }))
+    .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
+}
+
+export interface BatchText {
+  id: number;
+  appId: number;
+  signature: string;
+  content: string;
+  srcExt: string;
+  category: string;
+}
+
+export async function loadBatches(db: Kysely<Database>, ids: readonly number[]): Promise<BatchText[]> {
+  const out: BatchText[] = [];
+  for (const chunk of chunked(ids, 1000)) {
+    const rows = await db
+      .selectFrom('batches')
+      .select(['id', 'app_id', 'signature', 'content', 'src_ext', 'category'])
+      .where('id', 'in', chunk)
+      .execute();
+    for (const r of rows)
+      out.push({
+        id: r.id,
+        appId: r.app_id,
+        signature: r.signature,
+        content: r.content,
+        srcExt: r.src_ext,
+        category: r.category,
+      });
+  }
+  return out;
+}
+
+/** Part numbers the carrier already accepted, per message (for resubmitting only the rest). */
+export async function acceptedParts(
+  db: Kysely<Database>,
+  messageIds: readonly number[],
+): Promise<Map<number, Set<number>>> {
+  const out = new Map<number, Set<number>>();
+  for (const chunk of chunked(messageIds, 1000)) {
+    const rows = await db
+      .selectFrom('message_parts')
+      .select(['message_id', 'part_no'])
+      .where('message_id', 'in', chunk)
+      .execute();
+    for (const r of rows) {
+      const set = out.get(r.message_id) ?? new Set<number>();
+      set.add(r.part_no);
+      out.set(r.message_id, set);
+    }
+  }
+  return out;
+}
