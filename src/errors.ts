@@ -6,9 +6,13 @@ export const ERROR_CATALOGUE = {
   ERR_CONFIG_INVALID: { zh: '配置无效', en: 'invalid configuration' },
   ERR_CONFIG_FILE: { zh: '无法读取配置文件', en: 'cannot read the configuration file' },
   ERR_CLI_USAGE: { zh: '命令用法错误', en: 'wrong command usage' },
+  ERR_LISTEN: { zh: '端口无法监听', en: 'cannot listen on the port' },
   ERR_STORE_UNAVAILABLE: { zh: '数据库不可用', en: 'database unavailable' },
   ERR_STORE_URL: { zh: '数据库地址无效', en: 'invalid database URL' },
-  ERR_STORE_LOCKED: { zh: '数据库已被另一个平台进程使用', en: 'the database is in use by another platform process' },
+  ERR_STORE_LOCKED: {
+    zh: '数据库已被另一个平台进程使用',
+    en: 'the database is in use by another platform process',
+  },
   ERR_PROTOCOL_DECODE: { zh: '协议报文无法解析', en: 'malformed protocol data unit' },
   ERR_PROTOCOL_ENCODE: { zh: '协议报文无法编码', en: 'cannot encode protocol data unit' },
   ERR_GATEWAY_CLOSED: { zh: '网关连接已关闭', en: 'gateway connection closed' },
@@ -20,6 +24,9 @@ export const ERROR_CATALOGUE = {
   ERR_APP_NOT_FOUND: { zh: '业务系统账户不存在', en: 'application account not found' },
   ERR_INPUT_INVALID: { zh: '输入无效', en: 'invalid input' },
   ERR_SIMULATOR: { zh: '模拟器错误', en: 'simulator error' },
+  ERR_SIMULATOR_CONFIG: { zh: '模拟器设置无效', en: 'invalid simulator setting' },
+  ERR_SIMULATOR_MO_INVALID: { zh: '上行短信参数无效', en: 'invalid uplink message' },
+  ERR_SIMULATOR_CLOSED: { zh: '模拟器已关闭', en: 'simulator closed' },
   ERR_INTERNAL: { zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

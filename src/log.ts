@@ -19,7 +19,8 @@ const REDACT = [
   'req.headers.cookie',
 ];
 
-export function createLogger(options: { level?: string; name?: string; destination?: number } = {}): Logger {
+/** Logs to stdout, or to `file` (appended, its folder created) when given. */
+export function createLogger(options: { level?: string; name?: string; file?: string } = {}): Logger {
   return pino(
     {
       name: options.name ?? 'sms12333',
@@ -27,7 +28,9 @@ export function createLogger(options: { level?: string; name?: string; destinati
       redact: { paths: REDACT, censor: '***' },
       base: { pid: process.pid },
     },
-    pino.destination({ dest: options.destination ?? 1, sync: false }),
+    options.file
+      ? pino.destination({ dest: options.file, mkdir: true, sync: false })
+      : pino.destination({ dest: 1, sync: false }),
   );
 }
 

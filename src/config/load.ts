@@ -38,7 +38,12 @@ export function applyEnvOverrides(raw: Plain, env: NodeJS.ProcessEnv): Plain {
   const defaults = configSchema.parse({});
   const paths = leafPaths(defaults).filter((p) => p[0] !== 'gateways');
   // Optional sections without defaults are overridable too.
-  paths.push(['interface', 'tls', 'cert'], ['interface', 'tls', 'key'], ['interface', 'tls', 'ca'], ['interface', 'tls', 'requireClientCert']);
+  paths.push(
+    ['interface', 'tls', 'cert'],
+    ['interface', 'tls', 'key'],
+    ['interface', 'tls', 'ca'],
+    ['interface', 'tls', 'requireClientCert'],
+  );
   const out = structuredClone(raw);
   for (const path of paths) {
     const name = `SMS12333_${path.map(snake).join('_')}`;
@@ -53,13 +58,20 @@ export function validateConfig(raw: unknown): Config {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
-    const key = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const key = issue.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     return `${key || '(root)'}: ${issue.message}`;
   });
   throw new AppError('ERR_CONFIG_INVALID', lines.join('; '));
 }
 
-export function loadConfig(options: { file?: string | undefined; env?: NodeJS.ProcessEnv; base?: Plain }): Config {
+export function loadConfig(options: {
+  file?: string | undefined;
+  env?: NodeJS.ProcessEnv;
+  base?: Plain;
+}): Config {
   const env = options.env ?? process.env;
   let raw: Plain = options.base ? structuredClone(options.base) : {};
   const file = options.file ?? env.SMS12333_CONFIG;

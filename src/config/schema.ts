@@ -46,7 +46,10 @@ export const configSchema = z
     platform: z
       .object({
         role: z.enum(['province', 'ministry']).default('province'),
-        province: z.string().regex(/^\d{2}$/, 'two-digit province code').default('21'),
+        province: z
+          .string()
+          .regex(/^\d{2}$/, 'two-digit province code')
+          .default('21'),
         name: z.string().default('人力资源和社会保障厅'),
       })
       .strict()
@@ -94,9 +97,17 @@ export const configSchema = z
         /** Most segments of one long message (Appendix A code 9 beyond it). */
         maxSegments: z.number().int().min(1).max(255).default(10),
         /** How long to wait for a delivery report before the message is UNKNOWN (CMPP: 48 h). */
-        reportDeadlineSeconds: z.number().int().min(1).default(48 * 3600),
+        reportDeadlineSeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(48 * 3600),
         /** How long a queued message may wait for a gateway before it EXPIRES. */
-        validitySeconds: z.number().int().min(1).default(24 * 3600),
+        validitySeconds: z
+          .number()
+          .int()
+          .min(1)
+          .default(24 * 3600),
         /** Attempts on temporary failures before a message FAILS. */
         maxAttempts: z.number().int().min(1).default(10),
         retryMinMs: z.number().int().min(1).default(1_000),
@@ -128,10 +139,19 @@ export const configSchema = z
   .superRefine((config, ctx) => {
     const ids = new Set<string>();
     config.gateways.forEach((g, i) => {
-      if (ids.has(g.id)) ctx.addIssue({ code: 'custom', path: ['gateways', i, 'id'], message: `duplicate gateway id ${g.id}` });
+      if (ids.has(g.id))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'id'],
+          message: `duplicate gateway id ${g.id}`,
+        });
       ids.add(g.id);
       if (g.reconnectMaxMs < g.reconnectMinMs)
-        ctx.addIssue({ code: 'custom', path: ['gateways', i, 'reconnectMaxMs'], message: 'must be ≥ reconnectMinMs' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'reconnectMaxMs'],
+          message: 'must be ≥ reconnectMinMs',
+        });
     });
   });
 

@@ -9,6 +9,7 @@ import pg from 'pg';
 import {
   Kysely,
   Migrator,
+  sql,
   PostgresDialect,
   SqliteDialect,
   type Migration,
@@ -118,7 +119,17 @@ export async function migrate(handle: DatabaseHandle): Promise<string[]> {
         ),
       ),
   };
-  const migrator = new Migrator({ db: handle.db, provider });
+  // Kysely looks for its bookkeeping tables in every schema; name ours, or another schema's on the
+  // same server (another deployment, a test) would be taken for it.
+  const migrationTableSchema =
+    handle.caps.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(handle.db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: handle.db,
+    provider,
+    ...(migrationTableSchema && { migrationTableSchema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     throw new AppError('ERR_STORE_UNAVAILABLE', `migration failed: ${(error as Error).message}`, {

@@ -33,7 +33,16 @@ test('IPv6 blocks', () => {
 });
 
 test('malformed entries are refused, not guessed', () => {
-  for (const bad of ['10.0.0.256', '10.0.0.0/33', '1.2.3', 'abc', '::1/129', '1::2::3', '10.0.0.0/8/1', '1:2:3:4:5:6:7:8:9'])
+  for (const bad of [
+    '10.0.0.256',
+    '10.0.0.0/33',
+    '1.2.3',
+    'abc',
+    '::1/129',
+    '1::2::3',
+    '10.0.0.0/8/1',
+    '1:2:3:4:5:6:7:8:9',
+  ])
     assert.equal(parseCidr(bad), null, bad);
   assert.deepEqual(parseCidrList('10.0.0.0/8, bad ,::1').invalid, ['bad']);
   assert.equal(parseCidrList('10.0.0.0/8，127.0.0.1').blocks.length, 2);

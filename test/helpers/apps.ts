@@ -11,7 +11,13 @@ export const TEST_PASSWORD_HASH =
 export async function createTestApp(
   db: Kysely<Database>,
   name = 'hrss',
-  overrides: { balance?: number; ipWhitelist?: string[]; extCode?: string; signature?: string; status?: 'active' | 'frozen' | 'disabled' } = {},
+  overrides: {
+    balance?: number;
+    ipWhitelist?: string[];
+    extCode?: string;
+    signature?: string;
+    status?: 'active' | 'frozen' | 'disabled';
+  } = {},
 ) {
   const { app } = await upsertApp(db, new IdAllocator(db, 10), name, {
     passwordHash: TEST_PASSWORD_HASH,

@@ -32,20 +32,39 @@ for (const dialect of DIALECTS) {
     try {
       const app = await createTestApp(store.db, 'a', { balance: 10 });
       const ids = new IdAllocator(store.db);
-      const [r] = await admitGroup(store.db, store.caps, ids, [request(app.id, { recipients: [
-        { mobile: '13800138000', carrier: 'cmcc', segments: 2 },
-        { mobile: '13000130000', carrier: 'cucc', segments: 3 },
-      ] })], NOW);
+      const [r] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [
+          request(app.id, {
+            recipients: [
+              { mobile: '13800138000', carrier: 'cmcc', segments: 2 },
+              { mobile: '13000130000', carrier: 'cucc', segments: 3 },
+            ],
+          }),
+        ],
+        NOW,
+      );
       assert.equal(r?.kind, 'accepted');
       assert.equal(r.answer.charged, 5);
-      assert.deepEqual(r.answer.msgIds.map((m) => [m.mobile, m.status]), [['13800138000', 'QUEUED'], ['13000130000', 'QUEUED']]);
+      assert.deepEqual(
+        r.answer.msgIds.map((m) => [m.mobile, m.status]),
+        [
+          ['13800138000', 'QUEUED'],
+          ['13000130000', 'QUEUED'],
+        ],
+      );
       assert.equal(await getBalance(store.db, app.id), 5);
       const rows = await store.db.selectFrom('messages').selectAll().orderBy('id').execute();
       assert.equal(rows.length, 2);
-      assert.deepEqual(rows.map((m) => [String(m.id), m.status, m.segments, m.charged, m.not_before]), [
-        [r.answer.msgIds[0]?.msgId, 'QUEUED', 2, 2, NOW],
-        [r.answer.msgIds[1]?.msgId, 'QUEUED', 3, 3, NOW],
-      ]);
+      assert.deepEqual(
+        rows.map((m) => [String(m.id), m.status, m.segments, m.charged, m.not_before]),
+        [
+          [r.answer.msgIds[0]?.msgId, 'QUEUED', 2, 2, NOW],
+          [r.answer.msgIds[1]?.msgId, 'QUEUED', 3, 3, NOW],
+        ],
+      );
       const batch = await store.db.selectFrom('batches').selectAll().executeTakeFirstOrThrow();
       assert.equal(String(batch.id), r.answer.batchId);
       assert.equal(batch.content, '您的社保卡已制作完成。');
@@ -75,27 +94,46 @@ for (const dialect of DIALECTS) {
     try {
       const app = await createTestApp(store.db, 'a', { balance: 100 });
       const ids = new IdAllocator(store.db);
-      await store.db.insertInto('mobile_blocks').values([
-        { mobile: '13800138000', kind: 'TD', reason: null, created_at: NOW },
-        { mobile: '13900139000', kind: 'BLACKLIST', reason: 'test', created_at: NOW },
-      ]).execute();
+      await store.db
+        .insertInto('mobile_blocks')
+        .values([
+          { mobile: '13800138000', kind: 'TD', reason: null, created_at: NOW },
+          { mobile: '13900139000', kind: 'BLACKLIST', reason: 'test', created_at: NOW },
+        ])
+        .execute();
       const recipients = [
         { mobile: '13800138000', carrier: 'cmcc' as const, segments: 1 },
         { mobile: '13900139000', carrier: 'cmcc' as const, segments: 1 },
         { mobile: '13000130000', carrier: 'cucc' as const, segments: 1 },
       ];
-      const [notice, result] = await admitGroup(store.db, store.caps, ids, [
-        request(app.id, { recipients }),
-        request(app.id, { recipients, category: 'result' }),
-      ], NOW);
+      const [notice, result] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [request(app.id, { recipients }), request(app.id, { recipients, category: 'result' })],
+        NOW,
+      );
       assert.ok(notice?.kind === 'accepted' && result?.kind === 'accepted');
-      assert.deepEqual(notice.answer.msgIds.map((m) => m.status), ['BLOCKED', 'BLOCKED', 'QUEUED']);
+      assert.deepEqual(
+        notice.answer.msgIds.map((m) => m.status),
+        ['BLOCKED', 'BLOCKED', 'QUEUED'],
+      );
       assert.equal(notice.answer.charged, 1);
       // TD stops notices, not results; the blacklist stops everything.
-      assert.deepEqual(result.answer.msgIds.map((m) => m.status), ['QUEUED', 'BLOCKED', 'QUEUED']);
+      assert.deepEqual(
+        result.answer.msgIds.map((m) => m.status),
+        ['QUEUED', 'BLOCKED', 'QUEUED'],
+      );
       assert.equal(await getBalance(store.db, app.id), 100 - 1 - 2);
-      const reports = await store.db.selectFrom('delivery_reports').select(['status', 'mobile']).orderBy('id').execute();
-      assert.deepEqual(reports.map((r) => r.status), ['BLOCKED', 'BLOCKED', 'BLOCKED']);
+      const reports = await store.db
+        .selectFrom('delivery_reports')
+        .select(['status', 'mobile'])
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        reports.map((r) => r.status),
+        ['BLOCKED', 'BLOCKED', 'BLOCKED'],
+      );
     } finally {
       await store.drop();
     }
@@ -107,12 +145,30 @@ for (const dialect of DIALECTS) {
       const app = await createTestApp(store.db, 'a', { balance: 100 });
       const other = await createTestApp(store.db, 'b', { balance: 100 });
       const ids = new IdAllocator(store.db);
-      const [first, sameGroup] = await admitGroup(store.db, store.caps, ids, [
-        request(app.id, { clientMsgId: 'k1' }),
-        request(app.id, { clientMsgId: 'k1', content: 'different' }),
-      ], NOW);
-      const [later] = await admitGroup(store.db, store.caps, ids, [request(app.id, { clientMsgId: 'k1' })], NOW + 1000);
-      const [otherApp] = await admitGroup(store.db, store.caps, ids, [request(other.id, { clientMsgId: 'k1' })], NOW);
+      const [first, sameGroup] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [
+          request(app.id, { clientMsgId: 'k1' }),
+          request(app.id, { clientMsgId: 'k1', content: 'different' }),
+        ],
+        NOW,
+      );
+      const [later] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [request(app.id, { clientMsgId: 'k1' })],
+        NOW + 1000,
+      );
+      const [otherApp] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [request(other.id, { clientMsgId: 'k1' })],
+        NOW,
+      );
       assert.equal(first?.kind, 'accepted');
       assert.equal(sameGroup?.kind, 'replayed');
       assert.equal(later?.kind, 'replayed');
@@ -120,7 +176,10 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(later.answer, first.answer);
       assert.deepEqual(sameGroup.answer, first.answer);
       assert.equal(await getBalance(store.db, app.id), 98);
-      assert.equal((await store.db.selectFrom('messages').select('id').where('app_id', '=', app.id).execute()).length, 2);
+      assert.equal(
+        (await store.db.selectFrom('messages').select('id').where('app_id', '=', app.id).execute()).length,
+        2,
+      );
     } finally {
       await store.drop();
     }
@@ -132,17 +191,32 @@ for (const dialect of DIALECTS) {
       const app = await createTestApp(store.db, 'a', { balance: 100 });
       const ids = new IdAllocator(store.db);
       const later = NOW + 3_600_000;
-      const [r] = await admitGroup(store.db, store.caps, ids, [request(app.id, {
-        sendAt: later,
-        recipients: [
-          { mobile: '19200192000', carrier: 'cbn', segments: null },
-          { mobile: '13800138000', carrier: 'cmcc', segments: 1 },
+      const [r] = await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [
+          request(app.id, {
+            sendAt: later,
+            recipients: [
+              { mobile: '19200192000', carrier: 'cbn', segments: null },
+              { mobile: '13800138000', carrier: 'cmcc', segments: 1 },
+            ],
+          }),
         ],
-      })], NOW);
+        NOW,
+      );
       assert.ok(r?.kind === 'accepted');
-      assert.deepEqual(r.answer.msgIds.map((m) => m.status), ['FAILED', 'QUEUED']);
+      assert.deepEqual(
+        r.answer.msgIds.map((m) => m.status),
+        ['FAILED', 'QUEUED'],
+      );
       assert.equal(r.answer.charged, 1);
-      const queued = await store.db.selectFrom('messages').select('not_before').where('status', '=', 'QUEUED').executeTakeFirstOrThrow();
+      const queued = await store.db
+        .selectFrom('messages')
+        .select('not_before')
+        .where('status', '=', 'QUEUED')
+        .executeTakeFirstOrThrow();
       assert.equal(queued.not_before, later);
     } finally {
       await store.drop();
@@ -154,7 +228,11 @@ for (const dialect of DIALECTS) {
     try {
       const app = await createTestApp(store.db, 'a', { balance: 5000 });
       const ids = new IdAllocator(store.db, 100);
-      const recipients = Array.from({ length: 1000 }, (_, i) => ({ mobile: `1380000${String(i).padStart(4, '0')}`, carrier: 'cmcc' as const, segments: 2 }));
+      const recipients = Array.from({ length: 1000 }, (_, i) => ({
+        mobile: `1380000${String(i).padStart(4, '0')}`,
+        carrier: 'cmcc' as const,
+        segments: 2,
+      }));
       const [r] = await admitGroup(store.db, store.caps, ids, [request(app.id, { recipients })], NOW);
       assert.ok(r?.kind === 'accepted');
       assert.equal(new Set(r.answer.msgIds.map((m) => m.msgId)).size, 1000);

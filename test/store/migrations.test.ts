@@ -24,9 +24,26 @@ for (const dialect of DIALECTS) {
 }
 
 test('an unknown database URL is refused with a clear error', async () => {
-  await assert.rejects(openDatabase('mysql://x'), (err: Error) => /ERR_STORE_URL|expected sqlite/.test(`${(err as { code?: string }).code} ${err.message}`));
+  await assert.rejects(openDatabase('mysql://x'), (err: Error) =>
+    /ERR_STORE_URL|expected sqlite/.test(`${(err as { code?: string }).code} ${err.message}`),
+  );
 });
 
 test('an unreachable PostgreSQL is reported, not thrown raw', async () => {
   await assert.rejects(openDatabase('postgres://nobody@127.0.0.1:1/none'), { code: 'ERR_STORE_UNAVAILABLE' });
+});
+
+test('postgres: a schema beside another migrated one gets its own bookkeeping', async () => {
+  const first = await createTestDatabase('postgres');
+  const second = await createTestDatabase('postgres');
+  try {
+    await (await openDatabase(first.url)).close();
+    const handle = await openDatabase(second.url);
+    const names = (await handle.db.introspection.getTables()).map((t) => `${t.schema ?? ''}.${t.name}`);
+    assert.ok(names.some((n) => n.endsWith('.messages')));
+    await handle.close();
+  } finally {
+    await first.drop();
+    await second.drop();
+  }
 });

@@ -5,13 +5,25 @@ import { getBalance } from '../../src/store/apps.js';
 import { pullReports, sequenceFeeds } from '../../src/store/feeds.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { claimMessages } from '../../src/store/outbox.js';
-import { recordEvents, rematchOrphans, type OutcomeSettings, type PipelineEvents, type SubmissionRecord } from '../../src/store/outcomes.js';
+import {
+  recordEvents,
+  rematchOrphans,
+  type OutcomeSettings,
+  type PipelineEvents,
+  type SubmissionRecord,
+} from '../../src/store/outcomes.js';
 import { expireDeadlines, expireQueued, reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 import { createTestApp } from '../helpers/apps.js';
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
-const SETTINGS: OutcomeSettings = { reportDeadlineMs: 60_000, validityMs: 3_600_000, maxAttempts: 3, retryMinMs: 1000, retryMaxMs: 8000 };
+const SETTINGS: OutcomeSettings = {
+  reportDeadlineMs: 60_000,
+  validityMs: 3_600_000,
+  maxAttempts: 3,
+  retryMinMs: 1000,
+  retryMaxMs: 8000,
+};
 const OWNER = 'owner-1';
 const none: PipelineEvents = { submissions: [], reports: [], uplinks: [] };
 
@@ -19,22 +31,59 @@ async function setup(dialect: (typeof DIALECTS)[number], segments = 1, count = 1
   const store = await openTestStore(dialect);
   const app = await createTestApp(store.db, 'a', { balance: 100 });
   const ids = new IdAllocator(store.db);
-  const recipients = Array.from({ length: count }, (_, i) => ({ mobile: `1380013800${i}`, carrier: 'cmcc' as const, segments }));
-  await admitGroup(store.db, store.caps, ids, [{
-    appId: app.id, clientMsgId: null, signature: '【人社局】', content: 'x', srcExt: '', islong: segments > 1,
-    category: 'notice', sendAt: null, recipients,
-  }], NOW);
-  const claimed = await claimMessages(store.db, store.caps, { owner: OWNER, leaseUntil: NOW + 60_000, now: NOW, carriers: ['cmcc'], limit: 100 });
-  const record = (events: Partial<PipelineEvents>, at = NOW) => recordEvents(store.db, ids, { ...none, ...events }, SETTINGS, at);
-  const status = async (id: number) => (await store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow());
+  const recipients = Array.from({ length: count }, (_, i) => ({
+    mobile: `1380013800${i}`,
+    carrier: 'cmcc' as const,
+    segments,
+  }));
+  await admitGroup(
+    store.db,
+    store.caps,
+    ids,
+    [
+      {
+        appId: app.id,
+        clientMsgId: null,
+        signature: '【人社局】',
+        content: 'x',
+        srcExt: '',
+        islong: segments > 1,
+        category: 'notice',
+        sendAt: null,
+        recipients,
+      },
+    ],
+    NOW,
+  );
+  const claimed = await claimMessages(store.db, store.caps, {
+    owner: OWNER,
+    leaseUntil: NOW + 60_000,
+    now: NOW,
+    carriers: ['cmcc'],
+    limit: 100,
+  });
+  const record = (events: Partial<PipelineEvents>, at = NOW) =>
+    recordEvents(store.db, ids, { ...none, ...events }, SETTINGS, at);
+  const status = async (id: number) =>
+    await store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return { store, app, ids, claimed, record, status };
 }
 
 const accepted = (messageId: number, ids: string[], total = ids.length): SubmissionRecord => ({
-  messageId, gatewayId: 'g1', owner: OWNER, failure: null,
+  messageId,
+  gatewayId: 'g1',
+  owner: OWNER,
+  failure: null,
   accepted: ids.map((carrierMsgId, i) => ({ partNo: i + 1, total, carrierMsgId })),
 });
-const report = (carrierMsgId: string, stat: string, doneAt = NOW + 5000) => ({ gatewayId: 'g1', carrierMsgId, stat, mobile: '13800138000', doneAt, receivedAt: doneAt });
+const report = (carrierMsgId: string, stat: string, doneAt = NOW + 5000) => ({
+  gatewayId: 'g1',
+  carrierMsgId,
+  stat,
+  mobile: '13800138000',
+  doneAt,
+  receivedAt: doneAt,
+});
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: claim takes due messages once, for the given carriers only`, async () => {
@@ -42,11 +91,23 @@ for (const dialect of DIALECTS) {
     try {
       assert.equal(claimed.length, 3);
       assert.ok(claimed.every((c) => c.attempts === 1));
-      const again = await claimMessages(store.db, store.caps, { owner: 'x', leaseUntil: NOW + 1, now: NOW, carriers: ['cmcc'], limit: 10 });
+      const again = await claimMessages(store.db, store.caps, {
+        owner: 'x',
+        leaseUntil: NOW + 1,
+        now: NOW,
+        carriers: ['cmcc'],
+        limit: 10,
+      });
       assert.equal(again.length, 0);
       const rows = await store.db.selectFrom('messages').select(['status', 'lease_owner']).execute();
       assert.ok(rows.every((r) => r.status === 'SENDING' && r.lease_owner === OWNER));
-      const other = await claimMessages(store.db, store.caps, { owner: 'x', leaseUntil: NOW + 1, now: NOW, carriers: ['cucc'], limit: 10 });
+      const other = await claimMessages(store.db, store.caps, {
+        owner: 'x',
+        leaseUntil: NOW + 1,
+        now: NOW,
+        carriers: ['cucc'],
+        limit: 10,
+      });
       assert.equal(other.length, 0);
     } finally {
       await store.drop();
@@ -70,11 +131,21 @@ for (const dialect of DIALECTS) {
       assert.equal(done.status, 'DELIVERED');
       assert.equal(done.stat, 'DELIVRD');
       assert.equal(done.done_at, NOW + 5000);
-      assert.equal((await record({ reports: [report('c1', 'UNDELIV')] })).finished, 0, 'a duplicate report changes nothing');
-      assert.equal((await pullReports(store.db, app.id, 0, 10)).items.length, 0, 'not visible before sequencing');
+      assert.equal(
+        (await record({ reports: [report('c1', 'UNDELIV')] })).finished,
+        0,
+        'a duplicate report changes nothing',
+      );
+      assert.equal(
+        (await pullReports(store.db, app.id, 0, 10)).items.length,
+        0,
+        'not visible before sequencing',
+      );
       await sequenceFeeds(store.db, store.caps);
       const feed = await pullReports(store.db, app.id, 0, 10);
-      assert.deepEqual(feed.items, [{ msgId: String(m.id), mobile: m.mobile, status: 'DELIVERED', stat: 'DELIVRD', doneTime: NOW + 5000 }]);
+      assert.deepEqual(feed.items, [
+        { msgId: String(m.id), mobile: m.mobile, status: 'DELIVERED', stat: 'DELIVRD', doneTime: NOW + 5000 },
+      ]);
       assert.equal((await pullReports(store.db, app.id, feed.nextCursor, 10)).items.length, 0);
     } finally {
       await store.drop();
@@ -108,8 +179,25 @@ for (const dialect of DIALECTS) {
       assert.equal(second.matchedOrphans, 1);
       assert.equal((await status(a!.id)).status, 'DELIVERED');
       // A part stored without the matching pass (as another process would) is found by the sweep.
-      await store.db.insertInto('message_parts').values({ message_id: b!.id, part_no: 1, total: 1, gateway_id: 'g1', carrier_msg_id: 'late', status: 'SUBMITTED', stat: null, submitted_at: NOW, done_at: null }).execute();
-      await store.db.updateTable('messages').set({ status: 'SUBMITTED', lease_owner: null }).where('id', '=', b!.id).execute();
+      await store.db
+        .insertInto('message_parts')
+        .values({
+          message_id: b!.id,
+          part_no: 1,
+          total: 1,
+          gateway_id: 'g1',
+          carrier_msg_id: 'late',
+          status: 'SUBMITTED',
+          stat: null,
+          submitted_at: NOW,
+          done_at: null,
+        })
+        .execute();
+      await store.db
+        .updateTable('messages')
+        .set({ status: 'SUBMITTED', lease_owner: null })
+        .where('id', '=', b!.id)
+        .execute();
       assert.equal(await rematchOrphans(store.db, new IdAllocator(store.db), NOW), 1);
       assert.equal((await status(b!.id)).status, 'DELIVERED');
       assert.equal((await store.db.selectFrom('orphan_reports').select('id').execute()).length, 0);
@@ -124,7 +212,9 @@ for (const dialect of DIALECTS) {
       const m = claimed[0]!;
       assert.equal(await getBalance(store.db, app.id), 98);
       const retry: SubmissionRecord = {
-        messageId: m.id, gatewayId: 'g1', owner: OWNER,
+        messageId: m.id,
+        gatewayId: 'g1',
+        owner: OWNER,
         accepted: [{ partNo: 1, total: 2, carrierMsgId: 'x1' }],
         failure: { kind: 'unanswered', code: 'TIMEOUT', reason: 'no answer', unansweredParts: 1 },
       };
@@ -134,9 +224,26 @@ for (const dialect of DIALECTS) {
       assert.equal(row.not_before, NOW + 1000);
       assert.equal(row.resubmits, 1);
       for (const at of [NOW + 1000, NOW + 3000]) {
-        const [again] = await claimMessages(store.db, store.caps, { owner: OWNER, leaseUntil: at + 60_000, now: at, carriers: ['cmcc'], limit: 1 });
+        const [again] = await claimMessages(store.db, store.caps, {
+          owner: OWNER,
+          leaseUntil: at + 60_000,
+          now: at,
+          carriers: ['cmcc'],
+          limit: 1,
+        });
         assert.equal(again?.id, m.id);
-        await record({ submissions: [{ ...retry, accepted: [], failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 } }] }, at);
+        await record(
+          {
+            submissions: [
+              {
+                ...retry,
+                accepted: [],
+                failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
+              },
+            ],
+          },
+          at,
+        );
       }
       row = await status(m.id);
       assert.equal(row.status, 'FAILED', 'third attempt was the last');
@@ -151,7 +258,17 @@ for (const dialect of DIALECTS) {
     const { store, app, claimed, record, status } = await setup(dialect, 1, 2);
     try {
       const [a, b] = claimed;
-      await record({ submissions: [{ messageId: a!.id, gatewayId: 'g1', owner: OWNER, accepted: [], failure: { kind: 'rejected', code: 'CMPP:13', reason: 'bad number', unansweredParts: 0 } }] });
+      await record({
+        submissions: [
+          {
+            messageId: a!.id,
+            gatewayId: 'g1',
+            owner: OWNER,
+            accepted: [],
+            failure: { kind: 'rejected', code: 'CMPP:13', reason: 'bad number', unansweredParts: 0 },
+          },
+        ],
+      });
       const rejected = await status(a!.id);
       assert.equal(rejected.status, 'REJECTED');
       assert.equal(rejected.stat, 'CMPP:13');
@@ -169,7 +286,20 @@ for (const dialect of DIALECTS) {
       const [a, b, c] = claimed;
       await record({ submissions: [accepted(a!.id, ['a1', 'a2'])] });
       // b: one part taken before the owner died; c: nothing recorded.
-      await store.db.insertInto('message_parts').values({ message_id: b!.id, part_no: 1, total: 2, gateway_id: 'g1', carrier_msg_id: 'b1', status: 'SUBMITTED', stat: null, submitted_at: NOW, done_at: null }).execute();
+      await store.db
+        .insertInto('message_parts')
+        .values({
+          message_id: b!.id,
+          part_no: 1,
+          total: 2,
+          gateway_id: 'g1',
+          carrier_msg_id: 'b1',
+          status: 'SUBMITTED',
+          stat: null,
+          submitted_at: NOW,
+          done_at: null,
+        })
+        .execute();
       assert.equal(await reclaimLeases(store.db, { now: NOW + 1, deadOwners: [OWNER] }), 2);
       assert.equal((await status(b!.id)).resubmits, 1);
       assert.equal((await status(c!.id)).resubmits, 2);

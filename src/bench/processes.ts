@@ -1,0 +1,96 @@
+/**
+ * Child processes for the benchmark and the crash tests: the platform and the carrier simulator
+ * each in their own process (so they use their own core and can be killed independently).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * How to run the CLI: the compiled one next to this file (dist/), or the TypeScript sources
+ * through tsx when this file runs from src/ (tests).
+ */
+function cliCommand(): { command: string; args: string[] } {
+  if (here.includes(join('dist', 'bench')))
+    return { command: process.execPath, args: [join(here, '..', '..', 'bin', 'sms12333.js')] };
+  const entry = join(here, '..', 'cli', 'entry.ts');
+  return { command: process.execPath, args: ['--import', 'tsx', entry] };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ChildHandle {
+  child: ChildProcess;
+  /** Everything the child wrote to stderr so far (for failure messages). */
+  stderr(): string;
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Peak resident memory in MiB (VmHWM) and current (VmRSS), from /proc. */
+  memory(): { rssMiB: number; peakMiB: number } | null;
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): ChildHandle {
+  const { command, args: prefix } = cliCommand();
+  const child = spawn(command, [...prefix, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    err = (err + chunk).slice(-20_000);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    stderr: () => err,
+    exited,
+    async kill(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+    memory() {
+      try {
+        const status = readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8');
+        const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+        return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+/** Waits until `url` answers 200, the child exits, or the deadline passes. */
+export async function waitForHttp(url: string, child: ChildHandle, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const state = { exited: false };
+  void child.exited.then(() => (state.exited = true));
+  for (;;) {
+    if (state.exited) throw new Error(`process exited before ${url} answered:\n${child.stderr()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${child.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * `npm run bench`: interface admissions/s (single-number requests and 1000-number batches), end to
+ * end accept → submit → report messages/s through the CMPP simulator, latency percentiles and the
+ * platform's memory, for SQLite and PostgreSQL. The platform and the simulator each run in their own
+ * process; the load comes from this one. Figures are printed, never asserted.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { hashPassword } from '../security/passwords.js';
+import { upsertApp } from '../store/apps.js';
+import { openDatabase, type DatabaseHandle } from '../store/connect.js';
+import { IdAllocator } from '../store/ids.js';
+import { createScratchDatabase, type ScratchDatabase } from '../store/scratch.js';
+import { postLoad, type LoadResult } from './load.js';
+import { freePort, runCli, waitForHttp, type ChildHandle } from './processes.js';
+
+export type BenchDialect = 'sqlite' | 'postgres';
+
+export interface BenchOptions {
+  dialects: BenchDialect[];
+  quick: boolean;
+  pgUrl: string;
+  log: (line: string) => void;
+}
+
+const PASSWORD = 'Bench-Passw0rd';
+
+interface Rig {
+  db: ScratchDatabase;
+  handle: DatabaseHandle;
+  sim: ChildHandle;
+  controlUrl: string;
+  server: ChildHandle;
+  apiUrl: string;
+  dir: string;
+  close(): Promise<void>;
+}
+
+async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean): Promise<Rig> {
+  const db = await createScratchDatabase(dialect, pgUrl, 'bench');
+  const dir = mkdtempSync(join(tmpdir(), 'sms12333-bench-cfg-'));
+  const [simPort, controlPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const sim = runCli(
+    [
+      'simulator',
+      '--protocol',
+      'cmpp3',
+      '--port',
+      String(simPort),
+      '--control-port',
+      String(controlPort),
+      '--account',
+      '901234',
+      '--secret',
+      'bench',
+      '--dlr-delay-ms',
+      '0',
+    ],
+    { SMS12333_LOG_LEVEL: 'warn' },
+  );
+  const controlUrl = `http://127.0.0.1:${controlPort}`;
+  await waitForHttp(`${controlUrl}/sim/stats`, sim);
+  const handle = await openDatabase(db.url);
+  await upsertApp(handle.db, new IdAllocator(handle.db, 10), 'bench', {
+    passwordHash: await hashPassword(PASSWORD),
+    ipWhitelist: ['127.0.0.1/32', '::1/128'],
+    balance: 1_000_000_000,
+    signature: '【12333】',
+    extCode: '01',
+    status: 'active',
+  });
+  const configFile = join(dir, 'bench.yaml');
+  writeFileSync(
+    configFile,
+    stringify({
+      database: { url: db.url, poolSize: 8 },
+      interface: { host: '127.0.0.1', port: apiPort },
+      console: { enabled: false },
+      gateways: [
+        {
+          id: 'cmcc-bench',
+          protocol: 'cmpp3',
+          host: '127.0.0.1',
+          port: simPort,
+          account: '901234',
+          secret: 'bench',
+          spNumber: '1065712333',
+          carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
+          connections: 4,
+          window: 64,
+          tps: 100_000,
+          requestTimeoutMs: 10_000,
+        },
+      ],
+      dispatcher: { enabled: dispatch, claimBatch: 2000, pollMs: 50 },
+      log: { level: 'warn' },
+    }),
+  );
+  const server = runCli(['serve', '--config', configFile]);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitForHttp(`${apiUrl}/healthz`, server, 60_000);
+  return {
+    db,
+    handle,
+    sim,
+    controlUrl,
+    server,
+    apiUrl,
+    dir,
+    async close() {
+      await server.kill('SIGTERM');
+      await sim.kill('SIGTERM');
+      await handle.close();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const mobilesFrom = (start: number, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `139${String(start + i).padStart(8, '0')}`);
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+async function countMessages(handle: DatabaseHandle): Promise<number> {
+  const r = await handle.db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return r.n;
+}
+
+async function admissionBench(dialect: BenchDialect, o: BenchOptions): Promise<void> {
+  const rig = await startRig(dialect, o.pgUrl, false);
+  try {
+    const seconds = o.quick ? 3 : 10;
+    const url = `${rig.apiUrl}/api/sms/send`;
+    const base = {
+      appName: 'bench',
+      password: PASSWORD,
+      content: '您的社会保障卡已制作完成，请到经办网点领取。',
+    };
+    // Warm-up: the first request pays the argon2 check once.
+    await postLoad({ url, body: { ...base, mobiles: '13900000000' }, connections: 4, seconds: 1 });
+    let before = await countMessages(rig.handle);
+    const single = await postLoad({
+      url,
+      body: { ...base, mobiles: '13900000001' },
+      connections: 64,
+      seconds,
+    });
+    const singleStored = (await countMessages(rig.handle)) - before;
+    report(
+      o,
+      dialect,
+      'admission, 1 number per request',
+      single,
+      `${fmt(singleStored / seconds)} messages/s stored`,
+    );
+    before = await countMessages(rig.handle);
+    const batch = await postLoad({
+      url,
+      body: { ...base, mobiles: mobilesFrom(0, 1000) },
+      connections: 8,
+      seconds,
+    });
+    const batchStored = (await countMessages(rig.handle)) - before;
+    report(
+      o,
+      dialect,
+      'admission, 1000 numbers per request',
+      batch,
+      `${fmt(batchStored / seconds)} messages/s stored`,
+    );
+    const mem = rig.server.memory();
+    if (mem)
+      o.log(
+        `  ${dialect}: platform memory after admission: rss ${mem.rssMiB.toFixed(0)} MiB, peak ${mem.peakMiB.toFixed(0)} MiB`,
+      );
+  } finally {
+    await rig.close();
+  }
+}
+
+function report(o: BenchOptions, dialect: string, what: string, r: LoadResult, extra: string): void {
+  o.log(
+    `  ${dialect}: ${what}: ${fmt(r.perSecond)} req/s, latency p50 ${r.p50} ms p99 ${r.p99} ms` +
+      `${r.errors + r.non2xx > 0 ? `, ${r.errors} errors ${r.non2xx} non-2xx` : ''}; ${extra}`,
+  );
+}
+
+async function endToEndBench(dialect: BenchDialect, o: BenchOptions): Promise<void> {
+  const rig = await startRig(dialect, o.pgUrl, true);
+  try {
+    const total = o.quick ? 10_000 : 50_000;
+    const url = `${rig.apiUrl}/api/sms/send`;
+    const started = Date.now();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < total) {
+        const start = next;
+        next += 1000;
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            appName: 'bench',
+            password: PASSWORD,
+            content: `第${start}批：参保缴费提醒。`,
+            mobiles: mobilesFrom(start, Math.min(1000, total - start)),
+          }),
+        });
+        const body = (await res.json()) as { code: number; msg: string };
+        if (body.code !== 1) throw new Error(`send refused: ${JSON.stringify(body)}`);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const accepted = Date.now();
+    let peak = 0;
+    const deadline = Date.now() + 600_000;
+    for (;;) {
+      const r = await rig.handle.db
+        .selectFrom('messages')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('status', 'in', ['QUEUED', 'SENDING', 'SUBMITTED'])
+        .executeTakeFirstOrThrow();
+      peak = Math.max(peak, rig.server.memory()?.peakMiB ?? 0);
+      if (r.n === 0) break;
+      if (Date.now() > deadline) throw new Error(`${r.n} messages still pending after 10 minutes`);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const finished = Date.now();
+    const rows = await rig.handle.db
+      .selectFrom('messages')
+      .select(['status', 'created_at', 'submitted_at', 'done_at'])
+      .execute();
+    const delivered = rows.filter((r) => r.status === 'DELIVERED').length;
+    const toFinal = rows.map((r) => (r.done_at ?? 0) - r.created_at).sort((a, b) => a - b);
+    const toSubmit = rows.map((r) => (r.submitted_at ?? r.done_at ?? 0) - r.created_at).sort((a, b) => a - b);
+    const seconds = (finished - started) / 1000;
+    o.log(
+      `  ${dialect}: end to end (accept → CMPP submit → report), ${fmt(total)} messages: ${fmt(total / seconds)} messages/s ` +
+        `(accepted in ${((accepted - started) / 1000).toFixed(1)} s, all final in ${seconds.toFixed(1)} s, ${fmt(delivered)} DELIVERED)`,
+    );
+    o.log(
+      `  ${dialect}: latency accept → submitted p50 ${percentile(toSubmit, 50)} ms p95 ${percentile(toSubmit, 95)} ms p99 ${percentile(toSubmit, 99)} ms; ` +
+        `accept → final p50 ${percentile(toFinal, 50)} ms p95 ${percentile(toFinal, 95)} ms p99 ${percentile(toFinal, 99)} ms`,
+    );
+    const mem = rig.server.memory();
+    if (mem)
+      o.log(
+        `  ${dialect}: platform memory at the end: rss ${mem.rssMiB.toFixed(0)} MiB, peak ${Math.max(peak, mem.peakMiB).toFixed(0)} MiB`,
+      );
+  } finally {
+    await rig.close();
+  }
+}
+
+export async function runBenchmarks(o: BenchOptions): Promise<void> {
+  o.log(
+    `sms12333 bench (${o.quick ? 'quick' : 'full'}), node ${process.version}, ${new Date().toISOString()}`,
+  );
+  for (const dialect of o.dialects) {
+    o.log(`\n[${dialect}]`);
+    await admissionBench(dialect, o);
+    await endToEndBench(dialect, o);
+  }
+}

@@ -1,0 +1,26 @@
+/** `sms12333 bench [--quick] [--dialect sqlite|postgres]`: see src/bench/run.ts. */
+import { AppError } from '../errors.js';
+import { runBenchmarks, type BenchDialect } from '../bench/run.js';
+import { parse } from './args.js';
+
+export async function runBench(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { quick: { type: 'boolean' }, dialect: { type: 'string' }, 'pg-url': { type: 'string' } },
+    'sms12333 bench [--quick] [--dialect sqlite|postgres] [--pg-url URL]',
+  );
+  const dialects: BenchDialect[] =
+    values.dialect === undefined
+      ? ['sqlite', 'postgres']
+      : values.dialect === 'sqlite' || values.dialect === 'postgres'
+        ? [values.dialect]
+        : [];
+  if (dialects.length === 0) throw new AppError('ERR_CLI_USAGE', '--dialect sqlite|postgres');
+  await runBenchmarks({
+    dialects,
+    quick: values.quick === true,
+    pgUrl: values['pg-url'] ?? process.env.SMS12333_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
+  return 0;
+}

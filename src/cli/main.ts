@@ -1,0 +1,66 @@
+/**
+ * The `sms12333` command (DESIGN §4.1). Every subcommand takes --config FILE and honours
+ * SMS12333_* variables, and brings the schema up to date before it acts.
+ */
+import { ERROR_CATALOGUE, isAppError } from '../errors.js';
+import { runApp } from './app.js';
+import { runMigrate } from './migrate.js';
+import { runPdu } from './pdu.js';
+import { runServe } from './serve.js';
+import { runSimulator } from './simulator.js';
+
+const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
+
+用法 usage:
+  sms12333 serve [--config FILE] [--demo]
+  sms12333 simulator --protocol cmpp3|cmpp2 --port N --control-port M --account A --secret S
+                     [--dlr-delay-ms D] [--fail-rate R]
+  sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
+                   [--signature 【…】] [--ext-code DIGITS] [--config FILE]
+  sms12333 migrate [--config FILE]
+  sms12333 pdu decode --protocol cmpp2|cmpp3 HEX
+  sms12333 bench [--quick] [--dialect sqlite|postgres]
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServe(rest);
+      case 'simulator':
+        return await runSimulator(rest);
+      case 'app':
+        return await runApp(rest);
+      case 'migrate':
+        return await runMigrate(rest);
+      case 'pdu':
+        return runPdu(rest);
+      case 'bench': {
+        const { runBench } = await import('./bench.js');
+        return await runBench(rest);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case 'user':
+      case 'backend':
+      case 'backup':
+      case 'restore':
+        process.stderr.write(`sms12333 ${command}: 本版本尚未提供 (not available in this version yet)\n`);
+        return 2;
+      default:
+        process.stderr.write(`未知命令 unknown command: ${command}\n\n${HELP}`);
+        return 2;
+    }
+  } catch (err) {
+    if (isAppError(err)) {
+      process.stderr.write(`错误 error [${err.code}] (${ERROR_CATALOGUE[err.code].en}): ${err.zh}\n`);
+      return err.code === 'ERR_CLI_USAGE' ? 2 : 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,20 @@
+import { loadConfig } from '../config/load.js';
+import { describeUrl, migrate, openDatabase } from '../store/connect.js';
+import { parse } from './args.js';
+
+export async function runMigrate(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { config: { type: 'string' } }, 'sms12333 migrate [--config FILE]');
+  const config = loadConfig({ file: values.config });
+  const handle = await openDatabase(config.database.url, { migrate: false });
+  try {
+    const applied = await migrate(handle);
+    process.stdout.write(
+      applied.length > 0
+        ? `已应用迁移 applied: ${applied.join(', ')} (${describeUrl(config.database.url)})\n`
+        : `数据库已是最新 schema up to date (${describeUrl(config.database.url)})\n`,
+    );
+  } finally {
+    await handle.close();
+  }
+  return 0;
+}

@@ -1,0 +1,58 @@
+/** `sms12333 simulator …`: a carrier gateway simulator (the carrier's side) on its own. */
+import { AppError } from '../errors.js';
+import { createLogger } from '../log.js';
+import { startSimulator } from '../protocols/simulator/index.js';
+import { int, need, parse } from './args.js';
+import { untilSignal } from './signals.js';
+
+const USAGE =
+  'sms12333 simulator --protocol cmpp3|cmpp2 --port N --control-port M --account A --secret S [--dlr-delay-ms D] [--fail-rate R] [--host H]';
+const SUPPORTED = ['cmpp3', 'cmpp2'] as const;
+
+export async function runSimulator(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      protocol: { type: 'string' },
+      port: { type: 'string' },
+      'control-port': { type: 'string' },
+      account: { type: 'string' },
+      secret: { type: 'string' },
+      'dlr-delay-ms': { type: 'string' },
+      'fail-rate': { type: 'string' },
+      host: { type: 'string' },
+      config: { type: 'string' },
+    },
+    USAGE,
+  );
+  const protocol = need(values.protocol, 'protocol');
+  if (!(SUPPORTED as readonly string[]).includes(protocol))
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      `--protocol ${protocol}: 目前支持 ${SUPPORTED.join(', ')} (supported now)`,
+    );
+  const failRate = values['fail-rate'] === undefined ? 0 : Number(values['fail-rate']);
+  if (!(failRate >= 0 && failRate <= 1))
+    throw new AppError('ERR_CLI_USAGE', '--fail-rate 应在 0 到 1 之间 (between 0 and 1)');
+  const logger = createLogger({ name: 'sms12333-simulator' });
+  const sim = await startSimulator({
+    protocol: protocol as (typeof SUPPORTED)[number],
+    host: values.host ?? '127.0.0.1',
+    port: int(values.port, 'port'),
+    controlPort: int(values['control-port'], 'control-port'),
+    controlHost: values.host ?? '127.0.0.1',
+    account: need(values.account, 'account'),
+    secret: need(values.secret, 'secret'),
+    dlrDelayMs: int(values['dlr-delay-ms'], 'dlr-delay-ms', 200),
+    failRate,
+    logger,
+  });
+  logger.info(
+    { protocol, port: sim.port, controlPort: sim.controlPort },
+    `模拟网关已启动 simulator listening on ${values.host ?? '127.0.0.1'}:${sim.port}, control on ${sim.controlPort ?? '-'}`,
+  );
+  await untilSignal();
+  await sim.close();
+  logger.flush();
+  return 0;
+}

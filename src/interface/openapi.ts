@@ -1,0 +1,161 @@
+/** The interface's OpenAPI 3.0 document, served at GET /api/openapi.json. */
+import { RESULT_CODES } from './codes.js';
+
+const codesTable = Object.values(RESULT_CODES)
+  .map((c) => `| ${c.code} | ${c.msg} | ${c.en} |`)
+  .join('\n');
+
+const credentials = {
+  appName: { type: 'string', description: '业务系统账户 (the business system account)' },
+  password: { type: 'string', description: '客户端接入密码 (client access password)' },
+} as const;
+
+const result = {
+  type: 'object',
+  required: ['code', 'msg'],
+  properties: {
+    code: { type: 'integer', description: 'Appendix A return code; see the table in info.description' },
+    msg: { type: 'string', description: '解释信息, with the offending field for codes -1 and 2' },
+    field: { type: 'string' },
+  },
+} as const;
+
+const bodies = (schema: object) => ({
+  required: true,
+  content: {
+    'application/json': { schema },
+    'application/x-www-form-urlencoded': { schema },
+  },
+});
+
+const ok = (description: string, properties: object) => ({
+  '200': {
+    description,
+    content: { 'application/json': { schema: { allOf: [result, { type: 'object', properties }] } } },
+  },
+});
+
+export const OPENAPI = {
+  openapi: '3.0.3',
+  info: {
+    title: 'sms12333 短信服务平台下行接口',
+    version: '1.0.0',
+    description: `LD/T 6007—2024 Appendix A downlink interface. HTTP status is 200 for every business outcome; \`code\` carries it.\n\n| code | 解释信息 | meaning |\n|---|---|---|\n${codesTable}`,
+  },
+  paths: {
+    '/api/sms/send': {
+      post: {
+        summary: '发送短信 Send a message to up to 1000 numbers',
+        requestBody: bodies({
+          type: 'object',
+          required: ['appName', 'password', 'mobiles'],
+          properties: {
+            ...credentials,
+            mobiles: {
+              oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+              description:
+                '11-digit mainland numbers, comma-separated or an array; +86/86 accepted; duplicates sent once',
+            },
+            content: { type: 'string', description: 'text without signature (required unless templateId)' },
+            templateId: { type: 'string' },
+            params: { type: 'object', additionalProperties: { type: 'string' } },
+            islong: {
+              type: 'string',
+              enum: ['0', '1'],
+              description: 'whether a concatenated long SMS is allowed',
+            },
+            extCode: { type: 'string', pattern: '^\\d+$' },
+            sendTime: {
+              type: 'string',
+              description: 'yyyyMMddHHmmss or ISO 8601, Beijing time unless zoned',
+            },
+            category: { type: 'string', enum: ['notice', 'result', 'survey'] },
+            clientMsgId: { type: 'string', maxLength: 64, description: 'idempotency key' },
+          },
+        }),
+        responses: ok('Outcome', {
+          batchId: { type: 'string' },
+          charged: { type: 'integer', description: 'segments debited' },
+          msgIds: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                mobile: { type: 'string' },
+                msgId: { type: 'string' },
+                status: { type: 'string', enum: ['QUEUED', 'BLOCKED', 'FAILED'] },
+              },
+            },
+          },
+          replayed: { type: 'boolean', description: 'true when clientMsgId repeated an earlier request' },
+        }),
+      },
+    },
+    '/api/sms/balance': {
+      post: {
+        summary: '查询余额 Balance in SMS segments',
+        requestBody: bodies({ type: 'object', required: ['appName', 'password'], properties: credentials }),
+        responses: ok('Balance', { balance: { type: 'integer' } }),
+      },
+    },
+    '/api/sms/reports': {
+      post: {
+        summary: '拉取状态报告 Final states since a cursor',
+        requestBody: bodies({
+          type: 'object',
+          required: ['appName', 'password'],
+          properties: {
+            ...credentials,
+            cursor: { type: 'string', description: 'nextCursor of the previous call; omit to start' },
+          },
+        }),
+        responses: ok('Reports', {
+          reports: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                msgId: { type: 'string' },
+                mobile: { type: 'string' },
+                status: {
+                  type: 'string',
+                  enum: ['DELIVERED', 'FAILED', 'EXPIRED', 'REJECTED', 'BLOCKED', 'UNKNOWN'],
+                },
+                stat: { type: 'string', nullable: true, description: 'the carrier status as reported' },
+                doneTime: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+          nextCursor: { type: 'string' },
+        }),
+      },
+    },
+    '/api/sms/replies': {
+      post: {
+        summary: '拉取上行短信 Uplink messages routed to this account by extension code',
+        requestBody: bodies({
+          type: 'object',
+          required: ['appName', 'password'],
+          properties: { ...credentials, cursor: { type: 'string' } },
+        }),
+        responses: ok('Replies', {
+          replies: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                replyId: { type: 'string' },
+                mobile: { type: 'string' },
+                destId: { type: 'string' },
+                extCode: { type: 'string' },
+                text: { type: 'string' },
+                receivedTime: { type: 'string', format: 'date-time' },
+              },
+            },
+          },
+          nextCursor: { type: 'string' },
+        }),
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,303 @@
+/**
+ * One platform process: the database, the gateways, admission, the dispatcher, the correlator's
+ * writer, the sweeper and the interface listener, started in dependency order and stopped in
+ * reverse so that nothing claimed, answered or received is dropped on the way out.
+ */
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { maskMobile } from '../log.js';
+import { AppError } from '../errors.js';
+import { normalizeMobile } from '../domain/phone.js';
+import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
+import { createGateway } from '../protocols/registry.js';
+import { Credentials } from '../interface/credentials.js';
+import { buildInterface } from '../interface/server.js';
+import { listApps } from '../store/apps.js';
+import { openDatabase, type DatabaseHandle } from '../store/connect.js';
+import { sequenceFeeds } from '../store/feeds.js';
+import { IdAllocator } from '../store/ids.js';
+import { findDeadInstances, registerInstance, unregisterInstance } from '../store/instances.js';
+import { reclaimLeases } from '../store/sweeps.js';
+import { Admission } from './admission.js';
+import { Dispatcher } from './dispatcher.js';
+import { Router } from './router.js';
+import { pidAlive, Sweeper } from './sweeper.js';
+import { EventWriter } from './writer.js';
+
+export interface PlatformOptions {
+  config: Config;
+  logger: Logger;
+  /** Builds gateways; tests may wrap the real ones. */
+  gatewayFactory?: (config: GatewayConfig, deps: { logger: Logger }) => Gateway;
+  now?: () => number;
+}
+
+export interface Platform {
+  readonly config: Config;
+  readonly handle: DatabaseHandle;
+  readonly ids: IdAllocator;
+  readonly router: Router;
+  readonly admission: Admission;
+  readonly dispatcher: Dispatcher;
+  readonly writer: EventWriter;
+  readonly sweeper: Sweeper;
+  readonly credentials: Credentials;
+  readonly instanceId: string;
+  readonly interfaceApp: FastifyInstance | null;
+  /** http://host:port of the interface listener, when it listens. */
+  readonly interfaceUrl: string | null;
+  close(): Promise<void>;
+}
+
+function toGatewayConfig(g: Config['gateways'][number]): GatewayConfig {
+  const { enabled: _enabled, ...rest } = g;
+  return rest;
+}
+
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const { config, logger } = options;
+  const now = options.now ?? Date.now;
+  const handle = await openDatabase(config.database.url, {
+    sqliteSynchronous: config.database.sqliteSynchronous,
+    poolSize: config.database.poolSize,
+  });
+  const ids = new IdAllocator(handle.db);
+  const instanceId = randomUUID();
+  const host = hostname();
+  const started = now();
+
+  try {
+    // SQLite is one process's database: a live platform already on it must not be joined.
+    if (handle.caps.dialect === 'sqlite') {
+      const others = await handle.db.selectFrom('instances').select(['id', 'pid', 'host']).execute();
+      const dead = new Set(
+        await findDeadInstances(handle.db, {
+          self: instanceId,
+          host,
+          now: started,
+          staleMs: 15_000,
+          isAlive: pidAlive,
+        }),
+      );
+      const live = others.filter((o) => !dead.has(o.id));
+      if (live.length > 0)
+        throw new AppError(
+          'ERR_STORE_LOCKED',
+          `pid ${live.map((l) => l.pid).join(',')} on ${live[0]?.host ?? host}`,
+        );
+    }
+    await registerInstance(handle.db, instanceId, host, process.pid, started);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+
+  const gatewayFactory = options.gatewayFactory ?? createGateway;
+  const gateways = config.gateways
+    .filter((g) => g.enabled)
+    .map((g) => gatewayFactory(toGatewayConfig(g), { logger }));
+  const router = new Router(gateways);
+  const settings = {
+    reportDeadlineMs: config.sending.reportDeadlineSeconds * 1000,
+    validityMs: config.sending.validitySeconds * 1000,
+    maxAttempts: config.sending.maxAttempts,
+    retryMinMs: config.sending.retryMinMs,
+    retryMaxMs: config.sending.retryMaxMs,
+  };
+
+  let sequencing: Promise<unknown> | null = null;
+  let sequenceAgain = false;
+  const pokeSequencer = (): void => {
+    if (sequencing) {
+      sequenceAgain = true;
+      return;
+    }
+    sequencing = new Promise((r) => setTimeout(r, 20))
+      .then(() => sequenceFeeds(handle.db, handle.caps))
+      .catch((err: unknown) => logger.warn({ err }, '报告编号失败 feed sequencing failed'))
+      .finally(() => {
+        sequencing = null;
+        if (sequenceAgain) {
+          sequenceAgain = false;
+          pokeSequencer();
+        }
+      });
+  };
+
+  const writer = new EventWriter(handle, ids, settings, { now, onFinished: pokeSequencer });
+  const dispatcher = new Dispatcher(
+    handle,
+    router,
+    writer,
+    {
+      owner: instanceId,
+      claimBatch: config.dispatcher.claimBatch,
+      pollMs: config.dispatcher.pollMs,
+      leaseMs: config.dispatcher.leaseSeconds * 1000,
+    },
+    logger.child({ component: 'dispatcher' }),
+    now,
+  );
+  const admission = new Admission(handle, ids, { now, onCommitted: () => dispatcher.wake() });
+  const sweeper = new Sweeper(
+    handle,
+    ids,
+    {
+      instanceId,
+      host,
+      sweepMs: config.dispatcher.sweepMs,
+      validityMs: settings.validityMs,
+      staleMs: Math.max(15_000, config.dispatcher.sweepMs * 10),
+      orphanTtlMs: settings.reportDeadlineMs + 24 * 3600 * 1000,
+    },
+    logger.child({ component: 'sweeper' }),
+    now,
+    () => dispatcher.wake(),
+  );
+
+  // Uplinks are routed to the app whose extension code starts the digits after the sender number.
+  let extCodes: { appId: number; ext: string }[] = [];
+  let extLoadedAt = 0;
+  const appForExt = async (ext: string): Promise<number | null> => {
+    if (now() - extLoadedAt > 5000) {
+      extCodes = (await listApps(handle.db))
+        .filter((a) => a.extCode !== '' && a.status === 'active')
+        .map((a) => ({ appId: a.id, ext: a.extCode }))
+        .sort((a, b) => b.ext.length - a.ext.length);
+      extLoadedAt = now();
+    }
+    return extCodes.find((e) => ext.startsWith(e.ext))?.appId ?? null;
+  };
+
+  for (const gateway of gateways) {
+    const spNumber = gateway.config.spNumber;
+    gateway.start({
+      report: (r) =>
+        writer.write({
+          kind: 'report',
+          record: {
+            gatewayId: r.gatewayId,
+            carrierMsgId: r.carrierMsgId,
+            stat: r.stat,
+            mobile: r.mobile,
+            doneAt: r.doneAt,
+            receivedAt: r.receivedAt,
+          },
+        }),
+      uplink: async (m) => {
+        const ext = m.destId.startsWith(spNumber) ? m.destId.slice(spNumber.length) : '';
+        const mobile = normalizeMobile(m.mobile) ?? m.mobile;
+        logger.info(
+          { gateway: m.gatewayId, mobile: maskMobile(mobile), ext },
+          '收到上行短信 uplink received',
+        );
+        await writer.write({
+          kind: 'uplink',
+          record: { ...m, mobile, ext, appId: await appForExt(ext) },
+        });
+      },
+      state: (s) => {
+        logger.info(
+          { gateway: s.id, state: s.state, bound: s.bound, lastError: s.lastError },
+          '网关状态 gateway state',
+        );
+        if (s.bound > 0) dispatcher.wake();
+      },
+    });
+  }
+
+  // Leases of a previous process on this database that died are handed back at once.
+  await sweeper.runOnce();
+  if (config.dispatcher.enabled) dispatcher.start();
+  sweeper.start();
+
+  const credentials = new Credentials(
+    handle.db,
+    {
+      cacheMs: 1000,
+      failureLimit: config.interface.passwordFailureLimit,
+      failureWindowMs: config.interface.passwordLockSeconds * 1000,
+      lockMs: config.interface.passwordLockSeconds * 1000,
+      openWhenWhitelistEmpty: config.interface.openWhenWhitelistEmpty,
+    },
+    now,
+  );
+
+  let interfaceApp: FastifyInstance | null = null;
+  let interfaceUrl: string | null = null;
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await interfaceApp?.close().catch(() => undefined);
+      await admission.close();
+      await dispatcher.stop();
+      await Promise.allSettled(gateways.map((g) => g.close()));
+      await writer.close();
+      await sweeper.stop();
+      await sequencing;
+      await reclaimLeases(handle.db, { now: now(), deadOwners: [instanceId] }).catch(() => 0);
+      await unregisterInstance(handle.db, instanceId).catch(() => undefined);
+      await handle.close();
+    })());
+
+  const longestSp = Math.max(0, ...config.gateways.map((g) => g.spNumber.length));
+  if (config.interface.enabled) {
+    interfaceApp = await buildInterface(
+      {
+        db: handle.db,
+        credentials,
+        admission,
+        router,
+        logger: logger.child({ component: 'interface' }),
+        settings: {
+          maxMobiles: config.interface.maxMobiles,
+          maxSegments: config.sending.maxSegments,
+          maxScheduleDays: config.sending.maxScheduleDays,
+          extRoom: Math.max(0, 21 - longestSp),
+        },
+        now,
+      },
+      {
+        bodyLimit: config.interface.bodyLimit,
+        trustProxy: config.interface.trustProxy,
+        tls: config.interface.tls,
+      },
+    );
+    try {
+      await interfaceApp.listen({ host: config.interface.host, port: config.interface.port });
+    } catch (err) {
+      await close();
+      throw new AppError(
+        'ERR_LISTEN',
+        `interface ${config.interface.host}:${config.interface.port}: ${(err as Error).message} — 可用 SMS12333_INTERFACE_PORT 换一个端口 (choose another port with SMS12333_INTERFACE_PORT)`,
+        { cause: err },
+      );
+    }
+    const address = interfaceApp.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.interface.port;
+    const scheme = config.interface.tls ? 'https' : 'http';
+    const shownHost = config.interface.host.includes(':')
+      ? `[${config.interface.host}]`
+      : config.interface.host;
+    interfaceUrl = `${scheme}://${shownHost}:${port}`;
+  }
+
+  return {
+    config,
+    handle,
+    ids,
+    router,
+    admission,
+    dispatcher,
+    writer,
+    sweeper,
+    credentials,
+    instanceId,
+    interfaceApp,
+    interfaceUrl,
+    close,
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Periodic upkeep: heartbeat, leases of dead processes handed back, report deadlines (UNKNOWN),
+ * validity (EXPIRED, refunded), orphan reports re-matched and purged, feeds numbered.
+ */
+import type { Logger } from 'pino';
+import type { DatabaseHandle } from '../store/connect.js';
+import { sequenceFeeds } from '../store/feeds.js';
+import type { IdAllocator } from '../store/ids.js';
+import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
+import { rematchOrphans } from '../store/outcomes.js';
+import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
+
+export interface SweeperSettings {
+  instanceId: string;
+  host: string;
+  sweepMs: number;
+  validityMs: number;
+  /** A process whose heartbeat is older than this is dead. */
+  staleMs: number;
+  /** Orphan reports older than this are dropped. */
+  orphanTtlMs: number;
+}
+
+export interface SweepSummary {
+  reclaimed: number;
+  unknown: number;
+  expired: number;
+  rematched: number;
+  sequenced: number;
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class Sweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly handle: DatabaseHandle,
+    private readonly ids: IdAllocator,
+    private readonly settings: SweeperSettings,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runOnce()
+        .catch((err: unknown) => this.logger.error({ err }, '例行维护失败 sweep failed'))
+        .finally(() => {
+          this.running = null;
+          this.schedule();
+        });
+    }, this.settings.sweepMs);
+    this.timer.unref();
+  }
+
+  async runOnce(): Promise<SweepSummary> {
+    const db = this.handle.db;
+    const now = this.now();
+    await heartbeat(db, this.settings.instanceId, now);
+    const dead = await findDeadInstances(db, {
+      self: this.settings.instanceId,
+      host: this.settings.host,
+      now,
+      staleMs: this.settings.staleMs,
+      isAlive: pidAlive,
+    });
+    const reclaimed = await reclaimLeases(db, { now, deadOwners: dead });
+    if (dead.length > 0 && reclaimed < 1000) await forgetInstances(db, dead);
+    const unknown = await expireDeadlines(db, this.ids, now);
+    const expired = await expireQueued(db, this.ids, now, this.settings.validityMs);
+    const rematched = await rematchOrphans(db, this.ids, now);
+    await purgeOrphans(db, now - this.settings.orphanTtlMs);
+    const sequenced = await sequenceFeeds(db, this.handle.caps);
+    const summary = { reclaimed, unknown, expired, rematched, sequenced };
+    if (reclaimed + unknown + expired + rematched > 0) {
+      this.logger.info(summary, '例行维护 sweep');
+      if (reclaimed > 0) this.onChange();
+    }
+    return summary;
+  }
+}

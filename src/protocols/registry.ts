@@ -1,0 +1,21 @@
+/** Builds the gateway for a configured link, by protocol. */
+import type { Logger } from 'pino';
+import { AppError } from '../errors.js';
+import { createCmppGateway } from './cmpp/client.js';
+import type { Gateway, GatewayConfig } from './gateway.js';
+
+export function createGateway(config: GatewayConfig, deps: { logger: Logger }): Gateway {
+  switch (config.protocol) {
+    case 'cmpp2':
+    case 'cmpp3':
+      return createCmppGateway(config, deps);
+    case 'sgip':
+    case 'smgp':
+    case 'smpp':
+    case 'upstream':
+      throw new AppError(
+        'ERR_CONFIG_INVALID',
+        `gateways[${config.id}].protocol: ${config.protocol} 尚未支持 (not supported yet)`,
+      );
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * What a protocol's carrier server gives the simulator shell (index.ts): its port, the core it
+ * feeds (without the protocol's id type), uplink injection and close.
+ */
+import type { Logger } from '../../log.js';
+import type { Handsets } from './handsets.js';
+import type { MoRequest, SimulatorConfig, SimulatorStats } from './types.js';
+
+export interface ProtocolServerOptions {
+  host: string;
+  port: number;
+  account: string;
+  secret: string;
+  dlrDelayMs: number;
+  failRate: number;
+  seed: number;
+  gatewayCode: number;
+  logger: Logger;
+}
+
+/** The parts of `SimulatorCore` that do not depend on the protocol's carrier id type. */
+export interface CoreControl {
+  readonly config: SimulatorConfig;
+  readonly handsets: Handsets;
+  configure(patch: Partial<SimulatorConfig>): SimulatorConfig;
+  stats(): SimulatorStats;
+  reset(): void;
+}
+
+export interface ProtocolServer {
+  readonly port: number;
+  readonly core: CoreControl;
+  /** Validates the numbers for the protocol's fields and queues the segments. */
+  injectMo(mo: MoRequest): { segments: number };
+  /** Stops listening, says goodbye to every connection, stops the report timer. */
+  close(): Promise<void>;
+}
