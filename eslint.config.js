@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'data/', 'bin/', 'scripts/', 'test-output/', 'eslint.config.js'] },
+  { ignores: ['dist/', 'node_modules/', 'data/', 'bin/', 'scripts/', 'test-output/', '.tmp/', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

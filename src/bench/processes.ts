@@ -18,7 +18,8 @@ function cliCommand(): { command: string; args: string[] } {
   if (here.includes(join('dist', 'bench')))
     return { command: process.execPath, args: [join(here, '..', '..', 'bin', 'sms12333.js')] };
   const entry = join(here, '..', 'cli', 'entry.ts');
-  return { command: process.execPath, args: ['--import', 'tsx', entry] };
+  // Resolved here, so the child finds tsx whatever its working directory.
+  return { command: process.execPath, args: ['--import', import.meta.resolve('tsx'), entry] };
 }
 
 export function freePort(): Promise<number> {
@@ -35,6 +36,8 @@ export function freePort(): Promise<number> {
 
 export interface ChildHandle {
   child: ChildProcess;
+  /** Everything the child wrote to stdout so far. */
+  stdout(): string;
   /** Everything the child wrote to stderr so far (for failure messages). */
   stderr(): string;
   exited: Promise<number | null>;
@@ -45,10 +48,19 @@ export interface ChildHandle {
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): ChildHandle {
   const { command, args: prefix } = cliCommand();
-  const child = spawn(command, [...prefix, ...args], {
+  // SMS12333_PROFILE_DIR=dir writes a V8 CPU profile of every child process there (`npm run bench`).
+  const profile = process.env.SMS12333_PROFILE_DIR
+    ? ['--cpu-prof', '--cpu-prof-dir', process.env.SMS12333_PROFILE_DIR]
+    : [];
+  const child = spawn(command, [...profile, ...prefix, ...args], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    out = (out + chunk).slice(-20_000);
   });
   let err = '';
   child.stderr.setEncoding('utf8');
@@ -58,6 +70,7 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, cwd = proces
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return {
     child,
+    stdout: () => out,
     stderr: () => err,
     exited,
     async kill(signal = 'SIGTERM') {

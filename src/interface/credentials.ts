@@ -44,6 +44,7 @@ export class Credentials {
     private readonly db: Kysely<Database>,
     private readonly settings: CredentialSettings,
     private readonly now: () => number = Date.now,
+    private readonly verify: (stored: string, password: string) => Promise<boolean> = verifyPassword,
   ) {}
 
   async findApp(name: string): Promise<{ app: AppRecord; blocks: Cidr[] } | null> {
@@ -84,7 +85,7 @@ export class Credentials {
     const flightKey = `${app.id}:${mac.toString('base64')}`;
     let flight = this.checking.get(flightKey);
     if (!flight) {
-      flight = verifyPassword(app.passwordHash, password).finally(() => this.checking.delete(flightKey));
+      flight = this.verify(app.passwordHash, password).finally(() => this.checking.delete(flightKey));
       this.checking.set(flightKey, flight);
     }
     if (await flight) {

@@ -51,13 +51,11 @@ export async function buildInterface(
           .status(413)
           .send(result('FORMAT', `请求体超过 ${options.bodyLimit} 字节`, { field: 'body' }));
       case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-        return reply
-          .status(415)
-          .send(
-            result('FORMAT', '只接受 application/json 或 application/x-www-form-urlencoded', {
-              field: 'body',
-            }),
-          );
+        return reply.status(415).send(
+          result('FORMAT', '只接受 application/json 或 application/x-www-form-urlencoded', {
+            field: 'body',
+          }),
+        );
       default:
         break;
     }

@@ -1,27 +1,29 @@
 /**
- * The dispatcher claims due messages in batches (only for carriers whose gateways have room),
- * cuts each into segments for its route, submits the parts not yet taken by a carrier, and hands
- * the outcome to the writer. The loop is driven by wake-ups (admission commits, answers freeing
- * room) and backed by a poll, so a missed wake-up only costs one poll interval.
+ * The dispatcher keeps a buffer of claimed messages and feeds the gateways from it as their
+ * windows free up. Claims are large and rare (one per half-buffer, riding in the writer's group
+ * commit); each message is cut into segments for its route, the parts not yet taken by a carrier
+ * are submitted, and the outcome goes back to the writer.
+ *
+ *   claim (lease) ──► buffer ──room on a gateway──► submit ──► outcome to the writer
+ *                       │
+ *                       └─ lease nearly over, or stopping ──► released to the queue (never sent)
+ *
+ * The loop runs on wake-ups (admission commits, answers freeing room, claims arriving) and a poll,
+ * so a missed wake-up only costs one poll interval.
  */
 import type { Logger } from 'pino';
 import type { Carrier } from '../domain/carrier.js';
 import { segmentText, type Segment, type TextProfile } from '../domain/text/index.js';
 import type { SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
-import {
-  acceptedParts,
-  claimMessages,
-  loadBatches,
-  type BatchText,
-  type ClaimedMessage,
-} from '../store/outbox.js';
+import { acceptedParts, loadBatches, type BatchText, type ClaimedMessage } from '../store/outbox.js';
 import type { SubmissionRecord } from '../store/outcomes.js';
 import type { Router } from './router.js';
 import type { EventWriter } from './writer.js';
 
 export interface DispatcherSettings {
   owner: string;
+  /** Messages claimed at once; a new claim starts when the buffer falls below half of it. */
   claimBatch: number;
   pollMs: number;
   leaseMs: number;
@@ -29,21 +31,39 @@ export interface DispatcherSettings {
 
 export interface DispatcherCounters {
   claimed: number;
+  released: number;
   submittedParts: number;
   resubmittedParts: number;
   errors: number;
 }
 
+interface Buffered {
+  message: ClaimedMessage;
+  batch: BatchText;
+  /** Parts a carrier already took in an earlier attempt. */
+  taken: Set<number> | undefined;
+  /** After this, the lease may run out before the answer is stored: hand it back instead. */
+  sendBefore: number;
+}
+
 const BATCH_CACHE_LIMIT = 2000;
 
 export class Dispatcher {
-  readonly counters: DispatcherCounters = { claimed: 0, submittedParts: 0, resubmittedParts: 0, errors: 0 };
+  readonly counters: DispatcherCounters = {
+    claimed: 0,
+    released: 0,
+    submittedParts: 0,
+    resubmittedParts: 0,
+    errors: 0,
+  };
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private woken = false;
-  /** The last round could not take everything due: room freed by an answer is worth a new round. */
-  private backlog = true;
+  private claiming: Promise<void> | null = null;
+  /** The last claim filled its limit: more is probably due. */
+  private moreDue = true;
+  private buffer: Buffered[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly batches = new Map<number, BatchText>();
   private readonly segmentCache = new Map<string, Segment[]>();
@@ -71,24 +91,34 @@ export class Dispatcher {
     w?.();
   }
 
-  /** Stops claiming and waits for every claimed message's outcome to be written. */
+  /** Messages claimed and not yet handed to a gateway. */
+  buffered(): number {
+    return this.buffer.length;
+  }
+
+  /**
+   * Stops claiming, hands buffered messages back to the queue and waits for every submitted one's
+   * outcome to be written.
+   */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;
+    await this.claiming;
+    await this.release(this.buffer.splice(0));
     await Promise.allSettled([...this.inFlight]);
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      let claimed = 0;
       try {
-        claimed = await this.dispatchOnce();
+        this.feed();
+        this.maybeClaim();
       } catch (err) {
         this.counters.errors++;
         this.logger.error({ err }, '派发失败 dispatch failed');
       }
-      if (claimed === 0) await this.sleep(this.settings.pollMs);
+      await this.sleep(this.settings.pollMs);
     }
   }
 
@@ -110,31 +140,85 @@ export class Dispatcher {
     });
   }
 
-  /** One claim round; answers how many messages it claimed. */
-  async dispatchOnce(): Promise<number> {
-    const room = this.router.capacityByCarrier();
-    if (room.size === 0) {
-      this.backlog = true;
-      return 0;
-    }
-    const limit = Math.min(this.settings.claimBatch, Math.max(...room.values()));
+  private maybeClaim(): void {
+    if (this.claiming || !this.running || this.buffer.length >= this.settings.claimBatch / 2) return;
+    // Only numbers some bound link can carry; the rest wait in the queue, not in memory.
+    const carriers = this.router.linkedCarriers();
+    if (carriers.length === 0) return;
+    const limit = this.settings.claimBatch - this.buffer.length;
+    this.claiming = this.claim(carriers, limit)
+      .catch((err: unknown) => {
+        this.counters.errors++;
+        this.logger.error({ err }, '领取待发短信失败 claim failed');
+      })
+      .finally(() => {
+        this.claiming = null;
+        this.wake();
+      });
+  }
+
+  private async claim(carriers: Carrier[], limit: number): Promise<void> {
     const now = this.now();
-    const claimed = await claimMessages(this.handle.db, this.handle.caps, {
+    const claimed = await this.writer.claim({
       owner: this.settings.owner,
       leaseUntil: now + this.settings.leaseMs,
       now,
-      carriers: [...room.keys()],
+      carriers,
       limit,
     });
-    this.backlog = claimed.length >= limit;
-    if (claimed.length === 0) return 0;
+    this.moreDue = claimed.length >= limit;
+    if (claimed.length === 0) return;
     this.counters.claimed += claimed.length;
     await this.loadMissingBatches(claimed);
     const retried = claimed.filter((m) => m.attempts > 1).map((m) => m.id);
     const taken =
       retried.length > 0 ? await acceptedParts(this.handle.db, retried) : new Map<number, Set<number>>();
-    for (const message of claimed) this.send(message, taken.get(message.id));
-    return claimed.length;
+    const sendBefore = now + this.settings.leaseMs / 2;
+    const orphaned: ClaimedMessage[] = [];
+    for (const message of claimed) {
+      const batch = this.batches.get(message.batchId);
+      if (batch) this.buffer.push({ message, batch, taken: taken.get(message.id), sendBefore });
+      else orphaned.push(message);
+    }
+    // A message whose batch row is gone cannot be sent; the retry path ends it in time.
+    for (const m of orphaned) this.track(this.record(m, 'none', [], [], 'retry'));
+  }
+
+  /** Hands buffered messages to gateways with room, oldest first, skipping carriers that are full. */
+  private feed(): void {
+    if (this.buffer.length === 0) return;
+    const now = this.now();
+    const full = new Set<string>();
+    const keep: Buffered[] = [];
+    const expired: Buffered[] = [];
+    for (const item of this.buffer) {
+      if (item.sendBefore < now) {
+        expired.push(item);
+        continue;
+      }
+      const carrier = item.message.carrier as Carrier;
+      const gateway = full.has(carrier) ? null : this.router.pick(carrier);
+      if (!gateway) {
+        full.add(carrier);
+        keep.push(item);
+        continue;
+      }
+      this.send(item, gateway);
+    }
+    this.buffer = keep;
+    if (expired.length > 0) this.track(this.release(expired));
+  }
+
+  private async release(items: readonly Buffered[]): Promise<void> {
+    if (items.length === 0) return;
+    this.counters.released += items.length;
+    try {
+      await this.writer.release({ owner: this.settings.owner, ids: items.map((i) => i.message.id) });
+    } catch (err) {
+      // Their leases run out and the sweeper hands them back.
+      this.counters.errors++;
+      this.logger.warn({ err, count: items.length }, '归还待发短信失败 release failed');
+    }
   }
 
   private async loadMissingBatches(messages: readonly ClaimedMessage[]): Promise<void> {
@@ -144,18 +228,12 @@ export class Dispatcher {
     for (const b of await loadBatches(this.handle.db, missing)) this.batches.set(b.id, b);
   }
 
-  private send(message: ClaimedMessage, alreadyTaken: Set<number> | undefined): void {
-    const batch = this.batches.get(message.batchId);
-    const gateway = this.router.pick(message.carrier as Carrier);
-    if (!batch || !gateway) {
-      // Room vanished between the claim and now (or the batch row is missing): back to the queue.
-      this.track(this.record(message, gateway?.config.id ?? 'none', [], [], 'retry'));
-      return;
-    }
+  private send(item: Buffered, gateway: NonNullable<ReturnType<Router['pick']>>): void {
+    const { message, batch, taken } = item;
     const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
     const parts: SubmitPart[] = segments
-      .filter((s) => !alreadyTaken?.has(s.partNo))
+      .filter((s) => !taken?.has(s.partNo))
       .map((segment) => ({
         messageId: message.id,
         mobile: message.mobile,
@@ -196,7 +274,8 @@ export class Dispatcher {
   private track(p: Promise<void>): void {
     const tracked = p.finally(() => {
       this.inFlight.delete(tracked);
-      if (this.backlog) this.wake();
+      // An answer freed room: worth a round if anything is waiting for it.
+      if (this.buffer.length > 0 || this.moreDue) this.wake();
     });
     this.inFlight.add(tracked);
   }
@@ -237,12 +316,7 @@ export class Dispatcher {
     });
     const failure = worst as Exclude<SubmitOutcome, { kind: 'accepted' }> | null;
     if (forced)
-      record.failure = {
-        kind: 'retry',
-        code: 'NO_ROUTE_NOW',
-        reason: 'no gateway with room',
-        unansweredParts: 0,
-      };
+      record.failure = { kind: 'retry', code: 'NO_BATCH', reason: 'batch text missing', unansweredParts: 0 };
     else if (failure)
       record.failure = {
         kind: failure.kind,

@@ -115,7 +115,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       sequenceAgain = true;
       return;
     }
-    sequencing = new Promise((r) => setTimeout(r, 20))
+    // Numbering waits a little so that one run covers many writer groups.
+    sequencing = new Promise((r) => setTimeout(r, 100))
       .then(() => sequenceFeeds(handle.db, handle.caps))
       .catch((err: unknown) => logger.warn({ err }, '报告编号失败 feed sequencing failed'))
       .finally(() => {

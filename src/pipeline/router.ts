@@ -29,14 +29,9 @@ export class Router {
     return [...this.byCarrier.keys()];
   }
 
-  /** Room per carrier now (a gateway serving two carriers counts for both). */
-  capacityByCarrier(): Map<Carrier, number> {
-    const out = new Map<Carrier, number>();
-    for (const [carrier, list] of this.byCarrier) {
-      const room = list.reduce((n, g) => n + Math.max(0, g.capacity()), 0);
-      if (room > 0) out.set(carrier, room);
-    }
-    return out;
+  /** Carriers that some gateway with a bound link serves now. */
+  linkedCarriers(): Carrier[] {
+    return [...this.byCarrier].filter(([, list]) => list.some((g) => g.status().bound > 0)).map(([c]) => c);
   }
 
   /** The gateway with the most room for this carrier, or null when all are full or down. */

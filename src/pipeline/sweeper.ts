@@ -90,9 +90,9 @@ export class Sweeper {
     });
     const reclaimed = await reclaimLeases(db, { now, deadOwners: dead });
     if (dead.length > 0 && reclaimed < 1000) await forgetInstances(db, dead);
-    const unknown = await expireDeadlines(db, this.ids, now);
-    const expired = await expireQueued(db, this.ids, now, this.settings.validityMs);
-    const rematched = await rematchOrphans(db, this.ids, now);
+    const unknown = await expireDeadlines(db, this.handle.caps, this.ids, now);
+    const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
+    const rematched = await rematchOrphans(db, this.handle.caps, this.ids, now);
     await purgeOrphans(db, now - this.settings.orphanTtlMs);
     const sequenced = await sequenceFeeds(db, this.handle.caps);
     const summary = { reclaimed, unknown, expired, rematched, sequenced };

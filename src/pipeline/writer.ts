@@ -1,10 +1,12 @@
 /**
  * The correlator's writer: gateway outcomes, delivery reports and uplinks are written in groups, in
  * arrival order, each caller released only after its group is durable. Gateways acknowledge a
- * report or an uplink to the carrier only after that, so a crash loses neither.
+ * report or an uplink to the carrier only after that, so a crash loses neither. The dispatcher's
+ * claims join the same groups: one commit (one fsync on SQLite) serves them all.
  */
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
+import type { ClaimedMessage, ClaimRequest, ReleaseRequest } from '../store/outbox.js';
 import {
   recordEvents,
   type OutcomeSettings,
@@ -19,6 +21,9 @@ export type PipelineEvent =
   | { kind: 'report'; record: ReportRecord }
   | { kind: 'uplink'; record: UplinkRecord };
 
+type Item =
+  PipelineEvent | { kind: 'claim'; request: ClaimRequest } | { kind: 'release'; request: ReleaseRequest };
+
 export interface WriterCounters {
   groups: number;
   events: number;
@@ -28,7 +33,7 @@ export interface WriterCounters {
 }
 
 export class EventWriter {
-  private readonly committer: GroupCommitter<PipelineEvent, undefined>;
+  private readonly committer: GroupCommitter<Item, ClaimedMessage[] | undefined>;
   readonly counters: WriterCounters = { groups: 0, events: 0, finished: 0, orphaned: 0, matchedOrphans: 0 };
 
   constructor(
@@ -42,29 +47,43 @@ export class EventWriter {
       async (events) => {
         const summary = await recordEvents(
           handle.db,
+          handle.caps,
           ids,
           {
             submissions: events.flatMap((e) => (e.kind === 'submission' ? [e.record] : [])),
             reports: events.flatMap((e) => (e.kind === 'report' ? [e.record] : [])),
             uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
+            claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
+            releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
           },
           settings,
           now(),
         );
         this.counters.groups++;
-        this.counters.events += events.length;
+        this.counters.events += events.filter((e) => e.kind !== 'claim' && e.kind !== 'release').length;
         this.counters.finished += summary.finished;
         this.counters.orphaned += summary.orphaned;
         this.counters.matchedOrphans += summary.matchedOrphans;
         if (summary.finished > 0) options.onFinished?.(summary.finished);
-        return events.map(() => undefined);
+        let next = 0;
+        return events.map((e) => (e.kind === 'claim' ? (summary.claimed[next++] ?? []) : undefined));
       },
       { maxWeight: 5000 },
     );
   }
 
-  write(event: PipelineEvent): Promise<void> {
-    return this.committer.submit(event);
+  async write(event: PipelineEvent): Promise<void> {
+    await this.committer.submit(event);
+  }
+
+  /** Hands never-sent claimed messages back to the queue in the next group's transaction. */
+  async release(request: ReleaseRequest): Promise<void> {
+    await this.committer.submit({ kind: 'release', request });
+  }
+
+  /** Claims due messages in the next group's transaction (see ClaimRequest). */
+  async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
+    return (await this.committer.submit({ kind: 'claim', request })) ?? [];
   }
 
   pending(): number {

@@ -17,6 +17,7 @@ import {
 } from 'kysely';
 import { AppError } from '../errors.js';
 import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
+import { withStatementCache } from './sqlite-statements.js';
 import type { Database } from './schema.js';
 
 export interface Capabilities {
@@ -83,7 +84,7 @@ function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
   native.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   native.pragma('busy_timeout = 5000');
   native.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
     url,

@@ -5,7 +5,7 @@
  * time: every committed seq is larger than every seq committed before it, so a reader never
  * misses a row behind its cursor.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -14,45 +14,47 @@ type FeedTable = (typeof FEED_TABLES)[number];
 const SEQUENCER_LOCK = 1_233_301;
 
 export async function sequenceFeeds(db: Kysely<Database>, caps: Capabilities, limit = 5000): Promise<number> {
-  let total = 0;
-  for (const table of FEED_TABLES) total += await sequenceFeed(db, caps, table, limit);
-  return total;
-}
-
-async function sequenceFeed(
-  db: Kysely<Database>,
-  caps: Capabilities,
-  table: FeedTable,
-  limit: number,
-): Promise<number> {
-  const name = `feed:${table}`;
+  // Nothing new is the usual case: find that out without a write (and, on SQLite, an fsync).
+  const pending: FeedTable[] = [];
+  for (const table of FEED_TABLES) {
+    const row = await sql`SELECT 1 AS x FROM ${sql.table(table)} WHERE seq IS NULL LIMIT 1`.execute(db);
+    if (row.rows.length > 0) pending.push(table);
+  }
+  if (pending.length === 0) return 0;
   return db.transaction().execute(async (tx) => {
     if (caps.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(tx);
-    await tx
-      .insertInto('sequences')
-      .values({ name, next_value: 1 })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const base = await tx
-      .selectFrom('sequences')
-      .select('next_value')
-      .where('name', '=', name)
-      .executeTakeFirstOrThrow();
-    const t = sql.table(table);
-    const updated = await sql`
-      UPDATE ${t} SET seq = ${base.next_value - 1} + s.rn
-      FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM ${t} WHERE seq IS NULL ORDER BY id LIMIT ${limit}) AS s
-      WHERE ${t}.id = s.id`.execute(tx);
-    const count = Number(updated.numAffectedRows ?? 0n);
-    if (count > 0) {
-      await tx
-        .updateTable('sequences')
-        .set((eb) => ({ next_value: eb('next_value', '+', count) }))
-        .where('name', '=', name)
-        .execute();
-    }
-    return count;
+    let total = 0;
+    for (const table of pending) total += await sequenceFeed(tx, table, limit);
+    return total;
   });
+}
+
+async function sequenceFeed(tx: Transaction<Database>, table: FeedTable, limit: number): Promise<number> {
+  const name = `feed:${table}`;
+  await tx
+    .insertInto('sequences')
+    .values({ name, next_value: 1 })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
+  const base = await tx
+    .selectFrom('sequences')
+    .select('next_value')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  const t = sql.table(table);
+  const updated = await sql`
+    UPDATE ${t} SET seq = ${base.next_value - 1} + s.rn
+    FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM ${t} WHERE seq IS NULL ORDER BY id LIMIT ${limit}) AS s
+    WHERE ${t}.id = s.id`.execute(tx);
+  const count = Number(updated.numAffectedRows ?? 0n);
+  if (count > 0) {
+    await tx
+      .updateTable('sequences')
+      .set((eb) => ({ next_value: eb('next_value', '+', count) }))
+      .where('name', '=', name)
+      .execute();
+  }
+  return count;
 }
 
 export interface ReportFeedItem {

@@ -7,7 +7,8 @@ import { sql, type Transaction } from 'kysely';
 import type { FinalStatus } from '../domain/status.js';
 import type { IdAllocator } from './ids.js';
 import type { Database } from './schema.js';
-import { chunked, valuesList } from './sql-values.js';
+import type { Capabilities } from './connect.js';
+import { chunked, eachRow } from './sql-values.js';
 
 export interface FinalMessage {
   id: number;
@@ -24,6 +25,7 @@ export const idsForFinish = (count: number): number => count;
 
 export async function finishMessages(
   tx: Transaction<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   finals: readonly FinalMessage[],
   now: number,
@@ -31,16 +33,19 @@ export async function finishMessages(
   let finished = 0;
   for (const chunk of chunked(finals, 500)) {
     const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
-    const updated = await sql<{ id: number; app_id: number; mobile: string }>`
-      UPDATE messages SET status = v.column2, stat = v.column3, error = v.column4, refunded = v.column5,
-        done_at = v.column6, lease_owner = NULL, lease_until = NULL
-      FROM ${valuesList(rows, ['bigint', 'text', 'text', 'text', 'integer', 'bigint'])} AS v
-      WHERE messages.id = v.column1 AND messages.status IN ('QUEUED', 'SENDING', 'SUBMITTED')
-      RETURNING messages.id, messages.app_id, messages.mobile`.execute(tx);
-    if (updated.rows.length === 0) continue;
+    const updated = await eachRow(tx, caps, rows, {
+      types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],
+      build: (col, from) => sql<{ id: number; app_id: number; mobile: string }>`
+        UPDATE messages SET status = ${col(2)}, stat = ${col(3)}, error = ${col(4)}, refunded = ${col(5)},
+          done_at = ${col(6)}, lease_owner = NULL, lease_until = NULL
+        ${from.clause}
+        WHERE messages.id = ${col(1)} AND messages.status IN ('QUEUED', 'SENDING', 'SUBMITTED')
+        RETURNING messages.id, messages.app_id, messages.mobile`,
+    });
+    if (updated.length === 0) continue;
     const byId = new Map(chunk.map((f) => [f.id, f]));
     const refunds = new Map<number, number>();
-    const reports = updated.rows.map((row) => {
+    const reports = updated.map((row) => {
       const f = byId.get(row.id);
       if (!f) throw new Error(`finishMessages: unexpected row ${row.id}`);
       if (f.refund > 0) refunds.set(row.app_id, (refunds.get(row.app_id) ?? 0) + f.refund);
@@ -64,7 +69,7 @@ export async function finishMessages(
         .where('id', '=', appId)
         .execute();
     }
-    finished += updated.rows.length;
+    finished += updated.length;
   }
   return finished;
 }

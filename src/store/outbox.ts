@@ -79,6 +79,32 @@ export async function claimMessages(
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }
 
+export interface ReleaseRequest {
+  owner: string;
+  ids: readonly number[];
+}
+
+/** Hands claimed messages that were never sent back to the queue (their attempt is not counted). */
+export async function releaseClaims(db: Kysely<Database>, req: ReleaseRequest): Promise<number> {
+  let released = 0;
+  for (const chunk of chunked(req.ids, 1000)) {
+    const result = await db
+      .updateTable('messages')
+      .set((eb) => ({
+        status: 'QUEUED',
+        lease_owner: null,
+        lease_until: null,
+        attempts: eb('attempts', '-', 1),
+      }))
+      .where('id', 'in', chunk)
+      .where('status', '=', 'SENDING')
+      .where('lease_owner', '=', req.owner)
+      .executeTakeFirst();
+    released += Number(result.numUpdatedRows);
+  }
+  return released;
+}
+
 export interface BatchText {
   id: number;
   appId: number;

@@ -10,7 +10,15 @@ import { combineOutcomes, outcomeOfStat, type PartOutcome } from '../domain/stat
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts, type FinalMessage } from './finish.js';
 import type { Database } from './schema.js';
-import { chunked, valuesList } from './sql-values.js';
+import type { Capabilities } from './connect.js';
+import {
+  claimMessages,
+  releaseClaims,
+  type ClaimedMessage,
+  type ClaimRequest,
+  type ReleaseRequest,
+} from './outbox.js';
+import { chunked, eachRow } from './sql-values.js';
 
 export interface SubmissionRecord {
   messageId: number;
@@ -60,12 +68,17 @@ export interface PipelineEvents {
   submissions: readonly SubmissionRecord[];
   reports: readonly ReportRecord[];
   uplinks: readonly UplinkRecord[];
+  /** The dispatcher's claims and releases ride along, so they cost no commit of their own. */
+  claims?: readonly ClaimRequest[];
+  releases?: readonly ReleaseRequest[];
 }
 
 export interface RecordSummary {
   finished: number;
   orphaned: number;
   matchedOrphans: number;
+  /** One list per claim request, in order. */
+  claimed: ClaimedMessage[][];
 }
 
 export function idsForEvents(events: PipelineEvents): number {
@@ -79,6 +92,7 @@ export function retryDelay(attempts: number, settings: OutcomeSettings): number 
 
 export async function recordEvents(
   db: Kysely<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   events: PipelineEvents,
   settings: OutcomeSettings,
@@ -88,18 +102,22 @@ export async function recordEvents(
   return db.transaction().execute(async (tx) => {
     const touched = new Set<number>();
     const finals: FinalMessage[] = [];
-    const newParts = await recordSubmissions(tx, events.submissions, settings, now, touched, finals);
-    const { orphaned } = await applyReports(tx, ids, events.reports, touched, true);
-    const matchedOrphans = await matchOrphans(tx, ids, newParts, touched);
+    const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
+    const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
+    const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
     await insertUplinks(tx, ids, events.uplinks);
     finals.push(...(await completedMessages(tx, [...touched], now)));
-    const finished = await finishMessages(tx, ids, finals, now);
-    return { finished, orphaned, matchedOrphans };
+    const finished = await finishMessages(tx, caps, ids, finals, now);
+    for (const request of events.releases ?? []) await releaseClaims(tx, request);
+    const claimed: ClaimedMessage[][] = [];
+    for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
+    return { finished, orphaned, matchedOrphans, claimed };
   });
 }
 
 async function recordSubmissions(
   tx: Transaction<Database>,
+  caps: Capabilities,
   submissions: readonly SubmissionRecord[],
   settings: OutcomeSettings,
   now: number,
@@ -198,13 +216,14 @@ async function recordSubmissions(
     }
   }
 
-  for (const chunk of chunked(submitted, 1000)) {
-    await sql`
-      UPDATE messages SET status = 'SUBMITTED', gateway_id = v.column2, submitted_at = ${now},
+  await eachRow(tx, caps, submitted, {
+    types: ['bigint', 'text'],
+    build: (col, from) => sql`
+      UPDATE messages SET status = 'SUBMITTED', gateway_id = ${col(2)}, submitted_at = ${now},
         deadline_at = ${now + settings.reportDeadlineMs}, lease_owner = NULL, lease_until = NULL, error = NULL
-      FROM ${valuesList(chunk, ['bigint', 'text'])} AS v
-      WHERE messages.id = v.column1 AND messages.status = 'SENDING'`.execute(tx);
-  }
+      ${from.clause}
+      WHERE messages.id = ${col(1)} AND messages.status = 'SENDING'`,
+  });
   return parts.map((p) => ({ gatewayId: p.gateway_id, carrierMsgId: p.carrier_msg_id }));
 }
 
@@ -214,6 +233,7 @@ async function recordSubmissions(
  */
 async function applyReports(
   tx: Transaction<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   reports: readonly ReportRecord[],
   touched: Set<number>,
@@ -224,39 +244,46 @@ async function applyReports(
     .filter((x): x is { r: ReportRecord; outcome: PartOutcome } => x.outcome !== null);
   const matched = new Set<string>();
   const key = (gatewayId: string, carrierMsgId: string): string => `${gatewayId}\u0000${carrierMsgId}`;
-  for (const chunk of chunked(finalReports, 500)) {
-    const rows = chunk.map(({ r, outcome }) => [
+  const updated = await eachRow(
+    tx,
+    caps,
+    finalReports.map(({ r, outcome }) => [
       r.gatewayId,
       r.carrierMsgId,
       outcome,
       r.stat.slice(0, 32),
       r.doneAt,
-    ]);
-    const updated = await sql<{ message_id: number; gateway_id: string; carrier_msg_id: string }>`
-      UPDATE message_parts SET status = v.column3, stat = v.column4, done_at = v.column5
-      FROM ${valuesList(rows, ['text', 'text', 'text', 'text', 'bigint'])} AS v
-      WHERE message_parts.gateway_id = v.column1 AND message_parts.carrier_msg_id = v.column2
-        AND message_parts.status = 'SUBMITTED'
-      RETURNING message_parts.message_id, message_parts.gateway_id, message_parts.carrier_msg_id`.execute(tx);
-    for (const u of updated.rows) {
-      touched.add(u.message_id);
-      matched.add(key(u.gateway_id, u.carrier_msg_id));
-    }
+    ]),
+    {
+      types: ['text', 'text', 'text', 'text', 'bigint'],
+      build: (col, from) => sql<{ message_id: number; gateway_id: string; carrier_msg_id: string }>`
+        UPDATE message_parts SET status = ${col(3)}, stat = ${col(4)}, done_at = ${col(5)}
+        ${from.clause}
+        WHERE message_parts.gateway_id = ${col(1)} AND message_parts.carrier_msg_id = ${col(2)}
+          AND message_parts.status = 'SUBMITTED'
+        RETURNING message_parts.message_id, message_parts.gateway_id, message_parts.carrier_msg_id`,
+    },
+  );
+  for (const u of updated) {
+    touched.add(u.message_id);
+    matched.add(key(u.gateway_id, u.carrier_msg_id));
   }
   if (!keepOrphans) return { orphaned: 0, matched };
 
   const unmatched = finalReports.filter(({ r }) => !matched.has(key(r.gatewayId, r.carrierMsgId)));
   if (unmatched.length === 0) return { orphaned: 0, matched };
-  const known = new Set<string>();
-  for (const chunk of chunked(unmatched, 500)) {
-    const rows = chunk.map(({ r }) => [r.gatewayId, r.carrierMsgId]);
-    const found = await sql<{ gateway_id: string; carrier_msg_id: string }>`
-      SELECT p.gateway_id, p.carrier_msg_id FROM message_parts p
-      JOIN ${valuesList(rows, ['text', 'text'])} AS v ON p.gateway_id = v.column1 AND p.carrier_msg_id = v.column2`.execute(
-      tx,
-    );
-    for (const f of found.rows) known.add(key(f.gateway_id, f.carrier_msg_id));
-  }
+  const found = await eachRow(
+    tx,
+    caps,
+    unmatched.map(({ r }) => [r.gatewayId, r.carrierMsgId]),
+    {
+      types: ['text', 'text'],
+      build: (col, from) => sql<{ gateway_id: string; carrier_msg_id: string }>`
+        SELECT p.gateway_id, p.carrier_msg_id FROM message_parts p ${from.join}
+        WHERE p.gateway_id = ${col(1)} AND p.carrier_msg_id = ${col(2)}`,
+    },
+  );
+  const known = new Set(found.map((f) => key(f.gateway_id, f.carrier_msg_id)));
   const orphans = unmatched
     .filter(({ r }) => !known.has(key(r.gatewayId, r.carrierMsgId)))
     .map(({ r }) => ({
@@ -275,28 +302,40 @@ async function applyReports(
 /** Reports that arrived before their part was stored, matched now that it is. */
 async function matchOrphans(
   tx: Transaction<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   newParts: readonly { gatewayId: string; carrierMsgId: string }[],
   touched: Set<number>,
 ): Promise<number> {
+  // Orphans are rare: one cheap look saves a lookup per new part.
+  if (
+    newParts.length === 0 ||
+    !(await tx.selectFrom('orphan_reports').select('id').limit(1).executeTakeFirst())
+  )
+    return 0;
   let matchedCount = 0;
   for (const chunk of chunked(newParts, 500)) {
-    const rows = chunk.map((p) => [p.gatewayId, p.carrierMsgId]);
-    const found = await sql<{
-      id: number;
-      gateway_id: string;
-      carrier_msg_id: string;
-      stat: string;
-      mobile: string;
-      done_at: number;
-      received_at: number;
-    }>`
-      SELECT o.id, o.gateway_id, o.carrier_msg_id, o.stat, o.mobile, o.done_at, o.received_at FROM orphan_reports o
-      JOIN ${valuesList(rows, ['text', 'text'])} AS v ON o.gateway_id = v.column1 AND o.carrier_msg_id = v.column2`.execute(
+    const found = await eachRow(
       tx,
+      caps,
+      chunk.map((p) => [p.gatewayId, p.carrierMsgId]),
+      {
+        types: ['text', 'text'],
+        build: (col, from) => sql<{
+          id: number;
+          gateway_id: string;
+          carrier_msg_id: string;
+          stat: string;
+          mobile: string;
+          done_at: number;
+          received_at: number;
+        }>`
+          SELECT o.id, o.gateway_id, o.carrier_msg_id, o.stat, o.mobile, o.done_at, o.received_at FROM orphan_reports o ${from.join}
+          WHERE o.gateway_id = ${col(1)} AND o.carrier_msg_id = ${col(2)}`,
+      },
     );
-    if (found.rows.length === 0) continue;
-    const reports = found.rows.map((o) => ({
+    if (found.length === 0) continue;
+    const reports = found.map((o) => ({
       gatewayId: o.gateway_id,
       carrierMsgId: o.carrier_msg_id,
       stat: o.stat,
@@ -304,16 +343,16 @@ async function matchOrphans(
       doneAt: o.done_at,
       receivedAt: o.received_at,
     }));
-    await applyReports(tx, ids, reports, touched, false);
+    await applyReports(tx, caps, ids, reports, touched, false);
     await tx
       .deleteFrom('orphan_reports')
       .where(
         'id',
         'in',
-        found.rows.map((o) => o.id),
+        found.map((o) => o.id),
       )
       .execute();
-    matchedCount += found.rows.length;
+    matchedCount += found.length;
   }
   return matchedCount;
 }
@@ -321,6 +360,7 @@ async function matchOrphans(
 /** Re-tries every stored orphan (the sweeper's job): parts may have been stored by another process. */
 export async function rematchOrphans(
   db: Kysely<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   now: number,
   limit = 1000,
@@ -337,11 +377,12 @@ export async function rematchOrphans(
     const touched = new Set<number>();
     const matched = await matchOrphans(
       tx,
+      caps,
       ids,
       orphans.map((o) => ({ gatewayId: o.gateway_id, carrierMsgId: o.carrier_msg_id })),
       touched,
     );
-    await finishMessages(tx, ids, await completedMessages(tx, [...touched], now), now);
+    await finishMessages(tx, caps, ids, await completedMessages(tx, [...touched], now), now);
     return matched;
   });
 }

@@ -1,22 +1,65 @@
 /**
- * Batched statements over a VALUES list, the same text on both dialects: a VALUES list without
- * column aliases names its columns column1, column2, … in SQLite and PostgreSQL alike. Every
- * value is cast so PostgreSQL knows its type.
+ * One statement applied to many rows, written once and run the fast way for each dialect:
+ * - PostgreSQL: a single statement joined to a VALUES list (one round trip for the whole batch).
+ *   A VALUES list without column aliases names its columns column1, column2, …; every value is
+ *   cast so PostgreSQL knows its type.
+ * - SQLite: the same statement once per row with the row's values bound (no network to save, the
+ *   statement stays prepared, and SQLite's UPDATE … FROM materialises the join several times slower).
+ *
+ * The statement is a function of `col(n)` (the n-th value of the row, 1-based) and `from` (the
+ * VALUES source, to be written where a FROM clause or join item goes; empty per row).
  */
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type Transaction } from 'kysely';
+import type { Capabilities } from './connect.js';
+import type { Database } from './schema.js';
 
 export type SqlType = 'text' | 'bigint' | 'integer';
 
-export function valuesList(
+type Column = (n: number) => RawBuilder<unknown>;
+
+export interface RowStatement<R> {
+  types: readonly SqlType[];
+  build(col: Column, from: { clause: RawBuilder<unknown>; join: RawBuilder<unknown> }): RawBuilder<R>;
+}
+
+const VALUES_CHUNK = 500;
+
+export async function eachRow<R>(
+  tx: Transaction<Database>,
+  caps: Capabilities,
   rows: readonly (readonly unknown[])[],
-  types: readonly SqlType[],
-): RawBuilder<unknown> {
-  const castRow = (row: readonly unknown[]) =>
-    sql`(${sql.join(
-      row.map((v, i) => sql`CAST(${v} AS ${sql.raw(types[i] ?? 'text')})`),
+  statement: RowStatement<R>,
+): Promise<R[]> {
+  const out: R[] = [];
+  if (rows.length === 0) return out;
+  const cast = (value: unknown, n: number) =>
+    sql`CAST(${value} AS ${sql.raw(statement.types[n - 1] ?? 'text')})`;
+  if (caps.dialect === 'sqlite') {
+    const none = { clause: sql``, join: sql`` };
+    for (const row of rows) {
+      const result = await statement.build((n) => cast(row[n - 1], n), none).execute(tx);
+      out.push(...result.rows);
+    }
+    return out;
+  }
+  const col: Column = (n) => sql.raw(`v.column${n}`);
+  for (const chunk of chunked(rows, VALUES_CHUNK)) {
+    const values = sql`(VALUES ${sql.join(
+      chunk.map(
+        (row) =>
+          sql`(${sql.join(
+            row.map((v, i) => cast(v, i + 1)),
+            sql`, `,
+          )})`,
+      ),
       sql`, `,
-    )})`;
-  return sql`(VALUES ${sql.join(rows.map(castRow), sql`, `)})`;
+    )}) AS v`;
+    const result = await statement
+      .build(col, { clause: sql`FROM ${values}`, join: sql`, ${values}` })
+      .execute(tx);
+    out.push(...result.rows);
+  }
+  return out;
 }
 
 export function chunked<T>(items: readonly T[], size: number): T[][] {

@@ -4,6 +4,7 @@
  * orphan reports are dropped. Each step is idempotent, so several processes may sweep at once.
  */
 import type { Kysely } from 'kysely';
+import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts } from './finish.js';
 import type { Database } from './schema.js';
@@ -58,7 +59,12 @@ export async function reclaimLeases(
 }
 
 /** SUBMITTED messages whose report never came end UNKNOWN (DESIGN §6). */
-export async function expireDeadlines(db: Kysely<Database>, ids: IdAllocator, now: number): Promise<number> {
+export async function expireDeadlines(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  ids: IdAllocator,
+  now: number,
+): Promise<number> {
   const rows = await db
     .selectFrom('messages')
     .select('id')
@@ -71,6 +77,7 @@ export async function expireDeadlines(db: Kysely<Database>, ids: IdAllocator, no
   return db.transaction().execute((tx) =>
     finishMessages(
       tx,
+      caps,
       ids,
       rows.map((r) => ({
         id: r.id,
@@ -88,6 +95,7 @@ export async function expireDeadlines(db: Kysely<Database>, ids: IdAllocator, no
 /** Queued messages no gateway took within their validity EXPIRE, and their charge is refunded. */
 export async function expireQueued(
   db: Kysely<Database>,
+  caps: Capabilities,
   ids: IdAllocator,
   now: number,
   validityMs: number,
@@ -108,6 +116,7 @@ export async function expireQueued(
     );
     return finishMessages(
       tx,
+      caps,
       ids,
       rows.map((r) => ({
         id: r.id,

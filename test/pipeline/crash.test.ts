@@ -160,7 +160,10 @@ for (const dialect of DIALECTS) {
       .select('id')
       .where('status', 'in', ['QUEUED', 'SENDING', 'SUBMITTED'])
       .execute();
-    assert.ok(pendingAtKill.length >= 1000, `the kill happened with ${pendingAtKill.length} messages in flight`);
+    assert.ok(
+      pendingAtKill.length >= 1000,
+      `the kill happened with ${pendingAtKill.length} messages in flight`,
+    );
 
     await startServer();
     await eventually(

@@ -63,7 +63,7 @@ async function setup(dialect: (typeof DIALECTS)[number], segments = 1, count = 1
     limit: 100,
   });
   const record = (events: Partial<PipelineEvents>, at = NOW) =>
-    recordEvents(store.db, ids, { ...none, ...events }, SETTINGS, at);
+    recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, at);
   const status = async (id: number) =>
     await store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return { store, app, ids, claimed, record, status };
@@ -198,7 +198,7 @@ for (const dialect of DIALECTS) {
         .set({ status: 'SUBMITTED', lease_owner: null })
         .where('id', '=', b!.id)
         .execute();
-      assert.equal(await rematchOrphans(store.db, new IdAllocator(store.db), NOW), 1);
+      assert.equal(await rematchOrphans(store.db, store.caps, new IdAllocator(store.db), NOW), 1);
       assert.equal((await status(b!.id)).status, 'DELIVERED');
       assert.equal((await store.db.selectFrom('orphan_reports').select('id').execute()).length, 0);
     } finally {
@@ -304,9 +304,9 @@ for (const dialect of DIALECTS) {
       assert.equal((await status(b!.id)).resubmits, 1);
       assert.equal((await status(c!.id)).resubmits, 2);
       assert.equal((await status(c!.id)).status, 'QUEUED');
-      assert.equal(await expireDeadlines(store.db, ids, NOW + 60_001), 1);
+      assert.equal(await expireDeadlines(store.db, store.caps, ids, NOW + 60_001), 1);
       assert.equal((await status(a!.id)).status, 'UNKNOWN');
-      assert.equal(await expireQueued(store.db, ids, NOW + 3_600_002, SETTINGS.validityMs), 2);
+      assert.equal(await expireQueued(store.db, store.caps, ids, NOW + 3_600_002, SETTINGS.validityMs), 2);
       assert.equal((await status(b!.id)).status, 'EXPIRED');
       assert.equal((await status(b!.id)).refunded, 1);
       assert.equal((await status(c!.id)).refunded, 2);

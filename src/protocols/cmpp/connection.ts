@@ -67,6 +67,8 @@ export interface ConnectionContext {
 /** What one socket's life holds; dropped whole when the connection leaves for `closed`. */
 interface Link {
   socket: Socket;
+  /** Writes of one tick go out together (one syscall), see `write`. */
+  corked: boolean;
   framer: Framer;
   window: RequestTracker<SubmitResp>;
   closed: boolean;
@@ -131,7 +133,7 @@ export class CmppConnection {
     const sequenceId = this.seq.next();
     const frame = encodeCmpp(this.ctx.version, { ...body, sequenceId });
     const answer = link.window.track(sequenceId, this.ctx.config.requestTimeoutMs);
-    link.socket.write(frame);
+    this.write(link, frame);
     return answer;
   }
 
@@ -173,6 +175,7 @@ export class CmppConnection {
     socket.setNoDelay(true);
     const link: Link = {
       socket,
+      corked: false,
       framer: createCmppFramer(this.ctx.version),
       window: new RequestTracker<SubmitResp>(this.ctx.config.window, this.ctx.clock),
       closed: false,
@@ -217,10 +220,26 @@ export class CmppConnection {
     );
   }
 
+  /**
+   * A window of SUBMITs is written in one turn of the event loop; corking until the next tick sends
+   * them in one segment instead of one syscall per PDU.
+   */
+  private write(link: Link, frame: Buffer): void {
+    if (!link.corked) {
+      link.corked = true;
+      link.socket.cork();
+      process.nextTick(() => {
+        link.corked = false;
+        link.socket.uncork();
+      });
+    }
+    link.socket.write(frame);
+  }
+
   /** Encodes and writes; a PDU we cannot encode is a local fault that ends the link. */
   private send(link: Link, pdu: CmppPdu): boolean {
     try {
-      link.socket.write(encodeCmpp(this.ctx.version, pdu));
+      this.write(link, encodeCmpp(this.ctx.version, pdu));
       return true;
     } catch (err) {
       this.drop(

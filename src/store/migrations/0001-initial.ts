@@ -101,7 +101,7 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .execute();
   // The dispatcher's claim and the sweeper's scans each read one of these; partial indexes keep
   // them small because only pending messages are ever looked up by status.
-  await sql`CREATE INDEX messages_queued ON messages (carrier, not_before, id) WHERE status = 'QUEUED'`.execute(
+  await sql`CREATE INDEX messages_queued ON messages (not_before, id, carrier) WHERE status = 'QUEUED'`.execute(
     db,
   );
   await sql`CREATE INDEX messages_sending ON messages (lease_until) WHERE status = 'SENDING'`.execute(db);

@@ -1,0 +1,77 @@
+/**
+ * The newcomer's path: `sms12333 serve --demo` in an empty folder prints where to look and a curl
+ * that sends a message; doing what it says puts the message on the simulated handset.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, runCli, type ChildHandle } from '../../src/bench/processes.js';
+import { eventually } from '../helpers/platform.js';
+
+interface Banner {
+  sendUrl: string;
+  sendBody: Record<string, unknown>;
+  inboxUrl: string;
+  password: string;
+}
+
+function readBanner(text: string): Banner | undefined {
+  const send = /curl -s (\S+\/api\/sms\/send) -H 'Content-Type: application\/json' -d '([^']+)'/.exec(text);
+  const inbox = /curl -s '(\S+\/sim\/inbox\?mobile=\d+)'/.exec(text);
+  const password = /appName=demo\s+password=(\S+)/.exec(text);
+  if (!send?.[1] || !send[2] || !inbox?.[1] || !password?.[1]) return undefined;
+  return {
+    sendUrl: send[1],
+    sendBody: JSON.parse(send[2]) as Record<string, unknown>,
+    inboxUrl: inbox[1],
+    password: password[1],
+  };
+}
+
+test('serve --demo: the printed curl sends a message that reaches the simulated handset', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sms12333-demo-'));
+  const children: ChildHandle[] = [];
+  t.after(async () => {
+    for (const c of children) await c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const env = {
+    SMS12333_INTERFACE_PORT: String(await freePort()),
+    SMS12333_DEMO_SIMULATOR_PORT: String(await freePort()),
+    SMS12333_DEMO_CONTROL_PORT: String(await freePort()),
+  };
+  const start = async (): Promise<{ demo: ChildHandle; banner: Banner }> => {
+    const demo = runCli(['serve', '--demo'], env, dir);
+    children.push(demo);
+    const banner = await eventually(
+      () => readBanner(demo.stdout()),
+      60_000,
+      `the demo banner\n${demo.stderr()}`,
+    );
+    return { demo, banner };
+  };
+
+  const { demo, banner } = await start();
+  assert.match(demo.stdout(), /演示模式已启动/);
+  assert.equal(banner.sendBody.password, banner.password);
+  const res = await fetch(banner.sendUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(banner.sendBody),
+  });
+  const answer = (await res.json()) as { code: number };
+  assert.equal(answer.code, 1);
+  const inbox = await eventually(async () => {
+    const r = (await (await fetch(banner.inboxUrl)).json()) as { messages: { text: string }[] };
+    return r.messages.length > 0 ? r.messages : undefined;
+  });
+  assert.equal(inbox[0]?.text, `【12333】${String(banner.sendBody.content)}`);
+
+  assert.equal(await demo.kill('SIGTERM'), 0, 'a clean stop on SIGTERM');
+  // A restart keeps its data and its generated credentials.
+  const again = await start();
+  assert.equal(again.banner.password, banner.password);
+  assert.equal(await again.demo.kill('SIGTERM'), 0);
+});
