@@ -107,3 +107,42 @@ export async function waitForHttp(url: string, child: ChildHandle, timeoutMs = 3
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+export interface SimulatorProcess {
+  handle: ChildHandle;
+  port: number;
+  controlUrl: string;
+  account: string;
+  secret: string;
+}
+
+/** A CMPP 3.0 simulator in its own process on free loopback ports, answering its control port. */
+export async function startSimulatorProcess(o: {
+  secret: string;
+  dlrDelayMs: number;
+  account?: string;
+}): Promise<SimulatorProcess> {
+  const [port, controlPort] = [await freePort(), await freePort()];
+  const account = o.account ?? '901234';
+  const handle = runCli(
+    [
+      'simulator',
+      '--protocol',
+      'cmpp3',
+      '--port',
+      String(port),
+      '--control-port',
+      String(controlPort),
+      '--account',
+      account,
+      '--secret',
+      o.secret,
+      '--dlr-delay-ms',
+      String(o.dlrDelayMs),
+    ],
+    { SMS12333_LOG_LEVEL: 'warn' },
+  );
+  const controlUrl = `http://127.0.0.1:${controlPort}`;
+  await waitForHttp(`${controlUrl}/sim/stats`, handle);
+  return { handle, port, controlUrl, account, secret: o.secret };
+}

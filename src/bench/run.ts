@@ -14,7 +14,7 @@ import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { createScratchDatabase, type ScratchDatabase } from '../store/scratch.js';
 import { postLoad, type LoadResult } from './load.js';
-import { freePort, runCli, waitForHttp, type ChildHandle } from './processes.js';
+import { freePort, runCli, startSimulatorProcess, waitForHttp, type ChildHandle } from './processes.js';
 
 export type BenchDialect = 'sqlite' | 'postgres';
 
@@ -41,27 +41,9 @@ interface Rig {
 async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean): Promise<Rig> {
   const db = await createScratchDatabase(dialect, pgUrl, 'bench');
   const dir = mkdtempSync(join(tmpdir(), 'sms12333-bench-cfg-'));
-  const [simPort, controlPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-  const sim = runCli(
-    [
-      'simulator',
-      '--protocol',
-      'cmpp3',
-      '--port',
-      String(simPort),
-      '--control-port',
-      String(controlPort),
-      '--account',
-      '901234',
-      '--secret',
-      'bench',
-      '--dlr-delay-ms',
-      '0',
-    ],
-    { SMS12333_LOG_LEVEL: 'warn' },
-  );
-  const controlUrl = `http://127.0.0.1:${controlPort}`;
-  await waitForHttp(`${controlUrl}/sim/stats`, sim);
+  const apiPort = await freePort();
+  const simulator = await startSimulatorProcess({ secret: 'bench', dlrDelayMs: 0 });
+  const { handle: sim, controlUrl } = simulator;
   const handle = await openDatabase(db.url);
   await upsertApp(handle.db, new IdAllocator(handle.db, 10), 'bench', {
     passwordHash: await hashPassword(PASSWORD),
@@ -83,7 +65,7 @@ async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean)
           id: 'cmcc-bench',
           protocol: 'cmpp3',
           host: '127.0.0.1',
-          port: simPort,
+          port: simulator.port,
           account: '901234',
           secret: 'bench',
           spNumber: '1065712333',

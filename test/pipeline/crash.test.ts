@@ -10,7 +10,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, runCli, waitForHttp, type ChildHandle } from '../../src/bench/processes.js';
+import {
+  freePort,
+  runCli,
+  startSimulatorProcess,
+  waitForHttp,
+  type ChildHandle,
+} from '../../src/bench/processes.js';
 import { openDatabase } from '../../src/store/connect.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';
 import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
@@ -46,25 +52,10 @@ for (const dialect of DIALECTS) {
       rmSync(dir, { recursive: true, force: true });
     });
 
-    const [simPort, controlPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    const sim = runCli([
-      'simulator',
-      '--protocol',
-      'cmpp3',
-      '--port',
-      String(simPort),
-      '--control-port',
-      String(controlPort),
-      '--account',
-      '901234',
-      '--secret',
-      'crash-secret',
-      '--dlr-delay-ms',
-      '20',
-    ]);
-    children.push(sim);
-    const controlUrl = `http://127.0.0.1:${controlPort}`;
-    await waitForHttp(`${controlUrl}/sim/stats`, sim);
+    const apiPort = await freePort();
+    const simulator = await startSimulatorProcess({ secret: 'crash-secret', dlrDelayMs: 20 });
+    children.push(simulator.handle);
+    const { controlUrl } = simulator;
 
     const configFile = join(dir, 'config.yaml');
     writeFileSync(
@@ -78,7 +69,7 @@ for (const dialect of DIALECTS) {
             id: 'cmcc-1',
             protocol: 'cmpp3',
             host: '127.0.0.1',
-            port: simPort,
+            port: simulator.port,
             account: '901234',
             secret: 'crash-secret',
             spNumber: '1065712333',

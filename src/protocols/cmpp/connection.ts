@@ -23,6 +23,7 @@ import { createBackoff, type Backoff } from '../session/backoff.js';
 import { waitAtMost, type Clock, type TimerHandle } from '../session/clock.js';
 import { RequestTracker, SequenceCounter, type RequestResult } from '../session/request-tracker.js';
 import { StateMachine, type TransitionTable } from '../session/state-machine.js';
+import { createTickWriter } from '../session/tick-writer.js';
 import { cmppAuthenticatorIsmg, cmppAuthenticatorSource, cmppTimestamp } from './auth.js';
 import type { Deliver, SubmitBody, SubmitResp } from './client-mapping.js';
 import { createCmppFramer, decodeCmpp, encodeCmpp, type CmppPdu, type CmppVersion } from './codec.js';
@@ -67,8 +68,8 @@ export interface ConnectionContext {
 /** What one socket's life holds; dropped whole when the connection leaves for `closed`. */
 interface Link {
   socket: Socket;
-  /** Writes of one tick go out together (one syscall), see `write`. */
-  corked: boolean;
+  /** Writes of one tick go out together (one syscall). */
+  write: (frame: Buffer) => void;
   framer: Framer;
   window: RequestTracker<SubmitResp>;
   closed: boolean;
@@ -133,7 +134,7 @@ export class CmppConnection {
     const sequenceId = this.seq.next();
     const frame = encodeCmpp(this.ctx.version, { ...body, sequenceId });
     const answer = link.window.track(sequenceId, this.ctx.config.requestTimeoutMs);
-    this.write(link, frame);
+    link.write(frame);
     return answer;
   }
 
@@ -175,7 +176,7 @@ export class CmppConnection {
     socket.setNoDelay(true);
     const link: Link = {
       socket,
-      corked: false,
+      write: createTickWriter(socket),
       framer: createCmppFramer(this.ctx.version),
       window: new RequestTracker<SubmitResp>(this.ctx.config.window, this.ctx.clock),
       closed: false,
@@ -220,26 +221,10 @@ export class CmppConnection {
     );
   }
 
-  /**
-   * A window of SUBMITs is written in one turn of the event loop; corking until the next tick sends
-   * them in one segment instead of one syscall per PDU.
-   */
-  private write(link: Link, frame: Buffer): void {
-    if (!link.corked) {
-      link.corked = true;
-      link.socket.cork();
-      process.nextTick(() => {
-        link.corked = false;
-        link.socket.uncork();
-      });
-    }
-    link.socket.write(frame);
-  }
-
   /** Encodes and writes; a PDU we cannot encode is a local fault that ends the link. */
   private send(link: Link, pdu: CmppPdu): boolean {
     try {
-      this.write(link, encodeCmpp(this.ctx.version, pdu));
+      link.write(encodeCmpp(this.ctx.version, pdu));
       return true;
     } catch (err) {
       this.drop(

@@ -17,6 +17,7 @@ import { peekCommandId } from '../codec/protocol.js';
 import type { DecodeError } from '../codec/result.js';
 import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
 import type { OutboundItem, OutboundLink } from '../simulator/outbound.js';
+import { createTickWriter } from '../session/tick-writer.js';
 import {
   createCmppFramer,
   decodeCmpp,
@@ -49,7 +50,7 @@ export class CmppSimConnection implements OutboundLink<OutgoingPayload<bigint>> 
   private sequence = 0;
   /** Sequence_Id of each DELIVER written → the outbound item it carries. */
   private readonly awaiting = new Map<number, number>();
-  private corked = false;
+  private readonly writeFrame: (frame: Buffer) => void;
   private readonly logger: Logger;
   readonly closed: Promise<void>;
 
@@ -60,6 +61,7 @@ export class CmppSimConnection implements OutboundLink<OutgoingPayload<bigint>> 
   ) {
     this.version = deps.server;
     this.framer = createCmppFramer(deps.server);
+    this.writeFrame = createTickWriter(socket);
     this.logger = deps.logger.child({
       link: id,
       remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
@@ -317,16 +319,7 @@ export class CmppSimConnection implements OutboundLink<OutgoingPayload<bigint>> 
       this.logger.error({ err, command: pdu.command }, '无法编码 cannot encode PDU');
       return false;
     }
-    if (this.socket.destroyed) return true;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(frame);
+    this.writeFrame(frame);
     return true;
   }
 }
