@@ -4,6 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { IdAllocator } from '../../src/store/ids.js';
+import { createTemplate } from '../../src/store/templates.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
@@ -147,6 +149,46 @@ for (const dialect of DIALECTS) {
     assert.equal(failed?.status, 'FAILED');
     assert.equal(failed.stat, 'UNDELIV');
     assert.ok(reports.some((x) => x.status === 'BLOCKED'));
+
+    // An approved template is filled from params; a pending one is refused.
+    const ids = new IdAllocator(db, 10);
+    const approved = await createTemplate(db, ids, {
+      appId: null,
+      name: 'card',
+      content: '{name}您好，您的社保卡已于{date}制作完成。',
+      status: 'approved',
+    });
+    const pending = await createTemplate(db, ids, {
+      appId: null,
+      name: 'draft',
+      content: '草稿{x}',
+      status: 'pending',
+    });
+    const templated = await tp.post('/api/sms/send', {
+      ...creds,
+      mobiles: '13900139001',
+      templateId: String(approved.id),
+      params: { name: '张三', date: '11月28日' },
+    });
+    assert.equal(templated.json.code, 1, JSON.stringify(templated.json));
+    const got = await eventually(() => tp.sim.inbox('13900139001')[0]);
+    assert.equal(got.text, '【人社局】张三您好，您的社保卡已于11月28日制作完成。');
+    const missingParam = await tp.post('/api/sms/send', {
+      ...creds,
+      mobiles: '13900139001',
+      templateId: String(approved.id),
+      params: { name: '张三' },
+    });
+    assert.equal(missingParam.json.code, 2);
+    assert.equal(missingParam.json.field, 'params');
+    const notApproved = await tp.post('/api/sms/send', {
+      ...creds,
+      mobiles: '13900139001',
+      templateId: String(pending.id),
+      params: { x: '1' },
+    });
+    assert.equal(notApproved.json.code, 2);
+    assert.equal(notApproved.json.field, 'templateId');
 
     // A citizen answers to the app's extension: the uplink is stored and offered to that app.
     await tp.sim.injectMo({ from: '13800138000', to: '10657123330199', text: '收到，谢谢' });
