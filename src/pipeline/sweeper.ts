@@ -7,7 +7,7 @@ import type { DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
-import { rematchOrphans } from '../store/outcomes.js';
+import { rematchOrphans } from '../store/reports.js';
 import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
 
 export interface SweeperSettings {

@@ -7,11 +7,11 @@ import { IdAllocator } from '../../src/store/ids.js';
 import { claimMessages } from '../../src/store/outbox.js';
 import {
   recordEvents,
-  rematchOrphans,
   type OutcomeSettings,
   type PipelineEvents,
   type SubmissionRecord,
 } from '../../src/store/outcomes.js';
+import { rematchOrphans } from '../../src/store/reports.js';
 import { expireDeadlines, expireQueued, reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 import { createTestApp } from '../helpers/apps.js';
