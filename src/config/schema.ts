@@ -29,6 +29,36 @@ const gateway = z
     reconnectMinMs: z.number().int().min(10).default(1_000),
     reconnectMaxMs: z.number().int().min(10).default(60_000),
     enabled: z.boolean().default(true),
+    weight: z.number().int().min(1).max(1000).default(1),
+    sgip: z
+      .object({
+        nodeId: z.number().int().min(0).max(4_294_967_295),
+        corpId: z.string().regex(/^\d{5}$/, 'five digits'),
+        listenHost: host.default('127.0.0.1'),
+        listenPort: port,
+        smgLogin: z.string().min(1),
+        smgPassword: z.string(),
+        reportFlag: z.union([z.literal(0), z.literal(1)]).default(1),
+        idleCloseMs: z.number().int().min(100).default(60_000),
+      })
+      .strict()
+      .optional(),
+    smgp: z
+      .object({ loginMode: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(2) })
+      .strict()
+      .optional(),
+    smpp: z
+      .object({
+        systemType: z.string().max(12).default(''),
+        bindMode: z.enum(['transceiver', 'pair']).default('transceiver'),
+        sourceTon: z.number().int().min(0).max(255).default(0),
+        sourceNpi: z.number().int().min(0).max(255).default(0),
+        destTon: z.number().int().min(0).max(255).default(1),
+        destNpi: z.number().int().min(0).max(255).default(1),
+        longMessage: z.enum(['udh', 'sar', 'payload']).default('udh'),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -146,6 +176,12 @@ export const configSchema = z
           message: `duplicate gateway id ${g.id}`,
         });
       ids.add(g.id);
+      if (g.protocol === 'sgip' && !g.sgip)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'sgip'],
+          message: 'an sgip gateway needs sgip: { nodeId, corpId, listenPort, smgLogin, smgPassword }',
+        });
       if (g.reconnectMaxMs < g.reconnectMinMs)
         ctx.addIssue({
           code: 'custom',

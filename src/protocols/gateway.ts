@@ -33,6 +33,48 @@ export interface GatewayConfig {
   keepaliveMs: number;
   reconnectMinMs: number;
   reconnectMaxMs: number;
+  /** Share of its carriers' traffic among the gateways serving them (default 1). */
+  weight: number;
+  sgip?: SgipOptions | undefined;
+  smgp?: SmgpOptions | undefined;
+  smpp?: SmppOptions | undefined;
+}
+
+/** SGIP 1.2 (China Unicom): the SMG also connects to the SP to deliver uplinks and reports. */
+export interface SgipOptions {
+  /** The SP's node id `3AAAAQQQQQ` (SGIP §3.3): first word of every sequence number it sends. */
+  nodeId: number;
+  /** The SP's 5-digit corporate code (Submit CorpId). */
+  corpId: string;
+  /** Where the platform listens for the SMG's Bind (login type 2). */
+  listenHost: string;
+  listenPort: number;
+  /** The credentials the SMG binds to us with. */
+  smgLogin: string;
+  smgPassword: string;
+  /** Submit ReportFlag: 1 = always report (default); the spec's 0 reports only failures. */
+  reportFlag: 0 | 1;
+  /** SGIP connections are short: an SP→SMG connection idle this long is unbound and closed. */
+  idleCloseMs: number;
+}
+
+/** SMGP 3.0 (China Telecom). */
+export interface SmgpOptions {
+  /** Login Mode: 0 = send, 1 = receive, 2 = transmit and receive (default). */
+  loginMode: 0 | 1 | 2;
+}
+
+/** SMPP 3.4. */
+export interface SmppOptions {
+  systemType: string;
+  /** One transceiver bind per connection, or a transmitter + receiver pair. */
+  bindMode: 'transceiver' | 'pair';
+  sourceTon: number;
+  sourceNpi: number;
+  destTon: number;
+  destNpi: number;
+  /** Long messages as UDH segments (esm_class 0x40), SAR TLVs, or one message_payload. */
+  longMessage: 'udh' | 'sar' | 'payload';
 }
 
 /** One segment to submit, tagged with what the platform needs to correlate the answer. */

@@ -55,6 +55,7 @@ function resolve(options: SimulatorOptions): ProtocolServerOptions {
     seed: options.seed ?? randomInt(2 ** 32),
     gatewayCode,
     logger: options.logger ?? silentLogger(),
+    peer: options.peer ?? null,
   };
 }
 

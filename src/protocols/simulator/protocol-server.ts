@@ -16,6 +16,11 @@ export interface ProtocolServerOptions {
   seed: number;
   gatewayCode: number;
   logger: Logger;
+  /**
+   * SGIP only: where the platform (SP) listens for the SMG, and the credentials the SMG binds with
+   * there (login type 2), to deliver uplinks and reports.
+   */
+  peer: { host: string; port: number; account: string; secret: string } | null;
 }
 
 /** The parts of `SimulatorCore` that do not depend on the protocol's carrier id type. */

@@ -29,6 +29,8 @@ export interface SimulatorOptions {
   /** ISMG code written into the carrier message ids (CMPP Msg_Id bits 38–17); default 1. */
   gatewayCode?: number;
   logger?: Logger;
+  /** SGIP only: the platform's listener the SMG connects to, and the credentials it binds with. */
+  peer?: { host: string; port: number; account: string; secret: string };
 }
 
 /** What can change while running (`configure`, `POST /sim/config`). */

@@ -36,6 +36,7 @@ export function gatewayConfig(
     keepaliveMs: 60_000,
     reconnectMinMs: 10,
     reconnectMaxMs: 40,
+    weight: 1,
     ...overrides,
   };
 }
