@@ -116,10 +116,13 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
       const carrier = carrierOf(mobile) ?? 'mvno';
       let segments = segmentsByCarrier.get(carrier);
       if (segments === undefined) {
-        const profile = deps.router.profileFor(carrier);
-        if (profile === null) segments = null;
+        const profiles = deps.router.profilesFor(carrier);
+        if (profiles.length === 0) segments = null;
         else {
-          const m = measureText(fullText, profile);
+          // The route that needs the most segments decides (any of them may carry it).
+          const m = profiles
+            .map((p) => measureText(fullText, p))
+            .reduce((a, b) => (b.segments > a.segments ? b : a));
           if (!islong && !m.fitsSingle)
             fail(
               'TOO_LONG',

@@ -16,7 +16,13 @@ import type { Carrier } from '../domain/carrier.js';
 import { segmentText, type Segment, type TextProfile } from '../domain/text/index.js';
 import type { SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
-import { acceptedParts, loadBatches, type BatchText, type ClaimedMessage } from '../store/outbox.js';
+import {
+  acceptedParts,
+  loadBatches,
+  type BatchText,
+  type ClaimedMessage,
+  type TakenParts,
+} from '../store/outbox.js';
 import type { SubmissionRecord } from '../store/outcomes.js';
 import type { Router } from './router.js';
 import type { EventWriter } from './writer.js';
@@ -41,7 +47,7 @@ interface Buffered {
   message: ClaimedMessage;
   batch: BatchText;
   /** Parts a carrier already took in an earlier attempt. */
-  taken: Set<number> | undefined;
+  taken: TakenParts | undefined;
   /** After this, the lease may run out before the answer is stored: hand it back instead. */
   sendBefore: number;
 }
@@ -172,7 +178,7 @@ export class Dispatcher {
     await this.loadMissingBatches(claimed);
     const retried = claimed.filter((m) => m.attempts > 1).map((m) => m.id);
     const taken =
-      retried.length > 0 ? await acceptedParts(this.handle.db, retried) : new Map<number, Set<number>>();
+      retried.length > 0 ? await acceptedParts(this.handle.db, retried) : new Map<number, TakenParts>();
     const sendBefore = now + this.settings.leaseMs / 2;
     const orphaned: ClaimedMessage[] = [];
     for (const message of claimed) {
@@ -181,7 +187,7 @@ export class Dispatcher {
       else orphaned.push(message);
     }
     // A message whose batch row is gone cannot be sent; the retry path ends it in time.
-    for (const m of orphaned) this.track(this.record(m, 'none', [], [], 'retry'));
+    for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], 'retry'));
   }
 
   /** Hands buffered messages to gateways with room, oldest first, skipping carriers that are full. */
@@ -233,7 +239,8 @@ export class Dispatcher {
     const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
     const parts: SubmitPart[] = segments
-      .filter((s) => !taken?.has(s.partNo))
+      // Parts taken under the same cut are not sent again; a different cut starts over.
+      .filter((s) => !(taken?.total === segments.length && taken.parts.has(s.partNo)))
       .map((segment) => ({
         messageId: message.id,
         mobile: message.mobile,
@@ -245,8 +252,8 @@ export class Dispatcher {
     this.counters.submittedParts += parts.length;
     this.track(
       gateway.submit(parts).then(
-        (outcomes) => this.record(message, gateway.config.id, parts, outcomes, null),
-        () => this.record(message, gateway.config.id, [], [], 'retry'),
+        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null),
+        () => this.record(message, gateway.config.id, segments.length, [], [], 'retry'),
       ),
     );
   }
@@ -283,6 +290,7 @@ export class Dispatcher {
   private async record(
     message: ClaimedMessage,
     gatewayId: string,
+    total: number,
     parts: readonly SubmitPart[],
     outcomes: readonly SubmitOutcome[],
     forced: 'retry' | null,
@@ -291,6 +299,7 @@ export class Dispatcher {
       messageId: message.id,
       gatewayId,
       owner: this.settings.owner,
+      total,
       accepted: [],
       failure: null,
     };
@@ -302,6 +311,7 @@ export class Dispatcher {
         code: 'NO_OUTCOME',
         reason: 'gateway gave no outcome',
       };
+      this.router.record(gatewayId, outcome.kind);
       if (outcome.kind === 'accepted') {
         record.accepted.push({
           partNo: part.segment.partNo,

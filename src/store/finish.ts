@@ -36,7 +36,7 @@ export async function finishMessages(
     const updated = await eachRow(tx, caps, rows, {
       types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],
       build: (col, from) => sql<{ id: number; app_id: number; mobile: string }>`
-        UPDATE messages SET status = ${col(2)}, stat = ${col(3)}, error = ${col(4)}, refunded = ${col(5)},
+        UPDATE messages SET status = ${col(2)}, stat = ${col(3)}, error = ${col(4)}, refunded = refunded + ${col(5)},
           done_at = ${col(6)}, lease_owner = NULL, lease_until = NULL
         ${from.clause}
         WHERE messages.id = ${col(1)} AND messages.status IN ('QUEUED', 'SENDING', 'SUBMITTED')
@@ -44,11 +44,11 @@ export async function finishMessages(
     });
     if (updated.length === 0) continue;
     const byId = new Map(chunk.map((f) => [f.id, f]));
-    const refunds = new Map<number, number>();
+    const refunds: { appId: number; amount: number }[] = [];
     const reports = updated.map((row) => {
       const f = byId.get(row.id);
       if (!f) throw new Error(`finishMessages: unexpected row ${row.id}`);
-      if (f.refund > 0) refunds.set(row.app_id, (refunds.get(row.app_id) ?? 0) + f.refund);
+      refunds.push({ appId: row.app_id, amount: f.refund });
       return {
         id: ids.take(),
         seq: null,
@@ -62,16 +62,26 @@ export async function finishMessages(
       };
     });
     await tx.insertInto('delivery_reports').values(reports).execute();
-    for (const [appId, amount] of refunds) {
-      await tx
-        .updateTable('apps')
-        .set((eb) => ({ balance: eb('balance', '+', amount) }))
-        .where('id', '=', appId)
-        .execute();
-    }
+    await refundApps(tx, refunds);
     finished += updated.length;
   }
   return finished;
+}
+
+/** Gives segments back to the apps' balances, one statement per app. */
+export async function refundApps(
+  tx: Transaction<Database>,
+  refunds: readonly { appId: number; amount: number }[],
+): Promise<void> {
+  const byApp = new Map<number, number>();
+  for (const r of refunds) if (r.amount > 0) byApp.set(r.appId, (byApp.get(r.appId) ?? 0) + r.amount);
+  for (const [appId, amount] of byApp) {
+    await tx
+      .updateTable('apps')
+      .set((eb) => ({ balance: eb('balance', '+', amount) }))
+      .where('id', '=', appId)
+      .execute();
+  }
 }
 
 /** Parts the carrier took, per message: what is no longer refundable. */

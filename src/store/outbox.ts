@@ -139,19 +139,25 @@ export async function loadBatches(db: Kysely<Database>, ids: readonly number[]):
 export async function acceptedParts(
   db: Kysely<Database>,
   messageIds: readonly number[],
-): Promise<Map<number, Set<number>>> {
-  const out = new Map<number, Set<number>>();
+): Promise<Map<number, TakenParts>> {
+  const out = new Map<number, TakenParts>();
   for (const chunk of chunked(messageIds, 1000)) {
     const rows = await db
       .selectFrom('message_parts')
-      .select(['message_id', 'part_no'])
+      .select(['message_id', 'part_no', 'total'])
       .where('message_id', 'in', chunk)
       .execute();
     for (const r of rows) {
-      const set = out.get(r.message_id) ?? new Set<number>();
-      set.add(r.part_no);
-      out.set(r.message_id, set);
+      const taken = out.get(r.message_id) ?? { total: r.total, parts: new Set<number>() };
+      taken.parts.add(r.part_no);
+      out.set(r.message_id, taken);
     }
   }
   return out;
+}
+
+/** Parts of a message a carrier already took, and the cut (segment count) they belong to. */
+export interface TakenParts {
+  total: number;
+  parts: Set<number>;
 }

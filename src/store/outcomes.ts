@@ -9,7 +9,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 
 export type { ReportRecord } from './reports.js';
 import type { IdAllocator } from './ids.js';
-import { finishMessages, partCounts, type FinalMessage } from './finish.js';
+import { finishMessages, partCounts, refundApps, type FinalMessage } from './finish.js';
 import { applyReports, completedMessages, matchOrphans, type ReportRecord } from './reports.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
@@ -27,6 +27,8 @@ export interface SubmissionRecord {
   gatewayId: string;
   /** The lease owner that sent it: a message whose lease was taken over is not touched. */
   owner: string;
+  /** Segments of this send: the route's cut, which may differ from an earlier attempt's. */
+  total: number;
   accepted: { partNo: number; total: number; carrierMsgId: string }[];
   /** Why the remaining parts were not taken; null when every part is now accepted. */
   failure: null | {
@@ -118,6 +120,19 @@ async function recordSubmissions(
   finals: FinalMessage[],
 ): Promise<{ gatewayId: string; carrierMsgId: string }[]> {
   if (submissions.length === 0) return [];
+  // Parts taken under another cut (the message moved to a route that counts text differently) do
+  // not make up this one: they are forgotten, and this send carries all of its own parts.
+  await eachRow(
+    tx,
+    caps,
+    submissions.map((s) => [s.messageId, s.total]),
+    {
+      types: ['bigint', 'integer'],
+      build: (col, from) =>
+        sql`
+        DELETE FROM message_parts ${from.using} WHERE message_id = ${col(1)} AND total <> ${col(2)}`,
+    },
+  );
   const parts = submissions.flatMap((s) =>
     s.accepted.map((p) => ({
       message_id: s.messageId,
@@ -177,11 +192,11 @@ async function recordSubmissions(
     const taken = counts.get(s.messageId) ?? 0;
     const failure =
       s.failure ??
-      (taken < m.segments
+      (taken < s.total
         ? { kind: 'retry' as const, code: 'INCOMPLETE', reason: 'parts missing', unansweredParts: 0 }
         : null);
     if (!failure) {
-      submitted.push([s.messageId, s.gatewayId]);
+      submitted.push([s.messageId, s.gatewayId, Math.max(0, m.charged - s.total)]);
       touched.add(s.messageId);
       continue;
     }
@@ -209,14 +224,21 @@ async function recordSubmissions(
     }
   }
 
-  await eachRow(tx, caps, submitted, {
-    types: ['bigint', 'text'],
-    build: (col, from) => sql`
+  // Admission charged the most segments any route could take; a cut with fewer is refunded here.
+  const updated = await eachRow(tx, caps, submitted, {
+    types: ['bigint', 'text', 'integer'],
+    build: (col, from) => sql<{ app_id: number; refunded: number }>`
       UPDATE messages SET status = 'SUBMITTED', gateway_id = ${col(2)}, submitted_at = ${now},
-        deadline_at = ${now + settings.reportDeadlineMs}, lease_owner = NULL, lease_until = NULL, error = NULL
+        deadline_at = ${now + settings.reportDeadlineMs}, lease_owner = NULL, lease_until = NULL, error = NULL,
+        refunded = ${col(3)}
       ${from.clause}
-      WHERE messages.id = ${col(1)} AND messages.status = 'SENDING'`,
+      WHERE messages.id = ${col(1)} AND messages.status = 'SENDING'
+      RETURNING messages.app_id, messages.refunded`,
   });
+  await refundApps(
+    tx,
+    updated.map((u) => ({ appId: u.app_id, amount: u.refunded })),
+  );
   return parts.map((p) => ({ gatewayId: p.gateway_id, carrierMsgId: p.carrier_msg_id }));
 }
 

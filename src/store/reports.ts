@@ -197,7 +197,7 @@ export async function completedMessages(
     if (messages.length === 0) continue;
     const parts = await tx
       .selectFrom('message_parts')
-      .select(['message_id', 'part_no', 'status', 'stat', 'done_at'])
+      .select(['message_id', 'part_no', 'total', 'status', 'stat', 'done_at'])
       .where(
         'message_id',
         'in',
@@ -212,7 +212,9 @@ export async function completedMessages(
     }
     for (const m of messages) {
       const list = (byMessage.get(m.id) ?? []).sort((a, b) => a.part_no - b.part_no);
-      if (list.length < m.segments || list.some((p) => p.status === 'SUBMITTED')) continue;
+      // Complete when every part of the current cut has its final report.
+      const total = list[0]?.total ?? m.segments;
+      if (list.length < total || list.some((p) => p.status === 'SUBMITTED')) continue;
       const status = combineOutcomes(list.map((p) => p.status as PartOutcome));
       const telling = list.find((p) => p.status === status) ?? list[0];
       finals.push({

@@ -7,7 +7,8 @@
  *   statement stays prepared, and SQLite's UPDATE … FROM materialises the join several times slower).
  *
  * The statement is a function of `col(n)` (the n-th value of the row, 1-based) and `from` (the
- * VALUES source, to be written where a FROM clause or join item goes; empty per row).
+ * VALUES source as an UPDATE's FROM clause, a DELETE's USING clause or an extra FROM item; empty
+ * per row).
  */
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
@@ -19,7 +20,10 @@ type Column = (n: number) => RawBuilder<unknown>;
 
 export interface RowStatement<R> {
   types: readonly SqlType[];
-  build(col: Column, from: { clause: RawBuilder<unknown>; join: RawBuilder<unknown> }): RawBuilder<R>;
+  build(
+    col: Column,
+    from: { clause: RawBuilder<unknown>; using: RawBuilder<unknown>; join: RawBuilder<unknown> },
+  ): RawBuilder<R>;
 }
 
 const VALUES_CHUNK = 500;
@@ -35,7 +39,7 @@ export async function eachRow<R>(
   const cast = (value: unknown, n: number) =>
     sql`CAST(${value} AS ${sql.raw(statement.types[n - 1] ?? 'text')})`;
   if (caps.dialect === 'sqlite') {
-    const none = { clause: sql``, join: sql`` };
+    const none = { clause: sql``, using: sql``, join: sql`` };
     for (const row of rows) {
       const result = await statement.build((n) => cast(row[n - 1], n), none).execute(tx);
       out.push(...result.rows);
@@ -55,7 +59,7 @@ export async function eachRow<R>(
       sql`, `,
     )}) AS v`;
     const result = await statement
-      .build(col, { clause: sql`FROM ${values}`, join: sql`, ${values}` })
+      .build(col, { clause: sql`FROM ${values}`, using: sql`USING ${values}`, join: sql`, ${values}` })
       .execute(tx);
     out.push(...result.rows);
   }

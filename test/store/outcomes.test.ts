@@ -74,6 +74,7 @@ const accepted = (messageId: number, ids: string[], total = ids.length): Submiss
   gatewayId: 'g1',
   owner: OWNER,
   failure: null,
+  total,
   accepted: ids.map((carrierMsgId, i) => ({ partNo: i + 1, total, carrierMsgId })),
 });
 const report = (carrierMsgId: string, stat: string, doneAt = NOW + 5000) => ({
@@ -215,6 +216,7 @@ for (const dialect of DIALECTS) {
         messageId: m.id,
         gatewayId: 'g1',
         owner: OWNER,
+        total: 2,
         accepted: [{ partNo: 1, total: 2, carrierMsgId: 'x1' }],
         failure: { kind: 'unanswered', code: 'TIMEOUT', reason: 'no answer', unansweredParts: 1 },
       };
@@ -254,6 +256,64 @@ for (const dialect of DIALECTS) {
     }
   });
 
+  test(`${dialect}: a route with a different cut starts the parts over, and a cheaper cut is refunded`, async () => {
+    const { store, app, claimed, record, status } = await setup(dialect, 3);
+    try {
+      const m = claimed[0]!;
+      assert.equal(
+        await getBalance(store.db, app.id),
+        97,
+        'admission charged the most segments a route takes',
+      );
+      await record({
+        submissions: [
+          {
+            messageId: m.id,
+            gatewayId: 'g1',
+            owner: OWNER,
+            total: 3,
+            accepted: [{ partNo: 1, total: 3, carrierMsgId: 'old-1' }],
+            failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
+          },
+        ],
+      });
+      const [again] = await claimMessages(store.db, store.caps, {
+        owner: OWNER,
+        leaseUntil: NOW + 100_000,
+        now: NOW + 5000,
+        carriers: ['cmcc'],
+        limit: 1,
+      });
+      assert.equal(again?.id, m.id);
+      await record({ submissions: [{ ...accepted(m.id, ['new-1', 'new-2']), gatewayId: 'g2' }] }, NOW + 5000);
+      const row = await status(m.id);
+      assert.equal(row.status, 'SUBMITTED');
+      assert.equal(row.refunded, 1);
+      assert.equal(await getBalance(store.db, app.id), 98);
+      const parts = await store.db
+        .selectFrom('message_parts')
+        .select(['part_no', 'total', 'carrier_msg_id'])
+        .where('message_id', '=', m.id)
+        .orderBy('part_no')
+        .execute();
+      assert.deepEqual(parts, [
+        { part_no: 1, total: 2, carrier_msg_id: 'new-1' },
+        { part_no: 2, total: 2, carrier_msg_id: 'new-2' },
+      ]);
+      await record({
+        reports: [
+          { ...report('new-1', 'DELIVRD'), gatewayId: 'g2' },
+          { ...report('new-2', 'DELIVRD'), gatewayId: 'g2' },
+        ],
+      });
+      const done = await status(m.id);
+      assert.equal(done.status, 'DELIVERED');
+      assert.equal(done.refunded, 1, 'the earlier refund is kept');
+    } finally {
+      await store.drop();
+    }
+  });
+
   test(`${dialect}: a refusal ends REJECTED; a lost lease is not overwritten`, async () => {
     const { store, app, claimed, record, status } = await setup(dialect, 1, 2);
     try {
@@ -264,6 +324,7 @@ for (const dialect of DIALECTS) {
             messageId: a!.id,
             gatewayId: 'g1',
             owner: OWNER,
+            total: 1,
             accepted: [],
             failure: { kind: 'rejected', code: 'CMPP:13', reason: 'bad number', unansweredParts: 0 },
           },
