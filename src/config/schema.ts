@@ -158,6 +158,13 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    uplink: z
+      .object({
+        /** How long segments of a long uplink message wait for the rest before it is kept as PARTIAL. */
+        reassemblySeconds: z.number().int().min(1).default(300),
+      })
+      .strict()
+      .prefault({}),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

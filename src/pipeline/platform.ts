@@ -153,6 +153,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       validityMs: settings.validityMs,
       staleMs: Math.max(15_000, config.dispatcher.sweepMs * 10),
       orphanTtlMs: settings.reportDeadlineMs + 24 * 3600 * 1000,
+      reassemblyMs: config.uplink.reassemblySeconds * 1000,
     },
     logger.child({ component: 'sweeper' }),
     now,

@@ -8,6 +8,7 @@ import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
 import { rematchOrphans } from '../store/reports.js';
+import { flushStaleSegments } from '../store/uplinks.js';
 import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
 
 export interface SweeperSettings {
@@ -19,6 +20,8 @@ export interface SweeperSettings {
   staleMs: number;
   /** Orphan reports older than this are dropped. */
   orphanTtlMs: number;
+  /** Segments of a long uplink waiting longer than this are kept as a PARTIAL message. */
+  reassemblyMs: number;
 }
 
 export interface SweepSummary {
@@ -27,6 +30,8 @@ export interface SweepSummary {
   expired: number;
   rematched: number;
   sequenced: number;
+  /** Long uplinks kept incomplete. */
+  partial: number;
 }
 
 export function pidAlive(pid: number): boolean {
@@ -94,9 +99,10 @@ export class Sweeper {
     const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
     const rematched = await rematchOrphans(db, this.handle.caps, this.ids, now);
     await purgeOrphans(db, now - this.settings.orphanTtlMs);
+    const partial = await flushStaleSegments(db, this.ids, now - this.settings.reassemblyMs);
     const sequenced = await sequenceFeeds(db, this.handle.caps);
-    const summary = { reclaimed, unknown, expired, rematched, sequenced };
-    if (reclaimed + unknown + expired + rematched > 0) {
+    const summary = { reclaimed, unknown, expired, rematched, sequenced, partial };
+    if (reclaimed + unknown + expired + rematched + partial > 0) {
       this.logger.info(summary, '例行维护 sweep');
       if (reclaimed > 0) this.onChange();
     }

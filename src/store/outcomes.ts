@@ -8,8 +8,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 
 export type { ReportRecord } from './reports.js';
+export type { UplinkRecord } from './uplinks.js';
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts, refundApps, type FinalMessage } from './finish.js';
+import { storeUplinks, type UplinkRecord } from './uplinks.js';
 import { applyReports, completedMessages, matchOrphans, type ReportRecord } from './reports.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
@@ -37,18 +39,6 @@ export interface SubmissionRecord {
     reason: string;
     unansweredParts: number;
   };
-}
-
-export interface UplinkRecord {
-  gatewayId: string;
-  carrierMsgId: string;
-  mobile: string;
-  destId: string;
-  ext: string;
-  appId: number | null;
-  text: string;
-  concat: { reference: number; total: number; partNo: number } | null;
-  receivedAt: number;
 }
 
 export interface OutcomeSettings {
@@ -100,7 +90,7 @@ export async function recordEvents(
     const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
     const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
     const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
-    await insertUplinks(tx, ids, events.uplinks);
+    await storeUplinks(tx, ids, events.uplinks);
     finals.push(...(await completedMessages(tx, [...touched], now)));
     const finished = await finishMessages(tx, caps, ids, finals, now);
     for (const request of events.releases ?? []) await releaseClaims(tx, request);
@@ -240,28 +230,4 @@ async function recordSubmissions(
     updated.map((u) => ({ appId: u.app_id, amount: u.refunded })),
   );
   return parts.map((p) => ({ gatewayId: p.gateway_id, carrierMsgId: p.carrier_msg_id }));
-}
-
-async function insertUplinks(
-  tx: Transaction<Database>,
-  ids: IdAllocator,
-  uplinks: readonly UplinkRecord[],
-): Promise<void> {
-  const rows = uplinks.map((u) => ({
-    id: ids.take(),
-    seq: null,
-    gateway_id: u.gatewayId,
-    carrier_msg_id: u.carrierMsgId,
-    mobile: u.mobile,
-    dest_id: u.destId,
-    ext: u.ext,
-    app_id: u.appId,
-    text: u.text,
-    concat_ref: u.concat?.reference ?? null,
-    concat_total: u.concat?.total ?? null,
-    concat_part: u.concat?.partNo ?? null,
-    received_at: u.receivedAt,
-    status: 'NEW',
-  }));
-  for (const chunk of chunked(rows, 500)) await tx.insertInto('uplink_messages').values(chunk).execute();
 }

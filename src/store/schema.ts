@@ -130,6 +130,21 @@ export interface UplinkMessagesTable {
   status: string;
 }
 
+export interface UplinkSegmentsTable {
+  id: number;
+  gateway_id: string;
+  carrier_msg_id: string;
+  mobile: string;
+  dest_id: string;
+  ext: string;
+  app_id: number | null;
+  ref: number;
+  total: number;
+  part_no: number;
+  text: string;
+  received_at: number;
+}
+
 export interface MobileBlocksTable {
   mobile: string;
   /** TD: the citizen unsubscribed; BLACKLIST: an operator blocked the number. */
@@ -158,6 +173,7 @@ export interface Database {
   delivery_reports: DeliveryReportsTable;
   orphan_reports: OrphanReportsTable;
   uplink_messages: UplinkMessagesTable;
+  uplink_segments: UplinkSegmentsTable;
   mobile_blocks: MobileBlocksTable;
   templates: TemplatesTable;
 }

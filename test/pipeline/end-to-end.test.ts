@@ -201,6 +201,16 @@ for (const dialect of DIALECTS) {
       replies.map((r) => [r.mobile, r.text, r.extCode]),
       [['13800138000', '收到，谢谢', '0199']],
     );
+
+    // A long uplink arrives in segments and reaches the app whole.
+    const long = '我想咨询一下养老保险关系转移接续的办理流程和所需材料，'.repeat(4);
+    await tp.sim.injectMo({ from: '13700137000', to: '106571233301', text: long });
+    const whole = await eventually(async () => {
+      const r = await tp.post('/api/sms/replies', { ...creds, cursor: '1' });
+      const list = r.json.replies as { mobile: string; text: string }[];
+      return list.find((x) => x.mobile === '13700137000');
+    });
+    assert.equal(whole.text, long);
   });
 
   test(`${dialect}: scheduled messages wait; silent carriers end UNKNOWN at the deadline`, async (t) => {

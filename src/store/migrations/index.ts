@@ -4,6 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-uplink-segments.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -13,4 +14,7 @@ export interface NumberedMigration {
   up(db: Kysely<any>, dialect: MigrationDialect): Promise<void>;
 }
 
-export const MIGRATIONS: readonly NumberedMigration[] = [{ name: '0001-initial', up: m0001.up }];
+export const MIGRATIONS: readonly NumberedMigration[] = [
+  { name: '0001-initial', up: m0001.up },
+  { name: '0002-uplink-segments', up: m0002.up },
+];

@@ -1,0 +1,185 @@
+/**
+ * Uplink messages (what citizens text). A long one arrives in segments, possibly over several
+ * connections and in any order; segments wait in `uplink_segments` (so a restart loses none) until
+ * the last one arrives, then the whole text is one uplink message. A message whose segments do not
+ * all arrive within the reassembly time is kept as what arrived, marked PARTIAL.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { IdAllocator } from './ids.js';
+import type { Database, UplinkSegmentsTable } from './schema.js';
+import { chunked } from './sql-values.js';
+
+export interface UplinkRecord {
+  gatewayId: string;
+  carrierMsgId: string;
+  mobile: string;
+  destId: string;
+  ext: string;
+  appId: number | null;
+  text: string;
+  concat: { reference: number; total: number; partNo: number } | null;
+  receivedAt: number;
+}
+
+type UplinkRow = Database['uplink_messages'];
+type SegmentRow = UplinkSegmentsTable;
+
+/** Ids `storeUplinks` may take: one per record (a segment row, or a message row). */
+export const idsForUplinks = (count: number): number => count;
+
+const groupKey = (s: { mobile: string; dest_id: string; ref: number; total: number }): string =>
+  `${s.mobile}\u0000${s.dest_id}\u0000${s.ref}\u0000${s.total}`;
+
+export async function storeUplinks(
+  tx: Transaction<Database>,
+  ids: IdAllocator,
+  uplinks: readonly UplinkRecord[],
+): Promise<void> {
+  const whole: UplinkRow[] = [];
+  const segments: SegmentRow[] = [];
+  for (const u of uplinks) {
+    if (u.concat && u.concat.total > 1) {
+      segments.push({
+        id: ids.take(),
+        gateway_id: u.gatewayId,
+        carrier_msg_id: u.carrierMsgId,
+        mobile: u.mobile,
+        dest_id: u.destId,
+        ext: u.ext,
+        app_id: u.appId,
+        ref: u.concat.reference,
+        total: u.concat.total,
+        part_no: u.concat.partNo,
+        text: u.text,
+        received_at: u.receivedAt,
+      });
+    } else {
+      whole.push(
+        messageRow({
+          id: ids.take(),
+          gateway_id: u.gatewayId,
+          carrier_msg_id: u.carrierMsgId,
+          mobile: u.mobile,
+          dest_id: u.destId,
+          ext: u.ext,
+          app_id: u.appId,
+          text: u.text,
+          received_at: u.receivedAt,
+        }),
+      );
+    }
+  }
+  for (const chunk of chunked(segments, 500)) {
+    await tx
+      .insertInto('uplink_segments')
+      .values(chunk)
+      .onConflict((oc) => oc.columns(['mobile', 'dest_id', 'ref', 'total', 'part_no']).doNothing())
+      .execute();
+  }
+  // The segment that completes a message lends its id to the message row (ids are unique across
+  // tables, and the segment row is deleted), so a record never needs more than one id.
+  const groups = new Map<string, SegmentRow>();
+  for (const s of segments) groups.set(groupKey(s), s);
+  for (const s of groups.values()) {
+    const stored = await segmentsOf(tx, s);
+    if (stored.length < s.total) continue;
+    whole.push(assemble(stored, 'NEW', s.id));
+    await deleteSegments(tx, stored);
+  }
+  for (const chunk of chunked(whole, 500)) await tx.insertInto('uplink_messages').values(chunk).execute();
+}
+
+/** Messages whose segments stopped arriving: kept as what arrived, marked PARTIAL. */
+export async function flushStaleSegments(
+  db: Kysely<Database>,
+  ids: IdAllocator,
+  olderThan: number,
+): Promise<number> {
+  const stale = await db
+    .selectFrom('uplink_segments')
+    .select(['mobile', 'dest_id', 'ref', 'total'])
+    .where('received_at', '<', olderThan)
+    .distinct()
+    .limit(100)
+    .execute();
+  if (stale.length === 0) return 0;
+  await ids.reserve(stale.length);
+  return db.transaction().execute(async (tx) => {
+    let flushed = 0;
+    for (const group of stale) {
+      const stored = await segmentsOf(tx, group);
+      if (stored.length === 0) continue;
+      await tx
+        .insertInto('uplink_messages')
+        .values(assemble(stored, 'PARTIAL', ids.take()))
+        .execute();
+      await deleteSegments(tx, stored);
+      flushed++;
+    }
+    return flushed;
+  });
+}
+
+function segmentsOf(
+  tx: Transaction<Database>,
+  g: { mobile: string; dest_id: string; ref: number; total: number },
+): Promise<SegmentRow[]> {
+  return tx
+    .selectFrom('uplink_segments')
+    .selectAll()
+    .where('mobile', '=', g.mobile)
+    .where('dest_id', '=', g.dest_id)
+    .where('ref', '=', g.ref)
+    .where('total', '=', g.total)
+    .orderBy('part_no')
+    .execute();
+}
+
+async function deleteSegments(tx: Transaction<Database>, stored: readonly SegmentRow[]): Promise<void> {
+  await tx
+    .deleteFrom('uplink_segments')
+    .where(
+      'id',
+      'in',
+      stored.map((s) => s.id),
+    )
+    .execute();
+}
+
+/** The segments' text in order; a missing segment shows as "…" so a reader sees the gap. */
+function assemble(stored: readonly SegmentRow[], status: 'NEW' | 'PARTIAL', id: number): UplinkRow {
+  const first = stored[0];
+  if (!first) throw new Error('assemble: no segments');
+  const byPart = new Map(stored.map((s) => [s.part_no, s.text]));
+  const pieces: string[] = [];
+  for (let part = 1; part <= first.total; part++) {
+    const text = byPart.get(part);
+    if (text !== undefined) pieces.push(text);
+    else if (pieces.at(-1) !== '…') pieces.push('…');
+  }
+  const latest = stored.reduce((a, b) => (b.received_at > a.received_at ? b : a));
+  return messageRow({
+    id,
+    gateway_id: first.gateway_id,
+    carrier_msg_id: first.carrier_msg_id,
+    mobile: first.mobile,
+    dest_id: first.dest_id,
+    ext: first.ext,
+    app_id: first.app_id,
+    text: pieces.join(''),
+    received_at: latest.received_at,
+    concat_ref: first.ref,
+    concat_total: first.total,
+    status,
+  });
+}
+
+type MessageFields = Pick<
+  UplinkRow,
+  'id' | 'gateway_id' | 'carrier_msg_id' | 'mobile' | 'dest_id' | 'ext' | 'app_id' | 'text' | 'received_at'
+> &
+  Partial<Pick<UplinkRow, 'concat_ref' | 'concat_total' | 'status'>>;
+
+function messageRow(f: MessageFields): UplinkRow {
+  return { seq: null, concat_ref: null, concat_total: null, concat_part: null, status: 'NEW', ...f };
+}
