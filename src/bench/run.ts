@@ -60,6 +60,7 @@ async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean)
       database: { url: db.url, poolSize: 8 },
       interface: { host: '127.0.0.1', port: apiPort },
       console: { enabled: false },
+      metrics: { port: 0 },
       gateways: [
         {
           id: 'cmcc-bench',

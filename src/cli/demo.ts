@@ -102,6 +102,7 @@ export function demoBanner(o: {
   simulatorPort: number;
   secrets: DemoSecrets;
   databaseUrl: string;
+  metricsUrl: string | null;
 }): string {
   const body = JSON.stringify({
     appName: DEMO_APP,
@@ -118,6 +119,7 @@ sms12333 演示模式已启动 (demo mode is running)
   演示账户 account     appName=${DEMO_APP}  password=${o.secrets.appPassword}  (保存在 saved in data/demo.json)
   数据库 database      ${o.databaseUrl}
   日志 log             ${DEMO_LOG}   (tail -f ${DEMO_LOG})
+  指标 metrics         ${o.metricsUrl ?? '(off)'}
 
 发送一条短信 send a message:
   curl -s ${o.interfaceUrl}/api/sms/send -H 'Content-Type: application/json' -d '${body}'

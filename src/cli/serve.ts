@@ -56,6 +56,7 @@ export async function runServe(argv: string[]): Promise<number> {
         simulatorPort: simulator.port,
         secrets,
         databaseUrl: describeUrl(config.database.url),
+        metricsUrl: platform.metricsUrl,
       }),
     );
   } else {

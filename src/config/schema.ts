@@ -121,6 +121,15 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Prometheus text format at GET /metrics; keep it on an internal address. */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: host.default('127.0.0.1'),
+        port: port.default(9108),
+      })
+      .strict()
+      .prefault({}),
     gateways: z.array(gateway).default([]),
     sending: z
       .object({

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { maskMobile } from '../log.js';
@@ -23,6 +23,7 @@ import { findDeadInstances, registerInstance, unregisterInstance } from '../stor
 import { reclaimLeases } from '../store/sweeps.js';
 import { Admission } from './admission.js';
 import { Dispatcher } from './dispatcher.js';
+import { createMetrics } from './metrics.js';
 import { Router } from './router.js';
 import { pidAlive, Sweeper } from './sweeper.js';
 import { EventWriter } from './writer.js';
@@ -49,6 +50,8 @@ export interface Platform {
   readonly interfaceApp: FastifyInstance | null;
   /** http://host:port of the interface listener, when it listens. */
   readonly interfaceUrl: string | null;
+  /** http://host:port/metrics, when the metrics listener is on. */
+  readonly metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -230,10 +233,13 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
 
   let interfaceApp: FastifyInstance | null = null;
   let interfaceUrl: string | null = null;
+  let metricsApp: FastifyInstance | null = null;
+  let metricsUrl: string | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await interfaceApp?.close().catch(() => undefined);
+      await metricsApp?.close().catch(() => undefined);
       await admission.close();
       await dispatcher.stop();
       await Promise.allSettled(gateways.map((g) => g.close()));
@@ -287,6 +293,27 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     interfaceUrl = `${scheme}://${shownHost}:${port}`;
   }
 
+  if (config.metrics.enabled) {
+    const registry = createMetrics({ handle, gateways, dispatcher, writer });
+    metricsApp = Fastify({ logger: false });
+    metricsApp.get('/metrics', async (_request, reply) =>
+      reply.type(registry.contentType).send(await registry.metrics()),
+    );
+    try {
+      await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+    } catch (err) {
+      await close();
+      throw new AppError(
+        'ERR_LISTEN',
+        `metrics ${config.metrics.host}:${config.metrics.port}: ${(err as Error).message} — 可用 SMS12333_METRICS_PORT 换端口或 SMS12333_METRICS_ENABLED=false 关闭`,
+        { cause: err },
+      );
+    }
+    const address = metricsApp.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.metrics.port;
+    metricsUrl = `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${port}/metrics`;
+  }
+
   return {
     config,
     handle,
@@ -300,6 +327,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     instanceId,
     interfaceApp,
     interfaceUrl,
+    metricsUrl,
     close,
   };
 }

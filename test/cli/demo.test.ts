@@ -41,6 +41,7 @@ test('serve --demo: the printed curl sends a message that reaches the simulated 
     SMS12333_INTERFACE_PORT: String(await freePort()),
     SMS12333_DEMO_SIMULATOR_PORT: String(await freePort()),
     SMS12333_DEMO_CONTROL_PORT: String(await freePort()),
+    SMS12333_METRICS_PORT: String(await freePort()),
   };
   const start = async (): Promise<{ demo: ChildHandle; banner: Banner }> => {
     const demo = runCli(['serve', '--demo'], env, dir);

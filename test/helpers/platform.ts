@@ -53,6 +53,7 @@ export async function startTestPlatform(
     database: { url: target.url, sqliteSynchronous: 'NORMAL' },
     interface: { host: '127.0.0.1', port: 0 },
     console: { enabled: false },
+    metrics: { host: '127.0.0.1', port: 0 },
     gateways: [
       {
         id: 'cmcc-1',

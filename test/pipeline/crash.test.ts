@@ -64,6 +64,7 @@ for (const dialect of DIALECTS) {
         database: { url: target.url },
         interface: { host: '127.0.0.1', port: apiPort },
         console: { enabled: false },
+        metrics: { port: 0 },
         gateways: [
           {
             id: 'cmcc-1',

@@ -76,6 +76,13 @@ for (const dialect of DIALECTS) {
     assert.match(String(byMobile.get('13800138000')?.doneTime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
     assert.equal(byMobile.get('13900139000')?.status, 'DELIVERED');
 
+    // The metrics listener shows the gateway up and what it carried.
+    const metrics = await (await fetch(tp.platform.metricsUrl!)).text();
+    assert.match(metrics, /sms12333_gateway_up\{gateway="cmcc-1",protocol="cmpp3"\} 1/);
+    assert.match(metrics, /sms12333_gateway_accepted_parts_total\{gateway="cmcc-1",protocol="cmpp3"\} 4/);
+    assert.match(metrics, /sms12333_gateway_reports_total\{gateway="cmcc-1",protocol="cmpp3"\} 4/);
+    assert.match(metrics, /sms12333_messages_pending\{status="QUEUED"\} 0/);
+
     const balance = await tp.post('/api/sms/balance', creds);
     assert.equal(balance.json.balance, 1000 - 1 - 3);
 
