@@ -1,6 +1,7 @@
 /**
- * A whole platform on loopback for integration tests: a real CMPP simulator, the platform with
- * its interface on an ephemeral port, and a business-system account.
+ * A whole platform on loopback for integration tests: real carrier simulators (CMPP 3.0 unless a
+ * link says otherwise), the platform with its interface on an ephemeral port, and a business-system
+ * account.
  */
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
@@ -16,7 +17,10 @@ import { createTestApp, TEST_PASSWORD } from './apps.js';
 
 export interface TestPlatform {
   platform: Platform;
+  /** The first link's simulator. */
   sim: Simulator;
+  /** Every link's simulator, by gateway id. */
+  sims: Map<string, Simulator>;
   appName: string;
   password: string;
   url: string;
@@ -33,48 +37,71 @@ export interface TestPlatformOptions {
   gateway?: Record<string, unknown>;
   simulator?: Partial<SimulatorOptions>;
   app?: Parameters<typeof createTestApp>[2];
+  /** More links beside the first (cmcc-1), each with its own simulator. */
+  links?: { id: string; gateway?: Record<string, unknown>; simulator?: Partial<SimulatorOptions> }[];
 }
+
+const baseGateway = {
+  host: '127.0.0.1',
+  account: '901234',
+  secret: 'sim-secret',
+  spNumber: '1065712333',
+  serviceId: 'HRSS',
+  connections: 2,
+  window: 16,
+  tps: 5000,
+  requestTimeoutMs: 2000,
+  keepaliveMs: 30_000,
+  reconnectMinMs: 50,
+  reconnectMaxMs: 500,
+};
 
 export async function startTestPlatform(
   dialect: DialectName,
   options: TestPlatformOptions = {},
 ): Promise<TestPlatform> {
   const target = await createTestDatabase(dialect);
-  const sim = await startSimulator({
-    protocol: 'cmpp3',
-    port: 0,
-    controlPort: null,
-    account: '901234',
-    secret: 'sim-secret',
-    dlrDelayMs: 10,
-    ...options.simulator,
-  });
+  const links = [
+    { id: 'cmcc-1', gateway: options.gateway, simulator: options.simulator },
+    ...(options.links ?? []),
+  ];
+  const sims = new Map<string, Simulator>();
+  const gateways: Record<string, unknown>[] = [];
+  try {
+    for (const link of links) {
+      const sim = await startSimulator({
+        protocol: 'cmpp3',
+        port: 0,
+        controlPort: null,
+        account: '901234',
+        secret: 'sim-secret',
+        dlrDelayMs: 10,
+        ...link.simulator,
+      });
+      sims.set(link.id, sim);
+      gateways.push({
+        ...baseGateway,
+        id: link.id,
+        protocol: link.simulator?.protocol ?? 'cmpp3',
+        port: sim.port,
+        carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
+        ...link.gateway,
+      });
+    }
+  } catch (err) {
+    for (const sim of sims.values()) await sim.close();
+    await target.drop();
+    throw err;
+  }
+  const closeSims = async (): Promise<void> => {
+    for (const sim of sims.values()) await sim.close();
+  };
   const config = validateConfig({
     database: { url: target.url, sqliteSynchronous: 'NORMAL' },
     interface: { host: '127.0.0.1', port: 0 },
     console: { enabled: false },
     metrics: { host: '127.0.0.1', port: 0 },
-    gateways: [
-      {
-        id: 'cmcc-1',
-        protocol: 'cmpp3',
-        host: '127.0.0.1',
-        port: sim.port,
-        account: '901234',
-        secret: 'sim-secret',
-        spNumber: '1065712333',
-        serviceId: 'HRSS',
-        carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
-        connections: 2,
-        window: 16,
-        tps: 5000,
-        requestTimeoutMs: 2000,
-        keepaliveMs: 30_000,
-        reconnectMinMs: 50,
-        reconnectMaxMs: 500,
-        ...options.gateway,
-      },
-    ],
+    gateways,
     dispatcher: { pollMs: 20, sweepMs: 100 },
     log: { level: 'silent' },
     ...options.config,
@@ -83,16 +110,19 @@ export async function startTestPlatform(
   try {
     platform = await startPlatform({ config, logger: silentLogger() });
   } catch (err) {
-    await sim.close();
+    await closeSims();
     await target.drop();
     throw err;
   }
   await createTestApp(platform.handle.db, 'hrss', { balance: 10_000, ...options.app });
   const app = platform.interfaceApp;
   if (!app || !platform.interfaceUrl) throw new Error('interface not started');
+  const first = sims.get('cmcc-1');
+  if (!first) throw new Error('no first link');
   return {
     platform,
-    sim,
+    sim: first,
+    sims,
     appName: 'hrss',
     password: TEST_PASSWORD,
     url: platform.interfaceUrl,
@@ -107,7 +137,7 @@ export async function startTestPlatform(
     },
     async close() {
       await platform.close();
-      await sim.close();
+      await closeSims();
       await target.drop();
     },
   };
