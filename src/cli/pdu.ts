@@ -1,9 +1,9 @@
 /** `sms12333 pdu decode --protocol P HEX`: a carrier PDU as JSON, for an operator with a capture. */
 import { AppError } from '../errors.js';
-import { decodePduHex } from '../protocols/pdu-decode.js';
+import { decodePduHex, PDU_PROTOCOLS } from '../protocols/pdu-decode.js';
 import { need, parse } from './args.js';
 
-const USAGE = 'sms12333 pdu decode --protocol cmpp2|cmpp3 HEX';
+const USAGE = `sms12333 pdu decode --protocol ${PDU_PROTOCOLS.join('|')} HEX`;
 
 export function runPdu(argv: string[]): number {
   const { values, positionals } = parse(argv, { protocol: { type: 'string' } }, USAGE);

@@ -6,12 +6,16 @@
  */
 import type { PduDecodeResult } from './codec/pdu-json.js';
 import { decodeCmppHex } from './cmpp/describe-pdu.js';
+import { decodeSgipHex } from './sgip/describe-pdu.js';
+import { decodeSmgpHex } from './smgp/describe-pdu.js';
 
 export type { PduDecodeError, PduDecodeResult } from './codec/pdu-json.js';
 
 const DECODERS: Readonly<Record<string, (bytes: Buffer) => PduDecodeResult>> = {
   cmpp2: (bytes) => decodeCmppHex('cmpp2', bytes),
   cmpp3: (bytes) => decodeCmppHex('cmpp3', bytes),
+  sgip: decodeSgipHex,
+  smgp: decodeSmgpHex,
 };
 
 export const PDU_PROTOCOLS = Object.keys(DECODERS);

@@ -2,6 +2,8 @@
 import type { Logger } from 'pino';
 import { AppError } from '../errors.js';
 import { createCmppGateway } from './cmpp/client.js';
+import { createSgipGateway } from './sgip/client.js';
+import { createSmgpGateway } from './smgp/client.js';
 import type { Gateway, GatewayConfig } from './gateway.js';
 
 export function createGateway(config: GatewayConfig, deps: { logger: Logger }): Gateway {
@@ -10,7 +12,9 @@ export function createGateway(config: GatewayConfig, deps: { logger: Logger }): 
     case 'cmpp3':
       return createCmppGateway(config, deps);
     case 'sgip':
+      return createSgipGateway(config, deps);
     case 'smgp':
+      return createSmgpGateway(config, deps);
     case 'smpp':
     case 'upstream':
       throw new AppError(

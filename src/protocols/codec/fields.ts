@@ -12,10 +12,29 @@
  * - `varBytes` — octets whose length is a preceding `length` field → Buffer
  * - `list`  — fixed-width items whose count is a preceding `length` field → readonly item[]
  * - `rest`  — whatever follows, to the end of the PDU (trailing optional data) → Buffer
- * A TLV section (SMGP, SMPP) is meant to be one more kind with its own tag table.
+ * - `cstring` — SMPP C-Octet String: variable length, NUL-terminated, at most `max` octets with the
+ *   NUL (SMPP 3.4 §3.1) → string
+ * - `tlvs`  — a section of tag-length-value optional parameters to the end of the PDU (SMPP 3.4
+ *   §5.3, SMGP 3.0 §6.3), with its own tag table (tlv.ts) → { [name]?: value, unknown?: [...] }
+ *
+ * `mayBeAbsent(field)` marks a trailing field a peer may leave out altogether (SMPP submit_sm_resp
+ * without message_id, README §4.4): it decodes as missing when the PDU ends before it.
  *
  * `spec` is the field's name as the specification spells it (`Msg_Id`), for `pdu decode` output.
  */
+
+import type { TlvsField, TlvsValue } from './tlv.js';
+
+export {
+  tlv,
+  tlvs,
+  type TlvDef,
+  type TlvsField,
+  type TlvsOptions,
+  type TlvsValue,
+  type TlvValueKind,
+  type UnknownTlv,
+} from './tlv.js';
 
 export type UintWidth = 1 | 2 | 4;
 
@@ -67,30 +86,62 @@ export interface RestField<N extends string = string> extends Named<N> {
   readonly default?: Buffer;
 }
 
+export interface CStringField<N extends string = string> extends Named<N> {
+  readonly kind: 'cstring';
+  /** Octets at most, the terminating NUL included (SMPP 3.4 §3.1 "C-Octet String"). */
+  readonly max: number;
+  readonly default?: string;
+}
+
 export type Field =
-  UintField | U64Field | OctetsField | BytesField | LengthField | VarBytesField | ListField | RestField;
+  | UintField
+  | U64Field
+  | OctetsField
+  | BytesField
+  | LengthField
+  | VarBytesField
+  | ListField
+  | RestField
+  | CStringField
+  | TlvsField;
 
 /** The value type a field carries. */
 export type ValueOf<F> = F extends UintField
   ? number
   : F extends U64Field
     ? bigint
-    : F extends OctetsField
+    : F extends OctetsField | CStringField
       ? string
       : F extends BytesField | VarBytesField | RestField
         ? Buffer
         : F extends ListField<string, infer I>
           ? readonly ValueOf<I>[]
-          : never;
+          : F extends TlvsField<string, infer D>
+            ? Simplify<TlvsValue<D>>
+            : never;
 
 /** Flattens an intersection so editors show one object type. */
 export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-type HasDefault<F> = F extends { readonly default: unknown } ? true : false;
+/**
+ * Optional in a value: the encoder fills in a default, or the field may be absent from the wire. A
+ * field of the generic `Field` type (name `string`) counts as required, so that the untyped engine
+ * boundary (`PduOf<ProtocolSpec>`) keeps one index signature.
+ */
+type HasDefault<F> = F extends { readonly name: infer N }
+  ? string extends N
+    ? false
+    : F extends { readonly default: unknown }
+      ? true
+      : F extends { readonly absent: true }
+        ? true
+        : false
+  : false;
 
 /**
  * The value of a table: every field but the computed `length` fields; fields with a default are
- * optional (the encoder fills them in, the decoder always sets them).
+ * optional (the encoder fills them in, the decoder always sets them), and so are `mayBeAbsent`
+ * fields (the decoder leaves them out when the PDU ends before them).
  */
 export type StructValue<Fs extends readonly Field[]> = Simplify<
   {
@@ -181,6 +232,32 @@ export const rest = <N extends string>(name: N, spec?: string): RestField<N> => 
 });
 
 /**
+ * SMPP C-Octet String (SMPP 3.4 §3.1): the text, then NUL; `max` counts the NUL, so `cstring('x', 16)`
+ * holds at most 15 characters. Decoding without a NUL within `max` octets is a typed error.
+ */
+export const cstring = <N extends string>(name: N, max: number, spec?: string): CStringField<N> => ({
+  kind: 'cstring',
+  name,
+  max,
+  spec: spec ?? name,
+});
+
+/**
+ * A trailing field a peer may omit (SMPP 3.4 §4.4.2 submit_sm_resp message_id, README §4.4; a
+ * bind_*_resp with an error status and no body, §4.3). It decodes as missing when the PDU ends where
+ * it would start; encoding a missing one writes nothing, and then every later field must be missing
+ * too (or an empty TLV section), or the bytes would be read back as this field.
+ */
+export function mayBeAbsent<F extends Exclude<Field, LengthField | TlvsField>>(
+  field: F,
+): F & { readonly absent: true } {
+  return { ...field, absent: true };
+}
+
+/** Whether a field is marked `mayBeAbsent`. */
+export const isAbsentable = (field: Field): boolean => 'absent' in field && field.absent === true;
+
+/**
  * The same field, optional in the value: the encoder writes `value` when it is missing. Used for
  * reserved blocks and for fields one protocol version has and the other lacks.
  */
@@ -205,6 +282,8 @@ export function fixedSize(field: Field): number | null {
     case 'varBytes':
     case 'list':
     case 'rest':
+    case 'cstring':
+    case 'tlvs':
       return null;
   }
 }

@@ -5,8 +5,17 @@
  * throwing. Decoded Buffers are copies, so a value never pins a socket chunk in memory.
  */
 import { AppError } from '../../errors.js';
-import { fixedSize, type Field, type ItemField, type LengthField, type StructValue } from './fields.js';
+import {
+  fixedSize,
+  isAbsentable,
+  type CStringField,
+  type Field,
+  type ItemField,
+  type LengthField,
+  type StructValue,
+} from './fields.js';
 import { decoded, failed, type DecodeResult } from './result.js';
+import { checkTlvDefs, decodeTlvs, encodeTlvs } from './tlv.js';
 
 /** Values by field name, as the engine sees them before the table's type is applied. */
 export type Values = Record<string, unknown>;
@@ -20,14 +29,20 @@ function encodeFail(field: { name: string }, why: string): never {
 
 /**
  * Checks a table once, when a protocol module loads: length fields precede the one field that uses
- * them, `rest` comes last, names are unique. A bad table is our bug, so this throws.
+ * them, `rest` and `tlvs` come last, nothing but `mayBeAbsent` fields and a TLV section follows a
+ * `mayBeAbsent` field, names are unique. A bad table is our bug, so this throws.
  */
 export function checkTable(fields: readonly Field[], where: string): void {
   const seen = new Set<string>();
   const lengths = new Map<string, boolean>();
+  let absentable = false;
   fields.forEach((f, i) => {
     if (seen.has(f.name)) throw new Error(`${where}: duplicate field ${f.name}`);
     seen.add(f.name);
+    if (isAbsentable(f)) absentable = true;
+    else if (absentable && f.kind !== 'tlvs')
+      throw new Error(`${where}: ${f.name} follows a field that may be absent`);
+    if (f.kind === 'tlvs') checkTlvDefs(f, `${where} ${f.name}`);
     if (f.kind === 'length') lengths.set(f.name, false);
     if (f.kind === 'varBytes' || f.kind === 'list') {
       const ref = f.kind === 'list' ? f.countField : f.lengthField;
@@ -35,8 +50,8 @@ export function checkTable(fields: readonly Field[], where: string): void {
         throw new Error(`${where}: ${f.name} needs an unused length field ${ref} before it`);
       lengths.set(ref, true);
     }
-    if (f.kind === 'rest' && i !== fields.length - 1)
-      throw new Error(`${where}: rest field ${f.name} must be last`);
+    if ((f.kind === 'rest' || f.kind === 'tlvs') && i !== fields.length - 1)
+      throw new Error(`${where}: ${f.kind} field ${f.name} must be last`);
   });
   for (const [name, used] of lengths)
     if (!used) throw new Error(`${where}: length field ${name} is not used`);
@@ -47,6 +62,18 @@ function valueOrDefault(field: Exclude<Field, LengthField>, values: Values): unk
   if (v !== undefined) return v;
   if (field.default !== undefined) return field.default;
   return encodeFail(field, 'missing');
+}
+
+/** A C-Octet String's octets: single-byte text without NUL, then the NUL, within `max` (SMPP 3.4 §3.1). */
+function cstringBytes(field: CStringField, v: unknown): Buffer {
+  if (typeof v !== 'string') return encodeFail(field, 'expected a string');
+  for (let i = 0; i < v.length; i++) {
+    const code = v.charCodeAt(i);
+    if (code > 0xff) encodeFail(field, 'not single-byte text');
+    if (code === 0) encodeFail(field, 'a C-Octet String cannot hold NUL');
+  }
+  if (v.length + 1 > field.max) encodeFail(field, `${v.length} octets and the NUL exceed ${field.max}`);
+  return Buffer.from(`${v}\0`, 'latin1');
 }
 
 function checkUint(field: { name: string }, v: unknown, width: 1 | 2 | 4): number {
@@ -122,18 +149,41 @@ function writeItem(buf: Buffer, at: number, field: ItemField, v: unknown): numbe
   }
 }
 
+/**
+ * Whether the field is left off the wire: a `mayBeAbsent` field without a value. Every field after
+ * it must then be absent too (an empty TLV section counts), or decoding would misread the bytes.
+ */
+function absentFrom(fields: readonly Field[], values: Values): number {
+  const first = fields.findIndex((f) => isAbsentable(f) && values[f.name] === undefined);
+  if (first === -1) return fields.length;
+  for (const f of fields.slice(first + 1)) {
+    const v = values[f.name];
+    const empty =
+      v === undefined ||
+      (f.kind === 'tlvs' && typeof v === 'object' && v !== null && encodeTlvs(f, v).length === 0);
+    if (!empty) encodeFail(f, `present after the absent ${fields[first]?.name ?? ''}`);
+  }
+  return first;
+}
+
 /** Encodes `values` by the table; throws `ERR_PROTOCOL_ENCODE` when a value does not fit. */
 export function encodeFields(
   fields: readonly Field[],
   values: Values,
   extra = 0,
 ): { buf: Buffer; start: number } {
-  const lengths = computeLengths(fields, values);
-  const resolved = fields.map((f) =>
-    f.kind === 'length' ? (lengths.get(f.name) ?? 0) : valueOrDefault(f, values),
-  );
+  const present = fields.slice(0, absentFrom(fields, values));
+  const lengths = computeLengths(present, values);
+  // Variable-width kinds become their octets up front, so sizing and writing agree.
+  const resolved = present.map((f) => {
+    if (f.kind === 'length') return lengths.get(f.name) ?? 0;
+    const v = valueOrDefault(f, values);
+    if (f.kind === 'cstring') return cstringBytes(f, v);
+    if (f.kind === 'tlvs') return encodeTlvs(f, v);
+    return v;
+  });
   let size = extra;
-  fields.forEach((f, i) => {
+  present.forEach((f, i) => {
     const v = resolved[i];
     if (f.kind === 'uint' || f.kind === 'u64' || f.kind === 'octets' || f.kind === 'bytes')
       checkItemOrScalar(f, v);
@@ -143,7 +193,7 @@ export function encodeFields(
   });
   const buf = Buffer.alloc(size);
   let at = extra;
-  fields.forEach((f, i) => {
+  present.forEach((f, i) => {
     const v = resolved[i];
     switch (f.kind) {
       case 'uint':
@@ -161,6 +211,8 @@ export function encodeFields(
         break;
       case 'varBytes':
       case 'rest':
+      case 'cstring':
+      case 'tlvs':
         at += (v as Buffer).copy(buf, at);
         break;
     }
@@ -193,6 +245,27 @@ function readItem(buf: Buffer, at: number, field: ItemField): unknown {
 }
 
 /**
+ * A C-Octet String at `at`: the text before the NUL, which must come within `max` octets
+ * (TOO_LONG when `max` octets hold none) and before the end of the PDU (TRUNCATED).
+ */
+function readCString(
+  field: CStringField,
+  buf: Buffer,
+  at: number,
+  start: number,
+  end: number,
+): DecodeResult<{ text: string; next: number }> {
+  const limit = Math.min(end, at + field.max);
+  const nul = buf.subarray(at, limit).indexOf(0);
+  if (nul === -1) {
+    return limit === end && end - at < field.max
+      ? failed('TRUNCATED', `${field.spec}: no NUL before the end at ${at - start}`, field.name)
+      : failed('TOO_LONG', `${field.spec}: no NUL within ${field.max} octets`, field.name);
+  }
+  return decoded({ text: buf.toString('latin1', at, at + nul), next: at + nul + 1 });
+}
+
+/**
  * Decodes fields from `buf[start..end)`, which must be used exactly. Every read is bounds-checked
  * first; nothing here throws on any input.
  */
@@ -206,6 +279,8 @@ export function decodeFields(
   const lengths = new Map<string, number>();
   let at = start;
   for (const f of fields) {
+    // A trailing field the peer left out; by checkTable only such fields and TLVs (then empty) follow.
+    if (at === end && isAbsentable(f)) continue;
     const fixed = fixedSize(f);
     if (fixed !== null && at + fixed > end) {
       return failed(
@@ -253,6 +328,20 @@ export function decodeFields(
         out[f.name] = Buffer.from(buf.subarray(at, end));
         at = end;
         break;
+      case 'cstring': {
+        const read = readCString(f, buf, at, start, end);
+        if (!read.ok) return read;
+        out[f.name] = read.value.text;
+        at = read.value.next;
+        break;
+      }
+      case 'tlvs': {
+        const section = decodeTlvs(f, buf, at, end);
+        if (!section.ok) return section;
+        out[f.name] = section.value;
+        at = end;
+        break;
+      }
     }
   }
   if (at !== end) return failed('LENGTH_MISMATCH', `${end - at} octets left over after the last field`);

@@ -72,16 +72,22 @@ export class RequestTracker<R> {
   }
 }
 
-/** Sequence numbers 1..2^32-1, wrapping (README §1.1: "+1 per request, wraps"). */
+/**
+ * Sequence numbers 1..max, wrapping (README §1.1: "+1 per request, wraps"); `max` defaults to
+ * 2^32-1, SMPP's sequence_number stops at 0x7FFFFFFF (SMPP 3.4 §3.2, README §4.1).
+ */
 export class SequenceCounter {
   private last: number;
 
-  constructor(start = 0) {
+  constructor(
+    start = 0,
+    private readonly max = 0xffffffff,
+  ) {
     this.last = start;
   }
 
   next(): number {
-    this.last = this.last >= 0xffffffff ? 1 : this.last + 1;
+    this.last = this.last >= this.max ? 1 : this.last + 1;
     return this.last;
   }
 }

@@ -7,6 +7,8 @@ import { randomInt } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { startCmppSimulator } from '../cmpp/simulator.js';
+import { startSgipSimulator } from '../sgip/simulator.js';
+import { startSmgpSimulator } from '../smgp/simulator.js';
 import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
 import type { ProtocolServer, ProtocolServerOptions } from './protocol-server.js';
 import type { InboxEntry, MoRequest, Simulator, SimulatorConfig, SimulatorOptions } from './types.js';
@@ -67,6 +69,10 @@ async function startProtocol(
     case 'cmpp3':
     case 'cmpp2':
       return startCmppSimulator(options.protocol, resolved);
+    case 'sgip':
+      return startSgipSimulator(resolved);
+    case 'smgp':
+      return startSmgpSimulator(resolved);
   }
 }
 

@@ -69,7 +69,7 @@ test('errors are typed: bad hex, unsupported protocol, incomplete or malformed P
   };
   assert.equal(codeOf('cmpp2', 'zz'), 'BAD_HEX');
   assert.equal(codeOf('cmpp2', 'abc'), 'BAD_HEX');
-  assert.equal(codeOf('sgip', '00'), 'UNSUPPORTED_PROTOCOL');
+  assert.equal(codeOf('x25', '00'), 'UNSUPPORTED_PROTOCOL');
   assert.equal(codeOf('cmpp2', '0000000c000000080000'), 'TRUNCATED');
   assert.equal(codeOf('cmpp2', '0000000c0000000800000017ff'), 'TRUNCATED');
   assert.equal(codeOf('cmpp2', '0000000c0000000300000017'), 'UNKNOWN_COMMAND');

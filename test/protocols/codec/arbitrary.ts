@@ -1,6 +1,11 @@
 /** fast-check arbitraries built from a field table, so every table gets property tests for free. */
 import fc from 'fast-check';
-import type { Field, ItemField } from '../../../src/protocols/codec/fields.js';
+import {
+  isAbsentable,
+  type Field,
+  type ItemField,
+  type TlvsField,
+} from '../../../src/protocols/codec/fields.js';
 import type { Protocol, ProtocolSpec } from '../../../src/protocols/codec/protocol.js';
 
 /** Octet-String text that survives a round trip: no NUL, no trailing space, single-byte. */
@@ -26,6 +31,54 @@ function itemArbitrary(field: ItemField): fc.Arbitrary<unknown> {
   }
 }
 
+/** C-Octet String text that survives a round trip: single-byte, no NUL, room left for the NUL. */
+export const cText = (max: number): fc.Arbitrary<string> =>
+  fc.string({
+    unit: fc.integer({ min: 1, max: 0xff }).map((c) => String.fromCharCode(c)),
+    maxLength: max - 1,
+  });
+
+/** A TLV section's value: any subset of its known parameters, and sometimes unknown tags. */
+export function tlvsArbitrary(section: TlvsField): fc.Arbitrary<Record<string, unknown>> {
+  const known = new Set(section.defs.map((d) => d.tag));
+  const shape: Record<string, fc.Arbitrary<unknown>> = {};
+  for (const def of section.defs) {
+    switch (def.kind) {
+      case 'u8':
+        shape[def.name] = fc.integer({ min: 0, max: 0xff });
+        break;
+      case 'u16':
+        shape[def.name] = fc.integer({ min: 0, max: 0xffff });
+        break;
+      case 'u32':
+        shape[def.name] = fc.integer({ min: 0, max: 0xffffffff });
+        break;
+      case 'cstring':
+        shape[def.name] = cText(40);
+        break;
+      case 'text':
+        shape[def.name] = octetText(40);
+        break;
+      case 'octets':
+        shape[def.name] = fc.uint8Array({ maxLength: 60 }).map((b) => Buffer.from(b));
+        break;
+    }
+  }
+  const maxTag = 2 ** (8 * section.tagWidth) - 1;
+  const unknown = fc.array(
+    fc
+      .record({
+        tag: fc.integer({ min: 0, max: maxTag }).filter((t) => !known.has(t)),
+        value: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)),
+      })
+      .map((u) => ({ ...u })),
+    { minLength: 1, maxLength: 3 },
+  );
+  return fc
+    .record({ ...shape, unknown }, { requiredKeys: [] })
+    .map((r) => ({ ...(r as Record<string, unknown>) }));
+}
+
 export function fieldsArbitrary(fields: readonly Field[]): fc.Arbitrary<Record<string, unknown>> {
   const widths = new Map(fields.flatMap((f) => (f.kind === 'length' ? [[f.name, f.width] as const] : [])));
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
@@ -44,6 +97,12 @@ export function fieldsArbitrary(fields: readonly Field[]): fc.Arbitrary<Record<s
       case 'rest':
         shape[f.name] = fc.uint8Array({ maxLength: 50 }).map((b) => Buffer.from(b));
         break;
+      case 'cstring':
+        shape[f.name] = cText(f.max);
+        break;
+      case 'tlvs':
+        shape[f.name] = tlvsArbitrary(f);
+        break;
       case 'uint':
       case 'u64':
       case 'octets':
@@ -51,8 +110,16 @@ export function fieldsArbitrary(fields: readonly Field[]): fc.Arbitrary<Record<s
         shape[f.name] = itemArbitrary(f);
     }
   }
+  const absentable = fields.filter(isAbsentable).map((f) => f.name);
   // A plain object (fc.record's have a null prototype, which deepStrictEqual tells apart).
-  return fc.record(shape).map((r) => ({ ...r }));
+  return fc.tuple(fc.record(shape), fc.integer({ min: 0, max: absentable.length })).map(([r, kept]) => {
+    // The wire cannot carry a field after an absent one: drop a tail of them, and empty the TLVs.
+    if (kept === absentable.length) return { ...r };
+    const dropped = new Set(absentable.slice(kept));
+    const value = Object.fromEntries(Object.entries(r).filter(([name]) => !dropped.has(name)));
+    for (const f of fields) if (f.kind === 'tlvs') value[f.name] = {};
+    return value;
+  });
 }
 
 /** Any PDU of the protocol, every field of its version present. */
