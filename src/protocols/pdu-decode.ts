@@ -8,6 +8,7 @@ import type { PduDecodeResult } from './codec/pdu-json.js';
 import { decodeCmppHex } from './cmpp/describe-pdu.js';
 import { decodeSgipHex } from './sgip/describe-pdu.js';
 import { decodeSmgpHex } from './smgp/describe-pdu.js';
+import { decodeSmppHex } from './smpp/describe-pdu.js';
 
 export type { PduDecodeError, PduDecodeResult } from './codec/pdu-json.js';
 
@@ -16,6 +17,7 @@ const DECODERS: Readonly<Record<string, (bytes: Buffer) => PduDecodeResult>> = {
   cmpp3: (bytes) => decodeCmppHex('cmpp3', bytes),
   sgip: decodeSgipHex,
   smgp: decodeSmgpHex,
+  smpp: decodeSmppHex,
 };
 
 export const PDU_PROTOCOLS = Object.keys(DECODERS);

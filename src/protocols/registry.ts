@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import { createCmppGateway } from './cmpp/client.js';
 import { createSgipGateway } from './sgip/client.js';
 import { createSmgpGateway } from './smgp/client.js';
+import { createSmppGateway } from './smpp/client.js';
 import type { Gateway, GatewayConfig } from './gateway.js';
 
 export function createGateway(config: GatewayConfig, deps: { logger: Logger }): Gateway {
@@ -16,6 +17,7 @@ export function createGateway(config: GatewayConfig, deps: { logger: Logger }): 
     case 'smgp':
       return createSmgpGateway(config, deps);
     case 'smpp':
+      return createSmppGateway(config, deps);
     case 'upstream':
       throw new AppError(
         'ERR_CONFIG_INVALID',

@@ -1,7 +1,7 @@
 /**
  * Every carrier speaks its own protocol (issue 3, "done when"): a long message to a China Mobile,
- * a China Unicom and a China Telecom number goes out over CMPP 3.0, SGIP 1.2 and SMGP 3.0
- * respectively and comes back DELIVERED; a long uplink over each protocol reaches the app whole.
+ * a China Unicom, a China Telecom and a Broadnet number goes out over CMPP 3.0, SGIP 1.2, SMGP 3.0
+ * and SMPP 3.4 respectively and comes back DELIVERED; a long uplink over each reaches the app whole.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,10 +11,10 @@ import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const LONG = '根据《社会保险法》规定，请您于本月底前完成养老保险待遇资格认证，逾期将暂停发放。'.repeat(3);
 
-const NUMBERS = { cmcc: '13800138000', cucc: '13000130000', ctcc: '13300133000' } as const;
+const NUMBERS = { cmcc: '13800138000', cucc: '13000130000', ctcc: '13300133000', cbn: '19200192000' } as const;
 
 for (const dialect of DIALECTS) {
-  test(`${dialect}: long messages and uplinks over CMPP 3.0, SGIP 1.2 and SMGP 3.0`, async (t) => {
+  test(`${dialect}: long messages and uplinks over CMPP 3.0, SGIP 1.2, SMGP 3.0 and SMPP 3.4`, async (t) => {
     const sgipListen = await freePort();
     const tp = await startTestPlatform(dialect, {
       app: { balance: 1000, extCode: '01' },
@@ -29,6 +29,8 @@ for (const dialect of DIALECTS) {
           },
         },
         { id: 'ctcc-1', simulator: { protocol: 'smgp' }, gateway: { carriers: ['ctcc'] } },
+        // SMPP passwords are at most 8 characters.
+        { id: 'cbn-1', simulator: { protocol: 'smpp', secret: 'smpp-pw' }, gateway: { carriers: ['cbn'], secret: 'smpp-pw' } },
       ],
     });
     t.after(() => tp.close());
@@ -36,7 +38,7 @@ for (const dialect of DIALECTS) {
     const sent = await tp.post('/api/sms/send', { ...creds, mobiles: Object.values(NUMBERS), content: LONG, islong: 1 });
     assert.equal(sent.json.code, 1, JSON.stringify(sent.json));
 
-    const byLink = { cmcc: 'cmcc-1', cucc: 'cucc-1', ctcc: 'ctcc-1' } as const;
+    const byLink = { cmcc: 'cmcc-1', cucc: 'cucc-1', ctcc: 'ctcc-1', cbn: 'cbn-1' } as const;
     for (const [carrier, mobile] of Object.entries(NUMBERS) as [keyof typeof NUMBERS, string][]) {
       const sim = tp.sims.get(byLink[carrier])!;
       const got = await eventually(() => sim.inbox(mobile)[0], 20_000, `${carrier} handset`);
@@ -46,7 +48,7 @@ for (const dialect of DIALECTS) {
     const reports = await eventually(async () => {
       const r = await tp.post('/api/sms/reports', creds);
       const list = r.json.reports as { mobile: string; status: string }[];
-      return list.length === 3 ? list : undefined;
+      return list.length === 4 ? list : undefined;
     });
     assert.deepEqual(
       reports.map((r) => [r.mobile, r.status]).sort(),
@@ -55,7 +57,7 @@ for (const dialect of DIALECTS) {
     const gateways = await tp.platform.handle.db.selectFrom('messages').select(['mobile', 'gateway_id']).execute();
     assert.deepEqual(
       Object.fromEntries(gateways.map((g) => [g.mobile, g.gateway_id])),
-      { [NUMBERS.cmcc]: 'cmcc-1', [NUMBERS.cucc]: 'cucc-1', [NUMBERS.ctcc]: 'ctcc-1' },
+      { [NUMBERS.cmcc]: 'cmcc-1', [NUMBERS.cucc]: 'cucc-1', [NUMBERS.ctcc]: 'ctcc-1', [NUMBERS.cbn]: 'cbn-1' },
     );
 
     const uplink = '请问我的社保卡补办进度如何？'.repeat(6);
@@ -65,7 +67,7 @@ for (const dialect of DIALECTS) {
     const replies = await eventually(async () => {
       const r = await tp.post('/api/sms/replies', creds);
       const list = r.json.replies as { mobile: string; text: string }[];
-      return list.length === 3 ? list : undefined;
+      return list.length === 4 ? list : undefined;
     });
     assert.deepEqual(
       replies.map((r) => [r.mobile, r.text]).sort(),

@@ -9,6 +9,7 @@ import { silentLogger } from '../../log.js';
 import { startCmppSimulator } from '../cmpp/simulator.js';
 import { startSgipSimulator } from '../sgip/simulator.js';
 import { startSmgpSimulator } from '../smgp/simulator.js';
+import { startSmppSimulator } from '../smpp/simulator.js';
 import { startControlServer, type ControlServer, type ControlTarget } from './control.js';
 import type { ProtocolServer, ProtocolServerOptions } from './protocol-server.js';
 import type { InboxEntry, MoRequest, Simulator, SimulatorConfig, SimulatorOptions } from './types.js';
@@ -73,6 +74,8 @@ async function startProtocol(
       return startSgipSimulator(resolved);
     case 'smgp':
       return startSmgpSimulator(resolved);
+    case 'smpp':
+      return startSmppSimulator(resolved);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../log.js';
 
-export const SIMULATOR_PROTOCOLS = ['cmpp3', 'cmpp2', 'sgip', 'smgp'] as const;
+export const SIMULATOR_PROTOCOLS = ['cmpp3', 'cmpp2', 'sgip', 'smgp', 'smpp'] as const;
 export type SimulatorProtocol = (typeof SIMULATOR_PROTOCOLS)[number];
 
 export interface SimulatorOptions {
