@@ -146,3 +146,20 @@ export async function startSimulatorProcess(o: {
   await waitForHttp(`${controlUrl}/sim/stats`, handle);
   return { handle, port, controlUrl, account, secret: o.secret };
 }
+
+/** The first of `count` consecutive loopback ports that are all free now. */
+export async function freePortRange(count: number): Promise<number> {
+  const tryListen = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await tryListen(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports`);
+}

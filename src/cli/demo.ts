@@ -8,7 +8,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { ConfigInput } from '../config/schema.js';
-import { CARRIERS } from '../domain/carrier.js';
 import { hashPassword } from '../security/passwords.js';
 import { findAppByName, upsertApp } from '../store/apps.js';
 import type { DatabaseHandle } from '../store/connect.js';
@@ -26,9 +25,26 @@ export interface DemoSecrets {
 }
 
 export interface DemoPorts {
+  /** The first simulator's carrier port; the others follow it (+1, +2, …). */
   simulator: number;
+  /** The first simulator's control port; likewise. */
   control: number;
 }
+
+/** One simulated carrier link of the demo: its simulator and the gateway that talks to it. */
+export interface DemoLink {
+  id: string;
+  protocol: 'cmpp3' | 'sgip' | 'smgp' | 'smpp';
+  name: string;
+  port: number;
+  controlPort: number;
+  secret: string;
+  /** SGIP: where the platform listens for the simulated SMG. */
+  peerPort: number | null;
+  gateway: Record<string, unknown>;
+}
+
+export const DEMO_ACCOUNT = '901234';
 
 function token(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
@@ -53,32 +69,84 @@ export function demoPorts(env: NodeJS.ProcessEnv): DemoPorts {
   };
 }
 
-export function demoConfig(secrets: DemoSecrets, ports: DemoPorts): ConfigInput {
+/**
+ * One link per carrier, each speaking that carrier's protocol to an in-process simulator:
+ * China Mobile over CMPP 3.0, Unicom over SGIP 1.2 (whose SMG connects back to us), Telecom over
+ * SMGP 3.0, Broadnet and the virtual operators over SMPP 3.4.
+ */
+export function demoLinks(secrets: DemoSecrets, ports: DemoPorts): DemoLink[] {
+  const common = {
+    host: '127.0.0.1',
+    account: DEMO_ACCOUNT,
+    spNumber: '1065712333',
+    serviceId: 'HRSS12333',
+    connections: 2,
+    window: 32,
+    tps: 2000,
+    requestTimeoutMs: 10_000,
+    keepaliveMs: 30_000,
+    reconnectMinMs: 500,
+    reconnectMaxMs: 10_000,
+  };
+  const link = (
+    n: number,
+    id: string,
+    protocol: DemoLink['protocol'],
+    name: string,
+    carriers: string[],
+    secret: string,
+    extra: Record<string, unknown> = {},
+    peerPort: number | null = null,
+  ): DemoLink => ({
+    id,
+    protocol,
+    name,
+    port: ports.simulator + n,
+    controlPort: ports.control + n,
+    secret,
+    peerPort,
+    gateway: { ...common, id, protocol, port: ports.simulator + n, secret, carriers, ...extra },
+  });
+  const sgipListen = ports.simulator + 4;
+  return [
+    link(0, 'cmcc-demo', 'cmpp3', '中国移动 CMPP 3.0', ['cmcc'], secrets.simulatorSecret),
+    link(
+      1,
+      'cucc-demo',
+      'sgip',
+      '中国联通 SGIP 1.2',
+      ['cucc'],
+      secrets.simulatorSecret,
+      {
+        sgip: {
+          nodeId: 3021012333,
+          corpId: '12333',
+          listenPort: sgipListen,
+          smgLogin: 'smg-demo',
+          smgPassword: secrets.simulatorSecret,
+        },
+      },
+      sgipListen,
+    ),
+    link(2, 'ctcc-demo', 'smgp', '中国电信 SMGP 3.0', ['ctcc'], secrets.simulatorSecret),
+    // SMPP passwords are at most 8 octets.
+    link(
+      3,
+      'cbn-demo',
+      'smpp',
+      '中国广电/虚拟运营商 SMPP 3.4',
+      ['cbn', 'mvno'],
+      secrets.simulatorSecret.slice(0, 8),
+    ),
+  ];
+}
+
+export function demoConfig(links: readonly DemoLink[]): ConfigInput {
   return {
     platform: { role: 'province', province: '21', name: '演示 人力资源和社会保障厅' },
     database: { url: 'sqlite:./data/sms12333.db' },
     interface: { host: '127.0.0.1', port: 8080 },
-    gateways: [
-      {
-        id: 'cmcc-demo',
-        protocol: 'cmpp3',
-        host: '127.0.0.1',
-        port: ports.simulator,
-        account: '901234',
-        secret: secrets.simulatorSecret,
-        spNumber: '1065712333',
-        serviceId: 'HRSS12333',
-        // One simulated CMPP link carries every carrier's numbers until the other protocols land.
-        carriers: [...CARRIERS],
-        connections: 2,
-        window: 32,
-        tps: 2000,
-        requestTimeoutMs: 10_000,
-        keepaliveMs: 30_000,
-        reconnectMinMs: 500,
-        reconnectMaxMs: 10_000,
-      },
-    ],
+    gateways: links.map((l) => l.gateway) as ConfigInput['gateways'],
     sending: { reportDeadlineSeconds: 600 },
   };
 }
@@ -98,12 +166,19 @@ export async function ensureDemoApp(handle: DatabaseHandle, secrets: DemoSecrets
 
 export function demoBanner(o: {
   interfaceUrl: string;
-  controlUrl: string;
-  simulatorPort: number;
+  links: readonly DemoLink[];
   secrets: DemoSecrets;
   databaseUrl: string;
   metricsUrl: string | null;
 }): string {
+  const cmcc = o.links[0];
+  const controlUrl = `http://127.0.0.1:${cmcc?.controlPort ?? 0}`;
+  const sims = o.links
+    .map(
+      (l) =>
+        `  模拟网关 simulator   ${l.name.padEnd(22)} 127.0.0.1:${l.port}  控制 control http://127.0.0.1:${l.controlPort}`,
+    )
+    .join('\n');
   const body = JSON.stringify({
     appName: DEMO_APP,
     password: o.secrets.appPassword,
@@ -115,7 +190,7 @@ export function demoBanner(o: {
 sms12333 演示模式已启动 (demo mode is running)
 
   接口 interface       ${o.interfaceUrl}    OpenAPI: ${o.interfaceUrl}/api/openapi.json
-  模拟网关 simulator   CMPP 3.0 on 127.0.0.1:${o.simulatorPort}, 控制 control ${o.controlUrl}
+${sims}
   演示账户 account     appName=${DEMO_APP}  password=${o.secrets.appPassword}  (保存在 saved in data/demo.json)
   数据库 database      ${o.databaseUrl}
   日志 log             ${DEMO_LOG}   (tail -f ${DEMO_LOG})
@@ -125,13 +200,13 @@ sms12333 演示模式已启动 (demo mode is running)
   curl -s ${o.interfaceUrl}/api/sms/send -H 'Content-Type: application/json' -d '${body}'
 
 查看手机收到的短信 what the handset received:
-  curl -s '${o.controlUrl}/sim/inbox?mobile=${DEMO_MOBILE}'
+  curl -s '${controlUrl}/sim/inbox?mobile=${DEMO_MOBILE}'
 
 拉取状态报告 delivery reports:
   curl -s ${o.interfaceUrl}/api/sms/reports -H 'Content-Type: application/json' -d '${creds}'
 
 模拟市民发短信 a citizen texts the platform:
-  curl -s ${o.controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"106571233301","text":"CBXX#"}'
+  curl -s ${controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"106571233301","text":"CBXX#"}'
 
 按 Ctrl+C 停止 (press Ctrl+C to stop)
 `;

@@ -6,7 +6,16 @@ import { startPlatform } from '../pipeline/platform.js';
 import { startSimulator, type Simulator } from '../protocols/simulator/index.js';
 import { describeUrl } from '../store/connect.js';
 import { parse } from './args.js';
-import { DEMO_LOG, demoBanner, demoConfig, demoPorts, ensureDemoApp, loadDemoSecrets } from './demo.js';
+import {
+  DEMO_ACCOUNT,
+  DEMO_LOG,
+  demoBanner,
+  demoConfig,
+  demoLinks,
+  demoPorts,
+  ensureDemoApp,
+  loadDemoSecrets,
+} from './demo.js';
 import { untilSignal } from './signals.js';
 
 export async function runServe(argv: string[]): Promise<number> {
@@ -17,43 +26,50 @@ export async function runServe(argv: string[]): Promise<number> {
   );
   const demo = values.demo === true;
   const secrets = demo ? loadDemoSecrets('./data/demo.json') : null;
-  const ports = demoPorts(process.env);
+  const links = secrets ? demoLinks(secrets, demoPorts(process.env)) : [];
   const config = loadConfig({
     file: values.config,
-    ...(secrets && { base: demoConfig(secrets, ports) }),
+    ...(secrets && { base: demoConfig(links) }),
   });
   // The demo keeps its terminal for the banner; the log goes to a file beside the database.
   const logger = createLogger({ level: config.log.level, ...(demo && { file: DEMO_LOG }) });
 
-  let simulator: Simulator | null = null;
-  if (secrets) {
-    simulator = await startSimulator({
-      protocol: 'cmpp3',
-      port: ports.simulator,
-      controlPort: ports.control,
-      account: '901234',
-      secret: secrets.simulatorSecret,
+  const simulators: Simulator[] = [];
+  const closeSimulators = async (): Promise<void> => {
+    for (const sim of simulators) await sim.close();
+  };
+  for (const link of links) {
+    const sim = await startSimulator({
+      protocol: link.protocol,
+      port: link.port,
+      controlPort: link.controlPort,
+      account: DEMO_ACCOUNT,
+      secret: link.secret,
       dlrDelayMs: 300,
-      logger: logger.child({ component: 'simulator' }),
-    }).catch((err: unknown) => {
+      logger: logger.child({ component: 'simulator', gateway: link.id }),
+      ...(link.peerPort !== null && {
+        peer: { host: '127.0.0.1', port: link.peerPort, account: 'smg-demo', secret: link.secret },
+      }),
+    }).catch(async (err: unknown) => {
+      await closeSimulators();
       throw new AppError(
         'ERR_LISTEN',
-        `demo simulator 127.0.0.1:${ports.simulator}/${ports.control}: ${(err as Error).message} — 可用 SMS12333_DEMO_SIMULATOR_PORT / SMS12333_DEMO_CONTROL_PORT 换端口`,
+        `demo simulator ${link.id} 127.0.0.1:${link.port}/${link.controlPort}: ${(err as Error).message} — 可用 SMS12333_DEMO_SIMULATOR_PORT / SMS12333_DEMO_CONTROL_PORT 换端口`,
         { cause: err },
       );
     });
+    simulators.push(sim);
   }
   const platform = await startPlatform({ config, logger }).catch(async (err: unknown) => {
-    await simulator?.close();
+    await closeSimulators();
     throw err;
   });
-  if (secrets && simulator) {
+  if (secrets) {
     await ensureDemoApp(platform.handle, secrets);
     process.stdout.write(
       demoBanner({
         interfaceUrl: platform.interfaceUrl ?? '(interface disabled)',
-        controlUrl: `http://127.0.0.1:${simulator.controlPort ?? ports.control}`,
-        simulatorPort: simulator.port,
+        links,
         secrets,
         databaseUrl: describeUrl(config.database.url),
         metricsUrl: platform.metricsUrl,
@@ -72,7 +88,7 @@ export async function runServe(argv: string[]): Promise<number> {
   const signal = await untilSignal();
   logger.info({ signal }, '正在停止 stopping');
   await platform.close();
-  await simulator?.close();
+  await closeSimulators();
   logger.flush();
   return 0;
 }

@@ -36,7 +36,10 @@ export async function runSimulator(argv: string[]): Promise<number> {
       `--protocol ${protocol}: 目前支持 ${SIMULATOR_PROTOCOLS.join(', ')} (supported now)`,
     );
   if (protocol === 'sgip' && values['peer-port'] === undefined)
-    throw new AppError('ERR_CLI_USAGE', 'sgip 模拟器需要 --peer-port 等参数：SMG 要连接平台的监听端口投递上行和状态报告 (sgip needs --peer-port …)');
+    throw new AppError(
+      'ERR_CLI_USAGE',
+      'sgip 模拟器需要 --peer-port 等参数：SMG 要连接平台的监听端口投递上行和状态报告 (sgip needs --peer-port …)',
+    );
   const failRate = values['fail-rate'] === undefined ? 0 : Number(values['fail-rate']);
   if (!(failRate >= 0 && failRate <= 1))
     throw new AppError('ERR_CLI_USAGE', '--fail-rate 应在 0 到 1 之间 (between 0 and 1)');

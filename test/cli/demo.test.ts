@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, runCli, type ChildHandle } from '../../src/bench/processes.js';
+import { freePort, freePortRange, runCli, type ChildHandle } from '../../src/bench/processes.js';
 import { eventually } from '../helpers/platform.js';
 
 interface Banner {
@@ -39,8 +39,9 @@ test('serve --demo: the printed curl sends a message that reaches the simulated 
   });
   const env = {
     SMS12333_INTERFACE_PORT: String(await freePort()),
-    SMS12333_DEMO_SIMULATOR_PORT: String(await freePort()),
-    SMS12333_DEMO_CONTROL_PORT: String(await freePort()),
+    // Four simulators and the SGIP listener take consecutive ports from these bases.
+    SMS12333_DEMO_SIMULATOR_PORT: String(await freePortRange(5)),
+    SMS12333_DEMO_CONTROL_PORT: String(await freePortRange(4)),
     SMS12333_METRICS_PORT: String(await freePort()),
   };
   const start = async (): Promise<{ demo: ChildHandle; banner: Banner }> => {
@@ -69,6 +70,29 @@ test('serve --demo: the printed curl sends a message that reaches the simulated 
     return r.messages.length > 0 ? r.messages : undefined;
   });
   assert.equal(inbox[0]?.text, `【12333】${String(banner.sendBody.content)}`);
+
+  // Every carrier has its own simulated link: Unicom over SGIP, Telecom over SMGP, Broadnet over SMPP.
+  const others = { '13000130000': 1, '13300133000': 2, '19200192000': 3 } as const;
+  const more = await fetch(banner.sendUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...banner.sendBody, mobiles: Object.keys(others) }),
+  });
+  assert.equal(((await more.json()) as { code: number }).code, 1);
+  const controlBase = Number(env.SMS12333_DEMO_CONTROL_PORT);
+  for (const [mobile, offset] of Object.entries(others)) {
+    const got = await eventually(
+      async () => {
+        const r = (await (
+          await fetch(`http://127.0.0.1:${controlBase + offset}/sim/inbox?mobile=${mobile}`)
+        ).json()) as { messages: unknown[] };
+        return r.messages.length > 0 ? r.messages : undefined;
+      },
+      20_000,
+      `${mobile} on simulator ${offset}`,
+    );
+    assert.equal(got.length, 1);
+  }
 
   assert.equal(await demo.kill('SIGTERM'), 0, 'a clean stop on SIGTERM');
   // A restart keeps its data and its generated credentials.
