@@ -121,6 +121,9 @@ export async function startSimulatorProcess(o: {
   secret: string;
   dlrDelayMs: number;
   account?: string;
+  protocol?: string;
+  /** SGIP: the platform's listener the simulated SMG delivers to. */
+  peer?: { port: number; account: string; secret: string };
 }): Promise<SimulatorProcess> {
   const [port, controlPort] = [await freePort(), await freePort()];
   const account = o.account ?? '901234';
@@ -128,7 +131,7 @@ export async function startSimulatorProcess(o: {
     [
       'simulator',
       '--protocol',
-      'cmpp3',
+      o.protocol ?? 'cmpp3',
       '--port',
       String(port),
       '--control-port',
@@ -139,6 +142,16 @@ export async function startSimulatorProcess(o: {
       o.secret,
       '--dlr-delay-ms',
       String(o.dlrDelayMs),
+      ...(o.peer
+        ? [
+            '--peer-port',
+            String(o.peer.port),
+            '--peer-account',
+            o.peer.account,
+            '--peer-secret',
+            o.peer.secret,
+          ]
+        : []),
     ],
     { SMS12333_LOG_LEVEL: 'warn' },
   );

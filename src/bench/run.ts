@@ -38,11 +38,24 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean): Promise<Rig> {
+export type BenchProtocol = 'cmpp3' | 'cmpp2' | 'sgip' | 'smgp' | 'smpp';
+
+async function startRig(
+  dialect: BenchDialect,
+  pgUrl: string,
+  dispatch: boolean,
+  protocol: BenchProtocol = 'cmpp3',
+): Promise<Rig> {
   const db = await createScratchDatabase(dialect, pgUrl, 'bench');
   const dir = mkdtempSync(join(tmpdir(), 'sms12333-bench-cfg-'));
   const apiPort = await freePort();
-  const simulator = await startSimulatorProcess({ secret: 'bench', dlrDelayMs: 0 });
+  const sgipListen = protocol === 'sgip' ? await freePort() : 0;
+  const simulator = await startSimulatorProcess({
+    secret: 'bench',
+    dlrDelayMs: 0,
+    protocol,
+    ...(protocol === 'sgip' && { peer: { port: sgipListen, account: 'smg', secret: 'bench' } }),
+  });
   const { handle: sim, controlUrl } = simulator;
   const handle = await openDatabase(db.url);
   await upsertApp(handle.db, new IdAllocator(handle.db, 10), 'bench', {
@@ -63,8 +76,8 @@ async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean)
       metrics: { port: 0 },
       gateways: [
         {
-          id: 'cmcc-bench',
-          protocol: 'cmpp3',
+          id: `${protocol}-bench`,
+          protocol,
           host: '127.0.0.1',
           port: simulator.port,
           account: '901234',
@@ -75,6 +88,17 @@ async function startRig(dialect: BenchDialect, pgUrl: string, dispatch: boolean)
           window: 64,
           tps: 100_000,
           requestTimeoutMs: 10_000,
+          ...(protocol === 'sgip' && {
+            // SGIP allows at most 32 requests awaiting an answer per connection.
+            window: 32,
+            sgip: {
+              nodeId: 3021012333,
+              corpId: '12333',
+              listenPort: sgipListen,
+              smgLogin: 'smg',
+              smgPassword: 'bench',
+            },
+          }),
         },
       ],
       dispatcher: { enabled: dispatch, claimBatch: 2000, pollMs: 50 },
@@ -179,10 +203,14 @@ function report(o: BenchOptions, dialect: string, what: string, r: LoadResult, e
   );
 }
 
-async function endToEndBench(dialect: BenchDialect, o: BenchOptions): Promise<void> {
-  const rig = await startRig(dialect, o.pgUrl, true);
+async function endToEndBench(
+  dialect: BenchDialect,
+  o: BenchOptions,
+  protocol: BenchProtocol = 'cmpp3',
+  total = o.quick ? 10_000 : 50_000,
+): Promise<void> {
+  const rig = await startRig(dialect, o.pgUrl, true, protocol);
   try {
-    const total = o.quick ? 10_000 : 50_000;
     const url = `${rig.apiUrl}/api/sms/send`;
     const started = Date.now();
     let next = 0;
@@ -237,7 +265,7 @@ async function endToEndBench(dialect: BenchDialect, o: BenchOptions): Promise<vo
     const toSubmit = rows.map((r) => (r.submitted_at ?? r.final_at) - r.created_at).sort((a, b) => a - b);
     const seconds = (finished - started) / 1000;
     o.log(
-      `  ${dialect}: end to end (accept → CMPP submit → report), ${fmt(total)} messages: ${fmt(total / seconds)} messages/s ` +
+      `  ${dialect}: end to end over ${protocol} (accept → submit → report), ${fmt(total)} messages: ${fmt(total / seconds)} messages/s ` +
         `(accepted in ${((accepted - started) / 1000).toFixed(1)} s, all final in ${seconds.toFixed(1)} s, ${fmt(delivered)} DELIVERED)`,
     );
     o.log(
@@ -262,5 +290,10 @@ export async function runBenchmarks(o: BenchOptions): Promise<void> {
     o.log(`\n[${dialect}]`);
     await admissionBench(dialect, o);
     await endToEndBench(dialect, o);
+  }
+  // Each carrier protocol end to end, on SQLite (the store is the same; this compares the links).
+  o.log('\n[per protocol, sqlite]');
+  for (const protocol of ['cmpp2', 'sgip', 'smgp', 'smpp'] as const) {
+    await endToEndBench('sqlite', o, protocol, o.quick ? 5_000 : 20_000);
   }
 }
