@@ -13,12 +13,13 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
 
 用法 usage:
   sms12333 serve [--config FILE] [--demo]
-  sms12333 simulator --protocol cmpp3|cmpp2 --port N --control-port M --account A --secret S
+  sms12333 simulator --protocol cmpp3|cmpp2|sgip|smgp|smpp --port N --control-port M --account A --secret S
                      [--dlr-delay-ms D] [--fail-rate R]
+                     [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
   sms12333 migrate [--config FILE]
-  sms12333 pdu decode --protocol cmpp2|cmpp3 HEX
+  sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
 `;
 
