@@ -27,6 +27,16 @@ export const ERROR_CATALOGUE = {
   ERR_SIMULATOR_CONFIG: { zh: '模拟器设置无效', en: 'invalid simulator setting' },
   ERR_SIMULATOR_MO_INVALID: { zh: '上行短信参数无效', en: 'invalid uplink message' },
   ERR_SIMULATOR_CLOSED: { zh: '模拟器已关闭', en: 'simulator closed' },
+  ERR_DATA_KEY: { zh: '个人数据密钥无效或无法读取', en: 'personal-data key invalid or unreadable' },
+  ERR_DATA_DECRYPT: {
+    zh: '个人数据无法解密（被篡改或密钥不符）',
+    en: 'personal data cannot be decrypted (tampered or another key)',
+  },
+  ERR_BACKEND_UNAVAILABLE: { zh: '业务系统暂不可用', en: 'business backend unavailable' },
+  ERR_BACKEND_OPERATION: {
+    zh: '业务系统不支持此查询',
+    en: 'operation not supported by the business backend',
+  },
   ERR_INTERNAL: { zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

@@ -4,6 +4,7 @@
  */
 import { ERROR_CATALOGUE, isAppError } from '../errors.js';
 import { runApp } from './app.js';
+import { runBackend } from './backend.js';
 import { runMigrate } from './migrate.js';
 import { runPdu } from './pdu.js';
 import { runServe } from './serve.js';
@@ -18,6 +19,7 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
+  sms12333 backend import --file persons.csv [--skip-invalid] [--config FILE]
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
@@ -33,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runSimulator(rest);
       case 'app':
         return await runApp(rest);
+      case 'backend':
+        return await runBackend(rest);
       case 'migrate':
         return await runMigrate(rest);
       case 'pdu':
@@ -48,7 +52,6 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 2 : 0;
       case 'user':
-      case 'backend':
       case 'backup':
       case 'restore':
         process.stderr.write(`sms12333 ${command}: 本版本尚未提供 (not available in this version yet)\n`);

@@ -71,6 +71,40 @@ const tls = z
   })
   .strict();
 
+/** A provincial core system over HTTPS/JSON (src/backend/http.ts documents the exchange). */
+const backendHttp = z
+  .object({
+    baseUrl: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
+    /** Per attempt: connecting, sending and reading the whole answer. */
+    timeoutMs: z.number().int().min(50).max(120_000).default(3000),
+    /** Further attempts for idempotent reads (person, query) after a timeout, refused connection or 5xx. */
+    retries: z.number().int().min(0).max(10).default(2),
+    /** First pause before a retry; doubled each time, with jitter. */
+    retryBackoffMs: z.number().int().min(0).max(60_000).default(200),
+    paths: z
+      .object({
+        person: z.string().startsWith('/').default('/person'),
+        verifyPassword: z.string().startsWith('/').default('/person/verify-password'),
+        changePassword: z.string().startsWith('/').default('/person/change-password'),
+        /** Absent: no card system; card-loss requests are handled by staff in the console. */
+        cardLoss: z.string().startsWith('/').optional(),
+        query: z.string().startsWith('/').default('/query'),
+      })
+      .strict()
+      .prefault({}),
+    /** Client certificate for mutual TLS and the CA that signed the core system's certificate (PEM files). */
+    tls: z
+      .object({ cert: z.string().optional(), key: z.string().optional(), ca: z.string().optional() })
+      .strict()
+      .refine((t) => (t.cert === undefined) === (t.key === undefined), 'cert and key go together')
+      .optional(),
+    /** Sent as Authorization: Bearer …. */
+    bearerToken: z.string().min(1).optional(),
+    /** Further request headers (e.g. an API key). */
+    headers: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     platform: z
@@ -174,6 +208,31 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Personal data (SSN, name) at rest: AES-256-GCM, looked up by HMAC (src/security/personal-data.ts). */
+    security: z
+      .object({
+        /** Base64 of 32 random bytes; empty: read (or create once, mode 0600) dataKeyFile. */
+        dataKey: z
+          .string()
+          .regex(/^(|[A-Za-z0-9+/_-]{43}=?)$/, 'base64 of 32 bytes (openssl rand -base64 32)')
+          .default(''),
+        /** Empty: data.key beside the SQLite database, else ./data/data.key. */
+        dataKeyFile: z.string().default(''),
+      })
+      .strict()
+      .prefault({}),
+    /** Where citizens' insurance data comes from (§7.2): the embedded table or a provincial core system. */
+    backend: z
+      .object({
+        kind: z.enum(['embedded', 'http']).default('embedded'),
+        http: backendHttp.optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine((b) => b.kind !== 'http' || b.http !== undefined, {
+        error: 'kind http needs http: { baseUrl, … }',
+        path: ['http'],
+      }),
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -210,3 +269,4 @@ export const configSchema = z
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type GatewaySettings = Config['gateways'][number];
+export type BackendHttpSettings = NonNullable<Config['backend']['http']>;

@@ -163,6 +163,24 @@ export interface TemplatesTable {
   updated_at: number;
 }
 
+/** The embedded business backend's people (src/store/backend-persons.ts). */
+export interface BackendPersonsTable {
+  /** HMAC-SHA256 of the canonical SSN (src/security/personal-data.ts), hex. */
+  ssn_hash: string;
+  ssn_enc: string;
+  name_enc: string;
+  /** argon2id of the service password. */
+  password_hash: string;
+  /** JSON array of {type, status}. */
+  insurances: string;
+  pension_balance_cents: number | null;
+  /** YYYY-MM. */
+  pension_as_of: string | null;
+  /** Encrypted JSON object of the CSV's further columns. */
+  extra_enc: string;
+  updated_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -176,6 +194,7 @@ export interface Database {
   uplink_segments: UplinkSegmentsTable;
   mobile_blocks: MobileBlocksTable;
   templates: TemplatesTable;
+  backend_persons: BackendPersonsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;
