@@ -208,6 +208,29 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Verification codes (DESIGN §4.3, POST /api/sms/otp/send and /verify). */
+    otp: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The text after the app's signature; `{code}` is the 6-digit code, `{minutes}` its validity. */
+        template: z
+          .string()
+          .refine((t) => t.includes('{code}'), 'must contain {code}')
+          .refine(
+            (t) => [...t.matchAll(/\{(\w*)\}/g)].every((m) => m[1] === 'code' || m[1] === 'minutes'),
+            'only {code} and {minutes} are filled in',
+          )
+          .default('您的验证码为{code}，{minutes}分钟内有效。如非本人操作请忽略。'),
+        ttlSeconds: z.number().int().min(1).max(3600).default(300),
+        /** Checks of one code, the right one included; then it is dead. */
+        maxAttempts: z.number().int().min(1).max(100).default(5),
+        /** Least time between two codes for the same app, number and scene. */
+        cooldownSeconds: z.number().int().min(0).max(3600).default(60),
+        /** Codes one number may receive per Beijing-time day, across apps and scenes. */
+        dailyCap: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
     /** Personal data (SSN, name) at rest: AES-256-GCM, looked up by HMAC (src/security/personal-data.ts). */
     security: z
       .object({

@@ -14,6 +14,8 @@ export const RESULT_CODES = {
   TOO_LONG: { code: 9, msg: '短信内容超过最大字数限制', en: 'content exceeds the maximum length' },
   BUSY: { code: 10, msg: '服务繁忙，请稍后重试', en: 'service busy, try again later' },
   NOT_FOUND: { code: 11, msg: '接口不存在', en: 'no such interface' },
+  /** Verification codes: the resend cool-down or the number's daily cap (DESIGN §4.3); `retryAfter` in seconds. */
+  RATE_LIMIT: { code: 12, msg: '发送频率超过限制', en: 'sending rate limit exceeded' },
 } as const;
 
 export type ResultName = keyof typeof RESULT_CODES;

@@ -157,5 +157,61 @@ export const OPENAPI = {
         }),
       },
     },
+    '/api/sms/otp/send': {
+      post: {
+        summary: '发送验证码 Send a 6-digit verification code (DESIGN §4.3)',
+        description:
+          "The text comes from the configured template (otp.template) after the account signature; it is charged like any message and sent even to numbers that texted TD. Valid otp.ttlSeconds (300); a new code for the same (account, mobile, scene) supersedes the old one. Code 12 with retryAfter: the resend cool-down (otp.cooldownSeconds, 60) or the number's daily cap (otp.dailyCap, Beijing-time day). The code itself is never returned.",
+        requestBody: bodies({
+          type: 'object',
+          required: ['appName', 'password', 'mobile', 'scene'],
+          properties: {
+            ...credentials,
+            mobile: { type: 'string', description: 'one 11-digit mainland number; +86/86 accepted' },
+            scene: {
+              type: 'string',
+              pattern: '^[\\p{L}\\p{N}_.:-]{1,32}$',
+              description: 'what the code is for (login, reset-password, …); codes are kept per scene',
+            },
+          },
+        }),
+        responses: ok('Outcome', {
+          otpId: { type: 'string' },
+          msgId: { type: 'string', description: 'the message carrying the code, as in /api/sms/reports' },
+          status: { type: 'string', enum: ['QUEUED', 'BLOCKED', 'FAILED'] },
+          charged: { type: 'integer', description: 'segments debited' },
+          expiresIn: { type: 'integer', description: 'seconds the code stays valid' },
+          retryAfter: { type: 'integer', description: 'code 12: seconds until a code may be sent again' },
+        }),
+      },
+    },
+    '/api/sms/otp/verify': {
+      post: {
+        summary: '校验验证码 Check a verification code',
+        description:
+          'Checks against the newest code of (account, mobile, scene) in constant time. Every check counts; after otp.maxAttempts (5) the code is dead. A right code is consumed: it verifies once.',
+        requestBody: bodies({
+          type: 'object',
+          required: ['appName', 'password', 'mobile', 'scene', 'otp'],
+          properties: {
+            ...credentials,
+            mobile: { type: 'string' },
+            scene: { type: 'string' },
+            otp: { type: 'string', pattern: '^\\d{1,16}$', description: 'the digits the citizen entered' },
+          },
+        }),
+        responses: ok('Outcome: code 1 with valid true or false', {
+          valid: { type: 'boolean' },
+          reason: {
+            type: 'string',
+            enum: ['none', 'expired', 'attempts', 'mismatch'],
+            description:
+              'when invalid: none (no live code: never sent, already used or superseded), expired, attempts (used up), mismatch',
+          },
+          attemptsLeft: { type: 'integer', description: 'after a mismatch' },
+          otpId: { type: 'string' },
+        }),
+      },
+    },
   },
 } as const;

@@ -16,6 +16,7 @@ import { getBalance } from '../store/apps.js';
 import { pullReplies, pullReports } from '../store/feeds.js';
 import type { Database } from '../store/schema.js';
 import { findTemplate } from '../store/templates.js';
+import { authenticateApp } from './authenticate.js';
 import { fail, result, ResultError } from './codes.js';
 import type { Credentials } from './credentials.js';
 import {
@@ -61,26 +62,8 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
   const now = deps.now ?? Date.now;
 
   /** Codes -1 (credentials), 6, 5, 8 — shared by every call. */
-  async function authenticate(
-    request: FastifyRequest,
-    body: Body,
-    more: () => void = () => undefined,
-  ): Promise<AppRecord> {
-    const appName = required(body, 'appName');
-    const password = required(body, 'password');
-    more();
-    const found = await deps.credentials.findApp(appName);
-    if (found?.app.status !== 'active') return fail('APP');
-    if (!deps.credentials.ipAllowed(found.blocks, request.ip))
-      return fail('IP', `来源地址 ${request.ip} 不在白名单内`);
-    const verdict = await deps.credentials.checkPassword(found.app, password);
-    if (!verdict.ok) {
-      if (verdict.lockedUntil !== null)
-        return fail('PASSWORD', `错误次数过多，已锁定至 ${formatBeijing(verdict.lockedUntil, 'HH:mm:ss')}`);
-      return fail('PASSWORD');
-    }
-    return found.app;
-  }
+  const authenticate = (request: FastifyRequest, body: Body, more?: () => void): Promise<AppRecord> =>
+    authenticateApp(deps.credentials, request, body, more);
 
   app.post('/api/sms/send', async (request) => {
     const body = asBody(request.body);

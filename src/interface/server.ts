@@ -9,6 +9,8 @@ import formbody from '@fastify/formbody';
 import { result, ResultError } from './codes.js';
 import { OPENAPI } from './openapi.js';
 import { registerSmsRoutes, type SmsRouteDeps } from './routes-sms.js';
+import { registerOtpRoutes } from './routes-otp.js';
+import type { OtpService } from '../pipeline/otp.js';
 
 export interface InterfaceOptions {
   bodyLimit: number;
@@ -17,7 +19,7 @@ export interface InterfaceOptions {
 }
 
 export async function buildInterface(
-  deps: SmsRouteDeps,
+  deps: SmsRouteDeps & { otp?: OtpService | undefined },
   options: InterfaceOptions,
 ): Promise<FastifyInstance> {
   const https = options.tls
@@ -71,5 +73,11 @@ export async function buildInterface(
   app.get('/api/openapi.json', () => OPENAPI);
   app.get('/healthz', () => ({ status: 'ok' }));
   registerSmsRoutes(app, deps);
+  if (deps.otp)
+    registerOtpRoutes(app, {
+      credentials: deps.credentials,
+      otp: deps.otp,
+      ...(deps.now && { now: deps.now }),
+    });
   return app;
 }

@@ -33,6 +33,11 @@ export interface DispatcherSettings {
   claimBatch: number;
   pollMs: number;
   leaseMs: number;
+  /**
+   * Gives back text kept apart from `batches.content` (verification codes, src/pipeline/otp.ts); a
+   * batch it leaves out is treated as missing.
+   */
+  reveal?: (batches: BatchText[]) => Promise<BatchText[]>;
 }
 
 export interface DispatcherCounters {
@@ -186,6 +191,10 @@ export class Dispatcher {
       if (batch) this.buffer.push({ message, batch, taken: taken.get(message.id), sendBefore });
       else orphaned.push(message);
     }
+    // A verification code's text is not kept for later claims: a retry asks `reveal` again, so a
+    // code verified, superseded or expired meanwhile is not sent.
+    for (const message of claimed)
+      if (this.batches.get(message.batchId)?.category === 'otp') this.batches.delete(message.batchId);
     // A message whose batch row is gone cannot be sent; the retry path ends it in time.
     for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], 'retry'));
   }
@@ -231,7 +240,9 @@ export class Dispatcher {
     const missing = [...new Set(messages.map((m) => m.batchId))].filter((id) => !this.batches.has(id));
     if (missing.length === 0) return;
     if (this.batches.size + missing.length > BATCH_CACHE_LIMIT) this.batches.clear();
-    for (const b of await loadBatches(this.handle.db, missing)) this.batches.set(b.id, b);
+    let loaded = await loadBatches(this.handle.db, missing);
+    if (this.settings.reveal) loaded = await this.settings.reveal(loaded);
+    for (const b of loaded) this.batches.set(b.id, b);
   }
 
   private send(item: Buffered, gateway: NonNullable<ReturnType<Router['pick']>>): void {

@@ -23,6 +23,8 @@ import { findDeadInstances, registerInstance, unregisterInstance } from '../stor
 import { reclaimLeases } from '../store/sweeps.js';
 import { Admission } from './admission.js';
 import { Dispatcher } from './dispatcher.js';
+import { OtpService, otpSecretsFrom } from './otp.js';
+import { loadPersonalDataCipher } from '../security/personal-data.js';
 import { createMetrics } from './metrics.js';
 import { Router } from './router.js';
 import { pidAlive, Sweeper } from './sweeper.js';
@@ -132,6 +134,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   };
 
   const writer = new EventWriter(handle, ids, settings, { now, onFinished: pokeSequencer });
+  // Built even when its routes are off: queued codes still need their text revealed to be sent.
+  const otp = new OtpService({
+    handle,
+    ids,
+    router,
+    secrets: otpSecretsFrom(loadPersonalDataCipher(config).cipher),
+    settings: { ...config.otp, maxSegments: config.sending.maxSegments },
+    logger: logger.child({ component: 'otp' }),
+    now,
+    onQueued: () => dispatcher.wake(),
+  });
   const dispatcher = new Dispatcher(
     handle,
     router,
@@ -141,6 +154,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       claimBatch: config.dispatcher.claimBatch,
       pollMs: config.dispatcher.pollMs,
       leaseMs: config.dispatcher.leaseSeconds * 1000,
+      reveal: otp.reveal,
     },
     logger.child({ component: 'dispatcher' }),
     now,
@@ -259,6 +273,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         credentials,
         admission,
         router,
+        otp: config.otp.enabled ? otp : undefined,
         logger: logger.child({ component: 'interface' }),
         settings: {
           maxMobiles: config.interface.maxMobiles,

@@ -69,7 +69,8 @@ export async function admitGroup(
   return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now));
 }
 
-async function admitInTransaction(
+/** Admission inside the caller's transaction (its ids reserved with `idsNeeded` first). */
+export async function admitInTransaction(
   tx: Transaction<Database>,
   caps: Capabilities,
   ids: IdAllocator,

@@ -181,6 +181,35 @@ export interface BackendPersonsTable {
   updated_at: number;
 }
 
+/**
+ * A verification code (DESIGN §4.3). `code_hash` is an HMAC of the code under a server key;
+ * `text_enc` the sealed text with the code, for the dispatcher only, cleared once the code is spent.
+ */
+export interface OtpCodesTable {
+  id: number;
+  app_id: number;
+  mobile: string;
+  scene: string;
+  code_hash: string;
+  text_enc: string | null;
+  batch_id: number;
+  message_id: number;
+  status: 'ACTIVE' | 'VERIFIED' | 'DEAD' | 'SUPERSEDED';
+  attempts: Generated<number>;
+  created_at: number;
+  expires_at: number;
+  /** When it was verified, killed by wrong attempts or superseded. */
+  ended_at: number | null;
+}
+
+/** Codes sent to a number on one Beijing-time day, across apps (the daily cap). */
+export interface OtpLimitsTable {
+  mobile: string;
+  /** yyyy-MM-dd, Beijing time. */
+  day: string;
+  sent: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -195,6 +224,8 @@ export interface Database {
   mobile_blocks: MobileBlocksTable;
   templates: TemplatesTable;
   backend_persons: BackendPersonsTable;
+  otp_codes: OtpCodesTable;
+  otp_limits: OtpLimitsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

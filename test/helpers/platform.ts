@@ -5,7 +5,7 @@
  */
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { silentLogger } from '../../src/log.js';
+import { silentLogger, type Logger } from '../../src/log.js';
 import { startPlatform, type Platform } from '../../src/pipeline/platform.js';
 import {
   startSimulator,
@@ -39,7 +39,14 @@ export interface TestPlatformOptions {
   app?: Parameters<typeof createTestApp>[2];
   /** More links beside the first (cmcc-1), each with its own simulator. */
   links?: { id: string; gateway?: Record<string, unknown>; simulator?: Partial<SimulatorOptions> }[];
+  /** The platform's clock (default Date.now). */
+  now?: () => number;
+  /** The platform's logger (default silent), e.g. to capture what it logs. */
+  logger?: Logger;
 }
+
+/** Base64 of 32 bytes, for the personal-data cipher of test platforms. */
+export const TEST_DATA_KEY = Buffer.alloc(32, 7).toString('base64');
 
 const baseGateway = {
   host: '127.0.0.1',
@@ -104,11 +111,17 @@ export async function startTestPlatform(
     gateways,
     dispatcher: { pollMs: 20, sweepMs: 100 },
     log: { level: 'silent' },
+    // A fixed key: no key file is written beside a PostgreSQL test database (./data).
+    security: { dataKey: TEST_DATA_KEY },
     ...options.config,
   });
   let platform: Platform;
   try {
-    platform = await startPlatform({ config, logger: silentLogger() });
+    platform = await startPlatform({
+      config,
+      logger: options.logger ?? silentLogger(),
+      ...(options.now && { now: options.now }),
+    });
   } catch (err) {
     await closeSims();
     await target.drop();

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-uplink-segments.js';
 import * as m0003 from './0003-backend-persons.js';
+import * as m0004 from './0004-otp.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0001-initial', up: m0001.up },
   { name: '0002-uplink-segments', up: m0002.up },
   { name: '0003-backend-persons', up: m0003.up },
+  { name: '0004-otp', up: m0004.up },
 ];
