@@ -61,6 +61,12 @@ export async function runApp(argv: string[]): Promise<number> {
     changes.status = values.status as 'active' | 'frozen' | 'disabled';
   }
   const config = loadConfig({ file: values.config });
+  // Replies to survey numbers go to the platform, never to an app (citizen.surveyExtPrefix).
+  if (changes.extCode?.startsWith(config.citizen.surveyExtPrefix))
+    throw new AppError(
+      'ERR_INPUT_INVALID',
+      `--ext-code: 以 ${config.citizen.surveyExtPrefix} 开头的扩展号留给调查 (reserved for surveys: citizen.surveyExtPrefix)`,
+    );
   const handle = await openDatabase(config.database.url);
   try {
     const { app, created } = await upsertApp(handle.db, new IdAllocator(handle.db, 10), name, changes);
