@@ -137,7 +137,15 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
         balance: admitted.balance,
         needed: admitted.needed,
       });
-    return { ...result('OK'), ...admitted.answer, msg: 'OK', replayed: admitted.kind === 'replayed' };
+    // notBefore: when the queued messages go (sendTime, or the end of quiet hours), Beijing time.
+    const { notBefore, ...answer } = admitted.answer;
+    return {
+      ...result('OK'),
+      ...answer,
+      ...(notBefore !== undefined && { notBefore: isoBeijing(notBefore) }),
+      msg: 'OK',
+      replayed: admitted.kind === 'replayed',
+    };
   });
 
   app.post('/api/sms/balance', async (request) => {

@@ -2,9 +2,17 @@
  * Admission: validated send requests are written in groups (group commit) and answered only once
  * their group is durable. The dispatcher is woken after each commit.
  */
+import type { Config } from '../config/schema.js';
+import { quietWindow } from '../domain/quiet-hours.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
-import { admitGroup, type AdmissionResult, type PreparedAdmission } from '../store/admission.js';
+import {
+  admitGroup,
+  NO_SENDING_RULES,
+  type AdmissionResult,
+  type PreparedAdmission,
+  type SendingRules,
+} from '../store/admission.js';
 import { GroupCommitter } from './group-commit.js';
 
 export interface AdmissionOptions {
@@ -12,6 +20,19 @@ export interface AdmissionOptions {
   maxGroupRecipients?: number;
   now?: () => number;
   onCommitted?: () => void;
+  /** Quiet hours and frequency limits (default: none). */
+  rules?: SendingRules;
+}
+
+/** The sending windows configured under `sending` (DESIGN §5). */
+export function sendingRulesFrom(sending: Config['sending']): SendingRules {
+  return {
+    quietHours: quietWindow(sending.quietHours),
+    frequency: {
+      identicalContentWindowMs: sending.frequency.identicalContentWindowMinutes * 60_000,
+      maxPerNumberPerDay: sending.frequency.maxPerNumberPerDay,
+    },
+  };
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -32,15 +53,16 @@ export class Admission {
     options: AdmissionOptions = {},
   ) {
     const now = options.now ?? Date.now;
+    const rules = options.rules ?? NO_SENDING_RULES;
     this.committer = new GroupCommitter(
       async (group) => {
         let results: AdmissionResult[];
         try {
-          results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now());
+          results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now(), rules);
         } catch (err) {
           // Another process committed the same clientMsgId first: run again, which now replays it.
           if (!isUniqueViolation(err)) throw err;
-          results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now());
+          results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now(), rules);
         }
         options.onCommitted?.();
         return results;
