@@ -14,7 +14,7 @@ import type { Transaction } from 'kysely';
 import { carrierOf, normalizeMobile } from '../domain/phone.js';
 import { measureText } from '../domain/text/index.js';
 import { AppError } from '../errors.js';
-import { admitInTransaction, type AdmissionRecipient } from '../store/admission.js';
+import { admitInTransaction, type AdmissionRecipient, type SendingRules } from '../store/admission.js';
 import { SERVICE_APP_ID } from '../store/citizens.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
@@ -61,6 +61,8 @@ export interface SurveyDeps {
     extPrefix: string;
     maxSegments: number;
   };
+  /** Quiet hours and frequency limits (sending.*): the first question is a survey message like any other. */
+  rules?: SendingRules;
   now: () => number;
   /** Called after a send batch committed (wakes the dispatcher). */
   onQueued?: () => void;
@@ -180,6 +182,7 @@ export class Surveys implements SurveyResponder {
             },
           ],
           now,
+          deps.rules,
         );
         if (result?.kind !== 'accepted')
           throw new AppError('ERR_INTERNAL', `survey admission: ${result?.kind ?? 'none'}`);

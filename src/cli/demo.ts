@@ -4,6 +4,7 @@
  * look. Generated credentials live in ./data/demo.json (mode 0600) so they survive restarts; none is
  * a fixed default.
  */
+import { DEMO_PERSONS } from '../backend/demo-persons.js';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ export const DEMO_APP = 'demo';
 export const DEMO_SIGNATURE = '【12333】';
 export const DEMO_MOBILE = '13800138000';
 export const DEMO_LOG = './data/sms12333.log';
+/** The demo citizen the banner binds: the first synthetic person (src/backend/demo-persons.ts). */
+const DEMO_CITIZEN = { ssn: DEMO_PERSONS[0]?.ssn ?? '', password: DEMO_PERSONS[0]?.servicePassword ?? '' };
 const DEMO_BALANCE = 1_000_000;
 
 export interface DemoSecrets {
@@ -148,6 +151,8 @@ export function demoConfig(links: readonly DemoLink[]): ConfigInput {
     interface: { host: '127.0.0.1', port: 8080 },
     gateways: links.map((l) => l.gateway) as ConfigInput['gateways'],
     sending: { reportDeadlineSeconds: 600 },
+    // The demo account may also play the card system (tickets) and run surveys.
+    citizen: { ticketApps: [DEMO_APP], surveyApps: [DEMO_APP] },
   };
 }
 
@@ -205,8 +210,13 @@ ${sims}
 拉取状态报告 delivery reports:
   curl -s ${o.interfaceUrl}/api/sms/reports -H 'Content-Type: application/json' -d '${creds}'
 
-模拟市民发短信 a citizen texts the platform:
-  curl -s ${controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"106571233301","text":"CBXX#"}'
+市民发短信给 12333 a citizen texts 12333 (绑定 bind, then 查询 ask; the answers arrive in the inbox above):
+  curl -s ${controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"1065712333","text":"BD#${DEMO_CITIZEN.ssn}#${DEMO_CITIZEN.password}"}'
+  curl -s ${controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"1065712333","text":"CBXX#"}'
+  (演示人员 demo people: 20 synthetic citizens, see src/backend/demo-persons.ts; 指令 commands: README)
+
+市民回复业务系统 a citizen answers the business system (its extension code 01):
+  curl -s ${controlUrl}/sim/mo -H 'Content-Type: application/json' -d '{"from":"${DEMO_MOBILE}","to":"106571233301","text":"收到"}'
 
 按 Ctrl+C 停止 (press Ctrl+C to stop)
 `;

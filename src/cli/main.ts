@@ -5,10 +5,12 @@
 import { ERROR_CATALOGUE, isAppError } from '../errors.js';
 import { runApp } from './app.js';
 import { runBackend } from './backend.js';
+import { runTicket } from './ticket.js';
 import { runMigrate } from './migrate.js';
 import { runPdu } from './pdu.js';
 import { runServe } from './serve.js';
 import { runSimulator } from './simulator.js';
+import { runSurvey } from './survey.js';
 
 const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
 
@@ -20,6 +22,12 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
   sms12333 backend import --file persons.csv [--skip-invalid] [--config FILE]
+  sms12333 ticket list [--status OPEN,HANDLING,DONE,REJECTED] [--config FILE]
+  sms12333 ticket complete --request-no NO --result done|rejected [--text 说明] [--by NAME]
+  sms12333 survey create --file survey.json [--config FILE]
+  sms12333 survey send --id N --mobiles-file FILE [--config FILE]
+  sms12333 survey close --id N [--config FILE]
+  sms12333 survey results --id N [--csv FILE] [--unmasked] [--config FILE]
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
@@ -37,6 +45,10 @@ export async function main(argv: string[]): Promise<number> {
         return await runApp(rest);
       case 'backend':
         return await runBackend(rest);
+      case 'ticket':
+        return await runTicket(rest);
+      case 'survey':
+        return await runSurvey(rest);
       case 'migrate':
         return await runMigrate(rest);
       case 'pdu':

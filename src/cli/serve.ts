@@ -16,6 +16,7 @@ import {
   ensureDemoApp,
   loadDemoSecrets,
 } from './demo.js';
+import { loadDemoPersons } from '../backend/demo-persons.js';
 import { untilSignal } from './signals.js';
 
 export async function runServe(argv: string[]): Promise<number> {
@@ -60,12 +61,15 @@ export async function runServe(argv: string[]): Promise<number> {
     });
     simulators.push(sim);
   }
+  // Listening before anything is printed: whoever reads the banner may stop us at once.
+  const stopSignal = untilSignal();
   const platform = await startPlatform({ config, logger }).catch(async (err: unknown) => {
     await closeSimulators();
     throw err;
   });
   if (secrets) {
     await ensureDemoApp(platform.handle, secrets);
+    await loadDemoPersons(platform.handle, platform.citizens.cipher);
     process.stdout.write(
       demoBanner({
         interfaceUrl: platform.interfaceUrl ?? '(interface disabled)',
@@ -85,7 +89,7 @@ export async function runServe(argv: string[]): Promise<number> {
       '平台已启动 platform started',
     );
   }
-  const signal = await untilSignal();
+  const signal = await stopSignal;
   logger.info({ signal }, '正在停止 stopping');
   await platform.close();
   await closeSimulators();

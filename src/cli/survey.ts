@@ -11,6 +11,7 @@
  *       { "text": "是否愿意接受回访？", "options": [{ "code": "A", "label": "是" }, { "code": "B", "label": "否" }] } ] }
  * Bare labels are numbered 1, 2, 3…; intro, thanks and the times are optional (now, 7 days).
  */
+import { sendingRulesFrom } from '../pipeline/admission.js';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
@@ -83,6 +84,7 @@ export async function runSurvey(argv: string[]): Promise<number> {
         extPrefix: config.citizen.surveyExtPrefix,
         maxSegments: config.sending.maxSegments,
       },
+      rules: sendingRulesFrom(config.sending),
       now: Date.now,
     });
     if (action === 'create') {

@@ -4,11 +4,13 @@
  */
 import { z } from 'zod';
 import { CARRIERS } from '../domain/carrier.js';
+import { parseClockTime } from '../domain/quiet-hours.js';
 import { PROTOCOLS } from '../protocols/gateway.js';
 
 const port = z.number().int().min(0).max(65535);
 const host = z.string().min(1);
 const digits = z.string().regex(/^\d*$/, 'digits only');
+const clockTime = z.string().refine((t) => parseClockTime(t) !== null, 'HH:mm, 00:00–23:59');
 
 const gateway = z
   .object({
@@ -105,6 +107,43 @@ const backendHttp = z
   })
   .strict();
 
+/** A province's own command (DESIGN §5 Commands): answered from the backend, or a ticket for staff. */
+const citizenExtension = z
+  .object({
+    code: z.string().regex(/^[A-Za-z]{1,10}$/, '1–10 letters'),
+    description: z.string().default(''),
+    params: z
+      .array(z.string().regex(/^\??[A-Za-z][A-Za-z0-9]{0,19}$/, 'a name, `?` first if optional'))
+      .max(5)
+      .default([]),
+    handler: z.discriminatedUnion('kind', [
+      /** KT#: notices and surveys flow to this phone again. */
+      z.object({ kind: z.literal('resubscribe') }).strict(),
+      /** A backend query whose fields fill `reply` ({field} variables; {name}/{ssn} are the bound person, masked). */
+      z
+        .object({
+          kind: z.literal('query'),
+          operation: z.string().min(1),
+          reply: z.string().min(1),
+          needsBinding: z.boolean().default(true),
+        })
+        .strict(),
+      /** A ticket staff complete in the console or the CLI; the citizen gets a request number now and the result later. */
+      z
+        .object({
+          kind: z.literal('ticket'),
+          ticketKind: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
+          needsBinding: z.boolean().default(false),
+        })
+        .strict(),
+    ]),
+  })
+  .strict();
+
+export const DEFAULT_EXTENSIONS: z.input<typeof citizenExtension>[] = [
+  { code: 'KT', description: '恢复接收通知短信', handler: { kind: 'resubscribe' } },
+];
+
 export const configSchema = z
   .object({
     platform: z
@@ -187,6 +226,31 @@ export const configSchema = z
         retryMaxMs: z.number().int().min(1).default(300_000),
         /** Latest accepted sendTime, in days ahead. */
         maxScheduleDays: z.number().int().min(1).default(30),
+        /**
+         * Beijing-time window (`HH:mm`, may wrap midnight) in which notices and surveys wait until
+         * `end`; replies, results and verification codes still go. Null: none (DESIGN §5).
+         */
+        quietHours: z
+          .object({ start: clockTime, end: clockTime })
+          .strict()
+          .refine((q) => q.start !== q.end, { error: 'start and end must differ', path: ['end'] })
+          .nullable()
+          .default(null),
+        /** Limits per number on notices and surveys (verification codes have `otp`'s). */
+        frequency: z
+          .object({
+            /** The same content from the same app to a number within this many minutes goes once (BLOCKED, stat DUPLICATE). 0: off. */
+            identicalContentWindowMinutes: z
+              .number()
+              .int()
+              .min(0)
+              .max(7 * 24 * 60)
+              .default(60),
+            /** Notices and surveys one number may get per Beijing day (then BLOCKED, stat FREQUENCY). 0: unlimited. */
+            maxPerNumberPerDay: z.number().int().min(0).max(10_000).default(0),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -228,6 +292,41 @@ export const configSchema = z
         cooldownSeconds: z.number().int().min(0).max(3600).default(60),
         /** Codes one number may receive per Beijing-time day, across apps and scenes. */
         dailyCap: z.number().int().min(1).max(1000).default(10),
+      })
+      .strict()
+      .prefault({}),
+    /** The command engine: what citizens text to 12333 (§6.3, DESIGN §5 Commands). */
+    citizen: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** Replies, results and card-loss answers go out under this signature. */
+        signature: z
+          .string()
+          .regex(/^(|【[^】]{1,20}】)$/, '【…】 or empty')
+          .default('【12333】'),
+        /** Wrong service passwords for one SSN within the window lock its password commands (§6.3). */
+        ssnFailureLimit: z.number().int().min(1).max(100).default(5),
+        /** Likewise for one phone trying several SSNs. */
+        mobileFailureLimit: z.number().int().min(1).max(100).default(10),
+        failureWindowHours: z.number().min(0.01).max(720).default(24),
+        lockHours: z.number().min(0.01).max(720).default(24),
+        /** How often to look for commands another process stored (a wake-up covers this one's own). */
+        pollMs: z.number().int().min(10).max(60_000).default(1000),
+        /** Business-system accounts (the card system, a case system) allowed to list and complete tickets. */
+        ticketApps: z.array(z.string().min(1)).default([]),
+        /**
+         * Extension codes starting with these digits belong to surveys (§7.4): survey N answers from
+         * prefix + N (9001). Uplinks to them go to the command engine, never to a business system,
+         * so no app's ext code may start with it.
+         */
+        surveyExtPrefix: z
+          .string()
+          .regex(/^\d{1,4}$/, '1–4 digits')
+          .default('9'),
+        /** Business-system accounts allowed to create, send and read surveys through the interface. */
+        surveyApps: z.array(z.string().min(1)).default([]),
+        /** Province extensions (§6.3): code, parameters (`?` marks optional), and what answers them. */
+        extensions: z.array(citizenExtension).prefault(DEFAULT_EXTENSIONS),
       })
       .strict()
       .prefault({}),

@@ -1,5 +1,6 @@
 /** The interface's OpenAPI 3.0 document, served at GET /api/openapi.json. */
 import { RESULT_CODES } from './codes.js';
+import { SURVEY_PATHS } from './openapi-survey.js';
 
 const codesTable = Object.values(RESULT_CODES)
   .map((c) => `| ${c.code} | ${c.msg} | ${c.en} |`)
@@ -43,6 +44,7 @@ export const OPENAPI = {
     description: `LD/T 6007—2024 Appendix A downlink interface. HTTP status is 200 for every business outcome; \`code\` carries it.\n\n| code | 解释信息 | meaning |\n|---|---|---|\n${codesTable}`,
   },
   paths: {
+    ...SURVEY_PATHS,
     '/api/sms/send': {
       post: {
         summary: '发送短信 Send a message to up to 1000 numbers',
@@ -84,9 +86,20 @@ export const OPENAPI = {
                 mobile: { type: 'string' },
                 msgId: { type: 'string' },
                 status: { type: 'string', enum: ['QUEUED', 'BLOCKED', 'FAILED'] },
+                stat: {
+                  type: 'string',
+                  enum: ['BLOCKED', 'DUPLICATE', 'FREQUENCY', 'NOROUTE'],
+                  description: 'why the number is not queued (as its report says)',
+                },
               },
             },
           },
+          notBefore: {
+            type: 'string',
+            description:
+              'when the queued messages go, ISO 8601 Beijing time (sendTime or the end of quiet hours)',
+          },
+          heldByQuietHours: { type: 'boolean', description: 'true when quiet hours moved the send time' },
           replayed: { type: 'boolean', description: 'true when clientMsgId repeated an earlier request' },
         }),
       },

@@ -10,6 +10,8 @@ import { result, ResultError } from './codes.js';
 import { OPENAPI } from './openapi.js';
 import { registerSmsRoutes, type SmsRouteDeps } from './routes-sms.js';
 import { registerOtpRoutes } from './routes-otp.js';
+import { registerCitizenRoutes, type CitizenRouteDeps } from './routes-citizen.js';
+import { registerSurveyRoutes, type SurveyRouteDeps } from './routes-survey.js';
 import type { OtpService } from '../pipeline/otp.js';
 
 export interface InterfaceOptions {
@@ -19,7 +21,11 @@ export interface InterfaceOptions {
 }
 
 export async function buildInterface(
-  deps: SmsRouteDeps & { otp?: OtpService | undefined },
+  deps: SmsRouteDeps & {
+    otp?: OtpService | undefined;
+    citizen?: Omit<CitizenRouteDeps, 'credentials'> | undefined;
+    survey?: Pick<SurveyRouteDeps, 'surveys' | 'surveyApps'> | undefined;
+  },
   options: InterfaceOptions,
 ): Promise<FastifyInstance> {
   const https = options.tls
@@ -73,6 +79,14 @@ export async function buildInterface(
   app.get('/api/openapi.json', () => OPENAPI);
   app.get('/healthz', () => ({ status: 'ok' }));
   registerSmsRoutes(app, deps);
+  if (deps.citizen) registerCitizenRoutes(app, { credentials: deps.credentials, ...deps.citizen });
+  if (deps.survey)
+    registerSurveyRoutes(app, {
+      credentials: deps.credentials,
+      ...deps.survey,
+      maxMobiles: deps.settings.maxMobiles,
+      ...(deps.now && { now: deps.now }),
+    });
   if (deps.otp)
     registerOtpRoutes(app, {
       credentials: deps.credentials,

@@ -21,10 +21,10 @@ import { sequenceFeeds } from '../store/feeds.js';
 import { IdAllocator } from '../store/ids.js';
 import { findDeadInstances, registerInstance, unregisterInstance } from '../store/instances.js';
 import { reclaimLeases } from '../store/sweeps.js';
-import { Admission } from './admission.js';
+import { createCitizens, type Citizens } from '../citizen/index.js';
+import { Admission, sendingRulesFrom } from './admission.js';
 import { Dispatcher } from './dispatcher.js';
 import { OtpService, otpSecretsFrom } from './otp.js';
-import { loadPersonalDataCipher } from '../security/personal-data.js';
 import { createMetrics } from './metrics.js';
 import { Router } from './router.js';
 import { pidAlive, Sweeper } from './sweeper.js';
@@ -48,6 +48,8 @@ export interface Platform {
   readonly writer: EventWriter;
   readonly sweeper: Sweeper;
   readonly credentials: Credentials;
+  /** The command engine and what it needs (bindings, backend, reply texts, tickets). */
+  readonly citizens: Citizens;
   readonly instanceId: string;
   readonly interfaceApp: FastifyInstance | null;
   /** http://host:port of the interface listener, when it listens. */
@@ -133,13 +135,35 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       });
   };
 
-  const writer = new EventWriter(handle, ids, settings, { now, onFinished: pokeSequencer });
+  let citizens: Citizens;
+  try {
+    citizens = await createCitizens({
+      config,
+      handle,
+      ids,
+      router,
+      logger: logger.child({ component: 'citizen' }),
+      now,
+      onAnswered: () => dispatcher.wake(),
+    });
+  } catch (err) {
+    await unregisterInstance(handle.db, instanceId).catch(() => undefined);
+    await handle.close();
+    throw err;
+  }
+
+  const writer = new EventWriter(
+    handle,
+    ids,
+    { ...settings, protectUplink: citizens.protectUplink },
+    { now, onFinished: pokeSequencer },
+  );
   // Built even when its routes are off: queued codes still need their text revealed to be sent.
   const otp = new OtpService({
     handle,
     ids,
     router,
-    secrets: otpSecretsFrom(loadPersonalDataCipher(config).cipher),
+    secrets: otpSecretsFrom(citizens.cipher),
     settings: { ...config.otp, maxSegments: config.sending.maxSegments },
     logger: logger.child({ component: 'otp' }),
     now,
@@ -159,7 +183,11 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger.child({ component: 'dispatcher' }),
     now,
   );
-  const admission = new Admission(handle, ids, { now, onCommitted: () => dispatcher.wake() });
+  const admission = new Admission(handle, ids, {
+    now,
+    onCommitted: () => dispatcher.wake(),
+    rules: sendingRulesFrom(config.sending),
+  });
   const sweeper = new Sweeper(
     handle,
     ids,
@@ -171,6 +199,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       staleMs: Math.max(15_000, config.dispatcher.sweepMs * 10),
       orphanTtlMs: settings.reportDeadlineMs + 24 * 3600 * 1000,
       reassemblyMs: config.uplink.reassemblySeconds * 1000,
+      protectUplink: citizens.protectUplink,
     },
     logger.child({ component: 'sweeper' }),
     now,
@@ -181,6 +210,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let extCodes: { appId: number; ext: string }[] = [];
   let extLoadedAt = 0;
   const appForExt = async (ext: string): Promise<number | null> => {
+    // Survey numbers (citizen.surveyExtPrefix…) are the platform's own: answers go to the engine.
+    if (ext.startsWith(config.citizen.surveyExtPrefix)) return null;
     if (now() - extLoadedAt > 5000) {
       extCodes = (await listApps(handle.db))
         .filter((a) => a.extCode !== '' && a.status === 'active')
@@ -213,10 +244,10 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           { gateway: m.gatewayId, mobile: maskMobile(mobile), ext },
           '收到上行短信 uplink received',
         );
-        await writer.write({
-          kind: 'uplink',
-          record: { ...m, mobile, ext, appId: await appForExt(ext) },
-        });
+        const appId = await appForExt(ext);
+        await writer.write({ kind: 'uplink', record: { ...m, mobile, ext, appId } });
+        // Not a business system's: a citizen's command for the engine.
+        if (appId === null) citizens.service.wake();
       },
       state: (s) => {
         logger.info(
@@ -232,6 +263,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   await sweeper.runOnce();
   if (config.dispatcher.enabled) dispatcher.start();
   sweeper.start();
+  citizens.start();
 
   const credentials = new Credentials(
     handle.db,
@@ -255,6 +287,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await interfaceApp?.close().catch(() => undefined);
       await metricsApp?.close().catch(() => undefined);
       await admission.close();
+      await citizens.close();
       await dispatcher.stop();
       await Promise.allSettled(gateways.map((g) => g.close()));
       await writer.close();
@@ -274,6 +307,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         admission,
         router,
         otp: config.otp.enabled ? otp : undefined,
+        citizen: { tickets: citizens.tickets, ticketApps: config.citizen.ticketApps },
+        survey: { surveys: citizens.surveys, surveyApps: config.citizen.surveyApps },
         logger: logger.child({ component: 'interface' }),
         settings: {
           maxMobiles: config.interface.maxMobiles,
@@ -339,6 +374,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     writer,
     sweeper,
     credentials,
+    citizens,
     instanceId,
     interfaceApp,
     interfaceUrl,

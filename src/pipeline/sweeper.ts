@@ -8,7 +8,7 @@ import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
 import { rematchOrphans } from '../store/reports.js';
-import { flushStaleSegments } from '../store/uplinks.js';
+import { flushStaleSegments, type UplinkProtector } from '../store/uplinks.js';
 import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
 
 export interface SweeperSettings {
@@ -22,6 +22,8 @@ export interface SweeperSettings {
   orphanTtlMs: number;
   /** Segments of a long uplink waiting longer than this are kept as a PARTIAL message. */
   reassemblyMs: number;
+  /** Masks passwords in a command whose segments stopped arriving (see store/uplinks.ts). */
+  protectUplink?: UplinkProtector;
 }
 
 export interface SweepSummary {
@@ -99,7 +101,12 @@ export class Sweeper {
     const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
     const rematched = await rematchOrphans(db, this.handle.caps, this.ids, now);
     await purgeOrphans(db, now - this.settings.orphanTtlMs);
-    const partial = await flushStaleSegments(db, this.ids, now - this.settings.reassemblyMs);
+    const partial = await flushStaleSegments(
+      db,
+      this.ids,
+      now - this.settings.reassemblyMs,
+      this.settings.protectUplink,
+    );
     const sequenced = await sequenceFeeds(db, this.handle.caps);
     const summary = { reclaimed, unknown, expired, rematched, sequenced, partial };
     if (reclaimed + unknown + expired + rematched + partial > 0) {

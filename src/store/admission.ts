@@ -1,12 +1,24 @@
 /**
  * The admission transaction: a group of send requests becomes durable in one commit (group
  * commit). Per request, in order: a repeated clientMsgId returns its first answer; blocked numbers
- * are recorded BLOCKED and not charged; the balance is checked and debited; the batch and its
+ * are recorded BLOCKED and not charged; notices and surveys get their send time moved past quiet
+ * hours, and those over a frequency limit are recorded BLOCKED (stat DUPLICATE or FREQUENCY) and
+ * not charged (DESIGN §5 Sending windows); the balance is checked and debited; the batch and its
  * messages are written. Code 1 is only answered after this commit.
  */
-import type { Kysely, Transaction } from 'kysely';
-import { honoursUnsubscribe, type Category } from '../domain/categories.js';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { CATEGORIES, honoursUnsubscribe, type Category } from '../domain/categories.js';
 import type { Carrier } from '../domain/carrier.js';
+import { releaseTime, type QuietWindow } from '../domain/quiet-hours.js';
+import {
+  frequencyRulesActive,
+  frequencyVerdict,
+  relevantRange,
+  subjectToSendingLimits,
+  type FrequencyRules,
+  type FrequencyVerdict,
+  type SendingEntry,
+} from '../domain/sending-limits.js';
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
 import type { Database, NewMessage } from './schema.js';
@@ -28,16 +40,36 @@ export interface PreparedAdmission {
   category: Category;
   sendAt: number | null;
   recipients: readonly AdmissionRecipient[];
+  /** The platform's own messages (replies, results): no balance is checked or charged. */
+  unmetered?: boolean;
 }
 
 export type RecipientStatus = 'QUEUED' | 'BLOCKED' | 'FAILED';
+
+/** Why a recipient is not queued, as its message and report `stat` say. */
+export type RecipientStat = 'BLOCKED' | 'NOROUTE' | FrequencyVerdict;
 
 export interface AcceptedAnswer {
   code: 1;
   batchId: string;
   charged: number;
-  msgIds: { mobile: string; msgId: string; status: RecipientStatus }[];
+  msgIds: { mobile: string; msgId: string; status: RecipientStatus; stat?: RecipientStat }[];
+  /** Earliest send time (epoch ms) of the queued messages; absent when none is queued. */
+  notBefore?: number;
+  /** Set when quiet hours moved the send time. */
+  heldByQuietHours?: true;
 }
+
+/** The platform's sending windows (DESIGN §5): quiet hours and frequency limits per number. */
+export interface SendingRules {
+  quietHours: QuietWindow | null;
+  frequency: FrequencyRules;
+}
+
+export const NO_SENDING_RULES: SendingRules = {
+  quietHours: null,
+  frequency: { identicalContentWindowMs: 0, maxPerNumberPerDay: 0 },
+};
 
 export type AdmissionResult =
   | { kind: 'accepted'; answer: AcceptedAnswer }
@@ -46,6 +78,13 @@ export type AdmissionResult =
   | { kind: 'insufficient'; balance: number; needed: number };
 
 const MESSAGE_ROWS_PER_STATEMENT = 1000;
+
+const ERRORS: Record<RecipientStat, string | null> = {
+  BLOCKED: null,
+  NOROUTE: 'no gateway serves this carrier',
+  DUPLICATE: 'the same content went to this number within the identical-content window',
+  FREQUENCY: "this number's daily limit of notices and surveys is reached",
+};
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -64,9 +103,10 @@ export async function admitGroup(
   ids: IdAllocator,
   group: readonly PreparedAdmission[],
   now: number,
+  rules: SendingRules = NO_SENDING_RULES,
 ): Promise<AdmissionResult[]> {
   await ids.reserve(idsNeeded(group));
-  return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now));
+  return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now, rules));
 }
 
 /** Admission inside the caller's transaction (its ids reserved with `idsNeeded` first). */
@@ -76,9 +116,15 @@ export async function admitInTransaction(
   ids: IdAllocator,
   group: readonly PreparedAdmission[],
   now: number,
+  rules: SendingRules = NO_SENDING_RULES,
 ): Promise<AdmissionResult[]> {
+  const goesAt = (req: PreparedAdmission): number =>
+    releaseTime(req.sendAt ?? now, subjectToSendingLimits(req.category) ? rules.quietHours : null);
   const replays = await findReplays(tx, group);
   const blocked = await findBlocked(tx, caps, group);
+  // Per number, the notices and surveys that count against its limits; this group's are added as
+  // they are accepted.
+  const sending = await findSending(tx, caps, group, goesAt, rules.frequency);
   const balances = await lockBalances(tx, caps, [...new Set(group.map((r) => r.appId))]);
 
   const results: AdmissionResult[] = [];
@@ -95,18 +141,35 @@ export async function admitInTransaction(
       continue;
     }
     const honoursTd = honoursUnsubscribe(req.category);
-    const statusOf = (r: AdmissionRecipient): RecipientStatus => {
+    const at = goesAt(req);
+    const entry: SendingEntry | null =
+      sending !== null && subjectToSendingLimits(req.category)
+        ? { appId: req.appId, content: req.content, at }
+        : null;
+    const added: SendingEntry[][] = [];
+    const stats = req.recipients.map((r): RecipientStat | null => {
       const kinds = blocked.get(r.mobile);
       if (kinds?.has('BLACKLIST') || (honoursTd && kinds?.has('TD'))) return 'BLOCKED';
-      return r.segments === null ? 'FAILED' : 'QUEUED';
-    };
-    const statuses = req.recipients.map(statusOf);
-    const needed = req.recipients.reduce(
-      (n, r, i) => n + (statuses[i] === 'QUEUED' ? (r.segments ?? 0) : 0),
-      0,
+      if (r.segments === null) return 'NOROUTE';
+      if (sending === null || entry === null) return null;
+      let history = sending.get(r.mobile);
+      const verdict = history ? frequencyVerdict(history, entry, rules.frequency) : null;
+      if (verdict) return verdict;
+      if (!history) sending.set(r.mobile, (history = []));
+      history.push(entry);
+      added.push(history);
+      return null;
+    });
+    const statuses = stats.map((s): RecipientStatus =>
+      s === null ? 'QUEUED' : s === 'NOROUTE' ? 'FAILED' : 'BLOCKED',
     );
+    const needed = req.unmetered
+      ? 0
+      : req.recipients.reduce((n, r, i) => n + (statuses[i] === 'QUEUED' ? (r.segments ?? 0) : 0), 0);
     const balance = balances.get(req.appId) ?? 0;
     if (needed > balance) {
+      // Nothing of this request is sent: its numbers' counts go back.
+      for (const history of added) history.pop();
       results.push({ kind: 'insufficient', balance, needed });
       continue;
     }
@@ -114,11 +177,16 @@ export async function admitInTransaction(
 
     const batchId = ids.take();
     const answer: AcceptedAnswer = { code: 1, batchId: String(batchId), charged: needed, msgIds: [] };
+    if (statuses.includes('QUEUED')) {
+      answer.notBefore = at;
+      if (at !== (req.sendAt ?? now)) answer.heldByQuietHours = true;
+    }
     req.recipients.forEach((r, i) => {
       const status = statuses[i] ?? 'FAILED';
+      const stat = stats[i] ?? null;
       const id = ids.take();
-      answer.msgIds.push({ mobile: r.mobile, msgId: String(id), status });
-      const charged = status === 'QUEUED' ? (r.segments ?? 0) : 0;
+      answer.msgIds.push({ mobile: r.mobile, msgId: String(id), status, ...(stat !== null && { stat }) });
+      const charged = status === 'QUEUED' && !req.unmetered ? (r.segments ?? 0) : 0;
       messages.push({
         id,
         batch_id: batchId,
@@ -128,7 +196,7 @@ export async function admitInTransaction(
         status,
         segments: r.segments ?? 0,
         charged,
-        not_before: req.sendAt ?? now,
+        not_before: at,
         created_at: now,
         lease_owner: null,
         lease_until: null,
@@ -136,8 +204,8 @@ export async function admitInTransaction(
         submitted_at: null,
         deadline_at: null,
         done_at: status === 'QUEUED' ? null : now,
-        stat: status === 'BLOCKED' ? 'BLOCKED' : status === 'FAILED' ? 'NOROUTE' : null,
-        error: status === 'FAILED' ? 'no gateway serves this carrier' : null,
+        stat,
+        error: stat === null ? null : ERRORS[stat],
       });
       if (status !== 'QUEUED') {
         reports.push({
@@ -147,7 +215,7 @@ export async function admitInTransaction(
           message_id: id,
           mobile: r.mobile,
           status,
-          stat: status === 'BLOCKED' ? 'BLOCKED' : 'NOROUTE',
+          stat,
           done_at: now,
           created_at: now,
         });
@@ -212,6 +280,61 @@ async function findBlocked(
       const kinds = out.get(row.mobile) ?? new Set<string>();
       kinds.add(row.kind);
       out.set(row.mobile, kinds);
+    }
+  }
+  return out;
+}
+
+/** Statuses of messages that count against a number's limits: sent, or still to be. */
+const COUNTED = sql<boolean>`m.status <> 'BLOCKED' AND m.status IN ('QUEUED', 'SENDING', 'SUBMITTED', 'DELIVERED', 'UNKNOWN')`;
+const LIMITED_CATEGORIES = CATEGORIES.filter(subjectToSendingLimits);
+
+/**
+ * The counted notices and surveys of the group's numbers around the group's send times, in one
+ * query (per 5000 numbers); null when no limit is on or no request is subject to them. The literal
+ * `status <> 'BLOCKED'` lets both databases use the partial index of migration 0007.
+ */
+async function findSending(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  group: readonly PreparedAdmission[],
+  goesAt: (req: PreparedAdmission) => number,
+  rules: FrequencyRules,
+): Promise<Map<string, SendingEntry[]> | null> {
+  if (!frequencyRulesActive(rules)) return null;
+  const limited = group.filter((r) => subjectToSendingLimits(r.category) && r.recipients.length > 0);
+  if (limited.length === 0) return null;
+  let from = Infinity;
+  let to = -Infinity;
+  for (const req of limited) {
+    const range = relevantRange(goesAt(req), rules);
+    from = Math.min(from, range.from);
+    to = Math.max(to, range.to);
+  }
+  const mobiles = [...new Set(limited.flatMap((r) => r.recipients.map((x) => x.mobile)))];
+  // Without a daily cap only the same content matters: the database leaves out the rest, so a
+  // number with many other messages in the window costs no rows here. (No filter on app_id: it
+  // would tempt the planner onto messages_app_mobile, which holds the BLOCKED ones too.)
+  const onlySame = rules.maxPerNumberPerDay === 0;
+  const contents = [...new Set(limited.map((r) => r.content))];
+  const room = caps.maxParameters - 16 - (onlySame ? contents.length : 0);
+  const out = new Map<string, SendingEntry[]>();
+  for (const chunk of chunks(mobiles, Math.max(1, Math.min(room, 5000)))) {
+    let query = tx
+      .selectFrom('messages as m')
+      .innerJoin('batches as b', 'b.id', 'm.batch_id')
+      .select(['m.mobile', 'm.app_id', 'm.not_before', 'b.content'])
+      .where('m.mobile', 'in', chunk)
+      .where('m.not_before', '>=', from)
+      .where('m.not_before', '<=', to)
+      .where(COUNTED)
+      .where('b.category', 'in', LIMITED_CATEGORIES);
+    if (onlySame) query = query.where('b.content', 'in', contents);
+    const rows = await query.execute();
+    for (const row of rows) {
+      const list = out.get(row.mobile) ?? [];
+      list.push({ appId: row.app_id, content: row.content, at: row.not_before });
+      out.set(row.mobile, list);
     }
   }
   return out;

@@ -11,7 +11,7 @@ export type { ReportRecord } from './reports.js';
 export type { UplinkRecord } from './uplinks.js';
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts, refundApps, type FinalMessage } from './finish.js';
-import { storeUplinks, type UplinkRecord } from './uplinks.js';
+import { storeUplinks, type UplinkProtector, type UplinkRecord } from './uplinks.js';
 import { applyReports, completedMessages, matchOrphans, type ReportRecord } from './reports.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
@@ -47,6 +47,8 @@ export interface OutcomeSettings {
   maxAttempts: number;
   retryMinMs: number;
   retryMaxMs: number;
+  /** Masks passwords in commands before they are stored (the command engine's cipher). */
+  protectUplink?: UplinkProtector;
 }
 
 export interface PipelineEvents {
@@ -90,7 +92,7 @@ export async function recordEvents(
     const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
     const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
     const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
-    await storeUplinks(tx, ids, events.uplinks);
+    await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
     finals.push(...(await completedMessages(tx, [...touched], now)));
     const finished = await finishMessages(tx, caps, ids, finals, now);
     for (const request of events.releases ?? []) await releaseClaims(tx, request);

@@ -128,6 +128,12 @@ export interface UplinkMessagesTable {
   concat_part: number | null;
   received_at: number;
   status: string;
+  /** The original text of a command that carries a password, encrypted; `text` has it masked. Cleared once handled. */
+  secret_enc: string | null;
+  /** When the command engine answered it; set at once for uplinks that belong to a business system. */
+  handled_at: number | null;
+  /** While one process answers the command, others leave it alone (a lease). */
+  claimed_until: number | null;
 }
 
 export interface UplinkSegmentsTable {
@@ -160,6 +166,69 @@ export interface TemplatesTable {
   content: string;
   status: 'pending' | 'approved' | 'rejected';
   created_at: number;
+  updated_at: number;
+}
+
+/** One SSN is bound to one phone; one phone may hold several SSNs (§6.2.1). */
+export interface CitizenBindingsTable {
+  id: number;
+  mobile: string;
+  ssn_hash: string;
+  ssn_enc: string;
+  name_enc: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Wrong service passwords counted per SSN (`ssn`, by its hash) and per phone (`mobile`). */
+export interface PasswordFailuresTable {
+  scope: 'ssn' | 'mobile';
+  subject: string;
+  failures: number;
+  window_start: number;
+  locked_until: number | null;
+}
+
+/** Every command a citizen texted, with passwords masked, and how it ended. */
+export interface CitizenRequestsTable {
+  id: number;
+  uplink_id: number;
+  mobile: string;
+  command: string;
+  text_masked: string;
+  outcome: string;
+  reply_key: string | null;
+  reply_message_id: number | null;
+  created_at: number;
+}
+
+/** Work a command starts that ends later: a card-loss report (§7.3) or a province extension's ticket. */
+export interface ServiceTicketsTable {
+  id: number;
+  request_no: string;
+  kind: string;
+  mobile: string;
+  ssn_hash: string | null;
+  ssn_enc: string | null;
+  name_enc: string | null;
+  /** JSON object of the command's parameters. */
+  params: string;
+  status: 'OPEN' | 'HANDLING' | 'DONE' | 'REJECTED';
+  handler: 'card-system' | 'staff';
+  reference: string | null;
+  assignee: string | null;
+  result: 'done' | 'rejected' | null;
+  result_text: string | null;
+  created_at: number;
+  updated_at: number;
+  completed_at: number | null;
+}
+
+/** An operator's edit of a reply text; absent keys use the built-in text (src/citizen/replies.ts). */
+export interface ReplyTemplatesTable {
+  key: string;
+  content: string;
+  updated_by: string;
   updated_at: number;
 }
 
@@ -210,6 +279,62 @@ export interface OtpLimitsTable {
   sent: number;
 }
 
+/** A survey (§7.4); `ext_code` is `citizen.surveyExtPrefix` + its number, the sender number of its questions. */
+export interface SurveysTable {
+  id: number;
+  name: string;
+  /** Put before the first question. */
+  intro: string;
+  /** The reply after the last answer. */
+  thanks: string;
+  ext_code: string;
+  /** draft until first sent; closed by an operator (or read as closed once `closes_at` passed). */
+  status: 'draft' | 'open' | 'closed';
+  opens_at: number;
+  closes_at: number;
+  created_by: string;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface SurveyQuestionsTable {
+  survey_id: number;
+  /** 0-based. */
+  position: number;
+  text: string;
+  /** JSON array of {code, label}. */
+  options: string;
+}
+
+/** A phone a survey was sent to and the question it is on. */
+export interface SurveyTargetsTable {
+  id: number;
+  survey_id: number;
+  mobile: string;
+  /** 0-based question the phone is asked now (the last one once done). */
+  position: number;
+  /** 1 once this question was asked again after an invalid answer. */
+  reprompted: number;
+  /** blocked: not sent (TD, QXFW, blacklist, no route); pending: no answer yet; done: finished or ended. */
+  status: 'blocked' | 'pending' | 'answering' | 'done';
+  /** The message that carried the first question. */
+  message_id: number | null;
+  sent_at: number;
+  updated_at: number;
+}
+
+/** One phone's answer to one question; option_code null (valid 0) is an invalid answer that ended the survey for it. */
+export interface SurveyAnswersTable {
+  survey_id: number;
+  mobile: string;
+  position: number;
+  option_code: string | null;
+  raw_text: string;
+  valid: number;
+  uplink_id: number;
+  answered_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -224,8 +349,17 @@ export interface Database {
   mobile_blocks: MobileBlocksTable;
   templates: TemplatesTable;
   backend_persons: BackendPersonsTable;
+  citizen_bindings: CitizenBindingsTable;
+  password_failures: PasswordFailuresTable;
+  citizen_requests: CitizenRequestsTable;
+  service_tickets: ServiceTicketsTable;
+  reply_templates: ReplyTemplatesTable;
   otp_codes: OtpCodesTable;
   otp_limits: OtpLimitsTable;
+  surveys: SurveysTable;
+  survey_questions: SurveyQuestionsTable;
+  survey_targets: SurveyTargetsTable;
+  survey_answers: SurveyAnswersTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -22,6 +22,19 @@ export interface UplinkRecord {
 }
 
 type UplinkRow = Database['uplink_messages'];
+
+/**
+ * Masks the password in a command's text for storage (DESIGN §5); the original comes back
+ * encrypted for the command engine, or null when there was nothing to mask.
+ */
+export type UplinkProtector = (text: string) => { text: string; secretEnc: string | null };
+
+/** Messages to the platform itself are commands: their passwords never reach the table in clear. */
+function protectRow(row: UplinkRow, protect: UplinkProtector | undefined): UplinkRow {
+  if (!protect || row.app_id !== null) return row;
+  const { text, secretEnc } = protect(row.text);
+  return { ...row, text, secret_enc: secretEnc };
+}
 type SegmentRow = UplinkSegmentsTable;
 
 /** Ids `storeUplinks` may take: one per record (a segment row, or a message row). */
@@ -34,6 +47,7 @@ export async function storeUplinks(
   tx: Transaction<Database>,
   ids: IdAllocator,
   uplinks: readonly UplinkRecord[],
+  protect?: UplinkProtector,
 ): Promise<void> {
   const whole: UplinkRow[] = [];
   const segments: SegmentRow[] = [];
@@ -86,7 +100,8 @@ export async function storeUplinks(
     whole.push(assemble(stored, 'NEW', s.id));
     await deleteSegments(tx, stored);
   }
-  for (const chunk of chunked(whole, 500)) await tx.insertInto('uplink_messages').values(chunk).execute();
+  const rows = whole.map((row) => protectRow(row, protect));
+  for (const chunk of chunked(rows, 500)) await tx.insertInto('uplink_messages').values(chunk).execute();
 }
 
 /** Messages whose segments stopped arriving: kept as what arrived, marked PARTIAL. */
@@ -94,6 +109,7 @@ export async function flushStaleSegments(
   db: Kysely<Database>,
   ids: IdAllocator,
   olderThan: number,
+  protect?: UplinkProtector,
 ): Promise<number> {
   const stale = await db
     .selectFrom('uplink_segments')
@@ -111,7 +127,7 @@ export async function flushStaleSegments(
       if (stored.length === 0) continue;
       await tx
         .insertInto('uplink_messages')
-        .values(assemble(stored, 'PARTIAL', ids.take()))
+        .values(protectRow(assemble(stored, 'PARTIAL', ids.take()), protect))
         .execute();
       await deleteSegments(tx, stored);
       flushed++;
@@ -181,5 +197,16 @@ type MessageFields = Pick<
   Partial<Pick<UplinkRow, 'concat_ref' | 'concat_total' | 'status'>>;
 
 function messageRow(f: MessageFields): UplinkRow {
-  return { seq: null, concat_ref: null, concat_total: null, concat_part: null, status: 'NEW', ...f };
+  return {
+    seq: null,
+    concat_ref: null,
+    concat_total: null,
+    concat_part: null,
+    status: 'NEW',
+    secret_enc: null,
+    claimed_until: null,
+    // Only messages to the platform itself wait for the command engine.
+    handled_at: f.app_id === null ? null : f.received_at,
+    ...f,
+  };
 }

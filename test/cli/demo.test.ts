@@ -71,6 +71,34 @@ test('serve --demo: the printed curl sends a message that reaches the simulated 
   });
   assert.equal(inbox[0]?.text, `【12333】${String(banner.sendBody.content)}`);
 
+  // The printed citizen commands: bind the demo person, then ask for the insurance summary.
+  const texts = [
+    ...demo.stdout().matchAll(/curl -s (\S+\/sim\/mo) -H 'Content-Type: application\/json' -d '([^']+)'/g),
+  ]
+    .map((m) => ({ url: m[1] ?? '', body: JSON.parse(m[2] ?? '{}') as { to: string; text: string } }))
+    .filter((mo) => mo.body.to === '1065712333');
+  assert.deepEqual(
+    texts.map((mo) => mo.body.text.split('#')[0]),
+    ['BD', 'CBXX'],
+  );
+  const answers: string[] = [];
+  for (const mo of texts) {
+    await fetch(mo.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(mo.body),
+    });
+    const seen = answers.length + 2;
+    answers.push(
+      await eventually(async () => {
+        const r = (await (await fetch(banner.inboxUrl)).json()) as { messages: { text: string }[] };
+        return r.messages.length >= seen ? r.messages[seen - 1]?.text : undefined;
+      }),
+    );
+  }
+  assert.match(answers[0] ?? '', /^【12333】张\*\(2101\*+\d{3}[\dX]\)已与本机绑定/);
+  assert.match(answers[1] ?? '', /^【12333】张\*\(2101\*+\d{3}[\dX]\)参保:养老正常,医疗正常/);
+
   // Every carrier has its own simulated link: Unicom over SGIP, Telecom over SMGP, Broadnet over SMPP.
   const others = { '13000130000': 1, '13300133000': 2, '19200192000': 3 } as const;
   const more = await fetch(banner.sendUrl, {

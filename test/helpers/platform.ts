@@ -113,6 +113,7 @@ export async function startTestPlatform(
     log: { level: 'silent' },
     // A fixed key: no key file is written beside a PostgreSQL test database (./data).
     security: { dataKey: TEST_DATA_KEY },
+    citizen: { pollMs: 50 },
     ...options.config,
   });
   let platform: Platform;

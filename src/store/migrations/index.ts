@@ -7,6 +7,9 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-uplink-segments.js';
 import * as m0003 from './0003-backend-persons.js';
 import * as m0004 from './0004-otp.js';
+import * as m0005 from './0005-citizens.js';
+import * as m0006 from './0006-surveys.js';
+import * as m0007 from './0007-sending-limits.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -21,4 +24,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0002-uplink-segments', up: m0002.up },
   { name: '0003-backend-persons', up: m0003.up },
   { name: '0004-otp', up: m0004.up },
+  { name: '0005-citizens', up: m0005.up },
+  { name: '0006-surveys', up: m0006.up },
+  { name: '0007-sending-limits', up: m0007.up },
 ];
