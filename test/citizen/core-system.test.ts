@@ -32,7 +32,7 @@ async function startCore(): Promise<Core> {
       calls.push({ path: req.url ?? '', body });
       const known = body.ssn === SSN;
       const answer = ((): unknown => {
-        switch (req.url) {
+        switch (req.url ?? '') {
           case '/person':
             return {
               person: known
