@@ -175,6 +175,8 @@ export function demoBanner(o: {
   secrets: DemoSecrets;
   databaseUrl: string;
   metricsUrl: string | null;
+  /** Where the personal-data key lives (SSNs and names are sealed with it). */
+  dataKey: string;
 }): string {
   const cmcc = o.links[0];
   const controlUrl = `http://127.0.0.1:${cmcc?.controlPort ?? 0}`;
@@ -199,6 +201,7 @@ ${sims}
   演示账户 account     appName=${DEMO_APP}  password=${o.secrets.appPassword}  (保存在 saved in data/demo.json)
   数据库 database      ${o.databaseUrl}
   日志 log             ${DEMO_LOG}   (tail -f ${DEMO_LOG})
+  数据密钥 data key    ${o.dataKey}   (证件号和姓名用它加密，请备份 SSNs and names are sealed with it: back it up)
   指标 metrics         ${o.metricsUrl ?? '(off)'}
 
 发送一条短信 send a message:

@@ -1,4 +1,5 @@
 /** `sms12333 serve [--config FILE] [--demo]`: runs the platform until SIGINT/SIGTERM. */
+import { defaultDataKeyFile } from '../security/personal-data.js';
 import { loadConfig } from '../config/load.js';
 import { AppError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -77,6 +78,9 @@ export async function runServe(argv: string[]): Promise<number> {
         secrets,
         databaseUrl: describeUrl(config.database.url),
         metricsUrl: platform.metricsUrl,
+        dataKey: config.security.dataKey
+          ? 'security.dataKey'
+          : config.security.dataKeyFile || defaultDataKeyFile(config.database.url),
       }),
     );
   } else {
