@@ -11,6 +11,7 @@ import { runPdu } from './pdu.js';
 import { runServe } from './serve.js';
 import { runSimulator } from './simulator.js';
 import { runSurvey } from './survey.js';
+import { runUser } from './user.js';
 
 const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
 
@@ -21,6 +22,8 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
+  sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]
+                   roles: system-admin security-admin auditor (mutually exclusive) operator reviewer case-handler
   sms12333 backend import --file persons.csv [--skip-invalid] [--config FILE]
   sms12333 ticket list [--status OPEN,HANDLING,DONE,REJECTED] [--config FILE]
   sms12333 ticket complete --request-no NO --result done|rejected [--text 说明] [--by NAME]
@@ -49,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runTicket(rest);
       case 'survey':
         return await runSurvey(rest);
+      case 'user':
+        return await runUser(rest);
       case 'migrate':
         return await runMigrate(rest);
       case 'pdu':
@@ -63,7 +68,6 @@ export async function main(argv: string[]): Promise<number> {
       case '-h':
         process.stdout.write(HELP);
         return command === undefined ? 2 : 0;
-      case 'user':
       case 'backup':
       case 'restore':
         process.stderr.write(`sms12333 ${command}: 本版本尚未提供 (not available in this version yet)\n`);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CARRIERS } from '../domain/carrier.js';
+import { CONSOLE_ROLES } from '../domain/console-roles.js';
 import { parseClockTime } from '../domain/quiet-hours.js';
 import { PROTOCOLS } from '../protocols/gateway.js';
 
@@ -191,6 +192,24 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: host.default('127.0.0.1'),
         port: port.default(8081),
+        tls: tls.optional(),
+        /** Mark the session cookie Secure even without tls (behind a TLS-terminating proxy). */
+        secureCookie: z.boolean().default(false),
+        /** A session unused this long ends (等保 idle timeout). */
+        idleMinutes: z.number().int().min(1).default(15),
+        /** §8.1 b: `failures` wrong logins within `windowMinutes` lock the user for `lockMinutes`. */
+        lockout: z
+          .object({
+            failures: z.number().int().min(1).default(5),
+            windowMinutes: z.number().int().min(1).default(15),
+            lockMinutes: z.number().int().min(1).default(30),
+          })
+          .strict()
+          .prefault({}),
+        /** A password older than this must be changed at login; 0: never expires. */
+        passwordMaxAgeDays: z.number().int().min(0).default(90),
+        /** Roles that must log in with a TOTP second factor. */
+        requireTotpFor: z.array(z.enum(CONSOLE_ROLES)).default(['system-admin', 'security-admin', 'auditor']),
       })
       .strict()
       .prefault({}),

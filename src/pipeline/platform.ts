@@ -15,6 +15,7 @@ import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
 import { createGateway } from '../protocols/registry.js';
 import { Credentials } from '../interface/credentials.js';
 import { buildInterface } from '../interface/server.js';
+import { buildConsole } from '../console/server.js';
 import { listApps } from '../store/apps.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
@@ -56,6 +57,8 @@ export interface Platform {
   readonly interfaceUrl: string | null;
   /** http://host:port/metrics, when the metrics listener is on. */
   readonly metricsUrl: string | null;
+  /** http(s)://host:port of the console listener, when it listens. */
+  readonly consoleUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -281,11 +284,14 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   let interfaceUrl: string | null = null;
   let metricsApp: FastifyInstance | null = null;
   let metricsUrl: string | null = null;
+  let consoleApp: FastifyInstance | null = null;
+  let consoleUrl: string | null = null;
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
       await interfaceApp?.close().catch(() => undefined);
       await metricsApp?.close().catch(() => undefined);
+      await consoleApp?.close().catch(() => undefined);
       await admission.close();
       await citizens.close();
       await dispatcher.stop();
@@ -364,6 +370,33 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     metricsUrl = `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${port}/metrics`;
   }
 
+  if (config.console.enabled) {
+    const { host: consoleHost, port: consolePort } = config.console;
+    consoleApp = buildConsole(
+      {
+        db: handle.db,
+        cipher: citizens.cipher,
+        settings: config.console,
+        logger: logger.child({ component: 'console' }),
+        now,
+      },
+      { secureCookie: config.console.secureCookie, tls: config.console.tls },
+    );
+    try {
+      await consoleApp.listen({ host: consoleHost, port: consolePort });
+    } catch (err) {
+      await close();
+      throw new AppError(
+        'ERR_LISTEN',
+        `console ${consoleHost}:${consolePort}: ${(err as Error).message} — 可用 SMS12333_CONSOLE_PORT 换端口或 SMS12333_CONSOLE_ENABLED=false 关闭`,
+        { cause: err },
+      );
+    }
+    const address = consoleApp.server.address();
+    const port = typeof address === 'object' && address ? address.port : consolePort;
+    consoleUrl = `${config.console.tls ? 'https' : 'http'}://${consoleHost.includes(':') ? `[${consoleHost}]` : consoleHost}:${port}`;
+  }
+
   return {
     config,
     handle,
@@ -379,6 +412,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     interfaceApp,
     interfaceUrl,
     metricsUrl,
+    consoleUrl,
     close,
   };
 }

@@ -335,6 +335,37 @@ export interface SurveyAnswersTable {
   answered_at: number;
 }
 
+/** A console user (migration 0008). */
+export interface ConsoleUsersTable {
+  id: number;
+  username: string;
+  password_hash: string;
+  /** Comma-separated roles (domain/console-roles.ts). */
+  roles: string;
+  status: 'active' | 'disabled';
+  must_change_password: number;
+  password_changed_at: number;
+  /** TOTP secret sealed with the personal-data cipher; null until enrolled. */
+  totp_secret_enc: string | null;
+  failed_logins: number;
+  failed_window_start: number | null;
+  locked_until: number | null;
+  last_login_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A console login session; `id` is the SHA-256 (hex) of the cookie token. */
+export interface ConsoleSessionsTable {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  created_at: number;
+  last_seen_at: number;
+  ip: string;
+  expires_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -360,6 +391,8 @@ export interface Database {
   survey_questions: SurveyQuestionsTable;
   survey_targets: SurveyTargetsTable;
   survey_answers: SurveyAnswersTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

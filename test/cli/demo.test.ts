@@ -43,6 +43,7 @@ test('serve --demo: the printed curl sends a message that reaches the simulated 
     SMS12333_DEMO_SIMULATOR_PORT: String(await freePortRange(5)),
     SMS12333_DEMO_CONTROL_PORT: String(await freePortRange(4)),
     SMS12333_METRICS_PORT: String(await freePort()),
+    SMS12333_CONSOLE_PORT: String(await freePort()),
   };
   const start = async (): Promise<{ demo: ChildHandle; banner: Banner }> => {
     const demo = runCli(['serve', '--demo'], env, dir);

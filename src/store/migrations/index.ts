@@ -10,6 +10,7 @@ import * as m0004 from './0004-otp.js';
 import * as m0005 from './0005-citizens.js';
 import * as m0006 from './0006-surveys.js';
 import * as m0007 from './0007-sending-limits.js';
+import * as m0008 from './0008-console-users.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -27,4 +28,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0005-citizens', up: m0005.up },
   { name: '0006-surveys', up: m0006.up },
   { name: '0007-sending-limits', up: m0007.up },
+  { name: '0008-console-users', up: m0008.up },
 ];

@@ -1,0 +1,47 @@
+/**
+ * Console API errors: one table of stable codes with HTTP status and Chinese and English text.
+ * The browser branches on `code`, never on text.
+ */
+const CONSOLE_ERRORS = {
+  LOGIN_FAILED: { status: 401, zh: '用户名或密码错误', en: 'wrong user name or password' },
+  TOTP_REQUIRED: { status: 401, zh: '请输入动态口令', en: 'a one-time code is required' },
+  LOCKED: { status: 423, zh: '账户已锁定', en: 'account locked after repeated failures' },
+  UNAUTHENTICATED: { status: 401, zh: '未登录或会话已超时', en: 'not logged in, or the session timed out' },
+  CSRF: { status: 403, zh: '缺少或错误的 X-CSRF-Token', en: 'missing or wrong X-CSRF-Token' },
+  FORBIDDEN: { status: 403, zh: '无权执行此操作', en: 'not permitted for your roles' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '请先修改密码', en: 'change your password first' },
+  TOTP_ENROL_REQUIRED: { status: 403, zh: '请先绑定动态口令', en: 'enrol a one-time code first' },
+  WRONG_PASSWORD: { status: 400, zh: '当前密码错误', en: 'the current password is wrong' },
+  PASSWORD_POLICY: { status: 400, zh: '新密码不符合要求', en: 'the new password does not meet the policy' },
+  TOTP_ALREADY_ENROLLED: { status: 409, zh: '已绑定动态口令', en: 'a one-time code is already enrolled' },
+  TOTP_NOT_PENDING: { status: 409, zh: '没有待确认的动态口令', en: 'no enrolment to confirm' },
+  TOTP_INVALID: { status: 400, zh: '动态口令错误', en: 'wrong one-time code' },
+  INVALID: { status: 400, zh: '请求无效', en: 'invalid request' },
+  NOT_FOUND: { status: 404, zh: '没有此接口', en: 'no such API' },
+  INTERNAL: { status: 500, zh: '内部错误', en: 'internal error' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
+
+export class ConsoleError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(String(body.code));
+  }
+}
+
+export function consoleError(
+  code: ConsoleErrorCode,
+  message?: string,
+  extra?: Record<string, unknown>,
+): ConsoleError {
+  const entry = CONSOLE_ERRORS[code];
+  return new ConsoleError(entry.status, {
+    code,
+    message: message ?? entry.zh,
+    messageEn: entry.en,
+    ...extra,
+  });
+}
