@@ -50,6 +50,30 @@ export type LoginResult =
 export const PENDING_TOTP = 'pending:';
 
 const MINUTE = 60_000;
+const UNKNOWN_NAMES_KEPT = 10_000;
+
+interface FailureState {
+  failedLogins: number;
+  failedWindowStart: number | null;
+  lockedUntil: number | null;
+}
+
+/**
+ * §8.1 b: failures count inside a window that opens at the first one; the `failures`-th within it
+ * locks for `lockMinutes` and starts the count afresh.
+ */
+export function afterFailure(
+  state: FailureState,
+  now: number,
+  lockout: ConsoleAuthSettings['lockout'],
+): FailureState {
+  const fresh =
+    state.failedWindowStart === null || now - state.failedWindowStart >= lockout.windowMinutes * MINUTE;
+  const count = fresh ? 1 : state.failedLogins + 1;
+  if (count >= lockout.failures)
+    return { failedLogins: 0, failedWindowStart: null, lockedUntil: now + lockout.lockMinutes * MINUTE };
+  return { failedLogins: count, failedWindowStart: fresh ? now : state.failedWindowStart, lockedUntil: null };
+}
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -64,6 +88,7 @@ export function sameSecret(a: string, b: string): boolean {
 export class ConsoleAuth {
   /** Verified against when the user is unknown, so both answers take as long. */
   private dummyHash: Promise<string> | null = null;
+  private readonly unknownFailures = new Map<string, FailureState>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -114,7 +139,7 @@ export class ConsoleAuth {
     if (!user) {
       this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
       await verifyPassword(await this.dummyHash, password);
-      return { ok: false, reason: 'failed' };
+      return this.failUnknown(username, now);
     }
     if (user.lockedUntil !== null && user.lockedUntil > now)
       return { ok: false, reason: 'locked', unlockAt: user.lockedUntil };
@@ -143,26 +168,36 @@ export class ConsoleAuth {
   }
 
   private async fail(user: ConsoleUser, now: number, reason: 'failed'): Promise<LoginResult> {
-    const { failures, windowMinutes, lockMinutes } = this.settings.lockout;
-    const fresh = user.failedWindowStart === null || now - user.failedWindowStart >= windowMinutes * MINUTE;
-    const count = fresh ? 1 : user.failedLogins + 1;
-    if (count >= failures) {
-      const unlockAt = now + lockMinutes * MINUTE;
-      await recordFailure(
-        this.db,
-        user.id,
-        { failedLogins: 0, failedWindowStart: null, lockedUntil: unlockAt },
-        now,
-      );
-      return { ok: false, reason: 'locked', unlockAt };
+    const next = afterFailure(user, now, this.settings.lockout);
+    await recordFailure(this.db, user.id, next, now);
+    return next.lockedUntil === null
+      ? { ok: false, reason }
+      : { ok: false, reason: 'locked', unlockAt: next.lockedUntil };
+  }
+
+  /**
+   * Unknown names are counted in memory the same way, so the fifth try on a name that does not
+   * exist is "locked" too and lockout does not reveal which names exist. Bounded: the oldest entry
+   * goes when the map is full.
+   */
+  private failUnknown(username: string, now: number): LoginResult {
+    const state = this.unknownFailures.get(username) ?? {
+      failedLogins: 0,
+      failedWindowStart: null,
+      lockedUntil: null,
+    };
+    if (state.lockedUntil !== null && state.lockedUntil > now)
+      return { ok: false, reason: 'locked', unlockAt: state.lockedUntil };
+    const next = afterFailure(state, now, this.settings.lockout);
+    this.unknownFailures.delete(username);
+    if (this.unknownFailures.size >= UNKNOWN_NAMES_KEPT) {
+      const oldest = this.unknownFailures.keys().next();
+      if (oldest.done !== true) this.unknownFailures.delete(oldest.value);
     }
-    await recordFailure(
-      this.db,
-      user.id,
-      { failedLogins: count, failedWindowStart: fresh ? now : user.failedWindowStart, lockedUntil: null },
-      now,
-    );
-    return { ok: false, reason };
+    this.unknownFailures.set(username, next);
+    return next.lockedUntil === null
+      ? { ok: false, reason: 'failed' }
+      : { ok: false, reason: 'locked', unlockAt: next.lockedUntil };
   }
 
   /** The live session and its user for a cookie token; extends the idle deadline. Null: log in again. */

@@ -141,6 +141,15 @@ for (const dialect of DIALECTS) {
     assert.equal((await login(h.app, { username: 'li', password: 'Rev1ewer-pass' })).statusCode, 423);
     h.clock.now += 30 * MINUTE;
     assert.equal((await login(h.app, { username: 'li', password: 'Rev1ewer-pass' })).statusCode, 200);
+    // A name that does not exist locks the same way, so lockout reveals no names either.
+    for (let i = 1; i <= 4; i++)
+      assert.equal((await login(h.app, { username: 'ghost', password: 'x' })).statusCode, 401);
+    const ghost = await login(h.app, { username: 'ghost', password: 'x' });
+    assert.equal(ghost.statusCode, 423);
+    assert.equal(
+      ghost.json<{ unlockAt: string }>().unlockAt,
+      new Date(h.clock.now + 30 * MINUTE).toISOString(),
+    );
   });
 
   test(`${dialect}: failures outside the window do not add up`, async (t) => {
