@@ -87,6 +87,7 @@ export async function runServe(argv: string[]): Promise<number> {
     logger.info(
       {
         interface: platform.interfaceUrl,
+        console: platform.consoleUrl,
         database: describeUrl(config.database.url),
         gateways: config.gateways.map((g) => g.id),
       },
