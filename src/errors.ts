@@ -37,6 +37,10 @@ export const ERROR_CATALOGUE = {
     zh: '业务系统不支持此查询',
     en: 'operation not supported by the business backend',
   },
+  ERR_AUDIT_TAMPERED: {
+    zh: '审计日志锚点被篡改，拒绝续写',
+    en: 'the audit log anchor was tampered with; refusing to extend it',
+  },
   ERR_INTERNAL: { zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

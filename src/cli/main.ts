@@ -4,6 +4,7 @@
  */
 import { ERROR_CATALOGUE, isAppError } from '../errors.js';
 import { runApp } from './app.js';
+import { runAudit } from './audit.js';
 import { runBackend } from './backend.js';
 import { runTicket } from './ticket.js';
 import { runMigrate } from './migrate.js';
@@ -31,6 +32,8 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 survey send --id N --mobiles-file FILE [--config FILE]
   sms12333 survey close --id N [--config FILE]
   sms12333 survey results --id N [--csv FILE] [--unmasked] [--config FILE]
+  sms12333 audit verify [--config FILE]
+  sms12333 audit export --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] [--config FILE]
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
@@ -54,6 +57,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runSurvey(rest);
       case 'user':
         return await runUser(rest);
+      case 'audit':
+        return await runAudit(rest);
       case 'migrate':
         return await runMigrate(rest);
       case 'pdu':

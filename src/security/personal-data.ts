@@ -163,3 +163,30 @@ export function loadPersonalDataCipher(config: DataKeySettings): {
   const { key, created } = readOrCreateKeyFile(file);
   return { cipher: createPersonalDataCipher(key), keyFileCreated: created ? file : null };
 }
+
+/**
+ * A purpose-bound key derived (HKDF, same salt) from the master key, for other modules that must
+ * prove integrity with a secret kept apart from the database — the audit log's chain. `purpose`
+ * must differ from the labels above.
+ */
+export function deriveDataSubkey(masterKey: Buffer, purpose: string): Buffer {
+  if (masterKey.length !== KEY_BYTES)
+    throw new AppError('ERR_DATA_KEY', `the key must be ${KEY_BYTES} bytes, got ${masterKey.length}`);
+  return derive(masterKey, purpose);
+}
+
+/**
+ * The master key for this configuration without making one: `security.dataKey`, else the key
+ * file, which must exist (a checker such as `audit verify` must not invent a new key).
+ */
+export function readDataMasterKey(config: DataKeySettings): Buffer {
+  if (config.security.dataKey !== '') return parseKey(config.security.dataKey, 'security.dataKey');
+  const file = config.security.dataKeyFile || defaultDataKeyFile(config.database.url);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppError('ERR_DATA_KEY', `${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return parseKey(text, file);
+}

@@ -366,6 +366,34 @@ export interface ConsoleSessionsTable {
   expires_at: number;
 }
 
+/** One audit entry (migration 0009; §8.1 c): chained by `hash` = HMAC(key, prev_hash ‖ entry). */
+export interface AuditLogTable {
+  seq: number;
+  at: number;
+  kind: 'access' | 'operation' | 'data';
+  actor: string;
+  role: string | null;
+  source_ip: string | null;
+  action: string;
+  target: string | null;
+  result: 'ok' | 'denied' | 'failed';
+  /** JSON text, hashed as stored. */
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The single row (id 1) that serialises audit writers and anchors both ends of the chain. */
+export interface AuditHeadTable {
+  id: number;
+  last_seq: number;
+  last_hash: string;
+  pruned_seq: number;
+  pruned_hash: string;
+  /** Keyed MAC over the four fields above; '' only before the first append. */
+  mac: string;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -393,6 +421,8 @@ export interface Database {
   survey_answers: SurveyAnswersTable;
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

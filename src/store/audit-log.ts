@@ -1,0 +1,194 @@
+/**
+ * The audit log's SQL (migration 0009): plain functions; the hashing lives in src/audit/log.ts and
+ * reaches in through callbacks, so the chain is computed inside the writer's transaction.
+ *
+ * Every writer starts its transaction by updating the `audit_head` row: on PostgreSQL that takes the
+ * row lock (the next writer waits and then sees the committed head), on SQLite the first write takes
+ * the database's single write lock at once, so a deferred transaction never has to upgrade a stale
+ * read. Either way one writer at a time extends the chain.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditHeadTable, AuditLogTable, Database } from './schema.js';
+
+type Db = Kysely<Database>;
+
+export interface AuditHead {
+  lastSeq: number;
+  lastHash: string;
+  prunedSeq: number;
+  prunedHash: string;
+  mac: string;
+}
+
+export interface AuditRecord {
+  seq: number;
+  at: number;
+  kind: AuditLogTable['kind'];
+  actor: string;
+  role: string | null;
+  sourceIp: string | null;
+  action: string;
+  target: string | null;
+  result: AuditLogTable['result'];
+  /** JSON text exactly as stored and hashed. */
+  detail: string;
+  prevHash: string;
+  hash: string;
+}
+
+function toHead(r: AuditHeadTable): AuditHead {
+  return {
+    lastSeq: r.last_seq,
+    lastHash: r.last_hash,
+    prunedSeq: r.pruned_seq,
+    prunedHash: r.pruned_hash,
+    mac: r.mac,
+  };
+}
+
+function toRecord(r: AuditLogTable): AuditRecord {
+  return {
+    seq: r.seq,
+    at: r.at,
+    kind: r.kind,
+    actor: r.actor,
+    role: r.role,
+    sourceIp: r.source_ip,
+    action: r.action,
+    target: r.target,
+    result: r.result,
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+/** Locks the head row for the rest of the transaction and returns it. */
+async function lockHead(trx: Transaction<Database>): Promise<AuditHead> {
+  const row = await trx
+    .updateTable('audit_head')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('id', '=', 1)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toHead(row);
+}
+
+async function writeHead(trx: Transaction<Database>, head: AuditHead): Promise<void> {
+  await trx
+    .updateTable('audit_head')
+    .set({
+      last_seq: head.lastSeq,
+      last_hash: head.lastHash,
+      pruned_seq: head.prunedSeq,
+      pruned_hash: head.prunedHash,
+      mac: head.mac,
+    })
+    .where('id', '=', 1)
+    .execute();
+}
+
+/**
+ * Appends one record in its own transaction. `seal` sees the locked head and returns the record to
+ * insert and the new head; it may throw to refuse (the transaction rolls back).
+ */
+export async function appendAuditRecord(
+  db: Db,
+  seal: (head: AuditHead) => { record: AuditRecord; head: AuditHead },
+): Promise<AuditRecord> {
+  return db.transaction().execute(async (trx) => {
+    const { record, head } = seal(await lockHead(trx));
+    await trx
+      .insertInto('audit_log')
+      .values({
+        seq: record.seq,
+        at: record.at,
+        kind: record.kind,
+        actor: record.actor,
+        role: record.role,
+        source_ip: record.sourceIp,
+        action: record.action,
+        target: record.target,
+        result: record.result,
+        detail: record.detail,
+        prev_hash: record.prevHash,
+        hash: record.hash,
+      })
+      .execute();
+    await writeHead(trx, head);
+    return record;
+  });
+}
+
+export async function readAuditHead(db: Db): Promise<AuditHead> {
+  const row = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+  return toHead(row);
+}
+
+/** Records with afterSeq < seq ≤ upToSeq, in seq order, at most `limit`. */
+export async function readAuditPage(
+  db: Db,
+  afterSeq: number,
+  upToSeq: number,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .where('seq', '<=', upToSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Records with from ≤ at < to, in seq order, after `afterSeq` (for paging), at most `limit`. */
+export async function readAuditRange(
+  db: Db,
+  range: { from: number; to: number },
+  afterSeq: number,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('at', '>=', range.from)
+    .where('at', '<', range.to)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
+/**
+ * Removes the oldest records: the prefix of the chain up to (not including) the first record at or
+ * after `cutoffAt`, so a younger record is never removed even if clocks made `at` run backwards.
+ * `anchor` sees the locked head and the last record to be removed and returns the new head (it may
+ * throw to refuse). Returns how many records were removed.
+ */
+export async function pruneAuditRecords(
+  db: Db,
+  cutoffAt: number,
+  anchor: (head: AuditHead, lastPruned: AuditRecord) => AuditHead,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const head = await lockHead(trx);
+    const young = await trx
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.min('seq').as('seq'))
+      .where('at', '>=', cutoffAt)
+      .executeTakeFirst();
+    const youngSeq = young?.seq ?? null;
+    const lastSeq = youngSeq === null ? head.lastSeq : youngSeq - 1;
+    if (lastSeq <= head.prunedSeq) return 0;
+    const last = await trx.selectFrom('audit_log').selectAll().where('seq', '=', lastSeq).executeTakeFirst();
+    // A missing record here is a gap verify reports; pruning must not paper over it.
+    if (!last) return 0;
+    const next = anchor(head, toRecord(last));
+    const removed = await trx.deleteFrom('audit_log').where('seq', '<=', lastSeq).executeTakeFirst();
+    await writeHead(trx, next);
+    return Number(removed.numDeletedRows);
+  });
+}
