@@ -1,57 +1,41 @@
 /**
- * The console listener (DESIGN §3, issue 5): JSON APIs under /console/api for people in a browser.
- * Every route goes through `requireRole(...)`, which resumes the session from its HttpOnly cookie,
- * demands the X-CSRF-Token header on every state-changing call, holds a session that must first
- * change its password or enrol a second factor to those steps, and checks the roles — on the
- * server, whatever the browser shows.
+ * The console listener (DESIGN §3, issue 5): the React app under /console/ and its JSON APIs under
+ * /console/api for people in a browser. Every API route goes through a guard that resumes the
+ * session from its HttpOnly cookie, demands the X-CSRF-Token header on every state-changing call,
+ * holds a session that must first change its password or enrol a second factor to those steps, and
+ * checks permissions — on the server, whatever the browser shows. Every API call leaves an access
+ * entry in the audit log; routes add operation and data entries for what they did.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
   type FastifyRequest,
   type preHandlerAsyncHookHandler,
 } from 'fastify';
-import type { Logger } from 'pino';
-import { checkAdminPassword, PASSWORD_PROBLEM_TEXT } from '../domain/admin-password.js';
-import { PERMISSIONS, type ConsoleRole } from '../domain/console-roles.js';
-import type { PersonalDataCipher } from '../security/personal-data.js';
-import { hashPassword, verifyPassword } from '../security/passwords.js';
-import { newTotpSecret, otpauthUri, verifyTotp } from '../security/totp.js';
-import {
-  deleteSession,
-  deleteUserSessions,
-  setPassword,
-  setTotpSecret,
-  type ConsoleSession,
-  type ConsoleUser,
-} from '../store/console-users.js';
-import type { Database } from '../store/schema.js';
-import type { Kysely } from 'kysely';
-import {
-  ConsoleAuth,
-  PENDING_TOTP,
-  sameSecret,
-  type ConsoleAuthSettings,
-  type SessionStage,
-} from './auth.js';
+import { appendAudit } from '../audit/log.js';
+import { can, type ConsoleAction, type ConsoleRole } from '../domain/console-roles.js';
+import type { ConsoleSession, ConsoleUser } from '../store/console-users.js';
+import { ConsoleAuth, sameSecret, type SessionStage } from './auth.js';
+import type { ConsoleContext, ConsoleDeps, ConsoleRoutes, RouteAuditEntry } from './context.js';
+import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { consoleError, ConsoleError } from './errors.js';
+import { PLATFORM_ROUTES } from './routes/index.js';
+import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
 
-export const SESSION_COOKIE = 'sms12333_console';
-const ISSUER = 'sms12333';
-
-export interface ConsoleDeps {
-  db: Kysely<Database>;
-  cipher: PersonalDataCipher;
-  settings: ConsoleAuthSettings;
-  logger?: Logger | undefined;
-  now?: () => number;
-}
+export { SESSION_COOKIE } from './cookies.js';
+export type { ConsoleDeps } from './context.js';
 
 export interface ConsoleOptions {
   /** Mark the cookie Secure (always with tls). */
   secureCookie: boolean;
   tls?: { cert: string; key: string; ca?: string | undefined; requireClientCert: boolean } | undefined;
+  /** Where the built browser app is; default dist/console-web of this checkout. */
+  webRoot?: string;
 }
 
 declare module 'fastify' {
@@ -59,34 +43,24 @@ declare module 'fastify' {
     consoleSession?: { session: ConsoleSession; user: ConsoleUser; stage: SessionStage };
   }
 }
-
-function readCookie(header: string | undefined, name: string): string | null {
-  if (header === undefined) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
-  }
-  return null;
-}
-
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** src/console/server.ts and dist/console/server.js both sit two folders below the checkout. */
+const DEFAULT_WEB_ROOT = join(resolve(dirname(fileURLToPath(import.meta.url)), '../..'), 'dist/console-web');
 
-function beijing(ms: number): string {
-  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
-}
-
-function userView(user: ConsoleUser, stage: SessionStage) {
-  return {
-    username: user.username,
-    roles: user.roles,
-    mustChangePassword: stage === 'password',
-    mustEnrolTotp: stage === 'totp',
-    permissions: [...new Set(user.roles.flatMap((r) => PERMISSIONS[r]))],
-  };
-}
+/**
+ * Scripts only from this origin; antd writes its styles at run time, so inline styles are allowed.
+ * No framing (clickjacking), no referrer to other sites.
+ */
+const PAGE_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+} as const;
 
 export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): FastifyInstance {
-  const auth = new ConsoleAuth(deps.db, deps.cipher, deps.settings, deps.now);
+  const auth = new ConsoleAuth(deps.handle.db, deps.cipher, deps.settings, deps.now);
   const https = options.tls
     ? {
         cert: readFileSync(options.tls.cert),
@@ -98,12 +72,11 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
     : null;
   const app = Fastify({
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
-    bodyLimit: 65_536,
+    // Batch files are uploaded as base64 inside JSON.
+    bodyLimit: 16 * 1024 * 1024,
     ...(https && { https }),
   }) as unknown as FastifyInstance;
-  const secure = options.secureCookie || options.tls !== undefined;
-  const cookie = (value: string, maxAge?: number): string =>
-    `${SESSION_COOKIE}=${value}; Path=/console; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}${maxAge === undefined ? '' : `; Max-Age=${maxAge}`}`;
+  const now = deps.now ?? Date.now;
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ConsoleError) return reply.status(error.status).send(error.body);
@@ -112,12 +85,15 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
     request.log.error({ err: error, url: request.url }, '控制台内部错误 console error');
     return reply.status(500).send(consoleError('INTERNAL').body);
   });
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send(consoleError('NOT_FOUND').body));
+  app.addHook('onSend', async (_request, reply) => {
+    void reply.headers(PAGE_HEADERS);
+  });
 
-  /** The guard of every console API route; no roles: any logged-in user. */
-  const guard =
-    (roles: readonly ConsoleRole[], allowStages: readonly SessionStage[]): preHandlerAsyncHookHandler =>
-    async (request: FastifyRequest) => {
+  const stageGuard = (
+    allowStages: readonly SessionStage[],
+    check?: (roles: readonly ConsoleRole[]) => boolean,
+  ) =>
+    (async (request: FastifyRequest) => {
       const token = readCookie(request.headers.cookie, SESSION_COOKIE);
       const found = token === null ? null : await auth.resume(token);
       if (!found) throw consoleError('UNAUTHENTICATED');
@@ -127,159 +103,85 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
           throw consoleError('CSRF');
       }
       const stage = auth.stage(found.user);
+      request.consoleSession = { ...found, stage };
       if (!allowStages.includes(stage))
         throw consoleError(stage === 'password' ? 'PASSWORD_CHANGE_REQUIRED' : 'TOTP_ENROL_REQUIRED');
-      if (roles.length > 0 && !found.user.roles.some((r) => roles.includes(r)))
-        throw consoleError('FORBIDDEN');
-      request.consoleSession = { ...found, stage };
-    };
-  const requireRole = (...roles: ConsoleRole[]) => guard(roles, ['full']);
-  const anyStage = guard([], ['password', 'totp', 'full']);
-  const current = (request: FastifyRequest) => {
+      if (check && !check(found.user.roles)) throw consoleError('FORBIDDEN');
+    }) satisfies preHandlerAsyncHookHandler;
+
+  const audit = async (request: FastifyRequest, entry: RouteAuditEntry): Promise<void> => {
     const s = request.consoleSession;
-    if (!s) throw consoleError('UNAUTHENTICATED');
-    return s;
+    await appendAudit(
+      deps.handle,
+      deps.auditKey,
+      {
+        ...entry,
+        actor: (entry.actor ?? s?.user.username ?? 'anonymous').slice(0, 64),
+        role: s ? s.user.roles.join(',') : null,
+        sourceIp: request.ip,
+      },
+      now(),
+    );
   };
 
-  app.post<{ Body: { username: string; password: string; totp?: string } }>(
-    '/console/api/login',
-    {
-      schema: {
-        body: {
-          type: 'object',
-          required: ['username', 'password'],
-          additionalProperties: false,
-          properties: {
-            username: { type: 'string', minLength: 1, maxLength: 64 },
-            password: { type: 'string', minLength: 1, maxLength: 256 },
-            totp: { type: 'string', maxLength: 10 },
-          },
-        },
-      },
+  const ctx: ConsoleContext = {
+    deps,
+    auth,
+    secureCookie: options.secureCookie || options.tls !== undefined,
+    stageGuard: (stages) => stageGuard(stages),
+    loggedIn: stageGuard(['full']),
+    allow: (...actions: ConsoleAction[]) =>
+      stageGuard(['full'], (roles) => actions.some((a) => can(roles, a))),
+    requireRole: (...wanted: ConsoleRole[]) =>
+      stageGuard(['full'], (roles) => roles.some((r) => wanted.includes(r))),
+    current: (request) => {
+      const s = request.consoleSession;
+      if (!s) throw consoleError('UNAUTHENTICATED');
+      return s;
     },
-    async (request, reply) => {
-      const { username, password, totp } = request.body;
-      const result = await auth.login(username, password, totp, request.ip);
-      if (!result.ok) {
-        switch (result.reason) {
-          case 'failed':
-            throw consoleError('LOGIN_FAILED');
-          case 'totp-required':
-            throw consoleError('TOTP_REQUIRED');
-          case 'locked':
-            throw consoleError('LOCKED', `账户已锁定，请于 ${beijing(result.unlockAt)}（北京时间）后再试`, {
-              unlockAt: new Date(result.unlockAt).toISOString(),
-            });
-        }
-      }
-      void reply.header('set-cookie', cookie(result.token));
-      return { csrfToken: result.session.csrfToken, user: userView(result.user, result.stage) };
+    services: () => {
+      if (!deps.services) throw consoleError('NOT_FOUND');
+      return deps.services;
     },
-  );
+    audit,
+    now,
+  };
 
-  app.post('/console/api/logout', { preHandler: anyStage }, async (request, reply) => {
-    await deleteSession(deps.db, current(request).session.id);
-    void reply.header('set-cookie', cookie('', 0));
-    return { ok: true };
+  // Access log: every API call, with its outcome; denied calls are what an auditor looks for first.
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.url.startsWith('/console/api/') || request.routeOptions.config.quietAudit === true) return;
+    const status = reply.statusCode;
+    await audit(request, {
+      kind: 'access',
+      action: `api ${request.method} ${request.routeOptions.url ?? request.url.split('?')[0] ?? ''}`,
+      result: status < 400 ? 'ok' : status === 401 || status === 403 ? 'denied' : 'failed',
+      detail: { status },
+    }).catch((err: unknown) => request.log.error({ err }, '审计日志写入失败 audit append failed'));
   });
 
-  app.get('/console/api/me', { preHandler: anyStage }, (request) => {
-    const { user, stage, session } = current(request);
-    return {
-      user: userView(user, stage),
-      csrfToken: session.csrfToken,
-      expiresAt: new Date(session.expiresAt).toISOString(),
-    };
-  });
+  const routes: ConsoleRoutes[] = [sessionRoutes, userRoutes, ...(deps.services ? PLATFORM_ROUTES : [])];
+  for (const register of routes) register(app, ctx);
 
-  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
-    '/console/api/password',
-    {
-      preHandler: anyStage,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['currentPassword', 'newPassword'],
-          additionalProperties: false,
-          properties: {
-            currentPassword: { type: 'string', maxLength: 256 },
-            newPassword: { type: 'string', maxLength: 256 },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const { user, session } = current(request);
-      const { currentPassword, newPassword } = request.body;
-      if (!(await verifyPassword(user.passwordHash, currentPassword))) throw consoleError('WRONG_PASSWORD');
-      const problems = checkAdminPassword(newPassword, user.username);
-      if (newPassword === currentPassword)
-        throw consoleError('PASSWORD_POLICY', '新密码不得与当前密码相同', { problems: ['same-as-current'] });
-      if (problems.length > 0)
-        throw consoleError('PASSWORD_POLICY', problems.map((p) => PASSWORD_PROBLEM_TEXT[p].zh).join('；'), {
-          problems,
-        });
-      const now = auth.clock();
-      await setPassword(deps.db, user.id, await hashPassword(newPassword), now);
-      // Other sessions were opened with the old password; this one stays.
-      await deleteUserSessions(deps.db, user.id, session.id);
-      return { ok: true };
-    },
-  );
-
-  /** Starts enrolment: a new secret, shown once as an otpauth:// URI; confirmed by the next call. */
-  app.post('/console/api/totp/enrol', { preHandler: guard([], ['totp', 'full']) }, async (request) => {
-    const { user } = current(request);
-    if (auth.totpSecret(user) !== null) throw consoleError('TOTP_ALREADY_ENROLLED');
-    const secret = newTotpSecret();
-    await setTotpSecret(deps.db, user.id, deps.cipher.encrypt(PENDING_TOTP + secret), auth.clock());
-    return { otpauthUri: otpauthUri(ISSUER, user.username, secret), secret };
-  });
-
-  app.post<{ Body: { code: string } }>(
-    '/console/api/totp/confirm',
-    {
-      preHandler: guard([], ['totp', 'full']),
-      schema: {
-        body: {
-          type: 'object',
-          required: ['code'],
-          additionalProperties: false,
-          properties: { code: { type: 'string', maxLength: 10 } },
-        },
-      },
-    },
-    async (request) => {
-      const { user } = current(request);
-      const pending = auth.pendingTotpSecret(user);
-      if (pending === null) throw consoleError('TOTP_NOT_PENDING');
-      if (!verifyTotp(pending, request.body.code, auth.clock())) throw consoleError('TOTP_INVALID');
-      await setTotpSecret(deps.db, user.id, deps.cipher.encrypt(pending), auth.clock());
-      return { ok: true };
-    },
-  );
-
-  /** The permission table, for the browser to draw its menus (the server checks regardless). */
-  app.get('/console/api/roles', { preHandler: requireRole() }, () => ({ permissions: PERMISSIONS }));
-
-  /** Users and roles: the security administrator's page. */
-  app.get('/console/api/users', { preHandler: requireRole('security-admin') }, async () => {
-    const rows = await deps.db
-      .selectFrom('console_users')
-      .select(['username', 'roles', 'status', 'locked_until', 'last_login_at', 'totp_secret_enc'])
-      .orderBy('username')
-      .execute();
-    return {
-      users: rows.map((r) => ({
-        username: r.username,
-        roles: r.roles.split(','),
-        status: r.status,
-        lockedUntil: r.locked_until === null ? null : new Date(r.locked_until).toISOString(),
-        lastLoginAt: r.last_login_at === null ? null : new Date(r.last_login_at).toISOString(),
-        totpEnrolled: r.totp_secret_enc !== null,
-      })),
-    };
-  });
-
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  if (existsSync(join(webRoot, 'index.html'))) {
+    void app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/console/',
+      index: ['index.html'],
+      wildcard: true,
+    });
+    app.get('/console', (_request, reply) => reply.redirect('/console/'));
+    app.get('/', (_request, reply) => reply.redirect('/console/'));
+  } else {
+    app.get('/console/', (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .status(503)
+        .send(
+          '控制台页面尚未构建：请运行 npm run build。The console pages are not built: run npm run build.\n',
+        ),
+    );
+  }
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send(consoleError('NOT_FOUND').body));
   return app;
 }

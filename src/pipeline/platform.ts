@@ -15,6 +15,8 @@ import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
 import { createGateway } from '../protocols/registry.js';
 import { Credentials } from '../interface/credentials.js';
 import { buildInterface } from '../interface/server.js';
+import { loadAuditKey } from '../audit/log.js';
+import type { DemoHandsetLink } from '../console/context.js';
 import { buildConsole } from '../console/server.js';
 import { listApps } from '../store/apps.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
@@ -37,6 +39,8 @@ export interface PlatformOptions {
   /** Builds gateways; tests may wrap the real ones. */
   gatewayFactory?: (config: GatewayConfig, deps: { logger: Logger }) => Gateway;
   now?: () => number;
+  /** Demo: the in-process simulators the console's handset page talks to. */
+  handsets?: readonly DemoHandsetLink[];
 }
 
 export interface Platform {
@@ -374,9 +378,19 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     const { host: consoleHost, port: consolePort } = config.console;
     consoleApp = buildConsole(
       {
-        db: handle.db,
+        handle,
         cipher: citizens.cipher,
         settings: config.console,
+        auditKey: loadAuditKey(config),
+        services: {
+          config,
+          ids,
+          admission,
+          router,
+          citizens,
+          wakeDispatcher: () => dispatcher.wake(),
+          handsets: options.handsets ?? [],
+        },
         logger: logger.child({ component: 'console' }),
         now,
       },

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { deriveAuditKey } from '../../src/audit/log.js';
 import { buildConsole, SESSION_COOKIE } from '../../src/console/server.js';
 import type { ConsoleRole } from '../../src/domain/console-roles.js';
 import { hashPassword } from '../../src/security/passwords.js';
@@ -37,7 +38,13 @@ async function setup(dialect: (typeof DIALECTS)[number]) {
   const clock = { now: Date.UTC(2026, 10, 28, 2, 0, 0) };
   const cipher = createPersonalDataCipher(Buffer.alloc(32, 9));
   const app: FastifyInstance = buildConsole(
-    { db: store.db, cipher, settings: SETTINGS, now: () => clock.now },
+    {
+      handle: store,
+      cipher,
+      settings: SETTINGS,
+      auditKey: deriveAuditKey(Buffer.alloc(32, 9)),
+      now: () => clock.now,
+    },
     { secureCookie: true },
   );
   const ids = new IdAllocator(store.db, 10);

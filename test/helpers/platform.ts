@@ -43,6 +43,8 @@ export interface TestPlatformOptions {
   now?: () => number;
   /** The platform's logger (default silent), e.g. to capture what it logs. */
   logger?: Logger;
+  /** Offer the simulators with a control port to the console's handset page, as the demo does. */
+  handsets?: boolean;
 }
 
 /** Base64 of 32 bytes, for the personal-data cipher of test platforms. */
@@ -122,6 +124,11 @@ export async function startTestPlatform(
       config,
       logger: options.logger ?? silentLogger(),
       ...(options.now && { now: options.now }),
+      ...(options.handsets === true && {
+        handsets: [...sims.entries()]
+          .filter(([, sim]) => sim.controlPort !== null)
+          .map(([id, sim]) => ({ carrier: id, name: id, controlUrl: `http://127.0.0.1:${sim.controlPort ?? 0}` })),
+      }),
     });
   } catch (err) {
     await closeSims();

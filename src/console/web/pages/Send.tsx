@@ -1,0 +1,6 @@
+// PLACEHOLDER until the page lands (issue 5); must not survive to the end of the issue.
+import { Result } from 'antd';
+
+export default function SendPage() {
+  return <Result status="info" title="建设中 · under construction" />;
+}
