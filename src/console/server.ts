@@ -25,6 +25,7 @@ import { readCookie, SESSION_COOKIE } from './cookies.js';
 import { consoleError, ConsoleError } from './errors.js';
 import { PLATFORM_ROUTES } from './routes/index.js';
 import { sessionRoutes } from './routes/session.js';
+import { auditRoutes } from './routes/audit.js';
 import { userRoutes } from './routes/users.js';
 
 export { SESSION_COOKIE } from './cookies.js';
@@ -159,7 +160,12 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
     }).catch((err: unknown) => request.log.error({ err }, '审计日志写入失败 audit append failed'));
   });
 
-  const routes: ConsoleRoutes[] = [sessionRoutes, userRoutes, ...(deps.services ? PLATFORM_ROUTES : [])];
+  const routes: ConsoleRoutes[] = [
+    sessionRoutes,
+    userRoutes,
+    auditRoutes,
+    ...(deps.services ? PLATFORM_ROUTES : []),
+  ];
   for (const register of routes) register(app, ctx);
 
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;

@@ -1,4 +1,29 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
+import { appsRoutes } from './apps.js';
+import { filtersRoutes } from './filters.js';
+import { gatewaysRoutes } from './gateways.js';
+import { handsetRoutes } from './handset.js';
+import { messagesRoutes } from './messages.js';
+import { repliesRoutes } from './replies.js';
+import { reviewsRoutes } from './reviews.js';
+import { sendRoutes } from './send.js';
+import { statsRoutes } from './stats.js';
+import { surveysRoutes } from './surveys.js';
+import { templatesRoutes } from './templates.js';
+import { ticketsRoutes } from './tickets.js';
 
-export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [];
+export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
+  statsRoutes,
+  sendRoutes,
+  templatesRoutes,
+  reviewsRoutes,
+  messagesRoutes,
+  ticketsRoutes,
+  surveysRoutes,
+  repliesRoutes,
+  handsetRoutes,
+  appsRoutes,
+  gatewaysRoutes,
+  filtersRoutes,
+];

@@ -1,0 +1,4 @@
+// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
+import type { ConsoleRoutes } from '../context.js';
+
+export const appsRoutes: ConsoleRoutes = () => undefined;
