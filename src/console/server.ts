@@ -168,7 +168,8 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
   ];
   for (const register of routes) register(app, ctx);
 
-  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
+  // The variable lets a developer serve a build made elsewhere (vite build --outDir …).
+  const webRoot = options.webRoot ?? process.env.SMS12333_CONSOLE_WEB_ROOT ?? DEFAULT_WEB_ROOT;
   if (existsSync(join(webRoot, 'index.html'))) {
     void app.register(fastifyStatic, {
       root: webRoot,
