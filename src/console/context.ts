@@ -89,5 +89,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No access-log entry for this route (a read the browser polls every few seconds). */
     quietAudit?: boolean;
+    /** Reachable without a session (the login form only). Every other API route needs a guard. */
+    publicRoute?: boolean;
   }
 }

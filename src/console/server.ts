@@ -60,6 +60,26 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 } as const;
 
+/** How a console API route is guarded; read by the role-isolation tests. */
+export type GuardRule =
+  | { kind: 'public' }
+  | { kind: 'stage'; stages: readonly SessionStage[] }
+  | { kind: 'actions'; actions: readonly ConsoleAction[] }
+  | { kind: 'roles'; roles: readonly ConsoleRole[] };
+
+export interface ConsoleRouteRule {
+  method: string;
+  url: string;
+  rule: GuardRule;
+}
+
+const routeTables = new WeakMap<FastifyInstance, ConsoleRouteRule[]>();
+
+/** Every /console/api route of a built console and the guard that protects it. */
+export function consoleRouteTable(app: FastifyInstance): readonly ConsoleRouteRule[] {
+  return routeTables.get(app) ?? [];
+}
+
 export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): FastifyInstance {
   const auth = new ConsoleAuth(deps.handle.db, deps.cipher, deps.settings, deps.now);
   const https = options.tls
@@ -90,11 +110,33 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
     void reply.headers(PAGE_HEADERS);
   });
 
+  const guards = new WeakMap<object, GuardRule>();
+  const table: ConsoleRouteRule[] = [];
+  routeTables.set(app, table);
+  // Refuses at start-up an API route that no guard protects: a forgotten preHandler must not ship.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/console/api/')) return;
+    const handlers = [route.preHandler ?? []].flat();
+    const rule = handlers.map((h) => guards.get(h)).find((r) => r !== undefined);
+    // Routes name their guard as a preHandler; it runs at onRequest instead, before the body is
+    // read or validated, so a caller without the right learns nothing from validation errors.
+    const mine = handlers.filter((h) => guards.has(h));
+    if (mine.length > 0) {
+      route.preHandler = handlers.filter((h) => !guards.has(h));
+      route.onRequest = [...mine, ...[route.onRequest ?? []].flat()] as NonNullable<typeof route.onRequest>;
+    }
+    if (rule === undefined && route.config?.publicRoute !== true)
+      throw new Error(`console route ${route.method.toString()} ${route.url} has no guard`);
+    for (const method of [route.method].flat())
+      table.push({ method, url: route.url, rule: rule ?? { kind: 'public' } });
+  });
+
   const stageGuard = (
     allowStages: readonly SessionStage[],
     check?: (roles: readonly ConsoleRole[]) => boolean,
-  ) =>
-    (async (request: FastifyRequest) => {
+    rule: GuardRule = { kind: 'stage', stages: allowStages },
+  ) => {
+    const guard = (async (request: FastifyRequest) => {
       const token = readCookie(request.headers.cookie, SESSION_COOKIE);
       const found = token === null ? null : await auth.resume(token);
       if (!found) throw consoleError('UNAUTHENTICATED');
@@ -109,6 +151,9 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
         throw consoleError(stage === 'password' ? 'PASSWORD_CHANGE_REQUIRED' : 'TOTP_ENROL_REQUIRED');
       if (check && !check(found.user.roles)) throw consoleError('FORBIDDEN');
     }) satisfies preHandlerAsyncHookHandler;
+    guards.set(guard, rule);
+    return guard;
+  };
 
   const audit = async (request: FastifyRequest, entry: RouteAuditEntry): Promise<void> => {
     const s = request.consoleSession;
@@ -132,9 +177,12 @@ export function buildConsole(deps: ConsoleDeps, options: ConsoleOptions): Fastif
     stageGuard: (stages) => stageGuard(stages),
     loggedIn: stageGuard(['full']),
     allow: (...actions: ConsoleAction[]) =>
-      stageGuard(['full'], (roles) => actions.some((a) => can(roles, a))),
+      stageGuard(['full'], (roles) => actions.some((a) => can(roles, a)), { kind: 'actions', actions }),
     requireRole: (...wanted: ConsoleRole[]) =>
-      stageGuard(['full'], (roles) => roles.some((r) => wanted.includes(r))),
+      stageGuard(['full'], (roles) => roles.some((r) => wanted.includes(r)), {
+        kind: 'roles',
+        roles: wanted,
+      }),
     current: (request) => {
       const s = request.consoleSession;
       if (!s) throw consoleError('UNAUTHENTICATED');

@@ -63,6 +63,8 @@ export interface Platform {
   readonly metricsUrl: string | null;
   /** http(s)://host:port of the console listener, when it listens. */
   readonly consoleUrl: string | null;
+  /** The console listener, when it runs. */
+  readonly consoleApp: FastifyInstance | null;
   close(): Promise<void>;
 }
 
@@ -427,6 +429,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     interfaceUrl,
     metricsUrl,
     consoleUrl,
+    consoleApp,
     close,
   };
 }

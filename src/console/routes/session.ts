@@ -42,7 +42,7 @@ export const sessionRoutes: ConsoleRoutes = (app, ctx) => {
   app.post<{ Body: { username: string; password: string; totp?: string } }>(
     '/console/api/login',
     {
-      config: { quietAudit: true },
+      config: { quietAudit: true, publicRoute: true },
       schema: {
         body: {
           type: 'object',
