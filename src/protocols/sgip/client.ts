@@ -27,8 +27,8 @@ import type {
   SubmitOutcome,
   SubmitPart,
 } from '../gateway.js';
-import { systemClock, type Clock, type TimerHandle } from '../session/clock.js';
-import { defaultBurst, TokenBucket } from '../session/token-bucket.js';
+import { systemClock, type Clock } from '../session/clock.js';
+import { newGatewayCounters, SubmitQueue } from '../session/submit-queue.js';
 import { LOCAL_CODES, outcomeOfAnswer, submitBodyOf } from './client-mapping.js';
 import { SgipConnection, type ConnectionState, type ProblemKind } from './connection.js';
 import { Inbound } from './inbound.js';
@@ -40,14 +40,6 @@ export interface SgipGatewayDeps {
   clock?: Clock;
   /** Jitter for reconnect backoff, and where the sequence counter starts. */
   random?: () => number;
-}
-
-interface Queued {
-  part: SubmitPart;
-  resolve(outcome: SubmitOutcome): void;
-  deadline: TimerHandle;
-  /** Set once the part has its outcome; a second end (which would be a bug) is not counted. */
-  done: boolean;
 }
 
 /** The gateway state shown for its connections: the most advanced one wins. */
@@ -75,30 +67,17 @@ class SgipGateway implements Gateway {
   readonly textProfile = 'cn' as const;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly bucket: TokenBucket;
   private readonly sequencer: SgipSequencer;
   private readonly connections: SgipConnection[] = [];
   private readonly listener: SgipListener;
   private readonly inbound: Inbound;
-  private readonly queue: Queued[] = [];
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly queue: SubmitQueue<SgipConnection, SubmitPart>;
   private handlers: GatewayHandlers | null = null;
   private phase: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
-  private pumpTimer: TimerHandle | null = null;
   private closing: Promise<void> | null = null;
   private lastError: string | null = null;
   private lastState = '';
-  private readonly counters: GatewayStatus['counters'] = {
-    submitted: 0,
-    accepted: 0,
-    rejected: 0,
-    retried: 0,
-    unanswered: 0,
-    reports: 0,
-    uplinks: 0,
-    reconnects: 0,
-    errors: 0,
-  };
+  private readonly counters = newGatewayCounters();
 
   constructor(
     readonly config: GatewayConfig & { sgip: SgipOptions },
@@ -106,7 +85,20 @@ class SgipGateway implements Gateway {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger.child({ gateway: config.id, protocol: 'sgip' });
-    this.bucket = new TokenBucket(config.tps, defaultBurst(config.tps), this.clock);
+    this.queue = new SubmitQueue({
+      clock: this.clock,
+      log: this.log,
+      config,
+      codes: LOCAL_CODES,
+      counters: this.counters,
+      links: () => this.connections,
+      anyUsable: () => this.connections.some((c) => c.state === 'bound'),
+      write: (connection, part) => {
+        const submitted = connection.submit(submitBodyOf(part, config));
+        return submitted?.answer.then((result) => outcomeOfAnswer(result, submitted.sequence)) ?? null;
+      },
+      starved: () => this.wakeIdle(),
+    });
     const random = deps.random ?? Math.random;
     this.sequencer = new SgipSequencer(config.sgip.nodeId, this.clock, Math.floor(random() * 2 ** 32));
     this.inbound = new Inbound({
@@ -115,7 +107,7 @@ class SgipGateway implements Gateway {
       logger: this.log,
       counters: this.counters,
       handlers: () => this.handlers,
-      track: (p) => this.track(p),
+      track: (p) => this.queue.track(p),
     });
     this.listener = new SgipListener({
       options: config.sgip,
@@ -132,9 +124,10 @@ class SgipGateway implements Gateway {
     if (this.phase !== 'idle') return;
     this.handlers = handlers;
     this.phase = 'running';
+    this.queue.open();
     const events = {
       stateChanged: () => this.stateChanged(),
-      slotFreed: () => this.pump(),
+      slotFreed: () => this.queue.pump(),
       inbound: this.inbound,
       problem: (kind: ProblemKind, message: string) => this.problem(kind, message),
       reconnecting: () => this.counters.reconnects++,
@@ -168,7 +161,7 @@ class SgipGateway implements Gateway {
   }
 
   submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
-    return Promise.all(parts.map((part) => this.enqueue(part)));
+    return Promise.all(parts.map((part) => this.queue.enqueue(part)));
   }
 
   status(): GatewayStatus {
@@ -201,74 +194,15 @@ class SgipGateway implements Gateway {
       return;
     }
     this.phase = 'closing';
-    this.pumpTimer?.cancel();
-    this.pumpTimer = null;
-    for (const q of this.queue.splice(0))
-      this.finish(q, { kind: 'retry', code: LOCAL_CODES.closing, reason: '网关正在关闭 gateway closing' });
+    this.queue.close();
     this.stateChanged();
     // Answers in flight end within requestTimeoutMs by their own timers; the drain is bounded by it.
     const drain = this.config.requestTimeoutMs;
     await Promise.all([...this.connections.map((c) => c.close(drain)), this.listener.close(drain)]);
-    await Promise.allSettled([...this.pending]);
+    await this.queue.settled();
     this.phase = 'closed';
     this.stateChanged();
     this.log.info(this.counters, 'SGIP 网关已关闭 gateway closed');
-  }
-
-  private enqueue(part: SubmitPart): Promise<SubmitOutcome> {
-    if (this.phase !== 'running') {
-      const reason =
-        this.phase === 'idle' ? '网关未启动 gateway not started' : '网关正在关闭 gateway closing';
-      return Promise.resolve(this.count({ kind: 'retry', code: LOCAL_CODES.closing, reason }));
-    }
-    return new Promise((resolve) => {
-      const item: Queued = {
-        part,
-        resolve,
-        done: false,
-        deadline: this.clock.setTimer(this.config.requestTimeoutMs, () => {
-          const at = this.queue.indexOf(item);
-          if (at >= 0) this.queue.splice(at, 1);
-          const noLink = !this.connections.some((c) => c.state === 'bound');
-          this.finish(
-            item,
-            noLink
-              ? {
-                  kind: 'retry',
-                  code: LOCAL_CODES.noLink,
-                  reason: '没有已绑定的连接 no bound connection in time',
-                }
-              : { kind: 'retry', code: LOCAL_CODES.busy, reason: '窗口或速率已满 window and rate saturated' },
-          );
-        }),
-      };
-      this.queue.push(item);
-      this.pump();
-    });
-  }
-
-  /** Writes queued parts while a bound connection has a slot and the bucket a token; wakes idle links. */
-  private pump(): void {
-    while (this.queue.length > 0 && this.phase === 'running') {
-      let best: SgipConnection | null = null;
-      for (const c of this.connections) if (c.free > 0 && (!best || c.free > best.free)) best = c;
-      if (!best) {
-        this.wakeIdle(); // a slot freed or a bind completing pumps again
-        return;
-      }
-      const wait = this.bucket.take();
-      if (wait > 0) {
-        this.pumpTimer ??= this.clock.setTimer(wait, () => {
-          this.pumpTimer = null;
-          this.pump();
-        });
-        return;
-      }
-      const item = this.queue.shift();
-      if (!item) return;
-      item.deadline.cancel(); // from here the request's own timeout bounds it
-      this.write(best, item);
-    }
   }
 
   /** Opens idle connections until the slots bound and binding ones will offer cover the queue. */
@@ -280,62 +214,6 @@ class SgipGateway implements Gateway {
       c.wake();
       need -= c.windowSize;
     }
-  }
-
-  private write(connection: SgipConnection, item: Queued): void {
-    let submitted;
-    try {
-      submitted = connection.submit(submitBodyOf(item.part, this.config));
-    } catch (err) {
-      // The part cannot be put into a SUBMIT at all (e.g. an SPNumber over 21 digits): retrying cannot help.
-      const reason = err instanceof Error ? err.message : String(err);
-      this.finish(item, { kind: 'rejected', code: LOCAL_CODES.encode, reason });
-      return;
-    }
-    if (!submitted) {
-      this.queue.unshift(item); // pump saw a free slot, so this does not happen; keep the part anyway
-      return;
-    }
-    this.counters.submitted++;
-    const { sequence } = submitted;
-    const done = submitted.answer.then((result) => {
-      this.finish(item, outcomeOfAnswer(result, sequence));
-      this.pump();
-    });
-    this.track(done);
-  }
-
-  private finish(item: Queued, outcome: SubmitOutcome): void {
-    item.deadline.cancel();
-    if (item.done) {
-      this.log.error({ outcome: outcome.kind }, '同一分段第二次结束 a part ended twice');
-      return;
-    }
-    item.done = true;
-    item.resolve(this.count(outcome));
-  }
-
-  private count(outcome: SubmitOutcome): SubmitOutcome {
-    switch (outcome.kind) {
-      case 'accepted':
-        this.counters.accepted++;
-        break;
-      case 'rejected':
-        this.counters.rejected++;
-        break;
-      case 'retry':
-        this.counters.retried++;
-        break;
-      case 'unanswered':
-        this.counters.unanswered++;
-        break;
-    }
-    return outcome;
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
   }
 
   private problem(kind: ProblemKind | 'listen', message: string): void {

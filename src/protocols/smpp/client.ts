@@ -23,8 +23,9 @@ import type {
   SubmitOutcome,
   SubmitPart,
 } from '../gateway.js';
-import { systemClock, type Clock, type TimerHandle } from '../session/clock.js';
-import { defaultBurst, TokenBucket } from '../session/token-bucket.js';
+import { systemClock, type Clock } from '../session/clock.js';
+import type { RequestResult } from '../session/request-tracker.js';
+import { newGatewayCounters, SubmitQueue } from '../session/submit-queue.js';
 import {
   DEFAULT_SMPP_OPTIONS,
   LOCAL_CODES,
@@ -33,6 +34,7 @@ import {
   submitJobsOf,
   uplinkOf,
   type Delivered,
+  type SubmitAnswer,
   type SubmitBody,
 } from './client-mapping.js';
 import { isReceipt, STATUS } from './codes.js';
@@ -44,15 +46,6 @@ export interface SmppGatewayDeps {
   clock?: Clock;
   /** Jitter source for reconnect backoff. */
   random?: () => number;
-}
-
-interface Job {
-  body: SubmitBody;
-  /** One per part the job carries. */
-  resolves: ((outcome: SubmitOutcome) => void)[];
-  deadline: TimerHandle;
-  /** Set once the job has its outcome; a second end (which would be a bug) is not counted. */
-  done: boolean;
 }
 
 /** The gateway state shown for its connections: the most advanced one wins. */
@@ -77,29 +70,16 @@ class SmppGateway implements Gateway {
   readonly textProfile = 'gsm' as const;
   private readonly clock: Clock;
   private readonly log: Logger;
-  private readonly bucket: TokenBucket;
   private readonly connections: SmppConnection[] = [];
-  private readonly queue: Job[] = [];
-  private readonly pending = new Set<Promise<unknown>>();
+  private readonly queue: SubmitQueue<SmppConnection, SubmitBody>;
   /** Ids submit_sm_resp gave lately, to match receipts that write them another way (receipt.ts). */
   private readonly recentIds = new RecentIds();
   private handlers: GatewayHandlers | null = null;
   private phase: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
-  private pumpTimer: TimerHandle | null = null;
   private closing: Promise<void> | null = null;
   private lastError: string | null = null;
   private lastState = '';
-  private readonly counters: GatewayStatus['counters'] = {
-    submitted: 0,
-    accepted: 0,
-    rejected: 0,
-    retried: 0,
-    unanswered: 0,
-    reports: 0,
-    uplinks: 0,
-    reconnects: 0,
-    errors: 0,
-  };
+  private readonly counters = newGatewayCounters();
 
   constructor(
     readonly config: GatewayConfig,
@@ -108,16 +88,26 @@ class SmppGateway implements Gateway {
   ) {
     this.clock = deps.clock ?? systemClock;
     this.log = deps.logger.child({ gateway: config.id, protocol: 'smpp' });
-    this.bucket = new TokenBucket(config.tps, defaultBurst(config.tps), this.clock);
+    this.queue = new SubmitQueue({
+      clock: this.clock,
+      log: this.log,
+      config,
+      codes: LOCAL_CODES,
+      counters: this.counters,
+      links: () => this.connections,
+      anyUsable: () => this.connections.some((c) => c.submits && c.state === 'bound'),
+      write: (connection, body) => connection.submit(body)?.then((answer) => this.outcomeOf(answer)) ?? null,
+    });
   }
 
   start(handlers: GatewayHandlers): void {
     if (this.phase !== 'idle') return;
     this.handlers = handlers;
     this.phase = 'running';
+    this.queue.open();
     const events = {
       stateChanged: () => this.stateChanged(),
-      slotFreed: () => this.pump(),
+      slotFreed: () => this.queue.pump(),
       deliver: (pdu: Delivered) => this.deliver(pdu),
       problem: (kind: ProblemKind, message: string) => this.problem(kind, message),
       reconnecting: () => this.counters.reconnects++,
@@ -154,7 +144,7 @@ class SmppGateway implements Gateway {
     const jobs = submitJobsOf(parts, this.options);
     await Promise.all(
       jobs.map(async (job) => {
-        const outcome = await this.enqueue(job.body, job.parts.length);
+        const outcome = await this.queue.enqueue(job.body, job.parts.length);
         for (const i of job.parts) outcomes[i] = outcome;
       }),
     );
@@ -187,126 +177,20 @@ class SmppGateway implements Gateway {
       return;
     }
     this.phase = 'closing';
-    this.pumpTimer?.cancel();
-    this.pumpTimer = null;
-    for (const job of this.queue.splice(0))
-      this.finish(job, { kind: 'retry', code: LOCAL_CODES.closing, reason: '网关正在关闭 gateway closing' });
+    this.queue.close();
     this.stateChanged();
     // Answers in flight end within requestTimeoutMs by their own timers; the drain is bounded by it.
     await Promise.all(this.connections.map((c) => c.close(this.config.requestTimeoutMs)));
-    await Promise.allSettled([...this.pending]);
+    await this.queue.settled();
     this.phase = 'closed';
     this.stateChanged();
     this.log.info(this.counters, 'SMPP 网关已关闭 gateway closed');
   }
 
-  /** One job's outcome, the same for each of its `size` parts (counted per part). */
-  private enqueue(body: SubmitBody, size: number): Promise<SubmitOutcome> {
-    if (this.phase !== 'running') {
-      const reason =
-        this.phase === 'idle' ? '网关未启动 gateway not started' : '网关正在关闭 gateway closing';
-      return Promise.resolve(this.count({ kind: 'retry', code: LOCAL_CODES.closing, reason }, size));
-    }
-    return new Promise((resolve) => {
-      const job: Job = {
-        body,
-        resolves: Array.from({ length: size }, () => resolve),
-        done: false,
-        deadline: this.clock.setTimer(this.config.requestTimeoutMs, () => {
-          const at = this.queue.indexOf(job);
-          if (at >= 0) this.queue.splice(at, 1);
-          const noLink = !this.connections.some((c) => c.submits && c.state === 'bound');
-          this.finish(
-            job,
-            noLink
-              ? {
-                  kind: 'retry',
-                  code: LOCAL_CODES.noLink,
-                  reason: '没有已绑定的连接 no bound connection in time',
-                }
-              : { kind: 'retry', code: LOCAL_CODES.busy, reason: '窗口或速率已满 window and rate saturated' },
-          );
-        }),
-      };
-      this.queue.push(job);
-      this.pump();
-    });
-  }
-
-  /** Writes queued jobs while a bound connection has a slot and the bucket a token. */
-  private pump(): void {
-    while (this.queue.length > 0 && this.phase === 'running') {
-      let best: SmppConnection | null = null;
-      for (const c of this.connections) if (c.free > 0 && (!best || c.free > best.free)) best = c;
-      if (!best) return; // a connection's slotFreed wakes us
-      const wait = this.bucket.take();
-      if (wait > 0) {
-        this.pumpTimer ??= this.clock.setTimer(wait, () => {
-          this.pumpTimer = null;
-          this.pump();
-        });
-        return;
-      }
-      const job = this.queue.shift();
-      if (!job) return;
-      job.deadline.cancel(); // from here the request's own timeout bounds it
-      this.write(best, job);
-    }
-  }
-
-  private write(connection: SmppConnection, job: Job): void {
-    let answer;
-    try {
-      answer = connection.submit(job.body);
-    } catch (err) {
-      // The part cannot be put into a submit_sm at all (a source address over 20 digits, say).
-      this.finish(job, {
-        kind: 'rejected',
-        code: LOCAL_CODES.encode,
-        reason: err instanceof Error ? err.message : String(err),
-      });
-      return;
-    }
-    if (!answer) {
-      this.queue.unshift(job); // pump saw a free slot, so this does not happen; keep the job anyway
-      return;
-    }
-    this.counters.submitted += job.resolves.length;
-    const done = answer.then((result) => {
-      const outcome = outcomeOfAnswer(result);
-      if (outcome.kind === 'accepted') this.recentIds.add(outcome.carrierMsgId);
-      this.finish(job, outcome);
-      this.pump();
-    });
-    this.track(done);
-  }
-
-  private finish(job: Job, outcome: SubmitOutcome): void {
-    job.deadline.cancel();
-    if (job.done) {
-      this.log.error({ outcome: outcome.kind }, '同一请求第二次结束 a submit ended twice');
-      return;
-    }
-    job.done = true;
-    this.count(outcome, job.resolves.length);
-    for (const resolve of job.resolves) resolve(outcome);
-  }
-
-  private count(outcome: SubmitOutcome, parts = 1): SubmitOutcome {
-    switch (outcome.kind) {
-      case 'accepted':
-        this.counters.accepted += parts;
-        break;
-      case 'rejected':
-        this.counters.rejected += parts;
-        break;
-      case 'retry':
-        this.counters.retried += parts;
-        break;
-      case 'unanswered':
-        this.counters.unanswered += parts;
-        break;
-    }
+  /** Accepted ids are remembered so that receipts quoting them in another base still match. */
+  private outcomeOf(answer: RequestResult<SubmitAnswer>): SubmitOutcome {
+    const outcome = outcomeOfAnswer(answer);
+    if (outcome.kind === 'accepted') this.recentIds.add(outcome.carrierMsgId);
     return outcome;
   }
 
@@ -340,7 +224,7 @@ class SmppGateway implements Gateway {
         return STATUS.systemError;
       },
     );
-    this.track(result);
+    this.queue.track(result);
     return result;
   }
 
@@ -351,11 +235,6 @@ class SmppGateway implements Gateway {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-  }
-
-  private track(p: Promise<unknown>): void {
-    this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
   }
 
   private problem(kind: ProblemKind, message: string): void {

@@ -1,0 +1,157 @@
+/**
+ * The queue in front of every gateway's windows, on a manual clock with links whose slots and
+ * answers the test controls: the best link is chosen, the token bucket paces, a queued item times
+ * out as no-link or busy, an unencodable item is rejected, closing answers what waits, and every
+ * item ends exactly once with its parts counted.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { SubmitOutcome } from '../../../src/protocols/gateway.js';
+import { ManualClock } from '../../../src/protocols/session/clock.js';
+import { newGatewayCounters, SubmitQueue } from '../../../src/protocols/session/submit-queue.js';
+import { silentLogger } from '../../../src/log.js';
+
+const CODES = { noLink: 'T:NO_LINK', busy: 'T:BUSY', closing: 'T:CLOSING', encode: 'T:ENCODE' };
+
+class FakeLink {
+  written: string[] = [];
+  private answers: ((o: SubmitOutcome) => void)[] = [];
+  constructor(
+    readonly name: string,
+    public free: number,
+    public bound = true,
+  ) {}
+  write(item: string): Promise<SubmitOutcome> {
+    if (item === 'unencodable') throw new Error('Src_Id too long');
+    this.written.push(item);
+    this.free -= 1;
+    return new Promise((resolve) => this.answers.push(resolve));
+  }
+  answer(outcome: SubmitOutcome): void {
+    this.free += 1;
+    this.answers.shift()?.(outcome);
+  }
+}
+
+function rig(links: FakeLink[], tps = 1000) {
+  const clock = new ManualClock(0);
+  const counters = newGatewayCounters();
+  let starved = 0;
+  const queue = new SubmitQueue<FakeLink, string>({
+    clock,
+    log: silentLogger(),
+    config: { tps, requestTimeoutMs: 1000 },
+    codes: CODES,
+    counters,
+    links: () => links,
+    anyUsable: () => links.some((l) => l.bound),
+    write: (link, item) => link.write(item),
+    starved: () => {
+      starved += 1;
+    },
+  });
+  return { clock, counters, queue, starved: () => starved };
+}
+
+const accepted = (id: string): SubmitOutcome => ({ kind: 'accepted', carrierMsgId: id });
+const flush = () => new Promise((r) => setImmediate(r));
+
+test('before open and after close every item is answered retry (closing) and counted', async () => {
+  const { queue, counters } = rig([new FakeLink('a', 4)]);
+  const early = await queue.enqueue('x', 3);
+  assert.deepEqual(early, { kind: 'retry', code: CODES.closing, reason: '网关未启动 gateway not started' });
+  assert.equal(counters.retried, 3);
+  queue.open();
+  queue.close();
+  const late = await queue.enqueue('y');
+  assert.equal(late.kind === 'retry' && late.reason, '网关正在关闭 gateway closing');
+});
+
+test('items go to the link with the most free slots; answers become outcomes and free the slot', async () => {
+  const a = new FakeLink('a', 1);
+  const b = new FakeLink('b', 2);
+  const { queue, counters } = rig([a, b]);
+  queue.open();
+  const outcomes = ['m1', 'm2', 'm3', 'm4'].map((m) => queue.enqueue(m));
+  assert.deepEqual(b.written, ['m1', 'm3']);
+  assert.deepEqual(a.written, ['m2']);
+  assert.equal(queue.length, 1, 'no slot left for m4');
+  a.answer(accepted('c-2'));
+  await flush();
+  assert.deepEqual(a.written, ['m2', 'm4'], 'the freed slot takes the waiting item');
+  b.answer(accepted('c-1'));
+  b.answer({ kind: 'rejected', code: 'X', reason: 'refused' });
+  a.answer(accepted('c-4'));
+  const ends = await Promise.all(outcomes);
+  assert.deepEqual(
+    ends.map((o) => o.kind),
+    ['accepted', 'accepted', 'rejected', 'accepted'],
+  );
+  assert.equal(counters.submitted, 4);
+  assert.equal(counters.accepted, 3);
+  assert.equal(counters.rejected, 1);
+  await queue.settled();
+});
+
+test('a queued item times out as no-link without a bound link, as busy with one', async () => {
+  const link = new FakeLink('a', 0, false);
+  const { queue, clock, starved } = rig([link]);
+  queue.open();
+  const first = queue.enqueue('m1');
+  assert.ok(starved() >= 1, 'told that no link had a slot');
+  clock.advance(1000);
+  const noLink = await first;
+  assert.equal(noLink.kind === 'retry' && noLink.code, CODES.noLink);
+  link.bound = true;
+  const second = queue.enqueue('m2');
+  clock.advance(1000);
+  const busy = await second;
+  assert.equal(busy.kind === 'retry' && busy.code, CODES.busy);
+  assert.equal(queue.length, 0);
+  assert.deepEqual(link.written, [], 'nothing was written');
+});
+
+test('an item that cannot be encoded is rejected at once and the next one still goes', async () => {
+  const link = new FakeLink('a', 2);
+  const { queue, counters } = rig([link]);
+  queue.open();
+  const bad = await queue.enqueue('unencodable');
+  assert.equal(bad.kind === 'rejected' && bad.code, CODES.encode);
+  assert.match(bad.kind === 'rejected' ? bad.reason : '', /Src_Id too long/);
+  const good = queue.enqueue('m1');
+  link.answer(accepted('c-1'));
+  assert.equal((await good).kind, 'accepted');
+  assert.equal(counters.submitted, 1, 'the rejected item was never submitted');
+});
+
+test('the token bucket paces writes: beyond the burst an item waits for the clock', () => {
+  const link = new FakeLink('a', 100);
+  const { queue, clock } = rig([link], 10);
+  queue.open();
+  for (let i = 0; i < 30; i++) void queue.enqueue(`m${i}`);
+  const burst = link.written.length;
+  assert.ok(burst > 0 && burst < 30, `a burst, not everything: ${burst}`);
+  clock.advance(500);
+  const later = link.written.length;
+  assert.ok(later > burst && later <= burst + 6, `about tps × 0.5 s more: ${later - burst}`);
+});
+
+test('closing answers every waiting item retry and waits for written ones to end', async () => {
+  const link = new FakeLink('a', 1);
+  const { queue } = rig([link]);
+  queue.open();
+  const written = queue.enqueue('m1');
+  const waiting = queue.enqueue('m2');
+  queue.close();
+  const w = await waiting;
+  assert.equal(w.kind === 'retry' && w.code, CODES.closing);
+  let settled = false;
+  const done = queue.settled().then(() => {
+    settled = true;
+  });
+  await flush();
+  assert.equal(settled, false, 'the written item is still in flight');
+  link.answer({ kind: 'unanswered', code: 'T:TIMEOUT', reason: 'no answer' });
+  assert.equal((await written).kind, 'unanswered');
+  await done;
+});
