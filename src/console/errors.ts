@@ -17,8 +17,35 @@ const CONSOLE_ERRORS = {
   TOTP_NOT_PENDING: { status: 409, zh: '没有待确认的动态口令', en: 'no enrolment to confirm' },
   TOTP_INVALID: { status: 400, zh: '动态口令错误', en: 'wrong one-time code' },
   INVALID: { status: 400, zh: '请求无效', en: 'invalid request' },
+  SEND_APP_UNAVAILABLE: { status: 400, zh: '业务系统账户不存在或已停用', en: 'no such active business-system account' },
+  SEND_NO_RECIPIENTS: { status: 400, zh: '没有可发送的有效号码', en: 'no valid recipient' },
+  SEND_TOO_LONG: { status: 400, zh: '短信内容超过最大字数限制', en: 'the text exceeds the maximum length' },
+  SEND_BAD_FILE: { status: 400, zh: '无法读取上传的文件', en: 'the uploaded file cannot be read' },
+  SEND_BALANCE: { status: 409, zh: '账户余额不足', en: 'insufficient balance' },
+  TEMPLATE_NOT_FOUND: { status: 404, zh: '模板不存在', en: 'no such template' },
+  TEMPLATE_NOT_APPROVED: { status: 400, zh: '模板未审核通过，不能使用', en: 'the template is not approved' },
+  TEMPLATE_SELF_REVIEW: { status: 403, zh: '不能审核自己提交的模板', en: 'you cannot review your own template' },
+  TEMPLATE_NOT_PENDING: { status: 409, zh: '模板不在待审核状态', en: 'the template is not pending review' },
   NOT_FOUND: { status: 404, zh: '没有此接口', en: 'no such API' },
   INTERNAL: { status: 500, zh: '内部错误', en: 'internal error' },
+  USER_NOT_FOUND: { status: 404, zh: '没有此用户', en: 'no such user' },
+  USER_EXISTS: { status: 409, zh: '用户名已存在', en: 'the user name is taken' },
+  USERNAME_INVALID: {
+    status: 400,
+    zh: '用户名须为 2–64 个字母、数字或 _ . -',
+    en: 'user names are 2–64 letters, digits or _ . -',
+  },
+  ROLES_INVALID: { status: 400, zh: '角色无效', en: 'invalid roles' },
+  ROLES_EXCLUSIVE: {
+    status: 400,
+    zh: '三员分立：系统管理员、安全管理员、审计管理员不得由同一人兼任',
+    en: 'separation of duties: system, security and audit administrator exclude each other',
+  },
+  SELF_CHANGE: {
+    status: 403,
+    zh: '不能修改自己的角色、状态或凭据',
+    en: 'you cannot change your own roles, status or credentials',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

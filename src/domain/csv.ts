@@ -94,3 +94,15 @@ export function csvField(value: string): string {
 export function csvLine(values: readonly string[]): string {
   return values.map(csvField).join(',');
 }
+
+/**
+ * A field for a file people open in a spreadsheet: a value starting with = + - @ (or a tab or
+ * carriage return) would run as a formula there (CSV injection), so it gets a leading `'`.
+ */
+export function spreadsheetField(value: string): string {
+  return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+}
+
+export function spreadsheetLine(values: readonly string[]): string {
+  return values.map(spreadsheetField).join(',');
+}

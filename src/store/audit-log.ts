@@ -7,7 +7,7 @@
  * the database's single write lock at once, so a deferred transaction never has to upgrade a stale
  * read. Either way one writer at a time extends the chain.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { AuditHeadTable, AuditLogTable, Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -191,4 +191,69 @@ export async function pruneAuditRecords(
     await writeHead(trx, next);
     return Number(removed.numDeletedRows);
   });
+}
+
+/** What the auditor searches by; every field optional. `at` in epoch ms, `to` exclusive. */
+export interface AuditFilter {
+  from?: number | undefined;
+  to?: number | undefined;
+  kind?: AuditLogTable['kind'] | undefined;
+  actor?: string | undefined;
+  /** A part of the action, case-insensitive. */
+  actionContains?: string | undefined;
+  result?: AuditLogTable['result'] | undefined;
+  /** Only records up to this seq (an export stops where the log stood when it began). */
+  maxSeq?: number | undefined;
+}
+
+/** `%`, `_` and the escape character itself match literally. */
+function likePattern(part: string): string {
+  return `%${part.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filtered(db: Db, f: AuditFilter): SelectQueryBuilder<Database, 'audit_log', object> {
+  let q = db.selectFrom('audit_log');
+  if (f.from !== undefined) q = q.where('at', '>=', f.from);
+  if (f.to !== undefined) q = q.where('at', '<', f.to);
+  if (f.kind !== undefined) q = q.where('kind', '=', f.kind);
+  if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
+  if (f.result !== undefined) q = q.where('result', '=', f.result);
+  if (f.maxSeq !== undefined) q = q.where('seq', '<=', f.maxSeq);
+  if (f.actionContains !== undefined)
+    q = q.where(sql<boolean>`lower(${sql.ref('action')}) like ${likePattern(f.actionContains)} escape '\\'`);
+  return q;
+}
+
+/** A page of matching records, newest first. */
+export async function searchAudit(
+  db: Db,
+  f: AuditFilter,
+  offset: number,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const rows = await filtered(db, f).selectAll().orderBy('seq', 'desc').offset(offset).limit(limit).execute();
+  return rows.map(toRecord);
+}
+
+export async function countAudit(db: Db, f: AuditFilter): Promise<number> {
+  const r = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** Matching records after `afterSeq` in seq order, at most `limit` (for exports, page by page). */
+export async function readAuditFiltered(
+  db: Db,
+  f: AuditFilter,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditRecord[]> {
+  const rows = await filtered(db, f)
+    .selectAll()
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
 }

@@ -191,3 +191,78 @@ export async function deleteUserSessions(db: Db, userId: number, keep?: string):
   if (keep !== undefined) q = q.where('id', '<>', keep);
   await q.execute();
 }
+
+/** A user with the dates the security administrator's list shows. */
+export type ConsoleUserListed = ConsoleUser & { lastLoginAt: number | null; createdAt: number };
+
+export async function listUsers(db: Db): Promise<ConsoleUserListed[]> {
+  const rows = await db.selectFrom('console_users').selectAll().orderBy('username').execute();
+  return rows.map((r) => ({ ...toUser(r), lastLoginAt: r.last_login_at, createdAt: r.created_at }));
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('console_users')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function setRoles(
+  db: Db,
+  id: number,
+  roles: readonly ConsoleRole[],
+  now: number,
+): Promise<void> {
+  await db
+    .updateTable('console_users')
+    .set({ roles: roles.join(','), updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function setStatus(
+  db: Db,
+  id: number,
+  status: 'active' | 'disabled',
+  now: number,
+): Promise<void> {
+  await db.updateTable('console_users').set({ status, updated_at: now }).where('id', '=', id).execute();
+}
+
+/**
+ * An administrator's reset: a new one-time password that must be changed at the next login. The
+ * lockout goes too, so the user can use the new password at once.
+ */
+export async function resetPassword(db: Db, id: number, passwordHash: string, now: number): Promise<void> {
+  await db
+    .updateTable('console_users')
+    .set({
+      password_hash: passwordHash,
+      must_change_password: 1,
+      password_changed_at: now,
+      failed_logins: 0,
+      failed_window_start: null,
+      locked_until: null,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function clearLockout(db: Db, id: number, now: number): Promise<void> {
+  await db
+    .updateTable('console_users')
+    .set({ failed_logins: 0, failed_window_start: null, locked_until: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Forgets the second factor; a user whose roles require one enrols again at the next login. */
+export async function clearTotpSecret(db: Db, id: number, now: number): Promise<void> {
+  await db
+    .updateTable('console_users')
+    .set({ totp_secret_enc: null, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}

@@ -1,24 +1,224 @@
-/** Users and roles: the security administrator's page (issue 5 item 3). */
+/**
+ * Users and roles: the security administrator's page (issue 5 item 3; §8.1 a). Creating a user and
+ * resetting a password answer a generated one-time password, once; the user must change it at the
+ * first login. The three administrator roles exclude each other (三员分立). Nobody changes their own
+ * roles, status or credentials here — another administrator must. Every change is an audit entry:
+ * `data` for creates and updates, `operation` for unlock and resets; passwords never enter it.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../domain/console-roles.js';
+import {
+  checkRoles,
+  createUserWithPassword,
+  resetUserPassword,
+  roleProblemText,
+  validUsername,
+} from '../../security/console-accounts.js';
+import {
+  clearLockout,
+  clearTotpSecret,
+  deleteUserSessions,
+  findUserByName,
+  listUsers,
+  setRoles,
+  setStatus,
+  type ConsoleUser,
+} from '../../store/console-users.js';
+import { IdAllocator } from '../../store/ids.js';
 import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+const rolesSchema = {
+  type: 'array',
+  minItems: 1,
+  maxItems: 6,
+  items: { type: 'string', maxLength: 32 },
+} as const;
+
+type Target = { Params: { username: string } };
+const targetSchema = {
+  params: {
+    type: 'object',
+    required: ['username'],
+    properties: { username: { type: 'string', minLength: 1, maxLength: 64 } },
+  },
+} as const;
+
+function rolesOrThrow(roles: readonly string[]) {
+  const parsed = checkRoles(roles);
+  if ('roles' in parsed) return parsed.roles;
+  const text = roleProblemText(parsed.problem);
+  throw consoleError(parsed.problem.kind === 'exclusive' ? 'ROLES_EXCLUSIVE' : 'ROLES_INVALID', text.zh, {
+    messageEn: text.en,
+    problem: parsed.problem,
+  });
+}
+
+/** The one-time password must not stay in any cache between the server and the administrator. */
+function noStore(reply: FastifyReply): void {
+  void reply.header('cache-control', 'no-store');
+}
 
 export const userRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
+  // Its own allocator: the users API also runs on a console without the platform (login tests).
+  const ids = new IdAllocator(db, 10);
+
+  /** The user named in the path, never the caller (a self-change is refused and recorded). */
+  async function target(request: FastifyRequest<Target>, action: string): Promise<ConsoleUser> {
+    const { username } = request.params;
+    const user = await findUserByName(db, username);
+    if (!user) throw consoleError('USER_NOT_FOUND');
+    if (user.id === ctx.current(request).user.id) {
+      await ctx.audit(request, { kind: 'operation', action, target: username, result: 'denied' });
+      throw consoleError('SELF_CHANGE');
+    }
+    return user;
+  }
 
   app.get('/console/api/users', { preHandler: ctx.allow('user.manage') }, async () => {
-    const rows = await db
-      .selectFrom('console_users')
-      .select(['username', 'roles', 'status', 'locked_until', 'last_login_at', 'totp_secret_enc'])
-      .orderBy('username')
-      .execute();
+    const now = ctx.now();
+    const users = await listUsers(db);
     return {
-      users: rows.map((r) => ({
-        username: r.username,
-        roles: r.roles.split(','),
-        status: r.status,
-        lockedUntil: r.locked_until === null ? null : new Date(r.locked_until).toISOString(),
-        lastLoginAt: r.last_login_at === null ? null : new Date(r.last_login_at).toISOString(),
-        totpEnrolled: r.totp_secret_enc !== null,
+      users: users.map((u) => ({
+        username: u.username,
+        roles: u.roles,
+        status: u.status,
+        mustChangePassword: u.mustChangePassword,
+        lockedUntil: u.lockedUntil !== null && u.lockedUntil > now ? iso(u.lockedUntil) : null,
+        failedLogins: u.failedLogins,
+        lastLoginAt: iso(u.lastLoginAt),
+        totpEnrolled: ctx.auth.totpSecret(u) !== null,
+        totpRequired: ctx.auth.needsTotp(u),
+        createdAt: iso(u.createdAt),
       })),
     };
+  });
+
+  app.post<{ Body: { username: string; roles: string[] } }>(
+    '/console/api/users',
+    {
+      preHandler: ctx.allow('user.manage'),
+      schema: {
+        body: {
+          type: 'object',
+          required: ['username', 'roles'],
+          additionalProperties: false,
+          properties: { username: { type: 'string', maxLength: 64 }, roles: rolesSchema },
+        },
+      },
+    },
+    async (request, reply) => {
+      // Creating a user hands out roles, so it needs both rights (the security administrator has them).
+      if (!can(ctx.current(request).user.roles, 'role.assign')) throw consoleError('FORBIDDEN');
+      const { username } = request.body;
+      if (!validUsername(username)) throw consoleError('USERNAME_INVALID');
+      const roles = rolesOrThrow(request.body.roles);
+      const created = await createUserWithPassword(db, ids, username, roles, ctx.now());
+      if (!created) throw consoleError('USER_EXISTS');
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'user.create',
+        target: username,
+        result: 'ok',
+        detail: { roles },
+      });
+      noStore(reply);
+      return { username, roles, initialPassword: created.password };
+    },
+  );
+
+  app.put<Target & { Body: { roles: string[] } }>(
+    '/console/api/users/:username/roles',
+    {
+      preHandler: ctx.allow('role.assign'),
+      schema: {
+        ...targetSchema,
+        body: {
+          type: 'object',
+          required: ['roles'],
+          additionalProperties: false,
+          properties: { roles: rolesSchema },
+        },
+      },
+    },
+    async (request) => {
+      const user = await target(request, 'user.roles');
+      const roles = rolesOrThrow(request.body.roles);
+      await setRoles(db, user.id, roles, ctx.now());
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'user.roles',
+        target: user.username,
+        result: 'ok',
+        detail: { from: user.roles, to: roles },
+      });
+      return { username: user.username, roles };
+    },
+  );
+
+  const simple = (
+    path: string,
+    action: string,
+    run: (user: ConsoleUser, request: FastifyRequest<Target>, reply: FastifyReply) => Promise<object>,
+  ) =>
+    app.post<Target>(
+      `/console/api/users/:username/${path}`,
+      { preHandler: ctx.allow('user.manage'), schema: targetSchema },
+      async (request, reply) => run(await target(request, action), request, reply),
+    );
+
+  simple('disable', 'user.disable', async (user, request) => {
+    await setStatus(db, user.id, 'disabled', ctx.now());
+    await deleteUserSessions(db, user.id);
+    await ctx.audit(request, { kind: 'data', action: 'user.disable', target: user.username, result: 'ok' });
+    return { username: user.username, status: 'disabled' };
+  });
+
+  simple('enable', 'user.enable', async (user, request) => {
+    await setStatus(db, user.id, 'active', ctx.now());
+    await ctx.audit(request, { kind: 'data', action: 'user.enable', target: user.username, result: 'ok' });
+    return { username: user.username, status: 'active' };
+  });
+
+  simple('reset-password', 'user.reset-password', async (user, request, reply) => {
+    const password = await resetUserPassword(db, user.id, ctx.now());
+    await ctx.audit(request, {
+      kind: 'operation',
+      action: 'user.reset-password',
+      target: user.username,
+      result: 'ok',
+      detail: { sessionsEnded: true, mustChangePassword: true },
+    });
+    noStore(reply);
+    return { username: user.username, initialPassword: password };
+  });
+
+  simple('unlock', 'user.unlock', async (user, request) => {
+    await clearLockout(db, user.id, ctx.now());
+    await ctx.audit(request, {
+      kind: 'operation',
+      action: 'user.unlock',
+      target: user.username,
+      result: 'ok',
+      detail: { lockedUntil: iso(user.lockedUntil), failedLogins: user.failedLogins },
+    });
+    return { username: user.username, lockedUntil: null };
+  });
+
+  simple('reset-totp', 'user.reset-totp', async (user, request) => {
+    await clearTotpSecret(db, user.id, ctx.now());
+    // A session opened with the old factor must not outlive it.
+    await deleteUserSessions(db, user.id);
+    await ctx.audit(request, {
+      kind: 'operation',
+      action: 'user.reset-totp',
+      target: user.username,
+      result: 'ok',
+      detail: { sessionsEnded: true },
+    });
+    return { username: user.username, totpEnrolled: false };
   });
 };
