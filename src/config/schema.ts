@@ -210,6 +210,8 @@ export const configSchema = z
         passwordMaxAgeDays: z.number().int().min(0).default(90),
         /** Roles that must log in with a TOTP second factor. */
         requireTotpFor: z.array(z.enum(CONSOLE_ROLES)).default(['system-admin', 'security-admin', 'auditor']),
+        /** A batch sent from the console to more recipients than this waits for a reviewer's approval. */
+        batchReviewThreshold: z.number().int().min(1).default(1000),
       })
       .strict()
       .prefault({}),

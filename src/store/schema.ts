@@ -167,6 +167,11 @@ export interface TemplatesTable {
   status: 'pending' | 'approved' | 'rejected';
   created_at: number;
   updated_at: number;
+  /** Console user who wrote it (or last edited it); null for templates from before migration 0011. */
+  created_by: string | null;
+  reviewed_by: string | null;
+  reviewed_at: number | null;
+  review_note: string | null;
 }
 
 /** One SSN is bound to one phone; one phone may hold several SSNs (§6.2.1). */

@@ -1,4 +1,266 @@
-// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
+/**
+ * The Send page's API (issue 5 item "send"): an operator sends under a business-system account to
+ * pasted numbers or a batch file with per-row variables, an approved template or free text.
+ * `preview` answers what a send would do and writes nothing; the submit admits through the same
+ * admission as the interface (one request per distinct text, at most interface.maxMobiles numbers
+ * each), keyed by the page's idempotency key so a second click replays the first answer. A batch
+ * over console.batchReviewThreshold recipients waits for a reviewer. `status` is what the page polls.
+ */
+import ExcelJS from 'exceljs';
+import { formatBeijing } from '../../domain/beijing-time.js';
+import { FINAL_STATUSES } from '../../domain/status.js';
+import type { AdmissionResult } from '../../store/admission.js';
+import { consoleClientMsgId, listSendableApps, sendProgress } from '../../store/console-send.js';
+import { listTemplates } from '../../store/templates.js';
 import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+import { admissionChunks } from '../send-plan.js';
+import { resolveSend, sendBodySchema, type ResolvedSend, type SendBody } from '../send-request.js';
 
-export const sendRoutes: ConsoleRoutes = () => undefined;
+/** Rows of problems a preview lists; the count says how many there are in all. */
+const LISTED_PROBLEMS = 200;
+const SAMPLES = 3;
+/** Batch ids named in an answer or an audit entry (a file of distinct texts makes one per row). */
+const LISTED_BATCHES = 20;
+
+const isoBeijing = (ms: number): string => `${formatBeijing(ms, 'yyyy-MM-ddTHH:mm:ss')}+08:00`;
+
+export const sendRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+  const mayDo = ctx.allow('message.send');
+
+  const threshold = (): number => ctx.services().config.console.batchReviewThreshold;
+
+  const preview = (r: ResolvedSend) => {
+    const { plan, app: account } = r;
+    const samples = plan.groups.slice(0, SAMPLES).map((g) => ({
+      mobile: g.recipients[0]?.mobile ?? '',
+      text: account.signature + g.content,
+      units: g.measure.units,
+      segments: g.measure.segments,
+    }));
+    return {
+      app: { id: account.id, name: account.name, signature: account.signature, extCode: account.extCode },
+      recipients: {
+        valid: plan.valid,
+        invalid: plan.problems.length,
+        duplicates: plan.duplicates.length,
+        noRoute: plan.noRoute,
+      },
+      problems: plan.problems.slice(0, LISTED_PROBLEMS),
+      duplicates: plan.duplicates.slice(0, LISTED_PROBLEMS),
+      message: plan.message,
+      perMessage: plan.perMessage,
+      variables: plan.variables,
+      columns: r.file?.columns ?? [],
+      distinctTexts: plan.groups.length,
+      samples,
+      cost: plan.cost,
+      balanceBefore: account.balance,
+      balanceAfter: account.balance - plan.cost,
+      insufficient: plan.cost > account.balance,
+      review: { required: plan.valid > threshold(), threshold: threshold() },
+      sendAt: r.sendAt === null ? null : isoBeijing(r.sendAt),
+    };
+  };
+
+  app.get('/console/api/send/apps', { preHandler: mayDo }, async () => ({
+    apps: await listSendableApps(db),
+  }));
+
+  app.get<{ Querystring: { appId: number } }>(
+    '/console/api/send/templates',
+    {
+      preHandler: mayDo,
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['appId'],
+          properties: { appId: { type: 'integer', minimum: 0 } },
+        },
+      },
+    },
+    async (request) => ({
+      templates: (await listTemplates(db, { status: 'approved', usableBy: request.query.appId })).map(
+        (t) => ({
+          id: t.id,
+          name: t.name,
+          content: t.content,
+          appId: t.appId,
+        }),
+      ),
+    }),
+  );
+
+  /** An .xlsx to fill in: a `mobile` column kept as text (so Excel does not turn numbers into 1.38E+10) and two variables. */
+  app.get('/console/api/send/example.xlsx', { preHandler: mayDo }, async (_request, reply) => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('recipients');
+    sheet.columns = [
+      { header: 'mobile', key: 'mobile', width: 16, style: { numFmt: '@' } },
+      { header: 'name', key: 'name', width: 12 },
+      { header: 'amount', key: 'amount', width: 12 },
+    ];
+    sheet.addRow({ mobile: '13800138000', name: '张三', amount: '1200.00' });
+    sheet.addRow({ mobile: '13900139000', name: '李四', amount: '980.50' });
+    const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', 'attachment; filename="send-example.xlsx"')
+      .send(bytes);
+  });
+
+  app.post<{ Body: SendBody }>(
+    '/console/api/send/preview',
+    { preHandler: mayDo, schema: { body: sendBodySchema } },
+    async (request) => preview(await resolveSend(ctx.deps.handle, ctx.services(), request.body, ctx.now())),
+  );
+
+  app.post<{ Body: SendBody }>(
+    '/console/api/send',
+    { preHandler: mayDo, schema: { body: sendBodySchema } },
+    async (request) => {
+      const body = request.body;
+      const key = body.idempotencyKey;
+      if (key === undefined)
+        throw consoleError('INVALID', '缺少 idempotencyKey', { field: 'idempotencyKey' });
+      const services = ctx.services();
+
+      // The same key again: the first send's outcome, nothing admitted twice.
+      const earlier = await sendProgress(db, body.appId, key);
+      if (earlier.batchIds.length > 0) {
+        const blocked = earlier.byStatus.BLOCKED ?? 0;
+        return {
+          key,
+          appId: body.appId,
+          replayed: true,
+          accepted: earlier.total - blocked,
+          blocked,
+          ...progressView(earlier),
+        };
+      }
+
+      const resolved = await resolveSend(ctx.deps.handle, services, body, ctx.now());
+      const { plan, app: account } = resolved;
+      if (resolved.content.trim() === '') throw consoleError('INVALID', '缺少短信内容', { field: 'content' });
+      if (resolved.plan.groups.length === 0)
+        throw plan.problems.some((p) => p.code === 'too-long')
+          ? consoleError('SEND_TOO_LONG', plan.problems[0]?.reason)
+          : consoleError('SEND_NO_RECIPIENTS');
+      if (plan.cost > account.balance)
+        throw consoleError('SEND_BALANCE', `需要 ${plan.cost} 条，余额 ${account.balance} 条`, {
+          needed: plan.cost,
+          balance: account.balance,
+        });
+      const reviewRequired = plan.valid > threshold();
+
+      const chunks = admissionChunks(plan, services.config.interface.maxMobiles);
+      const results = await Promise.all(
+        chunks.map((chunk, n): Promise<AdmissionResult> =>
+          services.admission.admit({
+            appId: account.id,
+            clientMsgId: consoleClientMsgId(key, n),
+            signature: account.signature,
+            content: chunk.content,
+            srcExt: account.extCode,
+            islong: body.islong === true,
+            category: 'notice',
+            sendAt: resolved.sendAt,
+            recipients: chunk.recipients,
+          }),
+        ),
+      );
+      services.wakeDispatcher();
+
+      const counts: Record<string, number> = {};
+      const batchIds: string[] = [];
+      let charged = 0;
+      let notSent = 0;
+      let replayed = false;
+      let notBefore: number | undefined;
+      let heldByQuietHours = false;
+      results.forEach((result, n) => {
+        if (result.kind === 'insufficient') {
+          notSent += chunks[n]?.recipients.length ?? 0;
+          return;
+        }
+        if (result.kind === 'replayed') replayed = true;
+        const a = result.answer;
+        batchIds.push(a.batchId);
+        charged += a.charged;
+        if (a.notBefore !== undefined) notBefore = Math.min(notBefore ?? a.notBefore, a.notBefore);
+        if (a.heldByQuietHours === true) heldByQuietHours = true;
+        for (const m of a.msgIds) counts[m.status] = (counts[m.status] ?? 0) + 1;
+      });
+      const outcome = {
+        accepted: (counts.QUEUED ?? 0) + (counts.HELD ?? 0),
+        blocked: counts.BLOCKED ?? 0,
+        failed: counts.FAILED ?? 0,
+        invalid: plan.problems.length,
+        duplicates: plan.duplicates.length,
+        notSent,
+      };
+      await ctx.audit(request, {
+        kind: 'operation',
+        action: 'send',
+        target: `app:${account.name}`,
+        result: notSent > 0 ? 'failed' : 'ok',
+        detail: {
+          app: account.name,
+          fileName: resolved.fileName,
+          templateId: resolved.templateId,
+          recipients: plan.valid,
+          ...outcome,
+          charged,
+          review: reviewRequired,
+          batchCount: batchIds.length,
+          batchIds: batchIds.slice(0, LISTED_BATCHES),
+        },
+      });
+      return {
+        key,
+        appId: account.id,
+        replayed,
+        ...outcome,
+        charged,
+        review: { required: reviewRequired },
+        batchIds: batchIds.slice(0, LISTED_BATCHES),
+        batchCount: batchIds.length,
+        notBefore: notBefore === undefined ? null : isoBeijing(notBefore),
+        heldByQuietHours,
+      };
+    },
+  );
+
+  app.get<{ Querystring: { appId: number; key: string } }>(
+    '/console/api/send/status',
+    {
+      preHandler: mayDo,
+      config: { quietAudit: true },
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['appId', 'key'],
+          properties: {
+            appId: { type: 'integer', minimum: 0 },
+            key: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' },
+          },
+        },
+      },
+    },
+    async (request) => progressView(await sendProgress(db, request.query.appId, request.query.key)),
+  );
+};
+
+function progressView(p: Awaited<ReturnType<typeof sendProgress>>) {
+  const finalCount = Object.entries(p.byStatus)
+    .filter(([status]) => (FINAL_STATUSES as readonly string[]).includes(status))
+    .reduce((n, [, c]) => n + c, 0);
+  return {
+    total: p.total,
+    byStatus: p.byStatus,
+    final: p.total > 0 && finalCount === p.total,
+    batchIds: p.batchIds.slice(0, LISTED_BATCHES),
+    batchCount: p.batchIds.length,
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Reading a Send page request (preview and submit take the same body): the account, the recipients
+ * (pasted and/or a batch file), the content (an approved template or free text), `islong` and the
+ * schedule — with the interface's own rules wherever the interface has one (signature, sendTime).
+ */
+import { readBatchFile, type BatchFile } from './batch-file.js';
+import type { ConsoleServices } from './context.js';
+import { consoleError } from './errors.js';
+import { planSend, type SendPlan } from './send-plan.js';
+import { ResultError } from '../interface/codes.js';
+import { parseSendTime, stripOwnSignature } from '../interface/send-request.js';
+import type { DatabaseHandle } from '../store/connect.js';
+import { findAppById, type AppRecord } from '../store/apps.js';
+import { SERVICE_APP_ID } from '../store/citizens.js';
+import { findTemplate } from '../store/templates.js';
+
+export interface SendBody {
+  appId: number;
+  /** Pasted numbers: commas, spaces or new lines between them. */
+  mobiles?: string;
+  /** A batch file, base64 inside the JSON. */
+  file?: { name: string; data: string };
+  templateId?: number;
+  content?: string;
+  /** Values for every recipient; a file's columns override them row by row. */
+  params?: Record<string, string>;
+  islong?: boolean;
+  /** Beijing time, `yyyy-MM-dd HH:mm:ss` or ISO 8601; absent or null: now. */
+  sendTime?: string | null;
+  /** Submit only: the page's key for this send, so a repeated click sends nothing twice. */
+  idempotencyKey?: string;
+}
+
+export const sendBodySchema = {
+  type: 'object',
+  required: ['appId'],
+  additionalProperties: false,
+  properties: {
+    appId: { type: 'integer', minimum: 0 },
+    mobiles: { type: 'string', maxLength: 2_000_000 },
+    file: {
+      type: 'object',
+      required: ['name', 'data'],
+      additionalProperties: false,
+      properties: {
+        name: { type: 'string', maxLength: 255 },
+        data: { type: 'string', maxLength: 16_000_000 },
+      },
+    },
+    templateId: { type: 'integer', minimum: 1 },
+    content: { type: 'string', maxLength: 5000 },
+    params: { type: 'object', additionalProperties: { type: 'string', maxLength: 1000 } },
+    islong: { type: 'boolean' },
+    sendTime: { type: ['string', 'null'], maxLength: 40 },
+    idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' },
+  },
+} as const;
+
+export interface ResolvedSend {
+  app: AppRecord;
+  plan: SendPlan;
+  /** The template's or the typed text, signature removed, variables unfilled. */
+  content: string;
+  sendAt: number | null;
+  templateId: number | null;
+  file: BatchFile | null;
+  fileName: string | null;
+}
+
+/** A rule the interface states as an Appendix A code, answered the console's way. */
+function interfaceRule<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (err) {
+    if (err instanceof ResultError) throw consoleError('INVALID', err.body.msg, { field: err.body.field });
+    throw err;
+  }
+}
+
+export async function resolveSend(
+  handle: DatabaseHandle,
+  services: ConsoleServices,
+  body: SendBody,
+  now: number,
+): Promise<ResolvedSend> {
+  const { config, router } = services;
+  const app = body.appId === SERVICE_APP_ID ? null : await findAppById(handle.db, body.appId);
+  if (app?.status !== 'active') throw consoleError('SEND_APP_UNAVAILABLE');
+
+  let content = body.content ?? '';
+  let templateId: number | null = null;
+  if (body.templateId !== undefined) {
+    const template = await findTemplate(handle.db, body.templateId);
+    if (!template || (template.appId !== null && template.appId !== app.id))
+      throw consoleError('TEMPLATE_NOT_FOUND');
+    if (template.status !== 'approved') throw consoleError('TEMPLATE_NOT_APPROVED');
+    content = template.content;
+    templateId = template.id;
+  }
+  content = interfaceRule(() => stripOwnSignature(content, app.signature));
+
+  const sendAt = interfaceRule(() =>
+    parseSendTime(body.sendTime ?? undefined, now, config.sending.maxScheduleDays),
+  );
+  const file = body.file ? await readBatchFile(body.file.name, body.file.data) : null;
+  const plan = planSend(
+    {
+      app,
+      content,
+      params: body.params ?? {},
+      islong: body.islong === true,
+      pasted: body.mobiles ?? null,
+      file,
+    },
+    { maxSegments: config.sending.maxSegments, profilesFor: (c) => router.profilesFor(c) },
+  );
+  return { app, plan, content, sendAt, templateId, file, fileName: body.file?.name ?? null };
+}
