@@ -5,21 +5,14 @@
  * A part waits in the queue until some bound connection has a free window slot and the token
  * bucket a token; then it is written as one CMPP_SUBMIT and its answer becomes its outcome
  * (client-mapping.ts). A part still queued after `requestTimeoutMs` — no bound link, or windows and
- * rate saturated — is answered `retry` without having been written. `submit` never rejects.
+ * rate saturated — is answered `retry` without having been written. `submit` never rejects. What
+ * the four gateways share is in session/pooled-gateway.ts and session/submit-queue.ts.
  */
 import type { Logger } from '../../log.js';
 import { AppError } from '../../errors.js';
-import type {
-  Gateway,
-  GatewayConfig,
-  GatewayHandlers,
-  GatewayState,
-  GatewayStatus,
-  SubmitOutcome,
-  SubmitPart,
-} from '../gateway.js';
-import { systemClock, type Clock } from '../session/clock.js';
-import { newGatewayCounters, SubmitQueue } from '../session/submit-queue.js';
+import type { Gateway, GatewayConfig, SubmitOutcome, SubmitPart } from '../gateway.js';
+import type { Clock } from '../session/clock.js';
+import { jobPerPart, PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';
 import {
   LOCAL_CODES,
   outcomeOfAnswer,
@@ -30,7 +23,7 @@ import {
 } from './client-mapping.js';
 import type { CmppVersion } from './codec.js';
 import { DELIVER_RESULT } from './codes.js';
-import { CmppConnection, type ConnectionState, type ProblemKind } from './connection.js';
+import { CmppConnection, type ConnectionState } from './connection.js';
 
 export interface CmppGatewayDeps {
   logger: Logger;
@@ -52,187 +45,59 @@ export function createCmppGateway(config: GatewayConfig, deps: CmppGatewayDeps):
   return new CmppGateway(config, config.protocol, deps);
 }
 
-class CmppGateway implements Gateway {
+class CmppGateway extends PooledGateway<CmppConnection, SubmitPart> {
   readonly textProfile = 'cn' as const;
-  private readonly clock: Clock;
-  private readonly log: Logger;
-  private readonly connections: CmppConnection[] = [];
-  private readonly queue: SubmitQueue<CmppConnection, SubmitPart>;
-  private handlers: GatewayHandlers | null = null;
-  private phase: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
-  private closing: Promise<void> | null = null;
-  private lastError: string | null = null;
-  private lastState = '';
-  private readonly counters = newGatewayCounters();
 
   constructor(
-    readonly config: GatewayConfig,
+    config: GatewayConfig,
     private readonly version: CmppVersion,
     private readonly deps: CmppGatewayDeps,
   ) {
-    this.clock = deps.clock ?? systemClock;
-    this.log = deps.logger.child({ gateway: config.id, protocol: version });
-    this.queue = new SubmitQueue({
-      clock: this.clock,
-      log: this.log,
-      config,
+    super(config, {
+      name: 'CMPP',
+      protocol: version,
+      logger: deps.logger,
+      clock: deps.clock,
+      stateRank: STATE_RANK,
       codes: LOCAL_CODES,
-      counters: this.counters,
-      links: () => this.connections,
-      anyUsable: () => this.connections.some((c) => c.state === 'bound'),
-      write: (connection, part) =>
-        connection.submit(submitBodyOf(part, config))?.then(outcomeOfAnswer) ?? null,
     });
   }
 
-  start(handlers: GatewayHandlers): void {
-    if (this.phase !== 'idle') return;
-    this.handlers = handlers;
-    this.phase = 'running';
-    this.queue.open();
-    const events = {
-      stateChanged: () => this.stateChanged(),
-      slotFreed: () => this.queue.pump(),
-      deliver: (pdu: Deliver) => this.deliver(pdu),
-      problem: (kind: ProblemKind, message: string) => this.problem(kind, message),
-      reconnecting: () => this.counters.reconnects++,
-    };
-    for (let i = 0; i < Math.max(1, this.config.connections); i++) {
-      this.connections.push(
+  protected openConnections(events: PoolEvents): CmppConnection[] {
+    const all = { ...events, deliver: (pdu: Deliver) => this.deliver(pdu) };
+    return Array.from(
+      { length: Math.max(1, this.config.connections) },
+      (_, i) =>
         new CmppConnection(i, {
           config: this.config,
           version: this.version,
           clock: this.clock,
           logger: this.log,
           random: this.deps.random ?? Math.random,
-          events,
+          events: all,
         }),
-      );
-    }
-    for (const c of this.connections) c.start();
+    );
   }
 
-  /** Free window slots on bound connections, plus one window's worth of queue; 0 while no link is bound. */
-  capacity(): number {
-    if (this.phase !== 'running') return 0;
-    const bound = this.connections.filter((c) => c.state === 'bound');
-    if (bound.length === 0) return 0;
-    const free = bound.reduce((n, c) => n + c.free, 0);
-    return Math.max(0, free + this.config.window - this.queue.length);
+  protected jobsOf(parts: readonly SubmitPart[]): SubmitJob<SubmitPart>[] {
+    return jobPerPart(parts);
   }
 
-  submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
-    return Promise.all(parts.map((part) => this.queue.enqueue(part)));
-  }
-
-  status(): GatewayStatus {
-    return {
-      id: this.config.id,
-      protocol: this.config.protocol,
-      state: this.gatewayState(),
-      bound: this.connections.filter((c) => c.state === 'bound').length,
-      inFlight: this.connections.reduce((n, c) => n + c.inFlight, 0),
-      queued: this.queue.length,
-      window: this.config.window,
-      tps: this.config.tps,
-      counters: { ...this.counters },
-      lastError: this.lastError,
-    };
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private async shutdown(): Promise<void> {
-    if (this.phase === 'idle') {
-      this.phase = 'closed';
-      return;
-    }
-    this.phase = 'closing';
-    this.queue.close();
-    this.stateChanged();
-    // Answers in flight end within requestTimeoutMs by their own timers; the drain is bounded by it.
-    await Promise.all(this.connections.map((c) => c.close(this.config.requestTimeoutMs)));
-    await this.queue.settled();
-    this.phase = 'closed';
-    this.stateChanged();
-    this.log.info(this.counters, 'CMPP 网关已关闭 gateway closed');
+  protected write(connection: CmppConnection, part: SubmitPart): Promise<SubmitOutcome> | null {
+    return connection.submit(submitBodyOf(part, this.config))?.then(outcomeOfAnswer) ?? null;
   }
 
   /** Report or uplink to the handler; the DELIVER_RESP Result says whether it was taken (0) or not (9). */
   private deliver(pdu: Deliver): Promise<number> {
-    const handlers = this.handlers;
     const now = this.clock.now();
-    if (!handlers) return Promise.resolve(DELIVER_RESULT.other);
-    let handled: Promise<void>;
-    if (pdu.registeredDelivery === 1) {
-      const report = reportOf(pdu, this.config.id, now);
-      if (!report.ok) {
-        this.problem('protocol', `状态报告无法解析 malformed status report: ${report.error.message}`);
-        return Promise.resolve(DELIVER_RESULT.badStructure);
-      }
-      this.counters.reports++;
-      handled = this.call(() => handlers.report(report.value));
-    } else {
-      this.counters.uplinks++;
-      handled = this.call(() => handlers.uplink(uplinkOf(pdu, this.config.id, now)));
+    const codes = { ok: DELIVER_RESULT.ok, failed: DELIVER_RESULT.other };
+    if (pdu.registeredDelivery !== 1)
+      return this.handOver('uplink', (h) => h.uplink(uplinkOf(pdu, this.config.id, now)), codes);
+    const report = reportOf(pdu, this.config.id, now);
+    if (!report.ok) {
+      this.problem('protocol', `状态报告无法解析 malformed status report: ${report.error.message}`);
+      return Promise.resolve(DELIVER_RESULT.badStructure);
     }
-    const result = handled.then(
-      () => DELIVER_RESULT.ok,
-      (err: unknown) => {
-        this.counters.errors++;
-        this.log.error({ err }, '报告或上行处理失败，回复 Result 9 handler failed, answering DELIVER_RESP 9');
-        return DELIVER_RESULT.other;
-      },
-    );
-    this.queue.track(result);
-    return result;
-  }
-
-  /** A handler that throws synchronously counts as one that rejected. */
-  private call(fn: () => Promise<void>): Promise<void> {
-    try {
-      return fn();
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
-  }
-
-  private problem(kind: ProblemKind, message: string): void {
-    this.counters.errors++;
-    this.lastError = kind === 'auth' ? new AppError('ERR_GATEWAY_AUTH', message).message : message;
-    if (kind === 'auth')
-      this.log.error({ code: 'ERR_GATEWAY_AUTH' }, `网关认证失败 gateway authentication failed: ${message}`);
-  }
-
-  private gatewayState(): GatewayState {
-    switch (this.phase) {
-      case 'idle':
-        return 'idle';
-      case 'closing':
-        return 'unbinding';
-      case 'closed':
-        return 'closed';
-      case 'running': {
-        const best = STATE_RANK.find((s) => this.connections.some((c) => c.state === s)) ?? 'closed';
-        // Between attempts every connection is closed, yet the gateway is still trying.
-        return best === 'closed' ? 'connecting' : best;
-      }
-    }
-  }
-
-  private stateChanged(): void {
-    const status = this.status();
-    // Tell the platform when the state or the number of bound links changes, not on every hop.
-    const key = `${status.state}:${status.bound}`;
-    if (key === this.lastState) return;
-    this.lastState = key;
-    try {
-      this.handlers?.state?.(status);
-    } catch (err) {
-      this.log.error({ err }, '状态回调失败 state handler failed');
-    }
+    return this.handOver('report', (h) => h.report(report.value), codes);
   }
 }

@@ -17,18 +17,9 @@
  */
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type {
-  Gateway,
-  GatewayConfig,
-  GatewayHandlers,
-  GatewayState,
-  GatewayStatus,
-  SgipOptions,
-  SubmitOutcome,
-  SubmitPart,
-} from '../gateway.js';
-import { systemClock, type Clock } from '../session/clock.js';
-import { newGatewayCounters, SubmitQueue } from '../session/submit-queue.js';
+import type { Gateway, GatewayConfig, SgipOptions, SubmitOutcome, SubmitPart } from '../gateway.js';
+import type { Clock } from '../session/clock.js';
+import { jobPerPart, PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';
 import { LOCAL_CODES, outcomeOfAnswer, submitBodyOf } from './client-mapping.js';
 import { SgipConnection, type ConnectionState, type ProblemKind } from './connection.js';
 import { Inbound } from './inbound.js';
@@ -63,42 +54,25 @@ export function createSgipGateway(config: GatewayConfig, deps: SgipGatewayDeps):
   return new SgipGateway({ ...config, sgip }, deps);
 }
 
-class SgipGateway implements Gateway {
+class SgipGateway extends PooledGateway<SgipConnection, SubmitPart> {
   readonly textProfile = 'cn' as const;
-  private readonly clock: Clock;
-  private readonly log: Logger;
   private readonly sequencer: SgipSequencer;
-  private readonly connections: SgipConnection[] = [];
   private readonly listener: SgipListener;
   private readonly inbound: Inbound;
-  private readonly queue: SubmitQueue<SgipConnection, SubmitPart>;
-  private handlers: GatewayHandlers | null = null;
-  private phase: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
-  private closing: Promise<void> | null = null;
-  private lastError: string | null = null;
-  private lastState = '';
-  private readonly counters = newGatewayCounters();
 
   constructor(
-    readonly config: GatewayConfig & { sgip: SgipOptions },
+    private readonly sgipConfig: GatewayConfig & { sgip: SgipOptions },
     private readonly deps: SgipGatewayDeps,
   ) {
-    this.clock = deps.clock ?? systemClock;
-    this.log = deps.logger.child({ gateway: config.id, protocol: 'sgip' });
-    this.queue = new SubmitQueue({
-      clock: this.clock,
-      log: this.log,
-      config,
+    super(sgipConfig, {
+      name: 'SGIP',
+      protocol: 'sgip',
+      logger: deps.logger,
+      clock: deps.clock,
+      stateRank: STATE_RANK,
       codes: LOCAL_CODES,
-      counters: this.counters,
-      links: () => this.connections,
-      anyUsable: () => this.connections.some((c) => c.state === 'bound'),
-      write: (connection, part) => {
-        const submitted = connection.submit(submitBodyOf(part, config));
-        return submitted?.answer.then((result) => outcomeOfAnswer(result, submitted.sequence)) ?? null;
-      },
-      starved: () => this.wakeIdle(),
     });
+    const config = sgipConfig;
     const random = deps.random ?? Math.random;
     this.sequencer = new SgipSequencer(config.sgip.nodeId, this.clock, Math.floor(random() * 2 ** 32));
     this.inbound = new Inbound({
@@ -120,93 +94,62 @@ class SgipGateway implements Gateway {
     });
   }
 
-  start(handlers: GatewayHandlers): void {
-    if (this.phase !== 'idle') return;
-    this.handlers = handlers;
-    this.phase = 'running';
-    this.queue.open();
-    const events = {
-      stateChanged: () => this.stateChanged(),
-      slotFreed: () => this.queue.pump(),
-      inbound: this.inbound,
-      problem: (kind: ProblemKind, message: string) => this.problem(kind, message),
-      reconnecting: () => this.counters.reconnects++,
-    };
-    for (let i = 0; i < Math.max(1, this.config.connections); i++) {
-      this.connections.push(
+  protected openConnections(events: PoolEvents): SgipConnection[] {
+    const all = { ...events, inbound: this.inbound };
+    return Array.from(
+      { length: Math.max(1, this.config.connections) },
+      (_, i) =>
         new SgipConnection(i, {
-          config: this.config,
+          config: this.sgipConfig,
           clock: this.clock,
           logger: this.log,
           random: this.deps.random ?? Math.random,
           sequencer: this.sequencer,
-          events,
+          events: all,
         }),
-      );
-    }
+    );
+  }
+
+  /** Every connection binds once at start (that proves the credentials); the SMG's links come to the listener. */
+  protected override startMore(): void {
     this.listener
       .start()
       .catch((err: unknown) => this.problem('listen', err instanceof Error ? err.message : String(err)));
-    // Every connection binds once at start: that proves the credentials and makes the gateway ready.
-    for (const c of this.connections) c.start();
+  }
+
+  protected override closeMore(drainMs: number): Promise<void> {
+    return this.listener.close(drainMs);
   }
 
   /** Free slots of bound connections, a window per ready idle one, plus one window of queue. */
-  capacity(): number {
-    if (this.phase !== 'running') return 0;
+  override capacity(): number {
+    if (!this.running) return 0;
     const ready = this.connections.filter((c) => c.ready);
     if (ready.length === 0) return 0;
     const free = ready.reduce((n, c) => n + (c.state === 'bound' ? c.free : c.windowSize), 0);
     return Math.max(0, free + this.windowSize() - this.queue.length);
   }
 
-  submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
-    return Promise.all(parts.map((part) => this.queue.enqueue(part)));
+  /** Ready links: bound, or idle after a bind that proved the credentials (SGIP links close when idle). */
+  protected override boundCount(): number {
+    return this.connections.filter((c) => c.ready).length;
   }
 
-  status(): GatewayStatus {
-    return {
-      id: this.config.id,
-      protocol: this.config.protocol,
-      state: this.gatewayState(),
-      bound: this.connections.filter((c) => c.ready).length,
-      inFlight: this.connections.reduce((n, c) => n + c.inFlight, 0),
-      queued: this.queue.length,
-      window: this.windowSize(),
-      tps: this.config.tps,
-      counters: { ...this.counters },
-      lastError: this.lastError,
-    };
-  }
-
-  close(): Promise<void> {
-    this.closing ??= this.shutdown();
-    return this.closing;
-  }
-
-  private windowSize(): number {
+  protected override windowSize(): number {
     return this.connections[0]?.windowSize ?? this.config.window;
   }
 
-  private async shutdown(): Promise<void> {
-    if (this.phase === 'idle') {
-      this.phase = 'closed';
-      return;
-    }
-    this.phase = 'closing';
-    this.queue.close();
-    this.stateChanged();
-    // Answers in flight end within requestTimeoutMs by their own timers; the drain is bounded by it.
-    const drain = this.config.requestTimeoutMs;
-    await Promise.all([...this.connections.map((c) => c.close(drain)), this.listener.close(drain)]);
-    await this.queue.settled();
-    this.phase = 'closed';
-    this.stateChanged();
-    this.log.info(this.counters, 'SGIP 网关已关闭 gateway closed');
+  protected jobsOf(parts: readonly SubmitPart[]): SubmitJob<SubmitPart>[] {
+    return jobPerPart(parts);
+  }
+
+  protected write(connection: SgipConnection, part: SubmitPart): Promise<SubmitOutcome> | null {
+    const submitted = connection.submit(submitBodyOf(part, this.sgipConfig));
+    return submitted?.answer.then((result) => outcomeOfAnswer(result, submitted.sequence)) ?? null;
   }
 
   /** Opens idle connections until the slots bound and binding ones will offer cover the queue. */
-  private wakeIdle(): void {
+  protected override starved(): void {
     let need = this.queue.length - this.connections.reduce((n, c) => n + c.prospect, 0);
     for (const c of this.connections) {
       if (need <= 0) return;
@@ -216,40 +159,8 @@ class SgipGateway implements Gateway {
     }
   }
 
-  private problem(kind: ProblemKind | 'listen', message: string): void {
-    this.counters.errors++;
-    this.lastError = kind === 'auth' ? new AppError('ERR_GATEWAY_AUTH', message).message : message;
-    if (kind === 'auth')
-      this.log.error({ code: 'ERR_GATEWAY_AUTH' }, `网关认证失败 gateway authentication failed: ${message}`);
+  protected override problem(kind: ProblemKind | 'listen', message: string): void {
+    super.problem(kind, message);
     if (kind === 'listen') this.log.error({ code: 'ERR_LISTEN' }, message);
-  }
-
-  private gatewayState(): GatewayState {
-    switch (this.phase) {
-      case 'idle':
-        return 'idle';
-      case 'closing':
-        return 'unbinding';
-      case 'closed':
-        return 'closed';
-      case 'running': {
-        const best = STATE_RANK.find((s) => this.connections.some((c) => c.state === s)) ?? 'closed';
-        // Between attempts every connection is closed, yet the gateway is still trying.
-        return best === 'closed' ? 'connecting' : best;
-      }
-    }
-  }
-
-  private stateChanged(): void {
-    const status = this.status();
-    // Tell the platform when the state or the number of ready links changes, not on every hop.
-    const key = `${status.state}:${status.bound}`;
-    if (key === this.lastState) return;
-    this.lastState = key;
-    try {
-      this.handlers?.state?.(status);
-    } catch (err) {
-      this.log.error({ err }, '状态回调失败 state handler failed');
-    }
   }
 }
