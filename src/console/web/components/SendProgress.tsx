@@ -1,0 +1,246 @@
+/**
+ * After a send: what admission answered (accepted, blocked, invalid) and the delivery progress,
+ * polled from /send/status until every message is final (a batch held for review is polled more
+ * slowly until a reviewer decides).
+ */
+import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Col, Progress, Row, Space, Statistic, Tag, Typography } from 'antd';
+import { api, query } from '../api.js';
+import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
+
+export interface SendOutcome {
+  key: string;
+  appId: number;
+  replayed: boolean;
+  accepted: number;
+  blocked: number;
+  failed?: number;
+  invalid?: number;
+  duplicates?: number;
+  notSent?: number;
+  charged?: number;
+  review?: { required: boolean };
+  batchIds: string[];
+  batchCount: number;
+  notBefore?: string | null;
+  heldByQuietHours?: boolean;
+}
+
+interface Status {
+  total: number;
+  byStatus: Record<string, number>;
+  final: boolean;
+  batchIds: string[];
+  batchCount: number;
+}
+
+const STATUS_ORDER = [
+  'HELD',
+  'QUEUED',
+  'SENDING',
+  'SUBMITTED',
+  'DELIVERED',
+  'FAILED',
+  'EXPIRED',
+  'REJECTED',
+  'BLOCKED',
+  'UNKNOWN',
+];
+const STATUS_COLORS: Record<string, string> = {
+  HELD: 'orange',
+  QUEUED: 'default',
+  SENDING: 'processing',
+  SUBMITTED: 'blue',
+  DELIVERED: 'success',
+  FAILED: 'error',
+  EXPIRED: 'warning',
+  REJECTED: 'error',
+  BLOCKED: 'default',
+  UNKNOWN: 'warning',
+};
+
+const TEXTS = defineTexts({
+  zh: {
+    title: '发送结果',
+    accepted: '已受理',
+    blocked: '已拦截',
+    invalid: '无效号码',
+    notSent: '未发送（余额不足）',
+    replayed: '此批次已提交过，以下为首次提交的结果，未重复发送',
+    review: '该批次收件人较多，已提交审核员审核，审核通过后开始发送',
+    quiet: '处于免打扰时段，将于 {time}（北京时间）开始发送',
+    scheduled: '定时发送：{time}（北京时间）',
+    progress: '投递进度',
+    done: '全部投递完成',
+    polling: '正在刷新投递状态…',
+    details: '查看发送明细',
+    batches: '共 {n} 个批次',
+    again: '继续发送',
+    HELD: '待审核',
+    QUEUED: '排队',
+    SENDING: '发送中',
+    SUBMITTED: '已提交',
+    DELIVERED: '已送达',
+    FAILED: '失败',
+    EXPIRED: '已过期',
+    REJECTED: '被拒绝',
+    BLOCKED: '已拦截',
+    UNKNOWN: '状态未知',
+  },
+  en: {
+    title: 'Send result',
+    accepted: 'Accepted',
+    blocked: 'Blocked',
+    invalid: 'Invalid',
+    notSent: 'Not sent (balance)',
+    replayed: 'This batch was submitted before: its first result is shown, nothing was sent twice',
+    review: 'This batch is large and waits for a reviewer; it is sent once approved',
+    quiet: 'Quiet hours: sending starts at {time} (Beijing time)',
+    scheduled: 'Scheduled for {time} (Beijing time)',
+    progress: 'Delivery',
+    done: 'All messages final',
+    polling: 'Refreshing delivery status…',
+    details: 'Message details',
+    batches: '{n} batches',
+    again: 'Send another',
+    HELD: 'Awaiting review',
+    QUEUED: 'Queued',
+    SENDING: 'Sending',
+    SUBMITTED: 'Submitted',
+    DELIVERED: 'Delivered',
+    FAILED: 'Failed',
+    EXPIRED: 'Expired',
+    REJECTED: 'Rejected',
+    BLOCKED: 'Blocked',
+    UNKNOWN: 'Unknown',
+  },
+});
+
+type StatusKey = keyof typeof TEXTS.zh;
+
+export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAgain: () => void }) {
+  const t = useTexts(TEXTS);
+  const lang = useLang();
+  const [status, setStatus] = useState<Status | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stopped = false;
+    let timer: number | undefined;
+    const poll = async () => {
+      let next = 2000;
+      try {
+        const s = await api.get<Status>(`send/status${query({ appId: outcome.appId, key: outcome.key })}`);
+        if (stopped) return;
+        setStatus(s);
+        setError(null);
+        if (s.final) return;
+        // A batch waiting for a reviewer may wait long: ask less often.
+        if ((s.byStatus.HELD ?? 0) > 0) next = 10_000;
+      } catch (err) {
+        if (stopped) return;
+        setError(errorText(lang, err));
+        next = 5000;
+      }
+      timer = window.setTimeout(() => void poll(), next);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [outcome.appId, outcome.key, lang]);
+
+  const total = status?.total ?? 0;
+  const finalCount = status
+    ? Object.entries(status.byStatus)
+        .filter(([s]) => !['HELD', 'QUEUED', 'SENDING', 'SUBMITTED'].includes(s))
+        .reduce((n, [, c]) => n + c, 0)
+    : 0;
+  const name = (s: string): string => (s in TEXTS.zh ? t[s as StatusKey] : s);
+  const firstBatch = status?.batchIds[0] ?? outcome.batchIds[0];
+
+  return (
+    <Card
+      title={t.title}
+      data-testid="send-progress"
+      extra={
+        <Button type="primary" onClick={onAgain}>
+          {t.again}
+        </Button>
+      }
+    >
+      <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+        {outcome.replayed && <Alert type="info" showIcon title={t.replayed} />}
+        {outcome.review?.required === true && (
+          <Alert type="warning" showIcon title={t.review} data-testid="send-held" />
+        )}
+        {outcome.heldByQuietHours === true && outcome.notBefore != null && (
+          <Alert
+            type="info"
+            showIcon
+            title={fill(t.quiet, { time: outcome.notBefore.slice(0, 19).replace('T', ' ') })}
+          />
+        )}
+        <Row gutter={16}>
+          <Col span={6}>
+            <Statistic
+              title={t.accepted}
+              value={outcome.accepted}
+              styles={{ content: { color: '#1677ff' } }}
+            />
+          </Col>
+          <Col span={6}>
+            <Statistic title={t.blocked} value={outcome.blocked} />
+          </Col>
+          <Col span={6}>
+            <Statistic title={t.invalid} value={outcome.invalid ?? 0} />
+          </Col>
+          {(outcome.notSent ?? 0) > 0 && (
+            <Col span={6}>
+              <Statistic
+                title={t.notSent}
+                value={outcome.notSent ?? 0}
+                styles={{ content: { color: '#cf1322' } }}
+              />
+            </Col>
+          )}
+        </Row>
+        <div>
+          <Typography.Text strong>{t.progress}</Typography.Text>
+          <Progress
+            percent={total === 0 ? 0 : Math.round((finalCount / total) * 100)}
+            status={status?.final === true ? 'success' : 'active'}
+          />
+          <Space wrap data-testid="send-status">
+            {STATUS_ORDER.filter((s) => (status?.byStatus[s] ?? 0) > 0).map((s) => (
+              <Tag key={s} color={STATUS_COLORS[s] ?? 'default'} data-testid={`status-${s}`}>
+                {name(s)} {status?.byStatus[s]}
+              </Tag>
+            ))}
+          </Space>
+        </div>
+        {error !== null && <Alert type="error" showIcon title={error} />}
+        <Space>
+          {status?.final === true ? (
+            <Typography.Text type="success" data-testid="send-done">
+              {t.done}
+            </Typography.Text>
+          ) : (
+            <Typography.Text type="secondary">{t.polling}</Typography.Text>
+          )}
+          {firstBatch !== undefined && (
+            <a href={`#/messages?batchId=${firstBatch}`} data-testid="send-details">
+              {t.details}
+            </a>
+          )}
+          {(status?.batchCount ?? outcome.batchCount) > 1 && (
+            <Typography.Text type="secondary">
+              {fill(t.batches, { n: status?.batchCount ?? outcome.batchCount })}
+            </Typography.Text>
+          )}
+        </Space>
+      </Space>
+    </Card>
+  );
+}

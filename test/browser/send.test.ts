@@ -1,0 +1,92 @@
+/**
+ * The Send page in a real browser (issue 5): an operator uploads an .xlsx with per-row variables,
+ * sees the estimate, confirms, and watches every message reach 已送达; the handsets got each row's
+ * text.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
+import type { Browser } from 'playwright-core';
+import { addConsoleUser } from '../helpers/console.js';
+import { gotoPage, launchBrowser, loginAs, openConsole, screenshot } from '../helpers/browser.js';
+import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+
+let rig: TestPlatform;
+let browser: Browser;
+
+test.before(async () => {
+  rig = await startTestPlatform('sqlite', { config: { console: { enabled: true, port: 0 } } });
+  browser = await launchBrowser();
+});
+test.after(async () => {
+  await browser.close();
+  await rig.close();
+});
+
+async function workbook(rows: (string | number)[][]): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const sheet = wb.addWorksheet('名单');
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+test('an operator sends an .xlsx batch with per-row variables and sees every message delivered', async () => {
+  const user = await addConsoleUser(rig.platform, 'op.chen', ['operator']);
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, user);
+  await gotoPage(page, 'send');
+  await page.getByText('hrss　【人社局】').waitFor();
+
+  await page.getByRole('tab', { name: '上传文件' }).click();
+  const xlsx = await workbook([
+    ['mobile', 'name', 'item'],
+    ['13800138101', '张三', '十一月养老金'],
+    [13900139102, '李四', '失业保险金'],
+    ['18600186103', '王五', '工伤保险待遇'],
+    ['12345', '无效', '测试'],
+  ]);
+  await page.locator('input[type=file]').setInputFiles({
+    name: '待遇发放名单.xlsx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    buffer: xlsx,
+  });
+  await page.getByTestId('file-chosen').waitFor();
+  await page
+    .getByRole('textbox', { name: '短信内容' })
+    .fill('{name}您好，您的{item}已发放到社保卡，请注意查收。');
+
+  // The estimate follows: 3 valid numbers, line 5 invalid, one segment each.
+  await page.getByTestId('preview-valid').filter({ hasText: /^3$/ }).waitFor();
+  assert.equal(await page.getByTestId('preview-invalid').innerText(), '1');
+  assert.equal(await page.getByTestId('preview-cost').innerText(), '3 条');
+  assert.match(await page.getByTestId('preview-problems').innerText(), /5\s+12345\s+不是有效的手机号码/);
+  assert.match(await page.getByTestId('send-counter').innerText(), /含签名 \d+ \/ 70 字 · 1 条/);
+  assert.equal(await page.getByTestId('preview-sample').count(), 3);
+  await page.getByText('【人社局】张三您好，您的十一月养老金已发放到社保卡，请注意查收。').waitFor();
+  await page.locator('input[value="由文件“name”列填充"]').waitFor();
+  await screenshot(page, 'send');
+
+  await page.getByTestId('send-submit').click();
+  const confirm = page.getByTestId('send-confirm');
+  await confirm.waitFor();
+  assert.match(await confirm.innerText(), /有效号码\s+3/);
+  assert.match(await confirm.innerText(), /合计计费\s+3/);
+  await page.getByRole('button', { name: /确认发送/ }).click();
+
+  await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('status-DELIVERED').innerText(), '已送达 3');
+  assert.equal(await page.getByTestId('send-status').locator('.ant-tag').count(), 1, 'nothing but delivered');
+  const link = await page.getByTestId('send-details').getAttribute('href');
+  assert.match(link ?? '', /^#\/messages\?batchId=\d+$/);
+  await screenshot(page, 'send-delivered');
+
+  assert.deepEqual(
+    ['13800138101', '13900139102', '18600186103'].map((m) => rig.sim.inbox(m).map((e) => e.text)),
+    [
+      ['【人社局】张三您好，您的十一月养老金已发放到社保卡，请注意查收。'],
+      ['【人社局】李四您好，您的失业保险金已发放到社保卡，请注意查收。'],
+      ['【人社局】王五您好，您的工伤保险待遇已发放到社保卡，请注意查收。'],
+    ],
+  );
+  await page.context().close();
+});
