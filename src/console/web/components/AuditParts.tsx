@@ -1,0 +1,138 @@
+/** The Audit page's pieces: names and colours of kinds and results, and the entry drawer. */
+import { Descriptions, Drawer, Tag, Typography } from 'antd';
+import type { ConsoleRole } from '../../../domain/console-roles.js';
+import { beijingTime, defineTexts, ROLE_NAMES, useLang, useTexts, type Lang } from '../i18n.js';
+
+export type AuditKind = 'access' | 'operation' | 'data';
+export type AuditResult = 'ok' | 'denied' | 'failed';
+
+export interface AuditEntryView {
+  seq: number;
+  at: string;
+  kind: AuditKind;
+  actor: string;
+  role: string | null;
+  sourceIp: string | null;
+  action: string;
+  target: string | null;
+  result: AuditResult;
+  detail: unknown;
+  hash: string;
+}
+
+export const KIND_NAMES: Record<AuditKind, { zh: string; en: string; color: string }> = {
+  access: { zh: '访问', en: 'Access', color: 'blue' },
+  operation: { zh: '操作', en: 'Operation', color: 'orange' },
+  data: { zh: '数据', en: 'Data', color: 'purple' },
+};
+
+export const RESULT_NAMES: Record<AuditResult, { zh: string; en: string; color: string }> = {
+  ok: { zh: '成功', en: 'OK', color: 'success' },
+  denied: { zh: '拒绝', en: 'Denied', color: 'warning' },
+  failed: { zh: '失败', en: 'Failed', color: 'error' },
+};
+
+/** Readable names of the actions the console writes; others show as written. */
+const ACTION_NAMES: Record<string, { zh: string; en: string }> = {
+  login: { zh: '登录', en: 'Log in' },
+  logout: { zh: '退出', en: 'Log out' },
+  'page.view': { zh: '浏览页面', en: 'Page view' },
+  'password.change': { zh: '修改密码', en: 'Change password' },
+  'totp.enrol': { zh: '绑定动态口令', en: 'Enrol one-time code' },
+  'user.create': { zh: '新建用户', en: 'Create user' },
+  'user.roles': { zh: '修改角色', en: 'Change roles' },
+  'user.disable': { zh: '停用用户', en: 'Disable user' },
+  'user.enable': { zh: '启用用户', en: 'Enable user' },
+  'user.reset-password': { zh: '重置密码', en: 'Reset password' },
+  'user.unlock': { zh: '解锁用户', en: 'Unlock user' },
+  'user.reset-totp': { zh: '重置动态口令', en: 'Reset one-time code' },
+  'export.audit': { zh: '导出审计日志', en: 'Export audit log' },
+  'audit.verify': { zh: '校验审计日志', en: 'Verify audit log' },
+};
+
+export function actionName(action: string, lang: Lang): string | null {
+  return ACTION_NAMES[action]?.[lang] ?? null;
+}
+
+/** The stored role list (comma-separated) in words. */
+export function rolesText(role: string | null, lang: Lang): string {
+  if (role === null || role === '') return '—';
+  return role
+    .split(',')
+    .map((r) => (r in ROLE_NAMES ? ROLE_NAMES[r as ConsoleRole][lang] : r))
+    .join(lang === 'zh' ? '、' : ', ');
+}
+
+const TEXTS = defineTexts({
+  zh: {
+    title: '审计记录 #{seq}',
+    time: '时间（北京时间）',
+    kind: '类别',
+    actor: '操作人',
+    role: '角色',
+    source: '来源地址',
+    action: '操作',
+    target: '对象',
+    result: '结果',
+    detail: '详情（JSON）',
+    hash: '哈希',
+  },
+  en: {
+    title: 'Audit entry #{seq}',
+    time: 'Time (Beijing)',
+    kind: 'Kind',
+    actor: 'Actor',
+    role: 'Roles',
+    source: 'Source',
+    action: 'Action',
+    target: 'Target',
+    result: 'Result',
+    detail: 'Detail (JSON)',
+    hash: 'Hash',
+  },
+});
+
+export function AuditDrawer({ entry, onClose }: { entry: AuditEntryView | null; onClose: () => void }) {
+  const t = useTexts(TEXTS);
+  const lang = useLang();
+  return (
+    <Drawer
+      open={entry !== null}
+      onClose={onClose}
+      size={560}
+      title={entry ? t.title.replace('{seq}', String(entry.seq)) : ''}
+    >
+      {entry && (
+        <Descriptions column={1} bordered size="small" data-testid="audit-drawer">
+          <Descriptions.Item label={t.time}>{beijingTime(entry.at)}</Descriptions.Item>
+          <Descriptions.Item label={t.kind}>
+            <Tag color={KIND_NAMES[entry.kind].color}>{KIND_NAMES[entry.kind][lang]}</Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t.actor}>{entry.actor}</Descriptions.Item>
+          <Descriptions.Item label={t.role}>{rolesText(entry.role, lang)}</Descriptions.Item>
+          <Descriptions.Item label={t.source}>{entry.sourceIp ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t.action}>
+            {actionName(entry.action, lang) ?? ''} <Typography.Text code>{entry.action}</Typography.Text>
+          </Descriptions.Item>
+          <Descriptions.Item label={t.target}>{entry.target ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label={t.result}>
+            <Tag color={RESULT_NAMES[entry.result].color}>{RESULT_NAMES[entry.result][lang]}</Tag>
+          </Descriptions.Item>
+          <Descriptions.Item label={t.detail}>
+            <pre
+              data-testid="audit-detail-json"
+              style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all', fontSize: 12 }}
+            >
+              {JSON.stringify(entry.detail, null, 2)}
+            </pre>
+          </Descriptions.Item>
+          <Descriptions.Item label={t.hash}>
+            <Typography.Text type="secondary" style={{ fontSize: 12, wordBreak: 'break-all' }}>
+              {entry.hash}
+            </Typography.Text>
+          </Descriptions.Item>
+        </Descriptions>
+      )}
+    </Drawer>
+  );
+}
