@@ -8,9 +8,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
-import { maskMobile } from '../log.js';
 import { AppError } from '../errors.js';
-import { normalizeMobile } from '../domain/phone.js';
 import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
 import { createGateway } from '../protocols/registry.js';
 import { Credentials } from '../interface/credentials.js';
@@ -18,7 +16,8 @@ import { buildInterface } from '../interface/server.js';
 import { loadAuditKey } from '../audit/log.js';
 import type { DemoHandsetLink } from '../console/context.js';
 import { buildConsole } from '../console/server.js';
-import { listApps } from '../store/apps.js';
+import { startGateways } from './gateway-events.js';
+import { listenAt } from './listen.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
 import { IdAllocator } from '../store/ids.js';
@@ -215,58 +214,15 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     () => dispatcher.wake(),
   );
 
-  // Uplinks are routed to the app whose extension code starts the digits after the sender number.
-  let extCodes: { appId: number; ext: string }[] = [];
-  let extLoadedAt = 0;
-  const appForExt = async (ext: string): Promise<number | null> => {
-    // Survey numbers (citizen.surveyExtPrefix…) are the platform's own: answers go to the engine.
-    if (ext.startsWith(config.citizen.surveyExtPrefix)) return null;
-    if (now() - extLoadedAt > 5000) {
-      extCodes = (await listApps(handle.db))
-        .filter((a) => a.extCode !== '' && a.status === 'active')
-        .map((a) => ({ appId: a.id, ext: a.extCode }))
-        .sort((a, b) => b.ext.length - a.ext.length);
-      extLoadedAt = now();
-    }
-    return extCodes.find((e) => ext.startsWith(e.ext))?.appId ?? null;
-  };
-
-  for (const gateway of gateways) {
-    const spNumber = gateway.config.spNumber;
-    gateway.start({
-      report: (r) =>
-        writer.write({
-          kind: 'report',
-          record: {
-            gatewayId: r.gatewayId,
-            carrierMsgId: r.carrierMsgId,
-            stat: r.stat,
-            mobile: r.mobile,
-            doneAt: r.doneAt,
-            receivedAt: r.receivedAt,
-          },
-        }),
-      uplink: async (m) => {
-        const ext = m.destId.startsWith(spNumber) ? m.destId.slice(spNumber.length) : '';
-        const mobile = normalizeMobile(m.mobile) ?? m.mobile;
-        logger.info(
-          { gateway: m.gatewayId, mobile: maskMobile(mobile), ext },
-          '收到上行短信 uplink received',
-        );
-        const appId = await appForExt(ext);
-        await writer.write({ kind: 'uplink', record: { ...m, mobile, ext, appId } });
-        // Not a business system's: a citizen's command for the engine.
-        if (appId === null) citizens.service.wake();
-      },
-      state: (s) => {
-        logger.info(
-          { gateway: s.id, state: s.state, bound: s.bound, lastError: s.lastError },
-          '网关状态 gateway state',
-        );
-        if (s.bound > 0) dispatcher.wake();
-      },
-    });
-  }
+  startGateways(gateways, {
+    db: handle.db,
+    writer,
+    surveyExtPrefix: config.citizen.surveyExtPrefix,
+    logger,
+    now,
+    uplinkForCitizens: () => citizens.service.wake(),
+    linkUp: () => dispatcher.wake(),
+  });
 
   // Leases of a previous process on this database that died are handed back at once.
   await sweeper.runOnce();
@@ -310,6 +266,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await handle.close();
     })());
 
+  /** A listener that cannot open stops the whole platform, releasing what already started. */
+  const closeAndThrow = async (err: unknown): Promise<never> => {
+    await close();
+    throw err;
+  };
+
   const longestSp = Math.max(0, ...config.gateways.map((g) => g.spNumber.length));
   if (config.interface.enabled) {
     interfaceApp = await buildInterface(
@@ -336,23 +298,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
         tls: config.interface.tls,
       },
     );
-    try {
-      await interfaceApp.listen({ host: config.interface.host, port: config.interface.port });
-    } catch (err) {
-      await close();
-      throw new AppError(
-        'ERR_LISTEN',
-        `interface ${config.interface.host}:${config.interface.port}: ${(err as Error).message} — 可用 SMS12333_INTERFACE_PORT 换一个端口 (choose another port with SMS12333_INTERFACE_PORT)`,
-        { cause: err },
-      );
-    }
-    const address = interfaceApp.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.interface.port;
-    const scheme = config.interface.tls ? 'https' : 'http';
-    const shownHost = config.interface.host.includes(':')
-      ? `[${config.interface.host}]`
-      : config.interface.host;
-    interfaceUrl = `${scheme}://${shownHost}:${port}`;
+    interfaceUrl = await listenAt(interfaceApp, {
+      name: 'interface',
+      ...config.interface,
+      tls: config.interface.tls !== undefined,
+      hint: '可用 SMS12333_INTERFACE_PORT 换一个端口 (choose another port with SMS12333_INTERFACE_PORT)',
+    }).catch(closeAndThrow);
   }
 
   if (config.metrics.enabled) {
@@ -361,23 +312,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     metricsApp.get('/metrics', async (_request, reply) =>
       reply.type(registry.contentType).send(await registry.metrics()),
     );
-    try {
-      await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
-    } catch (err) {
-      await close();
-      throw new AppError(
-        'ERR_LISTEN',
-        `metrics ${config.metrics.host}:${config.metrics.port}: ${(err as Error).message} — 可用 SMS12333_METRICS_PORT 换端口或 SMS12333_METRICS_ENABLED=false 关闭`,
-        { cause: err },
-      );
-    }
-    const address = metricsApp.server.address();
-    const port = typeof address === 'object' && address ? address.port : config.metrics.port;
-    metricsUrl = `http://${config.metrics.host.includes(':') ? `[${config.metrics.host}]` : config.metrics.host}:${port}/metrics`;
+    const base = await listenAt(metricsApp, {
+      name: 'metrics',
+      ...config.metrics,
+      tls: false,
+      hint: '可用 SMS12333_METRICS_PORT 换端口或 SMS12333_METRICS_ENABLED=false 关闭',
+    }).catch(closeAndThrow);
+    metricsUrl = `${base}/metrics`;
   }
 
   if (config.console.enabled) {
-    const { host: consoleHost, port: consolePort } = config.console;
     consoleApp = buildConsole(
       {
         handle,
@@ -398,19 +342,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       },
       { secureCookie: config.console.secureCookie, tls: config.console.tls },
     );
-    try {
-      await consoleApp.listen({ host: consoleHost, port: consolePort });
-    } catch (err) {
-      await close();
-      throw new AppError(
-        'ERR_LISTEN',
-        `console ${consoleHost}:${consolePort}: ${(err as Error).message} — 可用 SMS12333_CONSOLE_PORT 换端口或 SMS12333_CONSOLE_ENABLED=false 关闭`,
-        { cause: err },
-      );
-    }
-    const address = consoleApp.server.address();
-    const port = typeof address === 'object' && address ? address.port : consolePort;
-    consoleUrl = `${config.console.tls ? 'https' : 'http'}://${consoleHost.includes(':') ? `[${consoleHost}]` : consoleHost}:${port}`;
+    consoleUrl = await listenAt(consoleApp, {
+      name: 'console',
+      ...config.console,
+      tls: config.console.tls !== undefined,
+      hint: '可用 SMS12333_CONSOLE_PORT 换端口或 SMS12333_CONSOLE_ENABLED=false 关闭',
+    }).catch(closeAndThrow);
   }
 
   return {
