@@ -25,6 +25,8 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
   sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]
                    roles: system-admin security-admin auditor (mutually exclusive) operator reviewer case-handler
+  sms12333 user list [--config FILE]
+  sms12333 user reset-password|unlock|reset-totp|disable|enable --username U [--config FILE]
   sms12333 backend import --file persons.csv [--skip-invalid] [--config FILE]
   sms12333 ticket list [--status OPEN,HANDLING,DONE,REJECTED] [--config FILE]
   sms12333 ticket complete --request-no NO --result done|rejected [--text 说明] [--by NAME]

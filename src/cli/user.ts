@@ -1,20 +1,85 @@
 /**
- * `sms12333 user add --username U --role ROLE[,ROLE]` (DESIGN §4.1, issue 5 item 3): creates a
- * console user with a generated initial password, printed once and to be changed at first login.
- * There is never a default password. The three administrator roles exclude each other (三员分立).
+ * `sms12333 user add|list|reset-password|unlock|reset-totp|disable|enable` (DESIGN §4.1, issue 5):
+ * console users from the command line — the way to the first administrator, and the way back in
+ * when every security administrator is locked out. Passwords are generated, printed once and must
+ * be changed at the first login; there is never a default password. The three administrator roles
+ * exclude each other (三员分立). Every change is an audit entry by `cli`.
  */
-import { randomInt } from 'node:crypto';
+import { appendAudit, loadAuditKey, type AuditEntry } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
-import { generatePassword } from '../domain/admin-password.js';
-import { CONSOLE_ROLES, EXCLUSIVE_ROLES, parseRoles } from '../domain/console-roles.js';
+import { PENDING_TOTP } from '../console/auth.js';
+import { formatBeijing } from '../domain/beijing-time.js';
+import { CONSOLE_ROLES } from '../domain/console-roles.js';
 import { AppError } from '../errors.js';
-import { hashPassword } from '../security/passwords.js';
-import { insertUser } from '../store/console-users.js';
-import { openDatabase } from '../store/connect.js';
+import {
+  checkRoles,
+  createUserWithPassword,
+  resetUserPassword,
+  roleProblemText,
+  validUsername,
+} from '../security/console-accounts.js';
+import { loadPersonalDataCipher } from '../security/personal-data.js';
+import {
+  clearLockout,
+  clearTotpSecret,
+  deleteUserSessions,
+  findUserByName,
+  listUsers,
+  setStatus,
+  type ConsoleUser,
+} from '../store/console-users.js';
+import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { need, parse } from './args.js';
 
-const USAGE = `sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]   roles: ${CONSOLE_ROLES.join(' ')}`;
+const USAGE =
+  `sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]   roles: ${CONSOLE_ROLES.join(' ')}\n` +
+  '       sms12333 user list [--config FILE]\n' +
+  '       sms12333 user reset-password|unlock|reset-totp|disable|enable --username U [--config FILE]';
+
+const ACTIONS = ['add', 'list', 'reset-password', 'unlock', 'reset-totp', 'disable', 'enable'] as const;
+type Action = (typeof ACTIONS)[number];
+
+function isAction(value: string | undefined): value is Action {
+  return (ACTIONS as readonly (string | undefined)[]).includes(value);
+}
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function named(handle: DatabaseHandle, username: string): Promise<ConsoleUser> {
+  const user = await findUserByName(handle.db, username);
+  if (!user) throw new AppError('ERR_INPUT_INVALID', `--username: 没有用户 ${username} (no such user)`);
+  return user;
+}
+
+async function list(handle: DatabaseHandle, openTotp: (sealed: string) => boolean): Promise<void> {
+  const now = Date.now();
+  const rows = await listUsers(handle.db);
+  if (rows.length === 0) {
+    say('没有控制台用户 (no console users): sms12333 user add --username U --role system-admin');
+    return;
+  }
+  for (const u of rows) {
+    const locked = u.lockedUntil !== null && u.lockedUntil > now;
+    say(
+      [
+        u.username.padEnd(20),
+        u.roles.join(',').padEnd(28),
+        u.status === 'active' ? '正常 active' : '停用 disabled',
+        locked ? `锁定至 locked until ${formatBeijing(u.lockedUntil ?? 0, 'yyyy-MM-dd HH:mm:ss')}` : '',
+        u.mustChangePassword ? '待改密 must change password' : '',
+        u.totpSecretEnc !== null && openTotp(u.totpSecretEnc) ? '动态口令 TOTP' : '',
+        u.lastLoginAt === null
+          ? '从未登录 never logged in'
+          : `最后登录 last login ${formatBeijing(u.lastLoginAt, 'yyyy-MM-dd HH:mm:ss')}`,
+      ]
+        .filter((s) => s !== '')
+        .join('  '),
+    );
+  }
+}
 
 export async function runUser(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -22,46 +87,94 @@ export async function runUser(argv: string[]): Promise<number> {
     { config: { type: 'string' }, username: { type: 'string' }, role: { type: 'string' } },
     USAGE,
   );
-  if (positionals[0] !== 'add') throw new AppError('ERR_CLI_USAGE', `用法 usage: ${USAGE}`);
-  const username = need(values.username, 'username');
-  if (!/^[A-Za-z0-9_.-]{2,64}$/.test(username))
+  const action = positionals[0];
+  if (!isAction(action)) throw new AppError('ERR_CLI_USAGE', `用法 usage: ${USAGE}`);
+  const username = action === 'list' ? '' : need(values.username, 'username');
+  if (action === 'add' && !validUsername(username))
     throw new AppError('ERR_INPUT_INVALID', '--username: 2–64 个字母、数字或 _ . -');
-  const parsed = parseRoles(need(values.role, 'role'));
-  if ('problem' in parsed) {
-    const p = parsed.problem;
-    switch (p.kind) {
-      case 'empty':
-        throw new AppError('ERR_CLI_USAGE', `缺少 --role (missing --role)\n用法 usage: ${USAGE}`);
-      case 'unknown':
-        throw new AppError(
-          'ERR_INPUT_INVALID',
-          `--role: 未知角色 ${p.role} (known: ${CONSOLE_ROLES.join(', ')})`,
-        );
-      case 'exclusive':
-        throw new AppError(
-          'ERR_INPUT_INVALID',
-          `--role: ${p.roles.join(' 与 ')} 互斥（三员分立：${EXCLUSIVE_ROLES.join('、')} 不得由同一人兼任）`,
-        );
-    }
+  const parsedRoles = action === 'add' ? checkRoles(need(values.role, 'role')) : null;
+  if (parsedRoles && 'problem' in parsedRoles) {
+    const text = roleProblemText(parsedRoles.problem);
+    throw new AppError('ERR_INPUT_INVALID', `--role: ${text.zh} (${text.en})`);
   }
+
   const config = loadConfig({ file: values.config });
-  const password = generatePassword(randomInt);
+  // The audit chain's key derives from the personal-data key: made here if this is the first command.
+  const { cipher, keyFileCreated } = loadPersonalDataCipher(config);
+  if (keyFileCreated !== null)
+    process.stderr.write(`已生成数据密钥 created the data key ${keyFileCreated} — 请备份 back it up\n`);
+  const auditKey = loadAuditKey(config);
   const handle = await openDatabase(config.database.url);
+  const audit = (entry: Omit<AuditEntry, 'actor' | 'result'>) =>
+    appendAudit(handle, auditKey, { ...entry, actor: 'cli', result: 'ok' });
   try {
-    const user = await insertUser(
-      handle.db,
-      new IdAllocator(handle.db, 10),
-      { username, passwordHash: await hashPassword(password), roles: parsed.roles, mustChangePassword: true },
-      Date.now(),
-    );
-    if (!user)
-      throw new AppError('ERR_INPUT_INVALID', `--username: 用户 ${username} 已存在 (already exists)`);
-    process.stdout.write(
-      `已创建 created console user ${user.username} roles=${user.roles.join(',')}\n` +
-        `初始密码 initial password (shown once; change at first login): ${password}\n`,
-    );
+    const now = Date.now();
+    switch (action) {
+      case 'list':
+        await list(handle, (sealed) => !cipher.decrypt(sealed).startsWith(PENDING_TOTP));
+        return 0;
+      case 'add': {
+        const roles = parsedRoles && 'roles' in parsedRoles ? parsedRoles.roles : [];
+        const created = await createUserWithPassword(
+          handle.db,
+          new IdAllocator(handle.db, 10),
+          username,
+          roles,
+          now,
+        );
+        if (!created)
+          throw new AppError('ERR_INPUT_INVALID', `--username: 用户 ${username} 已存在 (already exists)`);
+        await audit({ kind: 'data', action: 'user.create', target: username, detail: { roles } });
+        say(`已创建 created console user ${username} roles=${roles.join(',')}`);
+        say(`初始密码 initial password (shown once; change at first login): ${created.password}`);
+        return 0;
+      }
+      case 'reset-password': {
+        const user = await named(handle, username);
+        const password = await resetUserPassword(handle.db, user.id, now);
+        await audit({
+          kind: 'operation',
+          action: 'user.reset-password',
+          target: username,
+          detail: { sessionsEnded: true, mustChangePassword: true },
+        });
+        say(`已重置 reset the password of ${username}; 其会话已结束 (sessions ended)`);
+        say(`一次性密码 one-time password (shown once; change at next login): ${password}`);
+        return 0;
+      }
+      case 'unlock': {
+        const user = await named(handle, username);
+        await clearLockout(handle.db, user.id, now);
+        await audit({ kind: 'operation', action: 'user.unlock', target: username });
+        say(`已解锁 unlocked ${username}`);
+        return 0;
+      }
+      case 'reset-totp': {
+        const user = await named(handle, username);
+        await clearTotpSecret(handle.db, user.id, now);
+        await deleteUserSessions(handle.db, user.id);
+        await audit({
+          kind: 'operation',
+          action: 'user.reset-totp',
+          target: username,
+          detail: { sessionsEnded: true },
+        });
+        say(
+          `已重置动态口令 reset the one-time code of ${username}; 下次登录须重新绑定 (enrol again at next login)`,
+        );
+        return 0;
+      }
+      case 'disable':
+      case 'enable': {
+        const user = await named(handle, username);
+        await setStatus(handle.db, user.id, action === 'disable' ? 'disabled' : 'active', now);
+        if (action === 'disable') await deleteUserSessions(handle.db, user.id);
+        await audit({ kind: 'data', action: `user.${action}`, target: username });
+        say(`${action === 'disable' ? '已停用 disabled' : '已启用 enabled'} ${username}`);
+        return 0;
+      }
+    }
   } finally {
     await handle.close();
   }
-  return 0;
 }
