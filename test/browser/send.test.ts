@@ -1,15 +1,16 @@
 /**
  * The Send page in a real browser (issue 5): an operator uploads an .xlsx with per-row variables,
  * sees the estimate, confirms, and watches every message reach 已送达; the handsets got each row's
- * text.
+ * text. Templates: an operator writes one, a reviewer approves it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import type { Browser } from 'playwright-core';
+import { createTemplate, reviewTemplate } from '../../src/store/templates.js';
 import { addConsoleUser } from '../helpers/console.js';
 import { gotoPage, launchBrowser, loginAs, openConsole, screenshot } from '../helpers/browser.js';
-import { startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 
 let rig: TestPlatform;
 let browser: Browser;
@@ -89,4 +90,77 @@ test('an operator sends an .xlsx batch with per-row variables and sees every mes
     ],
   );
   await page.context().close();
+});
+
+test('an operator writes a template, a reviewer approves it with a note', async () => {
+  const { db } = rig.platform.handle;
+  const app = (await db.selectFrom('apps').select('id').where('name', '=', 'hrss').executeTakeFirstOrThrow())
+    .id;
+  await createTemplate(db, rig.platform.ids, {
+    appId: app,
+    name: '养老金发放通知',
+    content: '{name}您好，您{month}月基本养老金{amount}元已发放。',
+    status: 'approved',
+    createdBy: 'op.seed',
+  });
+  const rejected = await createTemplate(db, rig.platform.ids, {
+    appId: null,
+    name: '年度认证提醒',
+    content: '请尽快完成年度认证。',
+    status: 'pending',
+    createdBy: 'op.seed',
+  });
+  await reviewTemplate(db, rejected.id, { status: 'rejected', reviewer: 'rv.seed', note: '请写明截止日期' });
+
+  const operator = await addConsoleUser(rig.platform, 'op.tmpl', ['operator']);
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, operator);
+  await gotoPage(page, 'templates');
+  await page.getByRole('button', { name: /新建模板/ }).click();
+  await page.getByLabel('所属账户').click();
+  await page.locator('.ant-select-item-option').filter({ hasText: 'hrss 【人社局】' }).click();
+  await page.getByLabel('模板名称').fill('社保卡领取通知');
+  await page.getByLabel('模板内容').fill('{name}您好，您的社保卡已制作完成，请于{date}前到{place}领取。');
+  await page.getByTestId('template-counter').filter({ hasText: '含签名 45 / 70 字 · 1 条' }).waitFor();
+  await page.getByText('{place}', { exact: true }).waitFor();
+  await page.getByRole('button', { name: /提交审核/ }).click();
+  const row = page.locator('tr').filter({ hasText: '社保卡领取通知' });
+  await row.getByTestId('template-status-pending').waitFor();
+  assert.equal(
+    await row.getByRole('button', { name: /通过/ }).count(),
+    0,
+    'an operator has no approve button',
+  );
+  await page.context().close();
+
+  const reviewer = await addConsoleUser(rig.platform, 'rv.tmpl', ['reviewer']);
+  const review = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(review, reviewer);
+  await gotoPage(review, 'templates');
+  const pending = review.locator('tr').filter({ hasText: '社保卡领取通知' });
+  await pending.getByRole('button', { name: /通过/ }).waitFor();
+  // The table fades in after loading; the screenshot waits for the end of the fade.
+  await eventually(
+    async () =>
+      (await review.evaluate(
+        `[...document.querySelectorAll('.ant-spin-container')].every((e) => getComputedStyle(e).opacity === '1')`,
+      ))
+        ? true
+        : undefined,
+    5000,
+    'the table faded in',
+  );
+  await screenshot(review, 'templates');
+  await pending.getByRole('button', { name: /通过/ }).click();
+  const dialog = review.locator('.ant-modal');
+  await dialog.getByLabel('审核意见').fill('内容规范，同意使用');
+  await dialog.getByRole('button', { name: /通\s*过/ }).click();
+  await pending.getByTestId('template-status-approved').waitFor();
+  assert.match(await pending.innerText(), /rv\.tmpl\s+内容规范，同意使用/);
+  assert.equal(
+    await review.getByRole('button', { name: /新建模板/ }).count(),
+    0,
+    'a reviewer writes no templates',
+  );
+  await review.context().close();
 });
