@@ -6,6 +6,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
+import { readBatchFile } from '../../src/console/batch-file.js';
+import { ConsoleError } from '../../src/console/errors.js';
+import { planSend } from '../../src/console/send-plan.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { createTemplate } from '../../src/store/templates.js';
 import { getBalance } from '../../src/store/apps.js';
@@ -283,3 +286,70 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+test('batch files: a GB 18030 .csv from Chinese Excel, quoted fields, unreadable lines and a missing mobile column', async () => {
+  const csv = 'mobile,name\r\n13800138000,"张,三"\r\n13900139000,李"四\r\n\r\n18600186000,王五\r\n';
+  const gbk = Buffer.from(
+    // GB 18030 bytes of the text above, as TextEncoder cannot write them: 张 D5C5, 三 C8FD, 李 C0EE, 四 CBC4, 王 CDF5, 五 CEE5.
+    csv.replace(
+      /[张三李四王五]/g,
+      (c) =>
+        ({ 张: '\xd5\xc5', 三: '\xc8\xfd', 李: '\xc0\xee', 四: '\xcb\xc4', 王: '\xcd\xf5', 五: '\xce\xe5' })[
+          c
+        ] ?? c,
+    ),
+    'latin1',
+  );
+  for (const bytes of [Buffer.from(csv, 'utf8'), gbk]) {
+    const file = await readBatchFile('名单.csv', bytes.toString('base64'));
+    assert.deepEqual(file.columns, ['name']);
+    assert.deepEqual(
+      file.rows.map((r) => [r.line, r.mobile, r.values.name]),
+      [
+        [2, '13800138000', '张,三'],
+        [5, '18600186000', '王五'],
+      ],
+    );
+    assert.deepEqual(
+      file.problems.map((p) => p.line),
+      [3],
+    );
+  }
+  await assert.rejects(
+    readBatchFile('x.csv', Buffer.from('name,amount\n张三,1\n').toString('base64')),
+    (err) => {
+      assert.ok(err instanceof ConsoleError);
+      assert.equal(err.body.code, 'SEND_BAD_FILE');
+      return true;
+    },
+  );
+  const plan = planSend(
+    {
+      app: {
+        id: 1,
+        name: 'a',
+        passwordHash: '',
+        ipWhitelist: [],
+        balance: 0,
+        signature: '【人社局】',
+        extCode: '',
+        status: 'active',
+        updatedAt: 0,
+      },
+      content: '{name}您好',
+      params: {},
+      islong: false,
+      pasted: null,
+      file: await readBatchFile('名单.csv', Buffer.from(csv, 'utf8').toString('base64')),
+    },
+    { maxSegments: 10, profilesFor: () => ['cn'] },
+  );
+  assert.deepEqual(
+    plan.problems.map((p) => [p.line, p.code]),
+    [[3, 'unreadable']],
+  );
+  assert.deepEqual(
+    plan.groups.map((g) => g.content),
+    ['张,三您好', '王五您好'],
+  );
+});

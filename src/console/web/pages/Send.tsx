@@ -503,6 +503,7 @@ export default function SendPage() {
                     showTime
                     placeholder={t.schedulePlaceholder}
                     format="YYYY-MM-DD HH:mm"
+                    disabledDate={(d) => d.endOf('day').valueOf() < Date.now()}
                     onChange={(d) => setSendTime(d ? d.format('YYYY-MM-DD HH:mm:00') : null)}
                   />
                 </Space>
