@@ -177,6 +177,9 @@ export function demoBanner(o: {
   metricsUrl: string | null;
   /** Where the personal-data key lives (SSNs and names are sealed with it). */
   dataKey: string;
+  /** The console's address, and a line per demo account (src/cli/demo-users.ts). */
+  consoleUrl: string | null;
+  consoleUsers: readonly string[];
 }): string {
   const cmcc = o.links[0];
   const controlUrl = `http://127.0.0.1:${cmcc?.controlPort ?? 0}`;
@@ -193,10 +196,20 @@ export function demoBanner(o: {
     content: '您的社会保障卡已制作完成，请携带身份证到经办网点领取。',
   });
   const creds = JSON.stringify({ appName: DEMO_APP, password: o.secrets.appPassword });
+  const consoleLines = [
+    `  控制台 console       ${o.consoleUrl === null ? '(off)' : `${o.consoleUrl}/console/`}`,
+    ...(o.consoleUsers.length === 0
+      ? []
+      : [
+          '  控制台账户 console users (首次登录须修改密码，管理员须绑定动态口令 change the password at first login; administrators enrol a one-time code):',
+          ...o.consoleUsers,
+        ]),
+  ].join('\n');
   return `
 sms12333 演示模式已启动 (demo mode is running)
 
   接口 interface       ${o.interfaceUrl}    OpenAPI: ${o.interfaceUrl}/api/openapi.json
+${consoleLines}
 ${sims}
   演示账户 account     appName=${DEMO_APP}  password=${o.secrets.appPassword}  (保存在 saved in data/demo.json)
   数据库 database      ${o.databaseUrl}

@@ -19,6 +19,9 @@ import {
 } from './demo.js';
 import { loadDemoPersons } from '../backend/demo-persons.js';
 import { untilSignal } from './signals.js';
+import { DEMO_SECRETS, demoConsoleLines, ensureDemoConsoleUsers } from './demo-users.js';
+import { loadAuditKey } from '../audit/log.js';
+import { countUsers } from '../store/console-users.js';
 
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -27,7 +30,7 @@ export async function runServe(argv: string[]): Promise<number> {
     'sms12333 serve [--config FILE] [--demo]',
   );
   const demo = values.demo === true;
-  const secrets = demo ? loadDemoSecrets('./data/demo.json') : null;
+  const secrets = demo ? loadDemoSecrets(DEMO_SECRETS) : null;
   const links = secrets ? demoLinks(secrets, demoPorts(process.env)) : [];
   const config = loadConfig({
     file: values.config,
@@ -71,6 +74,11 @@ export async function runServe(argv: string[]): Promise<number> {
   if (secrets) {
     await ensureDemoApp(platform.handle, secrets);
     await loadDemoPersons(platform.handle, platform.citizens.cipher);
+    const consolePasswords = await ensureDemoConsoleUsers(
+      platform.handle,
+      loadAuditKey(config),
+      DEMO_SECRETS,
+    );
     process.stdout.write(
       demoBanner({
         interfaceUrl: platform.interfaceUrl ?? '(interface disabled)',
@@ -81,9 +89,18 @@ export async function runServe(argv: string[]): Promise<number> {
         dataKey: config.security.dataKey
           ? 'security.dataKey'
           : config.security.dataKeyFile || defaultDataKeyFile(config.database.url),
+        consoleUrl: platform.consoleUrl,
+        consoleUsers: await demoConsoleLines(platform.handle, DEMO_SECRETS, consolePasswords),
       }),
     );
   } else {
+    if (config.console.enabled && (await countUsers(platform.handle.db)) === 0)
+      logger.warn(
+        { console: platform.consoleUrl },
+        '控制台还没有用户，请先创建系统管理员和安全管理员 the console has no users yet: create the first administrators with ' +
+          '`sms12333 user add --username NAME --role system-admin` and `sms12333 user add --username NAME --role security-admin` ' +
+          '(add --config FILE as for serve)',
+      );
     logger.info(
       {
         interface: platform.interfaceUrl,
