@@ -70,6 +70,20 @@ test('the security administrator creates an operator and reads the one-time pass
   const me = await client.get<{ user: { roles: string[]; mustChangePassword: boolean } }>('me');
   assert.deepEqual(me.json.user, { ...me.json.user, roles: ['operator'], mustChangePassword: true });
 
+  // Roles are changed in the same dialog.
+  await row.getByText('修改角色').click();
+  await page.getByRole('dialog').getByText('修改角色：li.op').waitFor();
+  await page.getByRole('dialog').getByTestId('role-reviewer').click();
+  await page
+    .getByRole('dialog')
+    .getByRole('button', { name: /保\s*存/ })
+    .click();
+  await row.getByText('审核员').waitFor();
+  assert.deepEqual((await client.get<{ user: { roles: string[] } }>('me')).json.user.roles, [
+    'operator',
+    'reviewer',
+  ]);
+
   // Disabling asks first.
   await table.locator('tr', { hasText: 'wang.review' }).getByText('停用').click();
   await page.getByText('停用 wang.review？').waitFor();
