@@ -84,10 +84,26 @@ test('the security administrator creates an operator and reads the one-time pass
     'reviewer',
   ]);
 
+  // A reset asks first, then shows the new one-time password; the user's session ends.
+  await row.getByText('重置密码').click();
+  await page.getByText('重置 li.op 的密码？').waitFor();
+  await page
+    .locator('.ant-popover')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  await shown.waitFor();
+  const fresh = (await shown.innerText()).trim();
+  assert.notEqual(fresh, password);
+  await page.getByRole('button', { name: '我已记下，关闭' }).click();
+  assert.equal((await client.get('me')).status, 401);
+
   // Disabling asks first.
   await table.locator('tr', { hasText: 'wang.review' }).getByText('停用').click();
   await page.getByText('停用 wang.review？').waitFor();
-  await page.getByRole('button', { name: /确\s*定/ }).click();
+  await page
+    .locator('.ant-popover:visible')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
   await table.locator('tr', { hasText: 'wang.review' }).getByText('已停用').waitFor();
   await page.context().close();
 });
