@@ -10,7 +10,7 @@ import { completeTicket, type TicketRecord } from '../store/tickets.js';
 import { idsForOwnMessages, sendOwnMessages, type TextRoutes } from './outgoing.js';
 import { maskName } from './people.js';
 import { renderReply } from './replies.js';
-import type { ReplyTexts } from './reply-texts.js';
+import type { ReplyTexts, ReplyTextSet } from './reply-texts.js';
 
 export interface TicketResultDeps {
   handle: DatabaseHandle;
@@ -27,6 +27,28 @@ export interface TicketOutcome {
   /** What the citizen is told: the reason for a rejection, the result of an extension's ticket. */
   text: string | null;
   by: string;
+}
+
+/**
+ * What the citizen is told when a ticket completes (signature not included): the console shows it
+ * before a staff member confirms, and completeAndNotify sends exactly this.
+ */
+export function ticketResultText(
+  texts: ReplyTextSet,
+  ticket: Pick<TicketRecord, 'kind' | 'requestNo' | 'nameEnc'>,
+  cipher: PersonalDataCipher,
+  outcome: Pick<TicketOutcome, 'result' | 'text'>,
+): string {
+  const { requestNo } = ticket;
+  const name = ticket.nameEnc === null ? '' : maskName(cipher.decrypt(ticket.nameEnc));
+  if (ticket.kind === 'card-loss')
+    return outcome.result === 'done'
+      ? renderReply(texts.cardLossDone, { name, requestNo })
+      : renderReply(texts.cardLossRejected, { requestNo, reason: outcome.text ?? '信息不符' });
+  return renderReply(texts.ticketDone, {
+    requestNo,
+    result: outcome.text ?? (outcome.result === 'done' ? '已办结' : '未能办理，请致电12333'),
+  });
 }
 
 /** The completed ticket and the id of the result message; null when it is unknown or already finished. */
@@ -46,16 +68,7 @@ export async function completeAndNotify(
       now,
     );
     if (!ticket) return null;
-    const name = ticket.nameEnc === null ? '' : maskName(deps.cipher.decrypt(ticket.nameEnc));
-    const text =
-      ticket.kind === 'card-loss'
-        ? outcome.result === 'done'
-          ? renderReply(texts.cardLossDone, { name, requestNo })
-          : renderReply(texts.cardLossRejected, { requestNo, reason: outcome.text ?? '信息不符' })
-        : renderReply(texts.ticketDone, {
-            requestNo,
-            result: outcome.text ?? (outcome.result === 'done' ? '已办结' : '未能办理，请致电12333'),
-          });
+    const text = ticketResultText(texts, ticket, deps.cipher, outcome);
     const [messageId] = await sendOwnMessages(
       tx,
       deps.handle.caps,

@@ -138,3 +138,50 @@ export async function completeTicket(
   if (Number(result.numUpdatedRows) !== 1) return null;
   return findTicket(tx, requestNo);
 }
+
+/** What the console's ticket list filters by; times are epoch ms, `to` exclusive. */
+export interface TicketFilter {
+  status?: ServiceTicketsTable['status'][];
+  kind?: string;
+  from?: number;
+  to?: number;
+}
+
+function filtered(db: Db, filter: TicketFilter) {
+  let q = db.selectFrom('service_tickets');
+  if (filter.status && filter.status.length > 0) q = q.where('status', 'in', filter.status);
+  if (filter.kind !== undefined) q = q.where('kind', '=', filter.kind);
+  if (filter.from !== undefined) q = q.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) q = q.where('created_at', '<', filter.to);
+  return q;
+}
+
+/** A page of tickets, oldest first (the queue a case handler works through), and the total. */
+export async function searchTickets(
+  db: Db,
+  filter: TicketFilter,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; tickets: TicketRecord[] }> {
+  const count = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  const rows = await filtered(db, filter).selectAll().orderBy('id').offset(offset).limit(limit).execute();
+  return { total: Number(count?.n ?? 0), tickets: rows.map(toRecord) };
+}
+
+/** Tickets per status (the console's tab badges). */
+export async function ticketStatusCounts(db: Db): Promise<Map<ServiceTicketsTable['status'], number>> {
+  const rows = await db
+    .selectFrom('service_tickets')
+    .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .groupBy('status')
+    .execute();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/** The kinds of ticket there are (card-loss and the extensions' kinds), for the filter. */
+export async function ticketKinds(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('service_tickets').select('kind').distinct().orderBy('kind').execute();
+  return rows.map((r) => r.kind);
+}

@@ -1,4 +1,255 @@
-// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
+/**
+ * Card-loss reports and extension tickets for case handlers (issue 5; §7.3): a filtered list with
+ * the citizen masked as stored (phone, name, SSN — never the full number), taking a ticket (assign
+ * it to oneself), a preview of the result SMS, and completing it — which queues that SMS to the
+ * citizen in the same commit, exactly as the interface's /api/citizen/tickets/complete does
+ * (citizen/ticket-results.ts). A ticket completes once. `ticket.take` and `ticket.complete` are
+ * operation entries in the audit log.
+ */
+import { maskName, maskSsnText } from '../../citizen/people.js';
+import { completeAndNotify, ticketResultText } from '../../citizen/ticket-results.js';
+import { maskMobile } from '../../log.js';
+import type { ServiceTicketsTable } from '../../store/schema.js';
+import {
+  findTicket,
+  searchTickets,
+  takeTicket,
+  ticketKinds,
+  ticketStatusCounts,
+  type TicketRecord,
+} from '../../store/tickets.js';
 import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+import { parseBeijingBound } from './audit.js';
 
-export const ticketsRoutes: ConsoleRoutes = () => undefined;
+type TicketStatus = ServiceTicketsTable['status'];
+const STATUSES: readonly TicketStatus[] = ['OPEN', 'HANDLING', 'DONE', 'REJECTED'];
+
+/** The result must fit one SMS with the reply around it (replies.ts budgets 15 characters). */
+export const RESULT_TEXT_MAX = 15;
+
+interface ListQuery {
+  status?: string;
+  kind?: string;
+  from?: string;
+  to?: string;
+  page?: number;
+  pageSize?: number;
+}
+
+interface OutcomeBody {
+  result: 'done' | 'rejected';
+  text?: string;
+}
+
+const requestNoParams = {
+  type: 'object',
+  required: ['requestNo'],
+  properties: { requestNo: { type: 'string', pattern: '^[A-Z]{2}\\d{8,12}$' } },
+} as const;
+
+const outcomeProperties = {
+  result: { type: 'string', enum: ['done', 'rejected'] },
+  text: { type: 'string', maxLength: 100 },
+} as const;
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** A blank text is no text; longer than one SMS allows is refused. */
+function resultText(text: string | undefined): string | null {
+  const t = text?.trim() ?? '';
+  if (t === '') return null;
+  if (Array.from(t).length > RESULT_TEXT_MAX)
+    throw consoleError('INVALID', `办理结果至多 ${RESULT_TEXT_MAX} 个字，结果短信须为一条`, {
+      field: 'text',
+      messageEn: `the result text is at most ${RESULT_TEXT_MAX} characters (one SMS)`,
+    });
+  return t;
+}
+
+export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+  const handle = ctx.allow('ticket.handle');
+
+  const view = (t: TicketRecord) => {
+    const { cipher } = ctx.services().citizens;
+    return {
+      requestNo: t.requestNo,
+      kind: t.kind,
+      status: t.status,
+      handler: t.handler,
+      reference: t.reference,
+      assignee: t.assignee,
+      mobile: maskMobile(t.mobile),
+      name: t.nameEnc === null ? null : maskName(cipher.decrypt(t.nameEnc)),
+      ssn: t.ssnEnc === null ? null : maskSsnText(cipher.decrypt(t.ssnEnc)),
+      params: t.params,
+      result: t.result,
+      resultText: t.resultText,
+      createdAt: iso(t.createdAt),
+      completedAt: iso(t.completedAt),
+    };
+  };
+
+  const bound = (text: string | undefined, name: 'from' | 'to'): number | undefined => {
+    if (text === undefined || text.trim() === '') return undefined;
+    const ms = parseBeijingBound(text, name === 'to');
+    if (ms === null)
+      throw consoleError('INVALID', `${name}：时间格式应为 YYYY-MM-DD HH:mm:ss（北京时间）`, {
+        messageEn: `${name}: expected YYYY-MM-DD HH:mm:ss (Beijing time)`,
+      });
+    return ms;
+  };
+
+  app.get<{ Querystring: ListQuery }>(
+    '/console/api/tickets',
+    {
+      preHandler: handle,
+      // The page refreshes its queue every few seconds.
+      config: { quietAudit: true },
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', maxLength: 64 },
+            kind: { type: 'string', maxLength: 32 },
+            from: { type: 'string', maxLength: 32 },
+            to: { type: 'string', maxLength: 32 },
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const status = (q.status ?? '')
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+        .filter((s) => s !== '');
+      const unknown = status.filter((s) => !(STATUSES as readonly string[]).includes(s));
+      if (unknown.length > 0)
+        throw consoleError('INVALID', `status 只能是 ${STATUSES.join('、')}`, { field: 'status' });
+      const page = q.page ?? 1;
+      const pageSize = q.pageSize ?? 20;
+      const kind = q.kind?.trim();
+      const filter = {
+        status: status as TicketStatus[],
+        ...(kind !== undefined && kind !== '' && { kind }),
+        ...optional('from', bound(q.from, 'from')),
+        ...optional('to', bound(q.to, 'to')),
+      };
+      const [found, counts, kinds] = await Promise.all([
+        searchTickets(db, filter, (page - 1) * pageSize, pageSize),
+        ticketStatusCounts(db),
+        ticketKinds(db),
+      ]);
+      return {
+        total: found.total,
+        page,
+        pageSize,
+        tickets: found.tickets.map(view),
+        counts: Object.fromEntries(STATUSES.map((s) => [s, counts.get(s) ?? 0])),
+        kinds,
+      };
+    },
+  );
+
+  app.post<{ Params: { requestNo: string } }>(
+    '/console/api/tickets/:requestNo/take',
+    { preHandler: handle, schema: { params: requestNoParams } },
+    async (request) => {
+      const { requestNo } = request.params;
+      const { username } = ctx.current(request).user;
+      const before = await findTicket(db, requestNo);
+      if (!before) throw consoleError('TICKET_NOT_FOUND');
+      const taken = await takeTicket(db, requestNo, username, ctx.now());
+      await ctx.audit(request, {
+        kind: 'operation',
+        action: 'ticket.take',
+        target: `ticket:${requestNo}`,
+        result: taken ? 'ok' : 'failed',
+        detail: { kind: before.kind, status: before.status, assignee: before.assignee },
+      });
+      if (!taken) throw consoleError('TICKET_NOT_OPEN', undefined, { status: before.status });
+      const after = await findTicket(db, requestNo);
+      return { ticket: after && view(after) };
+    },
+  );
+
+  app.get<{ Params: { requestNo: string }; Querystring: OutcomeBody }>(
+    '/console/api/tickets/:requestNo/preview',
+    {
+      preHandler: handle,
+      // Asked again at every change in the dialog; it changes nothing.
+      config: { quietAudit: true },
+      schema: {
+        params: requestNoParams,
+        querystring: {
+          type: 'object',
+          required: ['result'],
+          additionalProperties: false,
+          properties: outcomeProperties,
+        },
+      },
+    },
+    async (request) => {
+      const ticket = await findTicket(db, request.params.requestNo);
+      if (!ticket) throw consoleError('TICKET_NOT_FOUND');
+      const { citizens } = ctx.services();
+      const text = ticketResultText(await citizens.texts.current(), ticket, citizens.cipher, {
+        result: request.query.result,
+        text: resultText(request.query.text),
+      });
+      return { mobile: maskMobile(ticket.mobile), text: citizens.tickets.signature + text };
+    },
+  );
+
+  app.post<{ Params: { requestNo: string }; Body: OutcomeBody }>(
+    '/console/api/tickets/:requestNo/complete',
+    {
+      preHandler: handle,
+      schema: {
+        params: requestNoParams,
+        body: {
+          type: 'object',
+          required: ['result'],
+          additionalProperties: false,
+          properties: outcomeProperties,
+        },
+      },
+    },
+    async (request) => {
+      const { requestNo } = request.params;
+      const { result } = request.body;
+      const text = resultText(request.body.text);
+      const services = ctx.services();
+      const { username } = ctx.current(request).user;
+      const done = await completeAndNotify(services.citizens.tickets, requestNo, {
+        result,
+        text,
+        by: username,
+      });
+      await ctx.audit(request, {
+        kind: 'operation',
+        action: 'ticket.complete',
+        target: `ticket:${requestNo}`,
+        result: done ? 'ok' : 'failed',
+        detail: { result, text, messageId: done?.messageId ?? null },
+      });
+      if (!done) {
+        const ticket = await findTicket(db, requestNo);
+        if (!ticket) throw consoleError('TICKET_NOT_FOUND');
+        throw consoleError('TICKET_COMPLETED', undefined, { status: ticket.status });
+      }
+      services.wakeDispatcher();
+      return { ticket: view(done.ticket), messageId: done.messageId };
+    },
+  );
+};
+
+/** `{ [key]: value }` when there is a value (exactOptionalPropertyTypes forbids `key: undefined`). */
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
