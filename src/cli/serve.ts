@@ -67,7 +67,13 @@ export async function runServe(argv: string[]): Promise<number> {
   }
   // Listening before anything is printed: whoever reads the banner may stop us at once.
   const stopSignal = untilSignal();
-  const platform = await startPlatform({ config, logger }).catch(async (err: unknown) => {
+  // The console's handset page plays a citizen through the in-process simulators' control ports.
+  const handsets = links.map((link) => ({
+    carrier: (link.gateway.carriers as string[] | undefined)?.[0] ?? link.id,
+    name: link.name,
+    controlUrl: `http://127.0.0.1:${link.controlPort}`,
+  }));
+  const platform = await startPlatform({ config, logger, handsets }).catch(async (err: unknown) => {
     await closeSimulators();
     throw err;
   });

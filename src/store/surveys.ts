@@ -366,3 +366,49 @@ export async function targetsPage(
     })),
   };
 }
+
+export interface SurveySummary {
+  survey: Omit<SurveyRecord, 'questions'> & { questionCount: number };
+  /** Targets by status (blocked, pending, answering, done). */
+  targets: Partial<Record<TargetStatus, number>>;
+}
+
+/** Every survey, newest first, with its targets counted by status (the console's list). */
+export async function listSurveys(db: Db, limit = 500): Promise<SurveySummary[]> {
+  const rows = await db.selectFrom('surveys').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  const counts = await db
+    .selectFrom('survey_targets')
+    .select(['survey_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('survey_id', 'in', ids)
+    .groupBy(['survey_id', 'status'])
+    .execute();
+  const questions = await db
+    .selectFrom('survey_questions')
+    .select(['survey_id', (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('survey_id', 'in', ids)
+    .groupBy('survey_id')
+    .execute();
+  return rows.map((r) => {
+    const targets: Partial<Record<TargetStatus, number>> = {};
+    for (const c of counts) if (c.survey_id === r.id) targets[c.status] = Number(c.n);
+    return {
+      survey: {
+        id: r.id,
+        name: r.name,
+        intro: r.intro,
+        thanks: r.thanks,
+        extCode: r.ext_code,
+        status: r.status,
+        opensAt: r.opens_at,
+        closesAt: r.closes_at,
+        createdBy: r.created_by,
+        createdAt: r.created_at,
+        closedAt: r.closed_at,
+        questionCount: Number(questions.find((q) => q.survey_id === r.id)?.n ?? 0),
+      },
+      targets,
+    };
+  });
+}
