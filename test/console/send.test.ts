@@ -200,6 +200,21 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(detail, /1380013|1390013|1860018/, 'no numbers in the audit log');
     });
 
+    await t.test('the example workbook reads back as a batch file', async () => {
+      const res = await operator.fetch('send/example.xlsx');
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-disposition') ?? '', /send-example\.xlsx/);
+      const file = await readBatchFile(
+        'send-example.xlsx',
+        Buffer.from(await res.arrayBuffer()).toString('base64'),
+      );
+      assert.deepEqual(file.columns, ['name', 'amount']);
+      assert.deepEqual(
+        file.rows.map((r) => r.mobile),
+        ['13800138000', '13900139000'],
+      );
+    });
+
     await t.test('a second submit with the same key replays and sends nothing', async () => {
       const body = {
         appId,
