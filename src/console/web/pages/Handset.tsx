@@ -198,7 +198,7 @@ export default function HandsetPage() {
           direction: 'out' as const,
           text: body,
           from: mobile,
-          at: new Date().toISOString(),
+          at,
         },
       ];
       setSent(next);
