@@ -9,7 +9,14 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { addConsoleUser } from '../helpers/console.js';
 import { gotoPage, launchBrowser, loginAs, openConsole, screenshot } from '../helpers/browser.js';
-import { person, SIGNATURE, startCitizenRig, withCheck, type CitizenRig } from '../helpers/citizen.js';
+import {
+  person,
+  SERVICE_NUMBER,
+  SIGNATURE,
+  startCitizenRig,
+  withCheck,
+  type CitizenRig,
+} from '../helpers/citizen.js';
 
 const ZHANG = withCheck('21010219800101123');
 const M1 = '13800138000';
@@ -77,4 +84,58 @@ test('a case handler takes and completes a card-loss ticket; the citizen receive
   await chat.getByTestId('bubble-in').nth(3).waitFor({ timeout: 20_000 });
   assert.equal((await rig.inbox(M1)).length, 4);
   await screenshot(page, 'handset');
+});
+
+test('an operator creates and sends a survey and sees a handset answer in the live result chart', async () => {
+  const M2 = '13800138002';
+  const user = await addConsoleUser(rig.platform, 'op.wang', ['operator']);
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, user);
+  await gotoPage(page, 'surveys');
+  await page.getByTestId('surveys-table').waitFor();
+
+  await page.getByTestId('survey-add').click();
+  await page.getByLabel('调查名称').fill('社保服务满意度调查');
+  await page.getByLabel('开场白').fill('您好，');
+  await page.getByTestId('question-0').fill('您对社保卡办理是否满意？');
+  await page.getByTestId('option-0-0').fill('满意');
+  await page.getByTestId('option-0-1').fill('基本满意');
+  await page.getByTestId('add-option-0').click();
+  await page.getByTestId('option-0-2').fill('不满意');
+  await page.getByTestId('survey-create-submit').click();
+
+  await page.getByTestId('survey-mobiles').fill(`${M2}\n12345`);
+  await page
+    .locator('.ant-modal')
+    .getByRole('button', { name: /发\s*送/ })
+    .click();
+  const summary = page.getByTestId('survey-send-summary');
+  await summary.waitFor();
+  assert.match(await summary.innerText(), /已排队发送\s+1[\s\S]*无效号码\s+1/);
+  assert.match(await page.getByTestId('survey-send-progress').innerText(), /已处理 2 \/ 2/);
+  await page.locator('.ant-modal-footer').getByRole('button', { name: '关 闭', exact: true }).click();
+
+  const question = await rig.nth(M2, 1);
+  assert.equal(question, '您好，您对社保卡办理是否满意？回复1满意,2基本满意,3不满意');
+  const id = await page
+    .getByTestId('surveys-table')
+    .locator('[data-testid^="survey-results-"]')
+    .first()
+    .getAttribute('data-testid');
+  await page.getByTestId(id ?? '').click();
+  await page.getByTestId('question-answered-1').filter({ hasText: '有效答复 0 人' }).waitFor();
+  // The citizen answers; the open drawer picks it up by itself.
+  const res = await fetch(`${rig.controlUrl}/sim/mo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: M2, to: SERVICE_NUMBER, text: '2' }),
+  });
+  assert.ok(res.ok);
+  await page
+    .getByTestId('question-answered-1')
+    .filter({ hasText: '有效答复 1 人 · 答复率 100.0%' })
+    .waitFor();
+  assert.equal(await rig.nth(M2, 2), '调查已完成，感谢您的参与！');
+  await page.getByTestId('survey-chart-1').locator('canvas').waitFor();
+  await screenshot(page, 'surveys');
 });
