@@ -15,7 +15,6 @@ import {
   Select,
   Space,
   Tag,
-  Tooltip,
   Typography,
   message as antMessage,
 } from 'antd';
@@ -327,18 +326,16 @@ export default function HandsetPage() {
           <Space orientation="vertical" size={10} style={{ width: '100%' }}>
             {COMMANDS.map((c) => (
               <Space key={c.code} size={12}>
-                <Tooltip title={t[c.code]}>
-                  <Button
-                    style={{ width: 96, fontFamily: 'monospace' }}
-                    onClick={() => {
-                      setText(c.fill);
-                      input.current?.focus();
-                    }}
-                    data-testid={`command-${c.code}`}
-                  >
-                    {c.fill}
-                  </Button>
-                </Tooltip>
+                <Button
+                  style={{ width: 96, fontFamily: 'monospace' }}
+                  onClick={() => {
+                    setText(c.fill);
+                    input.current?.focus();
+                  }}
+                  data-testid={`command-${c.code}`}
+                >
+                  {c.fill}
+                </Button>
                 <Typography.Text type="secondary">{t[c.code]}</Typography.Text>
               </Space>
             ))}
