@@ -161,15 +161,14 @@ export default function SurveysPage() {
     {
       title: t.name,
       dataIndex: 'name',
-      width: 240,
-      ellipsis: true,
+      width: 200,
       render: (v: string, r) => (
         <Typography.Link strong onClick={() => setViewing(r)}>
           {v}
         </Typography.Link>
       ),
     },
-    { title: t.ext, dataIndex: 'extCode', width: 80 },
+    { title: t.ext, dataIndex: 'extCode', width: 70 },
     {
       title: t.phase,
       dataIndex: 'phase',
@@ -183,10 +182,10 @@ export default function SurveysPage() {
           </Tag>
         ),
     },
-    { title: t.questions, dataIndex: 'questionCount', width: 70, align: 'center' },
+    { title: t.questions, dataIndex: 'questionCount', width: 60, align: 'center' },
     {
       title: t.window,
-      width: 190,
+      width: 150,
       render: (_, r) => (
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {beijingTime(r.opensAt).slice(0, 16)}
@@ -197,12 +196,12 @@ export default function SurveysPage() {
     },
     {
       title: t.targets,
-      width: 110,
+      width: 100,
       render: (_, r) => `${r.targets.sent} / ${r.targets.total}`,
     },
     {
       title: t.answerRate,
-      width: 160,
+      width: 140,
       render: (_, r) => <Progress percent={Math.round(r.answerRate * 100)} size="small" />,
     },
     {
@@ -213,7 +212,7 @@ export default function SurveysPage() {
     },
     {
       title: t.actions,
-      width: 260,
+      width: 220,
       render: (_, r) => (
         <Space size={2} wrap>
           {r.phase !== 'closed' && (
@@ -285,7 +284,6 @@ export default function SurveysPage() {
         loading={loading}
         columns={columns}
         dataSource={rows}
-        scroll={{ x: 1300 }}
         locale={{ emptyText: t.empty }}
         pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => fill(t.total, { n }) }}
         data-testid="surveys-table"
