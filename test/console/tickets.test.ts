@@ -62,6 +62,13 @@ for (const dialect of DIALECTS) {
       assert.ok(!JSON.stringify(list.json).includes(ZHANG), 'the full SSN is never listed');
       assert.equal((await handler.get<{ total: number }>('tickets?status=DONE')).json.total, 0);
       assert.equal((await handler.get('tickets?status=LOST')).status, 400);
+      // Filters: kind and a Beijing time range.
+      const count = async (q: string) => (await handler.get<{ total: number }>(`tickets?${q}`)).json.total;
+      assert.equal(await count('kind=card-loss'), 1);
+      assert.equal(await count('kind=other'), 0);
+      assert.equal(await count('from=2000-01-01&to=2000-01-02'), 0);
+      assert.equal(await count('from=2000-01-01'), 1);
+      assert.equal((await handler.get('tickets?from=yesterday')).status, 400);
 
       // Without ticket.handle: refused, and nothing changes.
       for (const res of [
