@@ -151,7 +151,8 @@ export async function admitInTransaction(
       const kinds = blocked.get(r.mobile);
       if (kinds?.has('BLACKLIST') || (honoursTd && kinds?.has('TD'))) return 'BLOCKED';
       if (r.segments === null) return 'NOROUTE';
-      if (sending === null || entry === null) return null;
+      // Whitelisted numbers (§8.2 lists) are exempt from the frequency limits, not from TD.
+      if (sending === null || entry === null || kinds?.has('WHITELIST')) return null;
       let history = sending.get(r.mobile);
       const verdict = history ? frequencyVerdict(history, entry, rules.frequency) : null;
       if (verdict) return verdict;

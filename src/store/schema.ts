@@ -153,8 +153,11 @@ export interface UplinkSegmentsTable {
 
 export interface MobileBlocksTable {
   mobile: string;
-  /** TD: the citizen unsubscribed; BLACKLIST: an operator blocked the number. */
-  kind: 'TD' | 'BLACKLIST';
+  /**
+   * TD: the citizen unsubscribed; BLACKLIST: an operator blocked the number; WHITELIST: an operator
+   * exempted it from the frequency limits (DESIGN §5 sending windows).
+   */
+  kind: 'TD' | 'BLACKLIST' | 'WHITELIST';
   reason: string | null;
   created_at: number;
 }
