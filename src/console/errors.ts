@@ -39,6 +39,13 @@ const CONSOLE_ERRORS = {
   SURVEY_SENDING: { status: 409, zh: '该调查正在发送中', en: 'the survey is being sent already' },
   HANDSET_LINK_UNKNOWN: { status: 400, zh: '没有此模拟网关', en: 'no such simulator link' },
   HANDSET_UNREACHABLE: { status: 502, zh: '模拟器无法连接', en: 'the simulator cannot be reached' },
+  LIST_NO_NUMBERS: { status: 400, zh: '没有有效的手机号码', en: 'no valid mobile number' },
+  LIST_TD_READONLY: {
+    status: 400,
+    zh: '退订由市民本人发送 KT# 或重新绑定恢复，控制台不能删除',
+    en: 'an unsubscription is undone by the citizen (KT# or a new binding), not by the console',
+  },
+  LIST_NOT_LISTED: { status: 404, zh: '该号码不在名单中', en: 'the number is not on the list' },
   NOT_FOUND: { status: 404, zh: '没有此接口', en: 'no such API' },
   INTERNAL: { status: 500, zh: '内部错误', en: 'internal error' },
   USER_NOT_FOUND: { status: 404, zh: '没有此用户', en: 'no such user' },

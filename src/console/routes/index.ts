@@ -1,7 +1,7 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
-import { filtersRoutes } from './filters.js';
+import { listsRoutes } from './lists.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
 import { messagesRoutes } from './messages.js';
@@ -25,5 +25,5 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   handsetRoutes,
   appsRoutes,
   gatewaysRoutes,
-  filtersRoutes,
+  listsRoutes,
 ];

@@ -1,4 +1,0 @@
-// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
-import type { ConsoleRoutes } from '../context.js';
-
-export const filtersRoutes: ConsoleRoutes = () => undefined;
