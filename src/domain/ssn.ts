@@ -132,6 +132,11 @@ export function maskSsn(ssn: string): string {
   return `${chars.slice(0, 4).join('')}${'*'.repeat(chars.length - 8)}${chars.slice(-4).join('')}`;
 }
 
+/** Every SSN-shaped run in a free text (a citizen's message as shown to staff), masked. */
+export function maskSsnsInText(text: string): string {
+  return text.replace(/(?<![\dA-Za-z])(?:\d{17}[\dXx]|\d{15})(?![\dA-Za-z])/g, maskSsn);
+}
+
 /**
  * A name as shown in a reply: `张*` for two characters, `张*丰` for three, first and last kept
  * with the middle starred beyond that (`买买提·艾力` becomes `买****力`); a name written in Latin

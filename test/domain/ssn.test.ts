@@ -1,7 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { isSsnShaped, maskName, maskSsn, upgradeLegacySsn, validateSsn } from '../../src/domain/ssn.js';
+import {
+  isSsnShaped,
+  maskName,
+  maskSsn,
+  maskSsnsInText,
+  upgradeLegacySsn,
+  validateSsn,
+} from '../../src/domain/ssn.js';
 
 const TODAY = new Date('2026-11-28T04:00:00Z');
 
@@ -214,4 +221,19 @@ test('masked names', () => {
   assert.equal(maskName('John Smith'), 'J*********');
   assert.equal(maskName('ANNA'), 'A***');
   assert.equal(maskName(''), '');
+});
+
+test('maskSsnsInText masks every SSN-shaped run in a message and nothing else', () => {
+  assert.equal(maskSsnsInText('BD#21010219800101123X#******'), 'BD#2101**********123X#******');
+  assert.equal(maskSsnsInText('qxbd 110105491231002'), 'qxbd 1101*******1002');
+  assert.equal(maskSsnsInText('我的号码21010219800101123x，谢谢'), '我的号码2101**********123X，谢谢');
+  assert.equal(maskSsnsInText('电话13800138000'), '电话13800138000', 'an 11-digit phone is not an SSN');
+  assert.equal(maskSsnsInText('1234567890123456789'), '1234567890123456789', '19 digits is no SSN');
+  fc.assert(
+    fc.property(fc.stringMatching(/^\d{17}[\dX]$/), fc.string({ maxLength: 8 }), (ssn, around) => {
+      const safe = around.replace(/[\dA-Za-z]/g, '');
+      const masked = maskSsnsInText(`${safe}${ssn}${safe}`);
+      return !masked.includes(ssn) && masked.includes(ssn.slice(-4));
+    }),
+  );
 });

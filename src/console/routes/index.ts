@@ -12,6 +12,7 @@ import { statsRoutes } from './stats.js';
 import { surveysRoutes } from './surveys.js';
 import { templatesRoutes } from './templates.js';
 import { ticketsRoutes } from './tickets.js';
+import { uplinksRoutes } from './uplinks.js';
 
 export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   statsRoutes,
@@ -19,6 +20,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   templatesRoutes,
   reviewsRoutes,
   messagesRoutes,
+  uplinksRoutes,
   ticketsRoutes,
   surveysRoutes,
   repliesRoutes,

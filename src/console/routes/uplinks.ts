@@ -1,0 +1,116 @@
+/**
+ * The uplink inbox (issue 5) for `message.read`: what citizens texted, newest first, to which
+ * business system (by extension code) or to the citizen service, and what the command engine made
+ * of it. Numbers are masked; passwords in commands were masked before they were stored.
+ */
+import { maskMobile } from '../../log.js';
+import { normalizeMobile } from '../../domain/phone.js';
+import { maskSsnsInText } from '../../domain/ssn.js';
+import { listApps } from '../../store/apps.js';
+import { searchUplinks, type UplinkCursor } from '../../store/uplink-search.js';
+import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+
+interface UplinkQuery {
+  mobile?: string;
+  /** An app's name, or `citizen`. */
+  owner?: string;
+  from?: string;
+  to?: string;
+  text?: string;
+  /** `receivedAt.id` of the last row of the previous page. */
+  after?: string;
+  limit?: number;
+}
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw consoleError('INVALID', `${field} 不是有效时间`, { field });
+  return ms;
+}
+
+function parseCursor(value: string | undefined): UplinkCursor | null {
+  if (value === undefined || value === '') return null;
+  const match = /^(\d{1,16})\.(\d{1,16})$/.exec(value);
+  if (!match) throw consoleError('INVALID', 'after 格式错误', { field: 'after' });
+  return { receivedAt: Number(match[1]), id: Number(match[2]) };
+}
+
+export const uplinksRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+
+  app.get<{ Querystring: UplinkQuery }>(
+    '/console/api/uplinks',
+    {
+      preHandler: ctx.allow('message.read'),
+      // The inbox refreshes itself; the page view is in the access log.
+      config: { quietAudit: true },
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            mobile: { type: 'string', maxLength: 20 },
+            owner: { type: 'string', maxLength: 64 },
+            from: { type: 'string', maxLength: 40 },
+            to: { type: 'string', maxLength: 40 },
+            text: { type: 'string', maxLength: 100 },
+            after: { type: 'string', maxLength: 40 },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const apps = (await listApps(db)).filter((a) => a.id !== 0);
+      let owner: number | 'citizen' | undefined;
+      if (q.owner === 'citizen') owner = 'citizen';
+      else if (q.owner !== undefined && q.owner !== '') {
+        const found = apps.find((a) => a.name === q.owner);
+        if (!found) throw consoleError('INVALID', `没有业务系统 ${q.owner}`, { field: 'owner' });
+        owner = found.id;
+      }
+      let mobile: string | undefined;
+      if (q.mobile !== undefined && q.mobile.trim() !== '') {
+        const normal = normalizeMobile(q.mobile);
+        if (normal === null) throw consoleError('INVALID', '手机号码格式错误', { field: 'mobile' });
+        mobile = normal;
+      }
+      const limit = q.limit ?? 50;
+      const rows = await searchUplinks(
+        db,
+        {
+          mobile,
+          owner,
+          from: parseTime(q.from, 'from'),
+          to: parseTime(q.to, 'to'),
+          text: q.text === undefined || q.text === '' ? undefined : q.text,
+        },
+        parseCursor(q.after),
+        limit,
+      );
+      const last = rows.at(-1);
+      return {
+        uplinks: rows.map((r) => ({
+          id: String(r.id),
+          mobile: maskMobile(r.mobile),
+          ext: r.ext,
+          destId: r.destId,
+          gateway: r.gatewayId,
+          owner: r.appId === null ? null : (r.appName ?? String(r.appId)),
+          // Passwords were masked before storage; SSNs are masked for display.
+          text: maskSsnsInText(r.text),
+          receivedAt: new Date(r.receivedAt).toISOString(),
+          status: r.status,
+          handledAt: r.handledAt === null ? null : new Date(r.handledAt).toISOString(),
+          command: r.command,
+          outcome: r.outcome,
+        })),
+        next: last && rows.length === limit ? `${last.receivedAt}.${last.id}` : null,
+        apps: apps.map((a) => a.name),
+      };
+    },
+  );
+};
