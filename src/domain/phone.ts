@@ -52,3 +52,27 @@ export function carrierOf(mobile: string): Carrier | null {
 export function networkOf(mobile: string): Exclude<Carrier, 'mvno'> | null {
   return rowOf(mobile)?.network ?? null;
 }
+
+/** One number as an operator pasted it, with the line it was on (1-based). */
+export interface PastedEntry {
+  line: number;
+  raw: string;
+}
+
+/**
+ * The entries of pasted text: one per line, or separated by commas, semicolons, 、, | or tabs;
+ * within such a piece, spaces separate numbers unless the whole piece is one number written with
+ * spaces (`+86 138 0013 8000`). Entries are as written: normalise them with `normalizeMobile`.
+ */
+export function pastedEntries(text: string): PastedEntry[] {
+  const out: PastedEntry[] = [];
+  text.split(/\r\n|\r|\n/).forEach((lineText, i) => {
+    for (const piece of lineText.split(/[,，;；、|\t]+/)) {
+      const trimmed = piece.trim();
+      if (trimmed === '') continue;
+      const words = normalizeMobile(trimmed) !== null ? [trimmed] : trimmed.split(/\s+/);
+      for (const raw of words) out.push({ line: i + 1, raw });
+    }
+  });
+  return out;
+}

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { CARRIER_PREFIXES } from '../../src/domain/data/carrier-prefixes.js';
-import { carrierOf, networkOf, normalizeMobile } from '../../src/domain/phone.js';
+import { carrierOf, networkOf, normalizeMobile, pastedEntries } from '../../src/domain/phone.js';
 
 /**
  * The numbering plan written out independently of the data file: `carrier/network: prefixes`.
@@ -206,4 +206,19 @@ test('property: normalizeMobile never throws and returns 11 digits or null', () 
     ),
     { numRuns: 1000 },
   );
+});
+
+test('pastedEntries: numbers as operators paste them, with their lines', () => {
+  assert.deepEqual(pastedEntries('13800000001\r\n+86 138 0013 8000, 13900000002；13700000003'), [
+    { line: 1, raw: '13800000001' },
+    { line: 2, raw: '+86 138 0013 8000' },
+    { line: 2, raw: '13900000002' },
+    { line: 2, raw: '13700000003' },
+  ]);
+  assert.deepEqual(pastedEntries('13800000001 13900000002\n\n  \n1390000000x'), [
+    { line: 1, raw: '13800000001' },
+    { line: 1, raw: '13900000002' },
+    { line: 4, raw: '1390000000x' },
+  ]);
+  assert.deepEqual(pastedEntries(''), []);
 });

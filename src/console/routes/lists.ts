@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { spreadsheetLine } from '../../domain/csv.js';
-import { normalizeMobile } from '../../domain/phone.js';
+import { normalizeMobile, pastedEntries } from '../../domain/phone.js';
 import { maskMobile } from '../../log.js';
 import {
   addNumbers,
@@ -22,8 +22,17 @@ import { consoleError } from '../errors.js';
 
 const KINDS = ['BLACKLIST', 'WHITELIST', 'TD'] as const;
 type Editable = 'BLACKLIST' | 'WHITELIST';
-/** Pasted numbers are split on white space and the separators people type between them. */
-const SEPARATORS = /[\s,，;；、|]+/;
+/** The valid numbers of pasted text, once each, and the entries that are no number. */
+function pastedNumbers(text: string): { valid: string[]; invalid: string[] } {
+  const valid = new Set<string>();
+  const invalid: string[] = [];
+  for (const { raw } of pastedEntries(text)) {
+    const mobile = normalizeMobile(raw);
+    if (mobile === null) invalid.push(raw.slice(0, 24));
+    else valid.add(mobile);
+  }
+  return { valid: [...valid], invalid };
+}
 const MAX_PASTED = 10_000;
 const KIND_NAMES: Record<ListKind, string> = { BLACKLIST: '黑名单', WHITELIST: '白名单', TD: '退订' };
 
@@ -90,30 +99,23 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
     async (request) => {
       const { kind } = request.params;
       if ((kind as ListKind) === 'TD') throw consoleError('LIST_TD_READONLY');
-      const tokens = request.body.numbers.split(SEPARATORS).filter((t) => t !== '');
-      if (tokens.length > MAX_PASTED)
+      const { valid, invalid } = pastedNumbers(request.body.numbers);
+      if (valid.length + invalid.length > MAX_PASTED)
         throw consoleError('INVALID', `一次最多添加 ${MAX_PASTED} 个号码`, { max: MAX_PASTED });
-      const valid = new Set<string>();
-      const invalid: string[] = [];
-      for (const token of tokens) {
-        const mobile = normalizeMobile(token);
-        if (mobile === null) invalid.push(token.slice(0, 24));
-        else valid.add(mobile);
-      }
-      if (valid.size === 0)
+      if (valid.length === 0)
         throw consoleError('LIST_NO_NUMBERS', undefined, { invalid: invalid.slice(0, 50) });
       const reason = request.body.reason?.trim() ?? '';
-      const added = await addNumbers(db, kind, [...valid], reason === '' ? null : reason, ctx.now());
+      const added = await addNumbers(db, kind, valid, reason === '' ? null : reason, ctx.now());
       await ctx.audit(request, {
         kind: 'data',
         action: 'list.add',
         target: kind,
         result: 'ok',
-        detail: { added, already: valid.size - added, invalid: invalid.length },
+        detail: { added, already: valid.length - added, invalid: invalid.length },
       });
       return {
         added,
-        already: valid.size - added,
+        already: valid.length - added,
         invalid: invalid.slice(0, 50),
         invalidCount: invalid.length,
       };

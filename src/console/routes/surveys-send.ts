@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { SendProgress, SendSummary, Surveys } from '../../citizen/surveys.js';
 import { isAppError } from '../../errors.js';
+import { pastedEntries } from '../../domain/phone.js';
 import { readBatchFile } from '../batch-file.js';
 import { consoleError } from '../errors.js';
 
@@ -30,10 +31,7 @@ export const targetsProperties = {
 
 /** The numbers as written (normalised and deduplicated by Surveys.send), and where they came from. */
 export async function readTargets(body: TargetsBody): Promise<{ entries: string[]; source: string }> {
-  const pasted = (body.mobiles ?? '')
-    .split(/[\r\n,，;；\s]+/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const pasted = pastedEntries(body.mobiles ?? '').map((e) => e.raw);
   const fromFile = body.file
     ? (await readBatchFile(body.file.name, body.file.content)).rows.map((r) => r.mobile)
     : [];

@@ -102,9 +102,16 @@ function Shell({ session }: { session: SessionValue }) {
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={208} theme="light" breakpoint="lg" collapsedWidth={0}>
+      <Layout.Sider
+        width={208}
+        theme="light"
+        breakpoint="lg"
+        collapsedWidth={0}
+        style={{ borderInlineEnd: '1px solid #f0f0f0' }}
+      >
         <div style={{ padding: '16px 20px', fontWeight: 600, fontSize: 16 }}>{t.brand}</div>
         <Menu
+          style={{ borderInlineEnd: 'none' }}
           mode="inline"
           selectedKeys={[key]}
           items={groups}
