@@ -1,6 +1,6 @@
 /**
  * One TCP connection of an SMPP gateway, ESME side, bound as transceiver, transmitter or receiver
- * (SMPP 3.4 §2.2–§2.3; README §4), as a state machine:
+ * (SMPP 3.4 §2.2–§2.3; README §4), on the shared skeleton (session/link-connection.ts):
  *
  *   closed ──start / backoff timer──▶ connecting ──TCP up, bind_* sent──▶ binding
  *   binding ──bind_*_resp ESME_ROK──▶ bound
@@ -8,100 +8,71 @@
  *   connecting | binding | bound | unbinding ──error, timeout, refused bind, peer unbind,
  *                                              3 enquire_links unanswered, unbind_resp──▶ closed
  *
- * Each visit to `connecting` opens a fresh socket with its own framer, window and timers; leaving
- * for `closed` ends them all: submits in flight are answered `lost`, every timer is cancelled. From
- * `closed` the connection comes back after a backoff delay unless the gateway is closing.
  * Keepalive: enquire_link after `keepaliveMs` without an inbound PDU, resent after each unanswered
  * `requestTimeoutMs`, link dropped after 3 (§4.11). A deliver_sm (or data_sm) is answered only after
  * the gateway's handler settled. Peer bytes: a framing error drops the link; an unknown command_id
  * or a request whose body does not decode gets generic_nack and the link stays (§4.3); a response
  * that does not decode drops the link. No byte logic here: PDUs come from the codec.
  */
-import { connect, type Socket } from 'node:net';
-import type { Logger } from '../../log.js';
 import type { Framer } from '../codec/framer.js';
-import type { DecodeError } from '../codec/result.js';
-import { createBackoff, type Backoff } from '../session/backoff.js';
-import { waitAtMost, type TimerHandle } from '../session/clock.js';
-import { Keepalive } from '../session/keepalive.js';
-import { RequestTracker, SequenceCounter, type RequestResult } from '../session/request-tracker.js';
-import { StateMachine } from '../session/state-machine.js';
-import { createTickWriter } from '../session/tick-writer.js';
-import type { SubmitAnswer, SubmitBody } from './client-mapping.js';
-import { createSmppFramer, decodeSmpp, encodeSmpp, type SmppPdu } from './codec.js';
-import { commandStatusReason, STATUS } from './codes.js';
+import type { DecodeError, DecodeResult } from '../codec/result.js';
+import type { SmppOptions } from '../gateway.js';
+import type { RequestResult } from '../session/request-tracker.js';
 import {
   KEEPALIVE_TRIES,
-  MAX_SEQUENCE,
-  TRANSITIONS,
-  type ConnectionContext,
-  type ConnectionState,
+  LinkConnection,
+  type Link,
+  type LinkContext,
+  type LinkEvents,
+  type LinkState,
   type ProblemKind,
-} from './connection-context.js';
-import { bindPduOf, deliveredOf, undecodableVerdict } from './esme-pdus.js';
+} from '../session/link-connection.js';
+import type { Delivered, SubmitAnswer, SubmitBody } from './client-mapping.js';
+import { createSmppFramer, decodeSmpp, encodeSmpp, type SmppPdu } from './codec.js';
+import { commandStatusReason, STATUS } from './codes.js';
+import { bindPduOf, deliveredOf, undecodableVerdict, type BindKind } from './esme-pdus.js';
 
-export type { BindKind, ConnectionEvents, ConnectionState, ProblemKind } from './connection-context.js';
+export type { BindKind } from './esme-pdus.js';
+export type { ProblemKind } from '../session/link-connection.js';
+export type ConnectionState = LinkState;
 
-/** What one socket's life holds; dropped whole when the connection leaves for `closed`. */
-interface Link {
-  socket: Socket;
-  write: (frame: Buffer) => void;
-  framer: Framer;
-  window: RequestTracker<SubmitAnswer>;
-  closed: boolean;
-  onClosed: (() => void)[];
-  bindSeq: number;
-  unbindSeq: number;
-  /** Connect, bind or unbind timeout, whichever step is running. */
-  setup: TimerHandle | null;
-  keepalive: Keepalive | null;
+/** sequence_number runs 1..0x7FFFFFFF (§3.2). */
+const MAX_SEQUENCE = 0x7fffffff;
+
+export interface ConnectionEvents extends LinkEvents {
+  /** Handles a deliver_sm / data_sm; answers the command_status of its response. Never rejects. */
+  deliver(pdu: Delivered): Promise<number>;
 }
 
-export class SmppConnection {
-  private readonly machine: StateMachine<ConnectionState>;
-  private readonly backoff: Backoff;
-  private readonly seq = new SequenceCounter(0, MAX_SEQUENCE);
-  private readonly log: Logger;
-  private readonly delivering = new Set<Promise<void>>();
-  private link: Link | null = null;
-  private reconnectTimer: TimerHandle | null = null;
-  private stopping = false;
+export interface ConnectionContext extends LinkContext {
+  options: SmppOptions;
+  kind: BindKind;
+  events: ConnectionEvents;
+}
 
-  constructor(
-    readonly index: number,
-    private readonly ctx: ConnectionContext,
-  ) {
-    this.log = ctx.logger.child({ conn: index, bind: ctx.kind });
-    this.machine = new StateMachine(TRANSITIONS, 'closed', (from, to) =>
-      this.log.debug({ from, to }, 'SMPP 连接状态 connection state'),
+export class SmppConnection extends LinkConnection<
+  SmppPdu,
+  SubmitAnswer,
+  Link<SubmitAnswer>,
+  ConnectionContext
+> {
+  constructor(index: number, ctx: ConnectionContext) {
+    super(
+      index,
+      ctx,
+      {
+        name: 'SMPP',
+        bindTimeout: 'bind_resp 超时 no bind response in time',
+        unbindTimeout: 'no unbind_resp',
+        keepaliveDead: `${KEEPALIVE_TRIES} 次 enquire_link 无应答 enquire_link unanswered ${KEEPALIVE_TRIES} times`,
+      },
+      { logBindings: { bind: ctx.kind }, maxSequence: MAX_SEQUENCE },
     );
-    this.backoff = createBackoff({
-      minMs: ctx.config.reconnectMinMs,
-      maxMs: ctx.config.reconnectMaxMs,
-      random: ctx.random,
-    });
-  }
-
-  get state(): ConnectionState {
-    return this.machine.state;
   }
 
   /** Whether this bind may submit (a receiver may not, §2.2). */
   get submits(): boolean {
-    return this.ctx.kind !== 'receiver';
-  }
-
-  /** Free window slots; 0 unless bound and able to submit. */
-  get free(): number {
-    return this.submits && this.machine.state === 'bound' && this.link ? this.link.window.free : 0;
-  }
-
-  get inFlight(): number {
-    return this.link?.window.size ?? 0;
-  }
-
-  start(): void {
-    this.open();
+    return this.sendsSubmits();
   }
 
   /**
@@ -109,121 +80,37 @@ export class SmppConnection {
    * link. Throws `ERR_PROTOCOL_ENCODE` before writing anything when the body cannot be encoded.
    */
   submit(body: SubmitBody): Promise<RequestResult<SubmitAnswer>> | null {
-    const link = this.link;
-    if (this.free <= 0 || !link) return null;
-    const sequenceNumber = this.seq.next();
-    const frame = encodeSmpp({ ...body, sequenceNumber });
-    const answer = link.window.track(sequenceNumber, this.ctx.config.requestTimeoutMs);
-    link.write(frame);
-    return answer;
+    return this.request((sequenceNumber) => ({ ...body, sequenceNumber }));
   }
 
-  /** Stops reconnecting; when bound, lets the window drain (bounded), says unbind, closes. */
-  async close(drainMs: number): Promise<void> {
-    this.stopping = true;
-    this.reconnectTimer?.cancel();
-    this.reconnectTimer = null;
-    const link = this.link;
-    if (!link) return;
-    if (this.machine.state !== 'bound') {
-      this.drop(link, null, 'gateway closing');
-      return;
-    }
-    await waitAtMost(this.ctx.clock, Promise.all([link.window.drained(), ...this.delivering]), drainMs);
-    if (link.closed) return;
-    const closed = new Promise<void>((resolve) => link.onClosed.push(resolve));
-    this.move('unbinding');
-    link.unbindSeq = this.seq.next();
-    this.send(link, { command: 'unbind', commandStatus: 0, sequenceNumber: link.unbindSeq });
-    link.setup = this.ctx.clock.setTimer(this.ctx.config.requestTimeoutMs, () =>
-      this.drop(link, null, 'no unbind_resp'),
-    );
-    await closed;
+  protected override sendsSubmits(): boolean {
+    return this.ctx.kind !== 'receiver';
   }
 
-  private move(to: ConnectionState): void {
-    const from = this.machine.state;
-    if (!this.machine.to(to))
-      this.log.error({ from, to }, 'SMPP 连接状态转换非法 illegal connection state transition');
-    this.ctx.events.stateChanged();
+  /** A bind we cannot encode (a password over 8 characters, say) is a credentials problem. */
+  protected override encodeFailureKind(pdu: SmppPdu): ProblemKind {
+    return pdu.command.startsWith('bind_') ? 'auth' : 'protocol';
   }
 
-  private open(): void {
-    if (this.stopping) return;
-    const { host, port, requestTimeoutMs } = this.ctx.config;
-    this.move('connecting');
-    const socket = connect({ host, port });
-    socket.setNoDelay(true);
-    const link: Link = {
-      socket,
-      write: createTickWriter(socket),
-      framer: createSmppFramer(),
-      window: new RequestTracker<SubmitAnswer>(this.ctx.config.window, this.ctx.clock),
-      closed: false,
-      onClosed: [],
-      bindSeq: 0,
-      unbindSeq: 0,
-      setup: null,
-      keepalive: null,
-    };
-    this.link = link;
-    link.setup = this.ctx.clock.setTimer(requestTimeoutMs, () =>
-      this.drop(link, 'network', `连接超时 connect timed out (${host}:${port})`),
-    );
-    socket.on('connect', () => this.bind(link));
-    socket.on('data', (chunk: Buffer) => this.receive(link, chunk));
-    socket.on('error', (err) => this.drop(link, 'network', `${host}:${port} ${err.message}`));
-    socket.on('close', () => this.drop(link, 'network', '对端关闭连接 peer closed the connection'));
+  protected override newLink(shared: Link<SubmitAnswer>): Link<SubmitAnswer> {
+    return shared;
   }
 
-  /** bind_* with system_id / password / system_type in clear (§4.1; README §4.3). */
-  private bind(link: Link): void {
-    if (link.closed) return;
-    link.setup?.cancel();
-    this.move('binding');
-    link.bindSeq = this.seq.next();
-    const sent = this.send(link, bindPduOf(this.ctx.kind, link.bindSeq, this.ctx.config, this.ctx.options));
-    if (!sent) return;
-    link.setup = this.ctx.clock.setTimer(this.ctx.config.requestTimeoutMs, () =>
-      this.drop(link, 'network', 'bind_resp 超时 no bind response in time'),
-    );
+  protected override newFramer(): Framer {
+    return createSmppFramer();
   }
 
-  /** Encodes and writes; a PDU we cannot encode (a password over 8 characters, say) ends the link. */
-  private send(link: Link, pdu: SmppPdu): boolean {
-    try {
-      link.write(encodeSmpp(pdu));
-      return true;
-    } catch (err) {
-      this.drop(
-        link,
-        pdu.command.startsWith('bind_') ? 'auth' : 'protocol',
-        `无法编码 cannot encode ${pdu.command}: ${err instanceof Error ? err.message : String(err)}`,
-      );
-      return false;
-    }
+  protected override encode(_link: Link<SubmitAnswer>, pdu: SmppPdu): Buffer {
+    return encodeSmpp(pdu);
   }
 
-  private nack(link: Link, sequenceNumber: number, status: number): void {
-    this.send(link, { command: 'generic_nack', commandStatus: status, sequenceNumber });
-  }
-
-  private receive(link: Link, chunk: Buffer): void {
-    if (link.closed) return;
-    const pushed = link.framer.push(chunk);
-    for (const frame of pushed.frames) {
-      if (this.link !== link) return; // a previous frame ended the link
-      const decoded = decodeSmpp(frame);
-      link.keepalive?.alive(); // any inbound PDU proves the link alive
-      if (decoded.ok) this.handle(link, decoded.value);
-      else this.undecodable(link, frame, decoded.error);
-    }
-    if (!pushed.ok)
-      this.drop(link, 'protocol', `报文分帧失败 framing lost: ${pushed.error.code} ${pushed.error.message}`);
+  protected override decode(_link: Link<SubmitAnswer>, frame: Buffer): DecodeResult<SmppPdu> {
+    return decodeSmpp(frame);
   }
 
   /** Framing holds, the PDU does not: generic_nack a request, drop on a broken response (esme-pdus.ts). */
-  private undecodable(link: Link, frame: Buffer, error: DecodeError): void {
+  protected override undecodable(link: Link<SubmitAnswer>, frame: Buffer, error: DecodeError): void {
+    link.keepalive?.alive(); // a PDU that frames proves the link alive even when it does not decode
     const verdict = undecodableVerdict(frame, error, 'SMSC');
     if (verdict.kind === 'drop') {
       this.drop(link, 'protocol', verdict.message);
@@ -233,8 +120,21 @@ export class SmppConnection {
     this.nack(link, verdict.sequenceNumber, verdict.status);
   }
 
-  private handle(link: Link, pdu: SmppPdu): void {
-    const state = this.machine.state;
+  /** bind_* with system_id / password / system_type in clear (§4.1; README §4.3). */
+  protected override bindPdu(link: Link<SubmitAnswer>): SmppPdu {
+    return bindPduOf(this.ctx.kind, link.bindSeq, this.ctx.config, this.ctx.options);
+  }
+
+  protected override unbindPdu(sequenceNumber: number): SmppPdu {
+    return { command: 'unbind', commandStatus: 0, sequenceNumber };
+  }
+
+  protected override keepalivePdu(sequenceNumber: number): SmppPdu {
+    return { command: 'enquire_link', commandStatus: 0, sequenceNumber };
+  }
+
+  protected override handle(link: Link<SubmitAnswer>, pdu: SmppPdu): void {
+    const state = this.state;
     switch (pdu.command) {
       case 'bind_transceiver_resp':
       case 'bind_transmitter_resp':
@@ -291,49 +191,28 @@ export class SmppConnection {
     }
   }
 
+  private nack(link: Link<SubmitAnswer>, sequenceNumber: number, status: number): void {
+    this.send(link, { command: 'generic_nack', commandStatus: status, sequenceNumber });
+  }
+
   /** bind_*_resp (§4.1.2): ESME_ROK binds; any other status is a refusal (RINVPASWD, RINVSYSID, …). */
-  private bound(link: Link, status: number): void {
+  private bound(link: Link<SubmitAnswer>, status: number): void {
     link.setup?.cancel();
     if (status !== STATUS.ok) {
       this.drop(link, 'auth', `bind 被拒绝 refused: ${commandStatusReason(status)}`);
       return;
     }
-    this.backoff.reset();
-    this.move('bound');
-    this.log.info('SMPP 连接已绑定 connection bound');
-    link.keepalive = this.keepalive(link);
-    link.keepalive.start();
-    this.ctx.events.slotFreed();
+    this.established(link, {}, 'SMPP 连接已绑定 connection bound');
   }
 
   /** A generic_nack answers whichever request carried its sequence_number. */
-  private nacked(link: Link, pdu: SmppPdu & { command: 'generic_nack' }): void {
+  private nacked(link: Link<SubmitAnswer>, pdu: SmppPdu & { command: 'generic_nack' }): void {
     if (link.window.answer(pdu.sequenceNumber, pdu)) return;
-    if (this.machine.state === 'binding' && pdu.sequenceNumber === link.bindSeq) {
+    if (this.state === 'binding' && pdu.sequenceNumber === link.bindSeq) {
       this.bound(link, pdu.commandStatus === STATUS.ok ? STATUS.invalidCommandId : pdu.commandStatus);
       return;
     }
     this.log.warn({ seq: pdu.sequenceNumber, status: pdu.commandStatus }, 'SMSC 发来 generic_nack');
-  }
-
-  /** enquire_link after an idle spell, the link dropped after 3 unanswered (§4.11). */
-  private keepalive(link: Link): Keepalive {
-    const { keepaliveMs, requestTimeoutMs } = this.ctx.config;
-    return new Keepalive({
-      clock: this.ctx.clock,
-      idleMs: keepaliveMs,
-      timeoutMs: requestTimeoutMs,
-      tries: KEEPALIVE_TRIES,
-      probe: () =>
-        !link.closed &&
-        this.send(link, { command: 'enquire_link', commandStatus: 0, sequenceNumber: this.seq.next() }),
-      dead: () =>
-        this.drop(
-          link,
-          'keepalive',
-          `${KEEPALIVE_TRIES} 次 enquire_link 无应答 enquire_link unanswered ${KEEPALIVE_TRIES} times`,
-        ),
-    });
   }
 
   /**
@@ -341,67 +220,23 @@ export class SmppConnection {
    * the handler settled (gateway.ts), on the link the PDU came on. A transmitter bind is not sent
    * these (§2.2); one that is answers ESME_RINVBNDSTS.
    */
-  private delivered(link: Link, pdu: SmppPdu & { command: 'deliver_sm' | 'data_sm' }): void {
-    const respond = pdu.command === 'deliver_sm' ? 'deliver_sm_resp' : 'data_sm_resp';
-    const answer = (status: number): void => {
-      if (link.closed) {
-        this.log.warn(
-          { seq: pdu.sequenceNumber },
-          '连接已断开，未发送响应 link gone before the response; the SMSC will deliver again',
-        );
-        return;
-      }
-      // message_id is unused in deliver_sm_resp and set to NULL (§4.6.2).
-      this.send(link, {
-        command: respond,
-        commandStatus: status,
-        sequenceNumber: pdu.sequenceNumber,
-        messageId: '',
-      });
-    };
-    const state = this.machine.state;
+  private delivered(link: Link<SubmitAnswer>, pdu: SmppPdu & { command: 'deliver_sm' | 'data_sm' }): void {
+    const command = pdu.command === 'deliver_sm' ? 'deliver_sm_resp' : 'data_sm_resp';
+    // message_id is unused in deliver_sm_resp and set to NULL (§4.6.2).
+    const respond = (status: number): SmppPdu => ({
+      command,
+      commandStatus: status,
+      sequenceNumber: pdu.sequenceNumber,
+      messageId: '',
+    });
+    const state = this.state;
     if (this.ctx.kind === 'transmitter' || (state !== 'bound' && state !== 'unbinding')) {
-      answer(STATUS.invalidBindStatus);
+      this.send(link, respond(STATUS.invalidBindStatus));
       return;
     }
-    const delivered = deliveredOf(pdu);
-    const done = this.ctx.events.deliver(delivered).then(answer, () => answer(STATUS.systemError));
-    this.delivering.add(done);
-    void done.finally(() => this.delivering.delete(done));
-  }
-
-  /**
-   * Ends the link: in-flight submits become `lost`, every timer stops, the socket closes (after
-   * flushing a last PDU when `flush`). `kind` null is an orderly close, not a problem.
-   */
-  private drop(link: Link, kind: ProblemKind | null, message: string, flush = false): void {
-    if (link.closed) return;
-    link.closed = true;
-    link.setup?.cancel();
-    link.keepalive?.stop();
-    link.window.failAll(message);
-    if (flush) link.socket.end(() => link.socket.destroy());
-    else link.socket.destroy();
-    if (this.link === link) this.link = null;
-    if (kind) {
-      this.log.warn({ kind }, `SMPP 连接断开 connection dropped: ${message}`);
-      this.ctx.events.problem(kind, message);
-    }
-    this.move('closed');
-    for (const resolve of link.onClosed) resolve();
-    if (!this.stopping) this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    const delay = this.backoff.next();
-    this.log.info(
-      { delayMs: delay, attempt: this.backoff.attempts },
-      'SMPP 稍后重连 reconnecting after backoff',
-    );
-    this.reconnectTimer = this.ctx.clock.setTimer(delay, () => {
-      this.reconnectTimer = null;
-      this.ctx.events.reconnecting();
-      this.open();
+    this.answerWhenSettled(link, this.ctx.events.deliver(deliveredOf(pdu)), STATUS.systemError, respond, {
+      seq: pdu.sequenceNumber,
+      message: '连接已断开，未发送响应 link gone before the response; the SMSC will deliver again',
     });
   }
 }
