@@ -1,13 +1,22 @@
 /**
- * `sms12333 audit verify|export` (issue 5 item 4; standard §8.1 c). `verify` walks the hash chain
+ * `sms12333 audit verify|export|prune` (issue 5 item 4; standard §8.1 c). `verify` walks the hash chain
  * with the key derived from the personal-data master key and names the first broken seq; it prints
  * the head's seq and hash so an auditor can keep them elsewhere (a rollback of the whole database
  * to an earlier copy is only seen against such a note). `export` writes entries as CSV and is
- * itself recorded as a data operation.
+ * itself recorded as a data operation. `prune` removes entries older than a date but never any
+ * younger than 180 days (等保: audit records are kept at least six months).
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { appendAudit, loadAuditKey, verifyAudit, type AuditProblem, type AuditRecord } from '../audit/log.js';
+import {
+  appendAudit,
+  AUDIT_RETENTION_MS,
+  loadAuditKey,
+  pruneAudit,
+  verifyAudit,
+  type AuditProblem,
+  type AuditRecord,
+} from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
 import { fromBeijing, formatBeijing } from '../domain/beijing-time.js';
 import { csvLine } from '../domain/csv.js';
@@ -18,7 +27,8 @@ import { need, parse } from './args.js';
 
 const USAGE =
   'sms12333 audit verify [--config FILE]\n' +
-  '       sms12333 audit export --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] [--config FILE]';
+  '       sms12333 audit export --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] [--config FILE]\n' +
+  '       sms12333 audit prune --before YYYY-MM-DD [--config FILE]   # never entries younger than 180 days';
 
 const PROBLEMS: Record<AuditProblem, string> = {
   head: '链头记录被改动 (the head row was altered)',
@@ -78,11 +88,18 @@ function row(r: AuditRecord): string {
 export async function runAudit(argv: string[]): Promise<number> {
   const { values, positionals } = parse(
     argv,
-    { config: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, csv: { type: 'string' } },
+    {
+      config: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      csv: { type: 'string' },
+      before: { type: 'string' },
+    },
     USAGE,
   );
   const action = positionals[0];
-  if (action !== 'verify' && action !== 'export') throw new AppError('ERR_CLI_USAGE', `用法 usage: ${USAGE}`);
+  if (action !== 'verify' && action !== 'export' && action !== 'prune')
+    throw new AppError('ERR_CLI_USAGE', `用法 usage: ${USAGE}`);
   const config = loadConfig({ file: values.config });
   const key = loadAuditKey(config);
   const handle = await openDatabase(config.database.url);
@@ -100,6 +117,23 @@ export async function runAudit(argv: string[]): Promise<number> {
         `校验失败 verification failed at seq ${v.seq}: ${PROBLEMS[v.problem]}; 此前 ${v.verified} 条完好 (${v.verified} entries intact before it)\n`,
       );
       return 1;
+    }
+    if (action === 'prune') {
+      // The chain stays verifiable: the head keeps the last pruned entry's hash under its MAC.
+      const before = day(need(values.before, 'before'), 'before');
+      const removed = await pruneAudit(handle, key, before);
+      await appendAudit(handle, key, {
+        kind: 'data',
+        actor: 'cli',
+        action: 'audit.prune',
+        target: `..${values.before ?? ''}`,
+        result: 'ok',
+        detail: { removed, retentionDays: AUDIT_RETENTION_MS / 86_400_000 },
+      });
+      process.stdout.write(
+        `已清理 pruned ${removed} 条 entries (保留至少 ${AUDIT_RETENTION_MS / 86_400_000} 天 entries younger than that are kept)\n`,
+      );
+      return 0;
     }
     const from = day(need(values.from, 'from'), 'from');
     const to = day(need(values.to, 'to'), 'to') + 24 * 3600 * 1000;

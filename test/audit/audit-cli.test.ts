@@ -75,3 +75,46 @@ for (const dialect of DIALECTS) {
     assert.equal((await cli(['audit', 'frobnicate'], env)).code, 2);
   });
 }
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: audit prune removes old entries but never any younger than 180 days; the chain still verifies`, async (t) => {
+    const target = await createTestDatabase(dialect);
+    t.after(() => target.drop());
+    const master = randomBytes(32);
+    const env = { SMS12333_DATABASE_URL: target.url, SMS12333_SECURITY_DATA_KEY: master.toString('base64') };
+    const handle = await openDatabase(target.url);
+    t.after(() => handle.close());
+    const key = deriveAuditKey(master);
+    const day = 86_400_000;
+    const now = Date.now();
+    for (const age of [400, 300, 200, 170, 10])
+      await appendAudit(
+        handle,
+        key,
+        { kind: 'operation', actor: 'sysadmin', action: 'app.freeze', result: 'ok', detail: { age } },
+        now - age * day,
+      );
+
+    const tomorrow = new Date(now + 8 * 3_600_000 + day).toISOString().slice(0, 10);
+    const pruned = await cli(['audit', 'prune', '--before', tomorrow], env);
+    assert.equal(pruned.code, 0, pruned.stderr);
+    assert.match(pruned.stdout, /已清理 pruned 3 条/);
+    const left = await handle.db
+      .selectFrom('audit_log')
+      .select(['action', 'detail'])
+      .orderBy('seq')
+      .execute();
+    assert.deepEqual(
+      left.map((r) => [r.action, r.detail]),
+      [
+        ['app.freeze', '{"age":170}'],
+        ['app.freeze', '{"age":10}'],
+        ['audit.prune', `{"removed":3,"retentionDays":180}`],
+      ],
+    );
+    const verified = await cli(['audit', 'verify'], env);
+    assert.equal(verified.code, 0, verified.stdout);
+    const noBefore = await cli(['audit', 'prune'], env);
+    assert.equal(noBefore.code, 2, noBefore.stderr);
+  });
+}
