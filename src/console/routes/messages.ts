@@ -1,4 +1,334 @@
-// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
-import type { ConsoleRoutes } from '../context.js';
+/**
+ * Message search (issue 5) for `message.read`: messages newest first by phone, batch, id, business
+ * system, status, carrier and Beijing time range; one message's parts and delivery report; an
+ * audited unmask of one number; and CSV exports in the background with progress (masked numbers,
+ * formula-safe cells, a row cap, one running job per user, files removed after a while).
+ */
+import { createReadStream } from 'node:fs';
+import { formatBeijing } from '../../domain/beijing-time.js';
+import { CARRIERS } from '../../domain/carrier.js';
+import { spreadsheetLine } from '../../domain/csv.js';
+import { normalizeMobile } from '../../domain/phone.js';
+import { FINAL_STATUSES, PENDING_STATUSES } from '../../domain/status.js';
+import { maskMobile } from '../../log.js';
+import { listApps } from '../../store/apps.js';
+import {
+  countMessages,
+  messageMobile,
+  messageParts,
+  messageReport,
+  searchMessages,
+  type MessageCursor,
+  type MessageFilter,
+  type MessageRow,
+} from '../../store/message-search.js';
+import type { ConsoleContext, ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+import { exportJobs } from '../exports.js';
 
-export const messagesRoutes: ConsoleRoutes = () => undefined;
+/** Rows one export may hold; a bigger one is refused (narrow the filters). */
+export const EXPORT_ROW_CAP = 200_000;
+const EXPORT_KEEP_MS = 30 * 60_000;
+const EXPORT_PAGE = 1000;
+/** Held for review (batch approval) before joining the queue. */
+const STATUSES = ['HELD', ...PENDING_STATUSES, ...FINAL_STATUSES];
+
+interface FilterQuery {
+  mobile?: string;
+  batchId?: number;
+  msgId?: number;
+  app?: string;
+  status?: string;
+  carrier?: string;
+  from?: string;
+  to?: string;
+}
+
+const FILTER_PROPERTIES = {
+  mobile: { type: 'string', maxLength: 20 },
+  batchId: { type: 'integer', minimum: 1 },
+  msgId: { type: 'integer', minimum: 1 },
+  app: { type: 'string', maxLength: 64 },
+  status: { type: 'string', enum: ['', ...STATUSES] },
+  carrier: { type: 'string', enum: ['', ...CARRIERS] },
+  from: { type: 'string', maxLength: 40 },
+  to: { type: 'string', maxLength: 40 },
+} as const;
+
+const ID_PARAMS = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 } },
+  required: ['id'],
+} as const;
+
+function parseTime(value: string | undefined, field: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) throw consoleError('INVALID', `${field} 不是有效时间`, { field });
+  return ms;
+}
+
+function parseCursor(value: string | undefined): MessageCursor | null {
+  if (value === undefined || value === '') return null;
+  const match = /^(\d{1,16})\.(\d{1,16})$/.exec(value);
+  if (!match) throw consoleError('INVALID', 'after 格式错误', { field: 'after' });
+  return { createdAt: Number(match[1]), id: Number(match[2]) };
+}
+
+function beijing(ms: number | null): string | null {
+  return ms === null ? null : formatBeijing(ms, 'yyyy-MM-dd HH:mm:ss');
+}
+
+/** The filters of a request as the store reads them (app by name, phone in any common form). */
+async function readFilter(ctx: ConsoleContext, q: FilterQuery): Promise<MessageFilter> {
+  const filter: MessageFilter = {
+    batchId: q.batchId,
+    msgId: q.msgId,
+    status: q.status || undefined,
+    carrier: q.carrier || undefined,
+    from: parseTime(q.from, 'from'),
+    to: parseTime(q.to, 'to'),
+  };
+  if (q.mobile !== undefined && q.mobile.trim() !== '') {
+    const normal = normalizeMobile(q.mobile);
+    if (normal === null) throw consoleError('INVALID', '手机号码格式错误', { field: 'mobile' });
+    filter.mobile = normal;
+  }
+  if (q.app !== undefined && q.app !== '') {
+    const found = (await listApps(ctx.deps.handle.db)).find((a) => a.name === q.app);
+    if (!found) throw consoleError('INVALID', `没有业务系统 ${q.app}`, { field: 'app' });
+    filter.appId = found.id;
+  }
+  return filter;
+}
+
+/** A filter as the audit log keeps it: the phone number masked. */
+function auditedFilter(q: FilterQuery): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(q)) {
+    if (value === undefined || value === '') continue;
+    out[key] = key === 'mobile' ? maskMobile(String(value)) : value;
+  }
+  return out;
+}
+
+function view(r: MessageRow) {
+  return {
+    msgId: String(r.id),
+    batchId: String(r.batchId),
+    app: r.appName,
+    mobile: maskMobile(r.mobile),
+    carrier: r.carrier,
+    content: r.signature + r.content,
+    status: r.status,
+    stat: r.stat,
+    error: r.error,
+    segments: r.segments,
+    charged: r.charged,
+    createdAt: new Date(r.createdAt).toISOString(),
+    submittedAt: r.submittedAt === null ? null : new Date(r.submittedAt).toISOString(),
+    doneAt: r.doneAt === null ? null : new Date(r.doneAt).toISOString(),
+    gateway: r.gatewayId,
+  };
+}
+
+const CSV_HEADER = [
+  '短信ID',
+  '批次ID',
+  '业务系统',
+  '手机号码(脱敏)',
+  '运营商',
+  '内容',
+  '状态',
+  '回执状态',
+  '条数',
+  '计费条数',
+  '提交时间(北京时间)',
+  '发往网关时间',
+  '完成时间',
+  '网关',
+];
+
+function csvLine(r: MessageRow): string {
+  return `${spreadsheetLine([
+    String(r.id),
+    String(r.batchId),
+    r.appName ?? '',
+    maskMobile(r.mobile),
+    r.carrier,
+    r.signature + r.content,
+    r.status,
+    r.stat ?? '',
+    String(r.segments),
+    String(r.charged),
+    beijing(r.createdAt) ?? '',
+    beijing(r.submittedAt) ?? '',
+    beijing(r.doneAt) ?? '',
+    r.gatewayId ?? '',
+  ])}\r\n`;
+}
+
+export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+  const guard = ctx.allow('message.read');
+  const jobs = exportJobs({
+    keepMs: EXPORT_KEEP_MS,
+    now: () => ctx.now(),
+    onError: (err) => ctx.deps.logger?.error({ err }, 'message export failed'),
+  });
+  app.addHook('onClose', async () => jobs.close());
+
+  app.get<{ Querystring: FilterQuery & { after?: string; limit?: number } }>(
+    '/console/api/messages',
+    {
+      preHandler: guard,
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            ...FILTER_PROPERTIES,
+            after: { type: 'string', maxLength: 40 },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const filter = await readFilter(ctx, q);
+      const limit = q.limit ?? 50;
+      const rows = await searchMessages(db, filter, parseCursor(q.after), limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        rows: page.map(view),
+        next: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/console/api/messages/:id',
+    { preHandler: guard, schema: { params: ID_PARAMS } },
+    async (request) => {
+      const { id } = request.params;
+      const [row] = await searchMessages(db, { msgId: id }, null, 1);
+      if (!row) throw consoleError('MESSAGE_NOT_FOUND');
+      const [parts, report] = await Promise.all([messageParts(db, id), messageReport(db, id)]);
+      return {
+        message: view(row),
+        parts: parts.map((p) => ({
+          partNo: p.partNo,
+          total: p.total,
+          gateway: p.gatewayId,
+          carrierMsgId: p.carrierMsgId,
+          status: p.status,
+          stat: p.stat,
+          submittedAt: new Date(p.submittedAt).toISOString(),
+          doneAt: p.doneAt === null ? null : new Date(p.doneAt).toISOString(),
+        })),
+        report: report && {
+          status: report.status,
+          stat: report.stat,
+          doneAt: new Date(report.doneAt).toISOString(),
+          createdAt: new Date(report.createdAt).toISOString(),
+          sequenced: report.sequenced,
+        },
+      };
+    },
+  );
+
+  app.post<{ Params: { id: number } }>(
+    '/console/api/messages/:id/unmask',
+    { preHandler: guard, schema: { params: ID_PARAMS } },
+    async (request) => {
+      const { id } = request.params;
+      const mobile = await messageMobile(db, id);
+      if (mobile === null) throw consoleError('MESSAGE_NOT_FOUND');
+      // Who saw which message's number; the number itself stays out of the log.
+      await ctx.audit(request, { kind: 'data', action: 'unmask', target: String(id), result: 'ok' });
+      return { mobile };
+    },
+  );
+
+  app.post<{ Body: FilterQuery }>(
+    '/console/api/messages/exports',
+    {
+      preHandler: guard,
+      schema: { body: { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES } },
+    },
+    async (request, reply) => {
+      const { user } = ctx.current(request);
+      const q = request.body;
+      const filter = await readFilter(ctx, q);
+      if (jobs.running(user.id)) throw consoleError('EXPORT_RUNNING');
+      const total = await countMessages(db, filter);
+      if (total > EXPORT_ROW_CAP) {
+        throw consoleError(
+          'EXPORT_TOO_LARGE',
+          `导出 ${total} 行超过上限 ${EXPORT_ROW_CAP} 行，请缩小查询范围`,
+          {
+            total,
+            cap: EXPORT_ROW_CAP,
+          },
+        );
+      }
+      const fileName = `messages-${formatBeijing(ctx.now(), 'yyyyMMdd-HHmmss')}.csv`;
+      const job = await jobs.start(user.id, total, fileName, async (write, progress) => {
+        await write(`\uFEFF${spreadsheetLine(CSV_HEADER)}\r\n`);
+        let after: MessageCursor | null = null;
+        let rows = 0;
+        // Never more than the count promised: rows created meanwhile are past the first page's top.
+        while (rows < total) {
+          const page = await searchMessages(db, filter, after, Math.min(EXPORT_PAGE, total - rows));
+          if (page.length === 0) break;
+          await write(page.map(csvLine).join(''));
+          rows += page.length;
+          progress(rows);
+          const last = page[page.length - 1] as MessageRow;
+          after = { createdAt: last.createdAt, id: last.id };
+        }
+      });
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'export.messages',
+        target: job.id,
+        result: 'ok',
+        detail: { filters: auditedFilter(q), rows: total },
+      });
+      return reply.code(202).send({ id: job.id, total });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/console/api/messages/exports/:id',
+    { preHandler: guard, config: { quietAudit: true } },
+    (request, reply) => {
+      const job = jobs.get(request.params.id);
+      if (!job || job.owner !== ctx.current(request).user.id) throw consoleError('EXPORT_NOT_FOUND');
+      return reply.send({
+        id: job.id,
+        state: job.state,
+        written: job.written,
+        total: job.total,
+        fileName: job.fileName,
+      });
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/console/api/messages/exports/:id/download',
+    { preHandler: guard },
+    async (request, reply) => {
+      const job = jobs.get(request.params.id);
+      if (!job || job.owner !== ctx.current(request).user.id) throw consoleError('EXPORT_NOT_FOUND');
+      if (job.state !== 'done') throw consoleError('EXPORT_NOT_READY');
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${job.fileName}"`)
+        .header('cache-control', 'no-store')
+        .send(createReadStream(job.file));
+    },
+  );
+};
