@@ -30,8 +30,8 @@ import { exportJobs } from '../exports.js';
 export const EXPORT_ROW_CAP = 200_000;
 const EXPORT_KEEP_MS = 30 * 60_000;
 const EXPORT_PAGE = 1000;
-/** Held for review (batch approval) before joining the queue. */
-const STATUSES = ['HELD', ...PENDING_STATUSES, ...FINAL_STATUSES];
+/** HELD (waiting for a batch's approval) is listed whether or not the status model has it yet. */
+const STATUSES = [...new Set<string>(['HELD', ...PENDING_STATUSES, ...FINAL_STATUSES])];
 
 interface FilterQuery {
   mobile?: string;
@@ -201,9 +201,12 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
       const rows = await searchMessages(db, filter, parseCursor(q.after), limit + 1);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
+      const apps = (await listApps(db)).map((a) => a.name);
       return {
         rows: page.map(view),
         next: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
+        /** For the page's business-system filter (12333服务 is the platform's own replies). */
+        apps,
       };
     },
   );
