@@ -111,6 +111,7 @@ test('the message search finds a delivered message; the drawer shows its parts a
   await drawer.getByRole('button', { name: /显示完整号码/ }).click();
   await drawer.getByTestId('detail-mobile').getByText(LONG_MOBILE).waitFor();
   await page.getByText('已显示完整号码（已记入审计日志）').waitFor();
+  await screenshot(page, 'messages-detail');
   await page.context().close();
 });
 

@@ -124,6 +124,9 @@ const TEXTS = defineTexts({
   },
 });
 
+/** Labels on one line: the drawer is wide enough for the Chinese labels. */
+const LABEL = { whiteSpace: 'nowrap' } as const;
+
 export function MessageDetailDrawer({ msgId, onClose }: { msgId: string | null; onClose: () => void }) {
   const t = useTexts(TEXTS);
   const lang = useLang();
@@ -159,12 +162,12 @@ export function MessageDetailDrawer({ msgId, onClose }: { msgId: string | null; 
 
   const m = detail?.message;
   return (
-    <Drawer open={msgId !== null} onClose={onClose} title={t.title} size={620} destroyOnHidden>
+    <Drawer open={msgId !== null} onClose={onClose} title={t.title} size={680} destroyOnHidden>
       {error !== null && <Alert type="error" showIcon title={error} />}
       {!m && error === null && <Spin />}
       {m && (
         <Space orientation="vertical" size="large" style={{ width: '100%' }}>
-          <Descriptions column={2} size="small" bordered>
+          <Descriptions column={2} size="small" bordered styles={{ label: LABEL }}>
             <Descriptions.Item label={t.msgId}>{m.msgId}</Descriptions.Item>
             <Descriptions.Item label={t.batchId}>{m.batchId}</Descriptions.Item>
             <Descriptions.Item label={t.mobile} span={2}>
@@ -247,7 +250,7 @@ export function MessageDetailDrawer({ msgId, onClose }: { msgId: string | null; 
           </div>
 
           {detail.report && (
-            <Descriptions title={t.report} column={2} size="small" bordered>
+            <Descriptions title={t.report} column={2} size="small" bordered styles={{ label: LABEL }}>
               <Descriptions.Item label={t.status}>
                 <StatusTag status={detail.report.status} lang={lang} />
               </Descriptions.Item>
