@@ -32,7 +32,8 @@ export type ExportWriter = (
 ) => Promise<void>;
 
 export interface ExportJobs {
-  start(owner: number, total: number, fileName: string, writer: ExportWriter): Promise<ExportJob>;
+  /** The new job, or null when this owner has one running already. */
+  start(owner: number, total: number, fileName: string, writer: ExportWriter): Promise<ExportJob | null>;
   get(id: string): ExportJob | undefined;
   running(owner: number): ExportJob | undefined;
   close(): Promise<void>;
@@ -56,29 +57,39 @@ export function exportJobs(options: {
     for (const [id, job] of jobs) {
       if (job.finishedAt !== null && job.finishedAt + options.keepMs <= now) {
         jobs.delete(id);
-        void rm(job.file, { force: true });
+        if (job.file !== '') void rm(job.file, { force: true });
       }
     }
   }
 
+  const running = (owner: number) =>
+    [...jobs.values()].find((j) => j.owner === owner && j.state === 'running');
+
   return {
     async start(owner, total, fileName, writer) {
       sweep();
+      // Checked and registered before any await, so two requests at once cannot both start one.
+      if (running(owner)) return null;
       const id = randomUUID();
-      const file = join(await folder(), `${id}.csv`);
       const job: ExportJob = {
         id,
         owner,
         state: 'running',
         total,
         written: 0,
-        file,
+        file: '',
         fileName,
         startedAt: options.now(),
         finishedAt: null,
       };
       jobs.set(id, job);
-      const out = createWriteStream(file, { mode: 0o600 });
+      try {
+        job.file = join(await folder(), `${id}.csv`);
+      } catch (err) {
+        jobs.delete(id);
+        throw err;
+      }
+      const out = createWriteStream(job.file, { mode: 0o600 });
       void (async () => {
         try {
           await writer(
@@ -106,9 +117,7 @@ export function exportJobs(options: {
       sweep();
       return jobs.get(id);
     },
-    running(owner) {
-      return [...jobs.values()].find((j) => j.owner === owner && j.state === 'running');
-    },
+    running,
     async close() {
       jobs.clear();
       if (dir) await rm(await dir, { recursive: true, force: true });

@@ -293,6 +293,7 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
           after = { createdAt: last.createdAt, id: last.id };
         }
       });
+      if (!job) throw consoleError('EXPORT_RUNNING');
       await ctx.audit(request, {
         kind: 'data',
         action: 'export.messages',
