@@ -247,6 +247,12 @@ export const configSchema = z
         retryMaxMs: z.number().int().min(1).default(300_000),
         /** Latest accepted sendTime, in days ahead. */
         maxScheduleDays: z.number().int().min(1).default(30),
+        /** Held messages whose review is not decided within this many hours EXPIRE, refunded. */
+        reviewHoldHours: z
+          .number()
+          .min(1)
+          .max(30 * 24)
+          .default(72),
         /**
          * Beijing-time window (`HH:mm`, may wrap midnight) in which notices and surveys wait until
          * `end`; replies, results and verification codes still go. Null: none (DESIGN §5).

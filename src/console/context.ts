@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { ConsoleAction, ConsoleRole } from '../domain/console-roles.js';
 import type { Admission } from '../pipeline/admission.js';
 import type { Router } from '../pipeline/router.js';
+import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { PersonalDataCipher } from '../security/personal-data.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import type { ConsoleSession, ConsoleUser } from '../store/console-users.js';
@@ -33,6 +34,8 @@ export interface ConsoleServices {
   citizens: Citizens;
   /** Lets the dispatcher look at the outbox now rather than at its next poll. */
   wakeDispatcher(): void;
+  /** The sensitive words admission screens for; `invalidate()` after changing them. */
+  sensitiveWords: SensitiveWordList;
   /** Set in demo mode only: the simulators behind the handset page. */
   handsets: readonly DemoHandsetLink[];
 }

@@ -5,18 +5,23 @@
  *        │            ▲  │              │  │                                  │
  *        │            └──┼──retry───────┘  └──refused / no route──► final     └──deadline──► UNKNOWN
  *        │               └──validity passed──► EXPIRED
- *        └──► BLOCKED (unsubscribed or blacklisted number: never sent, never charged)
+ *        ├──► BLOCKED (unsubscribed or blacklisted number: never sent, never charged)
+ *        └──► HELD (waiting for a reviewer: batch size or a sensitive word; charged)
+ *               ├──approved──► QUEUED
+ *               └──rejected──► REJECTED (stat REVIEW) / not decided in time──► EXPIRED (both refunded)
  *
  * Final states are terminal: every message ends in exactly one of them (DESIGN §6).
  */
 export const FINAL_STATUSES = ['DELIVERED', 'FAILED', 'EXPIRED', 'REJECTED', 'BLOCKED', 'UNKNOWN'] as const;
-export const PENDING_STATUSES = ['QUEUED', 'SENDING', 'SUBMITTED'] as const;
+/** HELD is never claimed by the dispatcher; it waits for a review (store/reviews.ts). */
+export const PENDING_STATUSES = ['HELD', 'QUEUED', 'SENDING', 'SUBMITTED'] as const;
 
 export type FinalStatus = (typeof FINAL_STATUSES)[number];
 export type PendingStatus = (typeof PENDING_STATUSES)[number];
 export type MessageStatus = FinalStatus | PendingStatus;
 
 const TRANSITIONS: Record<MessageStatus, readonly MessageStatus[]> = {
+  HELD: ['QUEUED', 'REJECTED', 'EXPIRED'],
   QUEUED: ['SENDING', 'EXPIRED', 'FAILED'],
   SENDING: ['QUEUED', 'SUBMITTED', 'FAILED', 'REJECTED', 'EXPIRED'],
   SUBMITTED: ['DELIVERED', 'FAILED', 'EXPIRED', 'REJECTED', 'UNKNOWN'],
@@ -29,7 +34,7 @@ const TRANSITIONS: Record<MessageStatus, readonly MessageStatus[]> = {
 };
 
 /** Statuses a message may be created in. */
-export const INITIAL_STATUSES: readonly MessageStatus[] = ['QUEUED', 'BLOCKED'];
+export const INITIAL_STATUSES: readonly MessageStatus[] = ['QUEUED', 'HELD', 'BLOCKED'];
 
 export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   return TRANSITIONS[from].includes(to);

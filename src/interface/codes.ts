@@ -16,6 +16,8 @@ export const RESULT_CODES = {
   NOT_FOUND: { code: 11, msg: '接口不存在', en: 'no such interface' },
   /** Verification codes: the resend cool-down or the number's daily cap (DESIGN §4.3); `retryAfter` in seconds. */
   RATE_LIMIT: { code: 12, msg: '发送频率超过限制', en: 'sending rate limit exceeded' },
+  /** The text holds words of the sensitive-word list whose action is block (DESIGN §5); `words` names them. */
+  SENSITIVE_WORDS: { code: 13, msg: '短信内容含敏感词', en: 'the content holds sensitive words' },
 } as const;
 
 export type ResultName = keyof typeof RESULT_CODES;

@@ -85,7 +85,7 @@ export const OPENAPI = {
               properties: {
                 mobile: { type: 'string' },
                 msgId: { type: 'string' },
-                status: { type: 'string', enum: ['QUEUED', 'BLOCKED', 'FAILED'] },
+                status: { type: 'string', enum: ['QUEUED', 'HELD', 'BLOCKED', 'FAILED'] },
                 stat: {
                   type: 'string',
                   enum: ['BLOCKED', 'DUPLICATE', 'FREQUENCY', 'NOROUTE'],
@@ -93,6 +93,10 @@ export const OPENAPI = {
                 },
               },
             },
+          },
+          heldForReview: {
+            type: 'boolean',
+            description: 'the messages (status HELD) wait for a reviewer: a sensitive word asked for review',
           },
           notBefore: {
             type: 'string',

@@ -120,7 +120,7 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
       return { mobile, carrier, segments };
     });
 
-    // Code 3 or 1, decided inside the admission transaction.
+    // Code 13 (sensitive words), then 3 or 1, decided inside the admission transaction.
     const admitted = await deps.admission.admit({
       appId: appRecord.id,
       clientMsgId,
@@ -132,6 +132,8 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
       sendAt,
       recipients,
     });
+    if (admitted.kind === 'refused')
+      return result('SENSITIVE_WORDS', admitted.words.join('、'), { words: admitted.words });
     if (admitted.kind === 'insufficient')
       return result('BALANCE', `需要 ${admitted.needed} 条，余额 ${admitted.balance} 条`, {
         balance: admitted.balance,

@@ -1,6 +1,11 @@
 /**
  * Admission: validated send requests are written in groups (group commit) and answered only once
  * their group is durable. The dispatcher is woken after each commit.
+ *
+ * Every request through here — business systems' and the console's; the platform's own replies,
+ * results and verification codes are admitted elsewhere — is first screened for sensitive words
+ * (DESIGN §5): a `block` word refuses it whole (nothing queued or charged), a `review` word holds
+ * its messages HELD under a new `sensitive-words` review (store/reviews.ts).
  */
 import type { Config } from '../config/schema.js';
 import { quietWindow } from '../domain/quiet-hours.js';
@@ -12,8 +17,11 @@ import {
   type AdmissionResult,
   type PreparedAdmission,
   type SendingRules,
+  type StoredAdmission,
 } from '../store/admission.js';
+import type { WordVerdict } from '../domain/sensitive-words.js';
 import { GroupCommitter } from './group-commit.js';
+import type { SensitiveWordList } from './sensitive-words.js';
 
 export interface AdmissionOptions {
   /** Most recipients written in one transaction. */
@@ -22,6 +30,8 @@ export interface AdmissionOptions {
   onCommitted?: () => void;
   /** Quiet hours and frequency limits (default: none). */
   rules?: SendingRules;
+  /** The sensitive-word list (default: none). */
+  words?: SensitiveWordList;
 }
 
 /** The sending windows configured under `sending` (DESIGN §5). */
@@ -45,18 +55,20 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 export class Admission {
-  private readonly committer: GroupCommitter<PreparedAdmission, AdmissionResult>;
+  private readonly committer: GroupCommitter<PreparedAdmission, StoredAdmission>;
+  private readonly words: SensitiveWordList | undefined;
 
   constructor(
     private readonly handle: DatabaseHandle,
     private readonly ids: IdAllocator,
     options: AdmissionOptions = {},
   ) {
+    this.words = options.words;
     const now = options.now ?? Date.now;
     const rules = options.rules ?? NO_SENDING_RULES;
     this.committer = new GroupCommitter(
       async (group) => {
-        let results: AdmissionResult[];
+        let results: StoredAdmission[];
         try {
           results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now(), rules);
         } catch (err) {
@@ -71,8 +83,16 @@ export class Admission {
     );
   }
 
-  admit(request: PreparedAdmission): Promise<AdmissionResult> {
+  async admit(request: PreparedAdmission): Promise<AdmissionResult> {
+    const verdict = await this.screen(request.content);
+    if (verdict.block.length > 0) return { kind: 'refused', words: verdict.block };
+    if (verdict.review.length > 0) return this.committer.submit({ ...request, reviewWords: verdict.review });
     return this.committer.submit(request);
+  }
+
+  /** The listed words a text contains, by action (the console's preview shows them). */
+  screen(content: string): Promise<WordVerdict> {
+    return this.words ? this.words.verdict(content) : Promise.resolve({ block: [], review: [] });
   }
 
   close(): Promise<void> {

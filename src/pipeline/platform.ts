@@ -26,6 +26,7 @@ import { reclaimLeases } from '../store/sweeps.js';
 import { createCitizens, type Citizens } from '../citizen/index.js';
 import { Admission, sendingRulesFrom } from './admission.js';
 import { Dispatcher } from './dispatcher.js';
+import { SensitiveWordList } from './sensitive-words.js';
 import { OtpService, otpSecretsFrom } from './otp.js';
 import { createMetrics } from './metrics.js';
 import { Router } from './router.js';
@@ -48,6 +49,8 @@ export interface Platform {
   readonly ids: IdAllocator;
   readonly router: Router;
   readonly admission: Admission;
+  /** The sensitive words admission screens texts for (the console invalidates it after a change). */
+  readonly sensitiveWords: SensitiveWordList;
   readonly dispatcher: Dispatcher;
   readonly writer: EventWriter;
   readonly sweeper: Sweeper;
@@ -191,10 +194,12 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logger.child({ component: 'dispatcher' }),
     now,
   );
+  const sensitiveWords = new SensitiveWordList(handle, { now, logger: logger.child({ component: 'words' }) });
   const admission = new Admission(handle, ids, {
     now,
     onCommitted: () => dispatcher.wake(),
     rules: sendingRulesFrom(config.sending),
+    words: sensitiveWords,
   });
   const sweeper = new Sweeper(
     handle,
@@ -204,6 +209,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       host,
       sweepMs: config.dispatcher.sweepMs,
       validityMs: settings.validityMs,
+      reviewHoldMs: config.sending.reviewHoldHours * 3600_000,
       staleMs: Math.max(15_000, config.dispatcher.sweepMs * 10),
       orphanTtlMs: settings.reportDeadlineMs + 24 * 3600 * 1000,
       reassemblyMs: config.uplink.reassemblySeconds * 1000,
@@ -335,6 +341,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
           router,
           citizens,
           wakeDispatcher: () => dispatcher.wake(),
+          sensitiveWords,
           handsets: options.handsets ?? [],
         },
         logger: logger.child({ component: 'console' }),
@@ -356,6 +363,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ids,
     router,
     admission,
+    sensitiveWords,
     dispatcher,
     writer,
     sweeper,

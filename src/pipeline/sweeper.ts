@@ -1,6 +1,7 @@
 /**
  * Periodic upkeep: heartbeat, leases of dead processes handed back, report deadlines (UNKNOWN),
- * validity (EXPIRED, refunded), orphan reports re-matched and purged, feeds numbered.
+ * validity (EXPIRED, refunded), reviews not decided in time (their held messages EXPIRED,
+ * refunded), orphan reports re-matched and purged, feeds numbered.
  */
 import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../store/connect.js';
@@ -9,6 +10,7 @@ import type { IdAllocator } from '../store/ids.js';
 import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
 import { rematchOrphans } from '../store/reports.js';
 import { flushStaleSegments, type UplinkProtector } from '../store/uplinks.js';
+import { expireReviews } from '../store/reviews.js';
 import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
 
 export interface SweeperSettings {
@@ -16,6 +18,8 @@ export interface SweeperSettings {
   host: string;
   sweepMs: number;
   validityMs: number;
+  /** A review pending longer than this expires with its held messages (sending.reviewHoldHours). */
+  reviewHoldMs: number;
   /** A process whose heartbeat is older than this is dead. */
   staleMs: number;
   /** Orphan reports older than this are dropped. */
@@ -30,6 +34,8 @@ export interface SweepSummary {
   reclaimed: number;
   unknown: number;
   expired: number;
+  /** Reviews expired, their held messages with them. */
+  reviewsExpired: number;
   rematched: number;
   sequenced: number;
   /** Long uplinks kept incomplete. */
@@ -99,6 +105,7 @@ export class Sweeper {
     if (dead.length > 0 && reclaimed < 1000) await forgetInstances(db, dead);
     const unknown = await expireDeadlines(db, this.handle.caps, this.ids, now);
     const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
+    const reviewsExpired = await expireReviews(db, this.handle.caps, this.ids, now, this.settings.reviewHoldMs);
     const rematched = await rematchOrphans(db, this.handle.caps, this.ids, now);
     await purgeOrphans(db, now - this.settings.orphanTtlMs);
     const partial = await flushStaleSegments(
@@ -108,8 +115,8 @@ export class Sweeper {
       this.settings.protectUplink,
     );
     const sequenced = await sequenceFeeds(db, this.handle.caps);
-    const summary = { reclaimed, unknown, expired, rematched, sequenced, partial };
-    if (reclaimed + unknown + expired + rematched + partial > 0) {
+    const summary = { reclaimed, unknown, expired, reviewsExpired, rematched, sequenced, partial };
+    if (reclaimed + unknown + expired + reviewsExpired + rematched + partial > 0) {
       this.logger.info(summary, '例行维护 sweep');
       if (reclaimed > 0) this.onChange();
     }

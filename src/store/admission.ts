@@ -3,10 +3,11 @@
  * commit). Per request, in order: a repeated clientMsgId returns its first answer; blocked numbers
  * are recorded BLOCKED and not charged; notices and surveys get their send time moved past quiet
  * hours, and those over a frequency limit are recorded BLOCKED (stat DUPLICATE or FREQUENCY) and
- * not charged (DESIGN §5 Sending windows); the balance is checked and debited; the batch and its
- * messages are written. Code 1 is only answered after this commit.
+ * not charged (DESIGN §5 Sending windows); the balance is checked and debited; the batch and its messages are written — HELD instead of
+ * QUEUED when a review holds them (a console batch over the size threshold, or a sensitive word
+ * that asks for review; store/reviews.ts). Code 1 is only answered after this commit.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { CATEGORIES, honoursUnsubscribe, type Category } from '../domain/categories.js';
 import type { Carrier } from '../domain/carrier.js';
 import { releaseTime, type QuietWindow } from '../domain/quiet-hours.js';
@@ -21,7 +22,7 @@ import {
 } from '../domain/sending-limits.js';
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
-import type { Database, NewMessage } from './schema.js';
+import type { Database, NewMessage, ReviewsTable } from './schema.js';
 
 export interface AdmissionRecipient {
   mobile: string;
@@ -42,9 +43,21 @@ export interface PreparedAdmission {
   recipients: readonly AdmissionRecipient[];
   /** The platform's own messages (replies, results): no balance is checked or charged. */
   unmetered?: boolean;
+  /**
+   * A review created before (store/reviews.ts createReview): the messages that would be QUEUED are
+   * stored HELD under it, charged as usual, until a reviewer decides.
+   */
+  reviewId?: number;
+  /**
+   * Sensitive words of `content` that ask for review (pipeline/admission.ts finds them): without a
+   * `reviewId`, this admission creates a `sensitive-words` review and holds the batch under it.
+   */
+  reviewWords?: readonly string[];
+  /** The console user sending; recorded on a review this admission creates. */
+  requestedBy?: string;
 }
 
-export type RecipientStatus = 'QUEUED' | 'BLOCKED' | 'FAILED';
+export type RecipientStatus = 'QUEUED' | 'HELD' | 'BLOCKED' | 'FAILED';
 
 /** Why a recipient is not queued, as its message and report `stat` say. */
 export type RecipientStat = 'BLOCKED' | 'NOROUTE' | FrequencyVerdict;
@@ -58,6 +71,8 @@ export interface AcceptedAnswer {
   notBefore?: number;
   /** Set when quiet hours moved the send time. */
   heldByQuietHours?: true;
+  /** Set when the messages wait for a reviewer (status HELD). */
+  heldForReview?: true;
 }
 
 /** The platform's sending windows (DESIGN §5): quiet hours and frequency limits per number. */
@@ -71,11 +86,18 @@ export const NO_SENDING_RULES: SendingRules = {
   frequency: { identicalContentWindowMs: 0, maxPerNumberPerDay: 0 },
 };
 
-export type AdmissionResult =
+/** What the admission transaction decides for one request. */
+export type StoredAdmission =
   | { kind: 'accepted'; answer: AcceptedAnswer }
   /** The same clientMsgId was accepted before: its stored answer, nothing sent again. */
   | { kind: 'replayed'; answer: AcceptedAnswer }
   | { kind: 'insufficient'; balance: number; needed: number };
+
+/**
+ * What admission answers a request: the transaction's decision, or a refusal before it — the text
+ * holds sensitive words whose action is `block` (pipeline/admission.ts): nothing queued or charged.
+ */
+export type AdmissionResult = StoredAdmission | { kind: 'refused'; words: readonly string[] };
 
 const MESSAGE_ROWS_PER_STATEMENT = 1000;
 
@@ -92,9 +114,14 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Ids the group can need: one batch, one message and one report row per recipient. */
+/** Ids the group can need: one batch (and its review), one message and one report row per recipient. */
 export function idsNeeded(group: readonly PreparedAdmission[]): number {
-  return group.reduce((n, r) => n + 1 + 2 * r.recipients.length, 0);
+  return group.reduce((n, r) => n + 2 + 2 * r.recipients.length, 0);
+}
+
+/** A review this request needs that it does not have yet: its text hit a word that asks for one. */
+function needsOwnReview(req: PreparedAdmission): boolean {
+  return req.reviewId === undefined && (req.reviewWords?.length ?? 0) > 0;
 }
 
 export async function admitGroup(
@@ -104,7 +131,7 @@ export async function admitGroup(
   group: readonly PreparedAdmission[],
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
-): Promise<AdmissionResult[]> {
+): Promise<StoredAdmission[]> {
   await ids.reserve(idsNeeded(group));
   return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now, rules));
 }
@@ -117,7 +144,7 @@ export async function admitInTransaction(
   group: readonly PreparedAdmission[],
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
-): Promise<AdmissionResult[]> {
+): Promise<StoredAdmission[]> {
   const goesAt = (req: PreparedAdmission): number =>
     releaseTime(req.sendAt ?? now, subjectToSendingLimits(req.category) ? rules.quietHours : null);
   const replays = await findReplays(tx, group);
@@ -127,11 +154,13 @@ export async function admitInTransaction(
   const sending = await findSending(tx, caps, group, goesAt, rules.frequency);
   const balances = await lockBalances(tx, caps, [...new Set(group.map((r) => r.appId))]);
 
-  const results: AdmissionResult[] = [];
+  const results: StoredAdmission[] = [];
   const batches: Parameters<typeof insertBatches>[1] = [];
   const messages: NewMessage[] = [];
   const reports: Database['delivery_reports'][] = [];
   const seenKeys = new Map<string, AcceptedAnswer>();
+  const newReviews: Insertable<ReviewsTable>[] = [];
+  const heldCounts = new Map<number, number>();
 
   for (const req of group) {
     const key = req.clientMsgId === null ? null : `${req.appId}\u0000${req.clientMsgId}`;
@@ -178,16 +207,39 @@ export async function admitInTransaction(
 
     const batchId = ids.take();
     const answer: AcceptedAnswer = { code: 1, batchId: String(batchId), charged: needed, msgIds: [] };
-    if (statuses.includes('QUEUED')) {
+    const queued = statuses.filter((s) => s === 'QUEUED').length;
+    let reviewId: number | null = null;
+    if (queued > 0) {
       answer.notBefore = at;
       if (at !== (req.sendAt ?? now)) answer.heldByQuietHours = true;
+      if (req.reviewId !== undefined) reviewId = req.reviewId;
+      else if (needsOwnReview(req)) {
+        reviewId = ids.take();
+        newReviews.push({
+          id: reviewId,
+          kind: 'sensitive-words',
+          status: 'pending',
+          app_id: req.appId,
+          requested_by: req.requestedBy ?? null,
+          summary: JSON.stringify({ words: req.reviewWords ?? [], category: req.category }),
+          created_at: now,
+          decided_by: null,
+          decided_at: null,
+          note: null,
+        });
+      }
+      if (reviewId !== null) {
+        answer.heldForReview = true;
+        heldCounts.set(reviewId, (heldCounts.get(reviewId) ?? 0) + queued);
+      }
     }
     req.recipients.forEach((r, i) => {
-      const status = statuses[i] ?? 'FAILED';
+      const admitted = statuses[i] ?? 'FAILED';
+      const status: RecipientStatus = admitted === 'QUEUED' && reviewId !== null ? 'HELD' : admitted;
       const stat = stats[i] ?? null;
       const id = ids.take();
       answer.msgIds.push({ mobile: r.mobile, msgId: String(id), status, ...(stat !== null && { stat }) });
-      const charged = status === 'QUEUED' && !req.unmetered ? (r.segments ?? 0) : 0;
+      const charged = admitted === 'QUEUED' && !req.unmetered ? (r.segments ?? 0) : 0;
       messages.push({
         id,
         batch_id: batchId,
@@ -204,11 +256,11 @@ export async function admitInTransaction(
         gateway_id: null,
         submitted_at: null,
         deadline_at: null,
-        done_at: status === 'QUEUED' ? null : now,
+        done_at: admitted === 'QUEUED' ? null : now,
         stat,
         error: stat === null ? null : ERRORS[stat],
       });
-      if (status !== 'QUEUED') {
+      if (admitted !== 'QUEUED') {
         reports.push({
           id: ids.take(),
           seq: null,
@@ -222,11 +274,18 @@ export async function admitInTransaction(
         });
       }
     });
-    batches.push({ id: batchId, req, answer });
+    batches.push({ id: batchId, req, answer, reviewId });
     if (key !== null) seenKeys.set(key, answer);
     results.push({ kind: 'accepted', answer });
   }
 
+  if (newReviews.length > 0) await tx.insertInto('reviews').values(newReviews).execute();
+  for (const [reviewId, count] of heldCounts)
+    await tx
+      .updateTable('reviews')
+      .set((eb) => ({ message_count: eb('message_count', '+', count) }))
+      .where('id', '=', reviewId)
+      .execute();
   await insertBatches(tx, batches, now);
   for (const chunk of chunks(messages, MESSAGE_ROWS_PER_STATEMENT))
     await tx.insertInto('messages').values(chunk).execute();
@@ -287,7 +346,7 @@ async function findBlocked(
 }
 
 /** Statuses of messages that count against a number's limits: sent, or still to be. */
-const COUNTED = sql<boolean>`m.status <> 'BLOCKED' AND m.status IN ('QUEUED', 'SENDING', 'SUBMITTED', 'DELIVERED', 'UNKNOWN')`;
+const COUNTED = sql<boolean>`m.status <> 'BLOCKED' AND m.status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED', 'DELIVERED', 'UNKNOWN')`;
 const LIMITED_CATEGORIES = CATEGORIES.filter(subjectToSendingLimits);
 
 /**
@@ -355,11 +414,11 @@ async function lockBalances(
 
 async function insertBatches(
   tx: Transaction<Database>,
-  batches: { id: number; req: PreparedAdmission; answer: AcceptedAnswer }[],
+  batches: { id: number; req: PreparedAdmission; answer: AcceptedAnswer; reviewId: number | null }[],
   now: number,
 ): Promise<void> {
   if (batches.length === 0) return;
-  const rows = batches.map(({ id, req, answer }) => ({
+  const rows = batches.map(({ id, req, answer, reviewId }) => ({
     id,
     app_id: req.appId,
     client_msg_id: req.clientMsgId,
@@ -372,6 +431,7 @@ async function insertBatches(
     total: req.recipients.length,
     created_at: now,
     response: JSON.stringify(answer),
+    review_id: reviewId,
   }));
   for (const chunk of chunks(rows, 500)) await tx.insertInto('batches').values(chunk).execute();
 }

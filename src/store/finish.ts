@@ -1,7 +1,7 @@
 /**
- * Ending a message: its final status, the app-facing report row, and the refund of whatever was
- * charged but never taken by a carrier. Only a pending message can end, so running this twice for
- * the same message changes nothing the second time.
+ * Ending a message (HELD, QUEUED, SENDING or SUBMITTED): its final status, the app-facing report
+ * row, and the refund of whatever was charged but never taken by a carrier. Only a pending message
+ * can end, so running this twice for the same message changes nothing the second time.
  */
 import { sql, type Transaction } from 'kysely';
 import type { FinalStatus } from '../domain/status.js';
@@ -39,7 +39,7 @@ export async function finishMessages(
         UPDATE messages SET status = ${col(2)}, stat = ${col(3)}, error = ${col(4)}, refunded = refunded + ${col(5)},
           done_at = ${col(6)}, lease_owner = NULL, lease_until = NULL
         ${from.clause}
-        WHERE messages.id = ${col(1)} AND messages.status IN ('QUEUED', 'SENDING', 'SUBMITTED')
+        WHERE messages.id = ${col(1)} AND messages.status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
         RETURNING messages.id, messages.app_id, messages.mobile`,
     });
     if (updated.length === 0) continue;

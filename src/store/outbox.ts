@@ -165,14 +165,14 @@ export interface TakenParts {
 /** Messages not yet final, by status (for the metrics endpoint). */
 export async function pendingCounts(
   db: Kysely<Database>,
-): Promise<Record<'QUEUED' | 'SENDING' | 'SUBMITTED', number>> {
+): Promise<Record<'HELD' | 'QUEUED' | 'SENDING' | 'SUBMITTED', number>> {
   const rows = await db
     .selectFrom('messages')
     .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', ['QUEUED', 'SENDING', 'SUBMITTED'])
+    .where('status', 'in', ['HELD', 'QUEUED', 'SENDING', 'SUBMITTED'])
     .groupBy('status')
     .execute();
-  const out = { QUEUED: 0, SENDING: 0, SUBMITTED: 0 };
+  const out = { HELD: 0, QUEUED: 0, SENDING: 0, SUBMITTED: 0 };
   for (const r of rows) if (r.status in out) out[r.status as keyof typeof out] = r.n;
   return out;
 }

@@ -49,6 +49,8 @@ export interface BatchesTable {
   created_at: number;
   /** The first answer, returned again for a repeated clientMsgId. */
   response: string;
+  /** The review holding this batch's messages (migration 0010); null when none. */
+  review_id: Generated<number | null>;
 }
 
 export interface MessagesTable {
@@ -402,6 +404,34 @@ export interface AuditHeadTable {
   mac: string;
 }
 
+/** Held messages waiting for a reviewer (migration 0010, store/reviews.ts). */
+export interface ReviewsTable {
+  id: number;
+  kind: 'batch-size' | 'sensitive-words';
+  status: 'pending' | 'approved' | 'rejected' | 'expired';
+  app_id: number;
+  /** The console user who sent the batch; null when a business system did. */
+  requested_by: string | null;
+  /** JSON object (store/reviews.ts ReviewSummary). */
+  summary: string;
+  message_count: Generated<number>;
+  created_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  note: string | null;
+}
+
+/** A word admission looks for in every text (migration 0010, domain/sensitive-words.ts). */
+export interface SensitiveWordsTable {
+  id: number;
+  word: string;
+  normalized: string;
+  action: 'block' | 'review';
+  note: string | null;
+  created_by: string;
+  created_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -431,6 +461,8 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  reviews: ReviewsTable;
+  sensitive_words: SensitiveWordsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

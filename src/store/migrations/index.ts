@@ -12,6 +12,7 @@ import * as m0006 from './0006-surveys.js';
 import * as m0007 from './0007-sending-limits.js';
 import * as m0008 from './0008-console-users.js';
 import * as m0009 from './0009-audit-log.js';
+import * as m0010 from './0010-review-filters.js';
 import * as m0011 from './0011-template-review.js';
 import * as m0012 from './0012-message-search.js';
 import * as m0015 from './0015-uplink-search.js';
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0007-sending-limits', up: m0007.up },
   { name: '0008-console-users', up: m0008.up },
   { name: '0009-audit-log', up: m0009.up },
+  { name: '0010-review-filters', up: m0010.up },
   { name: '0011-template-review', up: m0011.up },
   { name: '0012-message-search', up: m0012.up },
   { name: '0015-uplink-search', up: m0015.up },
