@@ -1,7 +1,8 @@
 /**
  * The Send page's API on both databases: the preview counts characters, segments and cost and lists
  * invalid lines; an .xlsx batch with per-row variables reaches the simulator's handsets with each
- * row's text; a repeated submit with the same key sends nothing twice; the roles are kept apart.
+ * row's text; a repeated submit with the same key sends nothing twice; a batch over the review
+ * threshold waits HELD for a reviewer; the roles are kept apart.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +13,7 @@ import { planSend } from '../../src/console/send-plan.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { createTemplate } from '../../src/store/templates.js';
 import { getBalance } from '../../src/store/apps.js';
+import { approveReview, findReview } from '../../src/store/reviews.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { addConsoleUser, consoleLogin, type ConsoleClient } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
@@ -39,7 +41,7 @@ interface Submitted {
   charged: number;
   batchIds: string[];
   batchCount: number;
-  review: { required: boolean };
+  review: { required: boolean; reviewId: number | null };
 }
 
 interface Progress {
@@ -71,7 +73,7 @@ async function waitFinal(client: ConsoleClient, appId: number, key: string): Pro
 for (const dialect of DIALECTS) {
   test(`${dialect}: console send — preview, .xlsx batch with variables, idempotent resubmit, roles`, async (t) => {
     const rig = await startTestPlatform(dialect, {
-      config: { console: { enabled: true, port: 0 } },
+      config: { console: { enabled: true, port: 0, batchReviewThreshold: 3 } },
       app: { balance: 100 },
     });
     t.after(() => rig.close());
@@ -276,6 +278,45 @@ for (const dialect of DIALECTS) {
         rig.sim.inbox('13800138031').map((e) => e.text),
         ['【人社局】陈七，请于12月31日前完成认证。'],
       );
+    });
+
+    await t.test('a batch over the review threshold is HELD until a reviewer approves it', async () => {
+      const body = {
+        appId,
+        mobiles: '13800138051,13800138052,13800138053,13800138054',
+        content: '您的社保缴费基数已调整，详情请登录网上服务大厅查询。',
+      };
+      const preview = await operator.post<Preview>('send/preview', body);
+      assert.deepEqual(preview.json.review, { required: true, threshold: 3 });
+      const sent = await operator.post<Submitted & { held: number }>('send', {
+        ...body,
+        idempotencyKey: 'big-batch-0001',
+      });
+      assert.equal(sent.status, 200, JSON.stringify(sent.json));
+      assert.equal(sent.json.accepted, 4);
+      assert.equal(sent.json.held, 4);
+      const { reviewId } = sent.json.review;
+      assert.ok(reviewId !== null);
+      const review = await findReview(platform.handle.db, reviewId);
+      assert.ok(review);
+      assert.equal(review.kind, 'batch-size');
+      assert.equal(review.requestedBy, 'op.zhang');
+      assert.equal(review.messageCount, 4);
+      const held = await operator.get<Progress>(`send/status?appId=${appId}&key=big-batch-0001`);
+      assert.deepEqual(held.json.byStatus, { HELD: 4 });
+      assert.equal(held.json.final, false);
+      assert.equal(rig.sim.inbox('13800138051').length, 0, 'nothing leaves before the review');
+
+      const decided = await approveReview(platform.handle.db, {
+        reviewId,
+        by: 'rv.li',
+        note: null,
+        now: Date.now(),
+      });
+      assert.deepEqual(decided, { kind: 'decided', messages: 4 });
+      const progress = await waitFinal(operator, appId, 'big-batch-0001');
+      assert.deepEqual(progress.byStatus, { DELIVERED: 4 });
+      assert.equal(rig.sim.inbox('13800138054').length, 1);
     });
 
     await t.test('a reviewer cannot send; insufficient balance sends nothing', async () => {

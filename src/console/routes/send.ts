@@ -11,6 +11,7 @@ import { formatBeijing } from '../../domain/beijing-time.js';
 import { FINAL_STATUSES } from '../../domain/status.js';
 import type { AdmissionResult } from '../../store/admission.js';
 import { consoleClientMsgId, listSendableApps, sendProgress } from '../../store/console-send.js';
+import { createReview } from '../../store/reviews.js';
 import { listTemplates } from '../../store/templates.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
@@ -152,7 +153,30 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
           needed: plan.cost,
           balance: account.balance,
         });
+      const { username } = ctx.current(request).user;
       const reviewRequired = plan.valid > threshold();
+      // A big batch waits for a reviewer: one review holds every admission request of this send.
+      const reviewId = reviewRequired
+        ? await createReview(
+            db,
+            services.ids,
+            {
+              kind: 'batch-size',
+              appId: account.id,
+              requestedBy: username,
+              summary: {
+                recipients: plan.valid,
+                cost: plan.cost,
+                texts: plan.groups.length,
+                fileName: resolved.fileName,
+                // The text as written (variables unfilled): what the reviewer judges, no personal data.
+                text: account.signature + resolved.content,
+                sendAt: resolved.sendAt === null ? null : isoBeijing(resolved.sendAt),
+              },
+            },
+            ctx.now(),
+          )
+        : undefined;
 
       const chunks = admissionChunks(plan, services.config.interface.maxMobiles);
       const results = await Promise.all(
@@ -167,39 +191,29 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
             category: 'notice',
             sendAt: resolved.sendAt,
             recipients: chunk.recipients,
+            requestedBy: username,
+            ...(reviewId !== undefined && { reviewId }),
           }),
         ),
       );
       services.wakeDispatcher();
 
-      const counts: Record<string, number> = {};
-      const batchIds: string[] = [];
-      let charged = 0;
-      let notSent = 0;
-      let replayed = false;
-      let notBefore: number | undefined;
-      let heldByQuietHours = false;
-      results.forEach((result, n) => {
-        if (result.kind === 'insufficient') {
-          notSent += chunks[n]?.recipients.length ?? 0;
-          return;
-        }
-        if (result.kind === 'replayed') replayed = true;
-        const a = result.answer;
-        batchIds.push(a.batchId);
-        charged += a.charged;
-        if (a.notBefore !== undefined) notBefore = Math.min(notBefore ?? a.notBefore, a.notBefore);
-        if (a.heldByQuietHours === true) heldByQuietHours = true;
-        for (const m of a.msgIds) counts[m.status] = (counts[m.status] ?? 0) + 1;
-      });
+      const summary = summarise(results, chunks);
+      const { batchIds, charged, counts } = summary;
       const outcome = {
         accepted: (counts.QUEUED ?? 0) + (counts.HELD ?? 0),
+        held: counts.HELD ?? 0,
         blocked: counts.BLOCKED ?? 0,
         failed: counts.FAILED ?? 0,
         invalid: plan.problems.length,
         duplicates: plan.duplicates.length,
-        notSent,
+        notSent: summary.notSent,
+        refusedWords: summary.refusedWords,
       };
+      const notSent = summary.notSent;
+      const replayed = summary.replayed;
+      const notBefore = summary.notBefore;
+      const heldByQuietHours = summary.heldByQuietHours;
       await ctx.audit(request, {
         kind: 'operation',
         action: 'send',
@@ -212,7 +226,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
           recipients: plan.valid,
           ...outcome,
           charged,
-          review: reviewRequired,
+          reviewId: reviewId ?? null,
           batchCount: batchIds.length,
           batchIds: batchIds.slice(0, LISTED_BATCHES),
         },
@@ -223,7 +237,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
         replayed,
         ...outcome,
         charged,
-        review: { required: reviewRequired },
+        review: { required: reviewRequired, reviewId: reviewId ?? null },
         batchIds: batchIds.slice(0, LISTED_BATCHES),
         batchCount: batchIds.length,
         notBefore: notBefore === undefined ? null : isoBeijing(notBefore),
@@ -251,6 +265,54 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
     async (request) => progressView(await sendProgress(db, request.query.appId, request.query.key)),
   );
 };
+
+/** What the admission requests of one send answered, added up. */
+function summarise(
+  results: readonly AdmissionResult[],
+  chunks: readonly { recipients: readonly unknown[] }[],
+) {
+  const counts: Record<string, number> = {};
+  const batchIds: string[] = [];
+  const refusedWords = new Set<string>();
+  let charged = 0;
+  let notSent = 0;
+  let replayed = false;
+  let notBefore: number | undefined;
+  let heldByQuietHours = false;
+  results.forEach((result, n) => {
+    switch (result.kind) {
+      case 'insufficient':
+        notSent += chunks[n]?.recipients.length ?? 0;
+        return;
+      case 'refused':
+        // A blocking sensitive word in this text (filled with a row's values): none of its numbers is sent.
+        notSent += chunks[n]?.recipients.length ?? 0;
+        for (const w of result.words) refusedWords.add(w);
+        return;
+      case 'replayed':
+        replayed = true;
+        break;
+      case 'accepted':
+        break;
+    }
+    const a = result.answer;
+    batchIds.push(a.batchId);
+    charged += a.charged;
+    if (a.notBefore !== undefined) notBefore = Math.min(notBefore ?? a.notBefore, a.notBefore);
+    if (a.heldByQuietHours === true) heldByQuietHours = true;
+    for (const m of a.msgIds) counts[m.status] = (counts[m.status] ?? 0) + 1;
+  });
+  return {
+    counts,
+    batchIds,
+    charged,
+    notSent,
+    replayed,
+    notBefore,
+    heldByQuietHours,
+    refusedWords: [...refusedWords],
+  };
+}
 
 function progressView(p: Awaited<ReturnType<typeof sendProgress>>) {
   const finalCount = Object.entries(p.byStatus)

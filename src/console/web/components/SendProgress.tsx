@@ -18,8 +18,12 @@ export interface SendOutcome {
   invalid?: number;
   duplicates?: number;
   notSent?: number;
+  /** Messages stored HELD: waiting for a reviewer (a big batch, or a sensitive word). */
+  held?: number;
+  /** Blocking sensitive words that kept texts from being sent. */
+  refusedWords?: string[];
   charged?: number;
-  review?: { required: boolean };
+  review?: { required: boolean; reviewId?: number | null };
   batchIds: string[];
   batchCount: number;
   notBefore?: string | null;
@@ -65,9 +69,11 @@ const TEXTS = defineTexts({
     accepted: '已受理',
     blocked: '已拦截',
     invalid: '无效号码',
-    notSent: '未发送（余额不足）',
+    notSent: '未发送',
     replayed: '此批次已提交过，以下为首次提交的结果，未重复发送',
     review: '该批次收件人较多，已提交审核员审核，审核通过后开始发送',
+    reviewWords: '内容含有须审核的敏感词，已提交审核员审核，审核通过后开始发送',
+    refused: '内容含有禁止发送的敏感词：{words}，相应短信未发送',
     quiet: '处于免打扰时段，将于 {time}（北京时间）开始发送',
     scheduled: '定时发送：{time}（北京时间）',
     progress: '投递进度',
@@ -92,9 +98,11 @@ const TEXTS = defineTexts({
     accepted: 'Accepted',
     blocked: 'Blocked',
     invalid: 'Invalid',
-    notSent: 'Not sent (balance)',
+    notSent: 'Not sent',
     replayed: 'This batch was submitted before: its first result is shown, nothing was sent twice',
     review: 'This batch is large and waits for a reviewer; it is sent once approved',
+    reviewWords: 'The text holds words that need a review; it is sent once a reviewer approves',
+    refused: 'The text holds blocked words: {words}; those messages were not sent',
     quiet: 'Quiet hours: sending starts at {time} (Beijing time)',
     scheduled: 'Scheduled for {time} (Beijing time)',
     progress: 'Delivery',
@@ -172,8 +180,21 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
     >
       <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
         {outcome.replayed && <Alert type="info" showIcon title={t.replayed} />}
-        {outcome.review?.required === true && (
-          <Alert type="warning" showIcon title={t.review} data-testid="send-held" />
+        {(outcome.held ?? 0) > 0 && (
+          <Alert
+            type="warning"
+            showIcon
+            title={outcome.review?.required === true ? t.review : t.reviewWords}
+            data-testid="send-held"
+          />
+        )}
+        {(outcome.refusedWords ?? []).length > 0 && (
+          <Alert
+            type="error"
+            showIcon
+            title={fill(t.refused, { words: (outcome.refusedWords ?? []).join('、') })}
+            data-testid="send-refused"
+          />
         )}
         {outcome.heldByQuietHours === true && outcome.notBefore != null && (
           <Alert
