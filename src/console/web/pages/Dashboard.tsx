@@ -3,7 +3,7 @@
  * the delivery rate by carrier, today's statuses and hours as charts; the gateways' live state.
  * Refreshes every 5 s unless paused; all days and hours are Beijing time (the server counts them).
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   Button,
@@ -22,7 +22,7 @@ import type { TableColumnsType } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { api } from '../api.js';
 import { Chart, type ChartOption } from '../components/Chart.js';
-import { beijingTime, defineTexts, errorText, useLang, useTexts } from '../i18n.js';
+import { beijingTime, defineTexts, errorText, fill, useLang, useTexts, type Lang } from '../i18n.js';
 import { CARRIER_NAMES, STATUS_META } from '../components/MessageStatus.js';
 
 interface Tally {
@@ -101,6 +101,7 @@ const TEXTS = defineTexts({
     uplinkSeries: '上行',
     none: '—',
     noData: '暂无数据',
+    hour: '{h}时',
   },
   en: {
     todaySent: 'Sent today',
@@ -132,6 +133,7 @@ const TEXTS = defineTexts({
     uplinkSeries: 'Uplinks',
     none: '—',
     noData: 'No data',
+    hour: '{h}:00',
   },
 });
 
@@ -150,40 +152,10 @@ function percent(rate: number | null): string {
   return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
 
-export default function DashboardPage() {
-  const t = useTexts(TEXTS);
-  const lang = useLang();
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [auto, setAuto] = useState(true);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      setData(await api.get<Dashboard>('stats/dashboard'));
-      setError(null);
-    } catch (err) {
-      setError(errorText(lang, err));
-    } finally {
-      setLoading(false);
-    }
-  }, [lang]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-  useEffect(() => {
-    if (!auto) return undefined;
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [auto, load]);
-
+/** The four charts' ECharts options. */
+function chartOptions(data: Dashboard | null, t: Record<keyof (typeof TEXTS)['zh'], string>, lang: Lang) {
   const status = (s: string) => STATUS_META[s]?.[lang] ?? s;
   const carrier = (c: string) => CARRIER_NAMES[c]?.[lang] ?? c;
-  const q = data?.queue ?? {};
-  const queued = Object.values(q).reduce((n, v) => n + v, 0);
-
   const dailyOption: ChartOption = {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t.total, t.delivered, t.failed, t.uplinkSeries] },
@@ -250,7 +222,10 @@ export default function DashboardPage() {
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: [t.delivered, t.failed, t.queued] },
     grid: { left: 48, right: 24, top: 40, bottom: 32 },
-    xAxis: { type: 'category', data: data?.hourly.map((h) => `${String(h.hour).padStart(2, '0')}时`) ?? [] },
+    xAxis: {
+      type: 'category',
+      data: data?.hourly.map((h) => fill(t.hour, { h: String(h.hour).padStart(2, '0') })) ?? [],
+    },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       {
@@ -270,6 +245,49 @@ export default function DashboardPage() {
       { name: t.queued, type: 'bar', stack: 'h', data: data?.hourly.map((h) => h.pending), color: '#faad14' },
     ],
   };
+
+  return { dailyOption, carrierOption, pieOption, hourlyOption };
+}
+
+export default function DashboardPage() {
+  const t = useTexts(TEXTS);
+  const lang = useLang();
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [auto, setAuto] = useState(true);
+  const [loading, setLoading] = useState(false);
+
+  const load = useCallback(async () => {
+    setLoading(true);
+    try {
+      setData(await api.get<Dashboard>('stats/dashboard'));
+      setError(null);
+    } catch (err) {
+      setError(errorText(lang, err));
+    } finally {
+      setLoading(false);
+    }
+  }, [lang]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+  useEffect(() => {
+    if (!auto) return undefined;
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [auto, load]);
+
+  const carrier = (c: string) => CARRIER_NAMES[c]?.[lang] ?? c;
+  const q = data?.queue ?? {};
+  const queued = Object.values(q).reduce((n, v) => n + v, 0);
+
+  const chartKey = data ? JSON.stringify([data.daily, data.byCarrier, data.today.byStatus, data.hourly]) : '';
+  const { dailyOption, carrierOption, pieOption, hourlyOption } = useMemo(
+    () => chartOptions(data, t, lang),
+    // Only when what the charts draw changed: a poll with the same numbers does not replay their animation.
+    [chartKey, t, lang],
+  );
 
   const columns: TableColumnsType<GatewayRow> = [
     {
