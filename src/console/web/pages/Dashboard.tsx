@@ -102,6 +102,7 @@ const TEXTS = defineTexts({
     none: '—',
     noData: '暂无数据',
     hour: '{h}时',
+    rate30: '近 30 天送达率',
   },
   en: {
     todaySent: 'Sent today',
@@ -134,6 +135,7 @@ const TEXTS = defineTexts({
     none: '—',
     noData: 'No data',
     hour: '{h}:00',
+    rate30: '30-day rate',
   },
 });
 
@@ -326,6 +328,11 @@ export default function DashboardPage() {
     },
     { title: t.tps, dataIndex: 'tps', width: 80 },
     { title: t.todayGw, width: 140, render: (_, g) => `${g.today.total} / ${percent(g.today.rate)}` },
+    {
+      title: t.rate30,
+      width: 110,
+      render: (_, g) => percent(data?.byGateway.find((r) => r.key === g.id)?.rate ?? null),
+    },
     { title: t.errors, width: 110, render: (_, g) => `${g.counters.rejected} / ${g.counters.retried}` },
     {
       title: t.lastError,
