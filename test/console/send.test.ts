@@ -14,6 +14,7 @@ import { searchAudit } from '../../src/store/audit-log.js';
 import { createTemplate } from '../../src/store/templates.js';
 import { getBalance } from '../../src/store/apps.js';
 import { approveReview, findReview } from '../../src/store/reviews.js';
+import { addSensitiveWord } from '../../src/store/sensitive-words.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { addConsoleUser, consoleLogin, type ConsoleClient } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
@@ -317,6 +318,40 @@ for (const dialect of DIALECTS) {
       const progress = await waitFinal(operator, appId, 'big-batch-0001');
       assert.deepEqual(progress.byStatus, { DELIVERED: 4 });
       assert.equal(rig.sim.inbox('13800138054').length, 1);
+    });
+
+    await t.test('the preview names sensitive words; a blocked text is not sent', async () => {
+      const { db } = platform.handle;
+      await addSensitiveWord(
+        db,
+        platform.ids,
+        { word: '代办证件', action: 'block', note: null, by: 'sec' },
+        Date.now(),
+      );
+      await addSensitiveWord(
+        db,
+        platform.ids,
+        { word: '退费', action: 'review', note: null, by: 'sec' },
+        Date.now(),
+      );
+      platform.sensitiveWords.invalidate();
+      const preview = await operator.post<Preview & { words: { block: string[]; review: string[] } }>(
+        'send/preview',
+        { appId, mobiles: '13800138061', content: '可代 办证件，另有退费通知。' },
+      );
+      assert.equal(preview.status, 200, JSON.stringify(preview.json));
+      assert.deepEqual(preview.json.words, { block: ['代办证件'], review: ['退费'] });
+      const sent = await operator.post<Submitted & { notSent: number; refusedWords: string[] }>('send', {
+        appId,
+        mobiles: '13800138061',
+        content: '可代 办证件，另有退费通知。',
+        idempotencyKey: 'blocked-words-01',
+      });
+      assert.equal(sent.status, 200, JSON.stringify(sent.json));
+      assert.equal(sent.json.accepted, 0);
+      assert.equal(sent.json.notSent, 1);
+      assert.deepEqual(sent.json.refusedWords, ['代办证件']);
+      assert.equal(rig.sim.inbox('13800138061').length, 0);
     });
 
     await t.test('a reviewer cannot send; insufficient balance sends nothing', async () => {

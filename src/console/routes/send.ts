@@ -32,7 +32,20 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
 
   const threshold = (): number => ctx.services().config.console.batchReviewThreshold;
 
-  const preview = (r: ResolvedSend) => {
+  /** Listed words in any of the send's texts (as admission will screen each one), by action. */
+  const screen = async (r: ResolvedSend) => {
+    const block = new Set<string>();
+    const review = new Set<string>();
+    const texts = r.plan.groups.length > 0 ? r.plan.groups.map((g) => g.content) : [r.content];
+    for (const text of texts) {
+      const verdict = await ctx.services().admission.screen(text);
+      for (const w of verdict.block) block.add(w);
+      for (const w of verdict.review) review.add(w);
+    }
+    return { block: [...block], review: [...review] };
+  };
+
+  const preview = async (r: ResolvedSend) => {
     const { plan, app: account } = r;
     const samples = plan.groups.slice(0, SAMPLES).map((g) => ({
       mobile: g.recipients[0]?.mobile ?? '',
@@ -61,6 +74,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
       balanceAfter: account.balance - plan.cost,
       insufficient: plan.cost > account.balance,
       review: { required: plan.valid > threshold(), threshold: threshold() },
+      words: await screen(r),
       sendAt: r.sendAt === null ? null : isoBeijing(r.sendAt),
     };
   };

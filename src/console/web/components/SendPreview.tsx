@@ -22,6 +22,8 @@ export interface SendPreviewData {
   balanceAfter: number;
   insufficient: boolean;
   review: { required: boolean; threshold: number };
+  /** Listed sensitive words in the texts: `block` ones are not sent, `review` ones wait for a reviewer. */
+  words: { block: string[]; review: string[] };
   sendAt: string | null;
 }
 
@@ -45,6 +47,8 @@ const TEXTS = defineTexts({
     tooLong: '签名加内容 {units} 字，超过单条上限 {limit} 字；可开启长短信',
     tooLongLong: '内容过长，超过长短信上限 {limit} 字',
     review: '收件人超过 {n} 个，提交后须经审核员审核通过才会发送',
+    wordsBlock: '内容含有禁止发送的敏感词：{words}，含这些词的短信不会发送',
+    wordsReview: '内容含有须审核的敏感词：{words}，提交后须审核通过才发送',
     samples: '短信预览',
     problems: '不会发送的行（{n}）',
     line: '行号',
@@ -74,6 +78,8 @@ const TEXTS = defineTexts({
     tooLong: '{units} characters with the signature, more than {limit} for one SMS; allow long messages',
     tooLongLong: 'The text is longer than the long-message maximum of {limit} characters',
     review: 'More than {n} recipients: the batch waits for a reviewer before it is sent',
+    wordsBlock: 'Blocked words in the text: {words}; such messages are not sent',
+    wordsReview: 'Words that need a review: {words}; the batch waits for a reviewer',
     samples: 'Message preview',
     problems: 'Lines that will not be sent ({n})',
     line: 'Line',
@@ -135,6 +141,22 @@ export function SendPreview({ data, loading }: { data: SendPreviewData | null; l
               type="error"
               showIcon
               title={fill(t.insufficient, { cost: data.cost, balance: data.balanceBefore })}
+            />
+          )}
+          {data.words.block.length > 0 && (
+            <Alert
+              type="error"
+              showIcon
+              title={fill(t.wordsBlock, { words: data.words.block.join('、') })}
+              data-testid="preview-words-block"
+            />
+          )}
+          {data.words.review.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              title={fill(t.wordsReview, { words: data.words.review.join('、') })}
+              data-testid="preview-words-review"
             />
           )}
           {data.review.required && (

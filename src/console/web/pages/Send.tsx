@@ -266,6 +266,7 @@ export default function SendPage() {
     hasRecipients &&
     hasContent &&
     preview.recipients.valid > 0 &&
+    preview.words.block.length === 0 &&
     !preview.insufficient;
 
   const submit = async () => {
