@@ -16,7 +16,9 @@ let rig: TestPlatform;
 let browser: Browser;
 
 test.before(async () => {
-  rig = await startTestPlatform('sqlite', { config: { console: { enabled: true, port: 0 } } });
+  rig = await startTestPlatform('sqlite', {
+    config: { console: { enabled: true, port: 0, batchReviewThreshold: 3 } },
+  });
   browser = await launchBrowser();
 });
 test.after(async () => {
@@ -163,4 +165,25 @@ test('an operator writes a template, a reviewer approves it with a note', async 
     'a reviewer writes no templates',
   );
   await review.context().close();
+});
+
+test('a batch over the review threshold shows that it waits for a reviewer', async () => {
+  const user = await addConsoleUser(rig.platform, 'op.big', ['operator']);
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, user);
+  await gotoPage(page, 'send');
+  await page.getByText('hrss　【人社局】').waitFor();
+  await page
+    .getByRole('textbox', { name: '接收号码' })
+    .fill('13800138201\n13800138202\n13800138203\n13800138204');
+  await page.getByRole('textbox', { name: '短信内容' }).fill('2027年度社保缴费基数申报已开始，请按时申报。');
+  await page.getByTestId('review-warning').waitFor();
+  await page.getByTestId('preview-valid').filter({ hasText: /^4$/ }).waitFor();
+  await page.getByTestId('send-submit').click();
+  assert.match(await page.getByTestId('send-confirm').innerText(), /须审核通过才发送/);
+  await page.getByRole('button', { name: /确认发送/ }).click();
+  await page.getByTestId('send-held').waitFor();
+  await page.getByTestId('status-HELD').filter({ hasText: '待审核 4' }).waitFor();
+  assert.equal(rig.sim.inbox('13800138201').length, 0, 'nothing leaves before the review');
+  await page.context().close();
 });
