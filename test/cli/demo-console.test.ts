@@ -9,48 +9,22 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, freePortRange, runCli, type ChildHandle } from '../../src/bench/processes.js';
+import { freePort, runCli, type ChildHandle } from '../../src/bench/processes.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { openDatabase } from '../../src/store/connect.js';
 import { consoleLogin } from '../helpers/console.js';
+import { demoFolder } from '../helpers/demo.js';
 import { eventually } from '../helpers/platform.js';
 
 const USERS = ['admin', 'security', 'auditor', 'operator', 'reviewer'];
 
-interface Banner {
-  consoleUrl: string;
-  /** User name → the printed one-time password, or null for 密码已修改. */
-  users: Map<string, string | null>;
-}
-
-function readBanner(text: string): Banner | undefined {
-  const url = /控制台 console\s+(http:\/\/\S+)\/console\//.exec(text)?.[1];
-  if (url === undefined || !/按 Ctrl\+C 停止/.test(text)) return undefined;
-  const users = new Map<string, string | null>();
-  for (const m of text.matchAll(/^ {4}(\S+)\s.*?(?:one-time password: (\S+)|密码已修改.*)$/gm))
-    users.set(m[1] ?? '', m[2] ?? null);
-  return { consoleUrl: url, users };
-}
-
 test('serve --demo: first run creates the console accounts and prints them until changed', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms12333-demo-console-'));
-  const children: ChildHandle[] = [];
-  t.after(async () => {
-    for (const c of children) await c.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const env = {
-    SMS12333_INTERFACE_PORT: String(await freePort()),
-    SMS12333_DEMO_SIMULATOR_PORT: String(await freePortRange(5)),
-    SMS12333_DEMO_CONTROL_PORT: String(await freePortRange(4)),
-    SMS12333_METRICS_PORT: String(await freePort()),
-    SMS12333_CONSOLE_PORT: String(await freePort()),
-  };
-  const start = async (): Promise<{ demo: ChildHandle; banner: Banner }> => {
-    const demo = runCli(['serve', '--demo'], env, dir);
-    children.push(demo);
-    const banner = await eventually(() => readBanner(demo.stdout()), 60_000, `the banner\n${demo.stderr()}`);
-    return { demo, banner };
+  const demo = await demoFolder('sms12333-demo-console-');
+  t.after(() => demo.close());
+  const { dir, env } = demo;
+  const start = async () => {
+    const { process, banner } = await demo.start();
+    return { demo: process, banner };
   };
 
   const first = await start();
