@@ -47,6 +47,24 @@ const CONSOLE_ERRORS = {
   },
   LIST_NOT_LISTED: { status: 404, zh: '该号码不在名单中', en: 'the number is not on the list' },
   MESSAGE_NOT_FOUND: { status: 404, zh: '短信不存在', en: 'no such message' },
+  REVIEW_NOT_FOUND: { status: 404, zh: '审核单不存在', en: 'no such review' },
+  REVIEW_SELF: {
+    status: 403,
+    zh: '不能审核自己提交的发送（须由另一名审核员决定）',
+    en: 'you cannot decide a review of your own send (another reviewer must)',
+  },
+  REVIEW_NOT_PENDING: {
+    status: 409,
+    zh: '该审核单已处理或已过期',
+    en: 'the review is decided or expired already',
+  },
+  WORD_INVALID: {
+    status: 400,
+    zh: '敏感词去掉空格和标点后不能为空',
+    en: 'a word must keep letters once spaces and punctuation are removed',
+  },
+  WORD_EXISTS: { status: 409, zh: '该敏感词已存在', en: 'the word is listed already' },
+  WORD_NOT_FOUND: { status: 404, zh: '敏感词不存在', en: 'no such word' },
   EXPORT_RUNNING: { status: 409, zh: '您已有一个导出任务在进行中', en: 'you have an export running already' },
   EXPORT_TOO_LARGE: {
     status: 400,

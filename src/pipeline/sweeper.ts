@@ -105,7 +105,13 @@ export class Sweeper {
     if (dead.length > 0 && reclaimed < 1000) await forgetInstances(db, dead);
     const unknown = await expireDeadlines(db, this.handle.caps, this.ids, now);
     const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
-    const reviewsExpired = await expireReviews(db, this.handle.caps, this.ids, now, this.settings.reviewHoldMs);
+    const reviewsExpired = await expireReviews(
+      db,
+      this.handle.caps,
+      this.ids,
+      now,
+      this.settings.reviewHoldMs,
+    );
     const rematched = await rematchOrphans(db, this.handle.caps, this.ids, now);
     await purgeOrphans(db, now - this.settings.orphanTtlMs);
     const partial = await flushStaleSegments(

@@ -1,6 +1,7 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
+import { filtersRoutes } from './filters.js';
 import { listsRoutes } from './lists.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
@@ -28,4 +29,5 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   appsRoutes,
   gatewaysRoutes,
   listsRoutes,
+  filtersRoutes,
 ];

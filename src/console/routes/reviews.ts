@@ -1,4 +1,164 @@
-// PLACEHOLDER until this route module lands (issue 5); must not survive to the end of the issue.
+/**
+ * Reviews of held messages (DESIGN §5, issue 5), for `batch.review`: pending reviews oldest first
+ * and decided ones, a detail with masked recipients, approve and reject with a note. Four eyes:
+ * the console user who sent a batch cannot decide its review. Decisions are `operation` entries.
+ */
+import type { FastifyRequest } from 'fastify';
+import { compileWords } from '../../domain/sensitive-words.js';
+import { maskMobile } from '../../log.js';
+import { listReviews, reviewCounts, reviewDetail, type ReviewListItem } from '../../store/review-list.js';
+import { approveReview, findReview, rejectReview } from '../../store/reviews.js';
+import { listSensitiveWords } from '../../store/sensitive-words.js';
 import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
 
-export const reviewsRoutes: ConsoleRoutes = () => undefined;
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+const noteBody = (required: boolean) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    ...(required && { required: ['note'] }),
+    properties: { note: { type: 'string', maxLength: 500, ...(required && { minLength: 1 }) } },
+  }) as const;
+
+export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+  const guard = ctx.allow('batch.review');
+
+  /** Words the sample text hits now, for highlighting (the list may have changed since admission). */
+  const hitsOf = async () => {
+    const matcher = compileWords(await listSensitiveWords(db));
+    return (text: string | null) =>
+      text === null
+        ? []
+        : matcher.find(text).map((h) => ({ word: h.word, action: h.action, start: h.start, end: h.end }));
+  };
+  const view = (r: ReviewListItem, hits: Awaited<ReturnType<typeof hitsOf>>) => ({
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    appId: r.appId,
+    appName: r.appName,
+    requestedBy: r.requestedBy,
+    messageCount: r.messageCount,
+    batches: r.batches,
+    sampleText: r.sampleText,
+    words: r.summary.words ?? [],
+    hits: hits(r.sampleText),
+    summary: r.summary,
+    createdAt: iso(r.createdAt),
+    decidedBy: r.decidedBy,
+    decidedAt: iso(r.decidedAt),
+    note: r.note,
+  });
+
+  app.get<{ Querystring: { status?: 'pending' | 'decided'; page?: number; pageSize?: number } }>(
+    '/console/api/reviews',
+    {
+      preHandler: guard,
+      config: { quietAudit: true },
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['pending', 'decided'], default: 'pending' },
+            page: { type: 'integer', minimum: 1, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { status = 'pending', page = 1, pageSize = 20 } = request.query;
+      const [counts, found] = await Promise.all([
+        reviewCounts(db),
+        listReviews(db, { decided: status === 'decided', limit: pageSize, offset: (page - 1) * pageSize }),
+      ]);
+      const hits = await hitsOf();
+      return { counts, total: found.total, items: found.items.map((r) => view(r, hits)) };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/console/api/reviews/:id',
+    { preHandler: guard, schema: { params: idParams } },
+    async (request) => {
+      const detail = await reviewDetail(db, request.params.id);
+      if (!detail) throw consoleError('REVIEW_NOT_FOUND');
+      const hits = await hitsOf();
+      return {
+        review: {
+          ...view(detail, hits),
+          charged: detail.charged,
+          category: detail.category,
+          sendAt: iso(detail.sendAt),
+          byStatus: detail.byStatus,
+          recipients: detail.recipients.map((r) => ({ ...r, mobile: maskMobile(r.mobile) })),
+        },
+      };
+    },
+  );
+
+  const decide = async (
+    request: FastifyRequest<{ Params: { id: number }; Body: { note?: string } }>,
+    decision: 'approve' | 'reject',
+  ) => {
+    const { id } = request.params;
+    const review = await findReview(db, id);
+    if (!review) throw consoleError('REVIEW_NOT_FOUND');
+    const { username } = ctx.current(request).user;
+    const note = request.body.note?.trim() ?? '';
+    const target = `review:${id}`;
+    // Four eyes: whoever sent the batch does not release it.
+    if (review.requestedBy === username) {
+      await ctx.audit(request, {
+        kind: 'operation',
+        action: `review.${decision}`,
+        target,
+        result: 'denied',
+        detail: { reason: 'own review' },
+      });
+      throw consoleError('REVIEW_SELF');
+    }
+    const services = ctx.services();
+    const d = { reviewId: id, by: username, note: note === '' ? null : note, now: ctx.now() };
+    const done =
+      decision === 'approve'
+        ? await approveReview(db, d)
+        : await rejectReview(db, ctx.deps.handle.caps, services.ids, d);
+    if (decision === 'approve' && done.kind === 'decided') services.wakeDispatcher();
+    await ctx.audit(request, {
+      kind: 'operation',
+      action: `review.${decision}`,
+      target,
+      result: done.kind === 'decided' ? 'ok' : 'failed',
+      detail: {
+        kind: review.kind,
+        appId: review.appId,
+        requestedBy: review.requestedBy,
+        messages: done.kind === 'decided' ? done.messages : 0,
+        note: d.note,
+      },
+    });
+    if (done.kind !== 'decided') throw consoleError('REVIEW_NOT_PENDING', undefined, { status: done.status });
+    return { id, status: decision === 'approve' ? 'approved' : 'rejected', messages: done.messages };
+  };
+
+  app.post<{ Params: { id: number }; Body: { note?: string } }>(
+    '/console/api/reviews/:id/approve',
+    { preHandler: guard, schema: { params: idParams, body: noteBody(false) } },
+    (request) => decide(request, 'approve'),
+  );
+
+  app.post<{ Params: { id: number }; Body: { note: string } }>(
+    '/console/api/reviews/:id/reject',
+    { preHandler: guard, schema: { params: idParams, body: noteBody(true) } },
+    (request) => decide(request, 'reject'),
+  );
+};

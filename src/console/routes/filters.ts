@@ -1,0 +1,174 @@
+/**
+ * The sensitive-word list (DESIGN §5, §8.2 filter rules), for `list.manage`: list, add (one word a
+ * line), change the action, remove, and try a text against the list. Every change is a `data`
+ * audit entry and reaches admission at once in this process (within seconds in others).
+ */
+import { compileWords, WORD_ACTIONS, type WordAction } from '../../domain/sensitive-words.js';
+import {
+  addSensitiveWord,
+  listSensitiveWords,
+  removeSensitiveWord,
+  updateSensitiveWordAction,
+} from '../../store/sensitive-words.js';
+import type { ConsoleRoutes } from '../context.js';
+import { consoleError } from '../errors.js';
+
+const idParams = {
+  type: 'object',
+  required: ['id'],
+  properties: { id: { type: 'integer', minimum: 1 } },
+} as const;
+const MAX_WORDS_AT_ONCE = 500;
+
+export const filtersRoutes: ConsoleRoutes = (app, ctx) => {
+  const db = ctx.deps.handle.db;
+  const guard = ctx.allow('list.manage');
+  const changed = () => ctx.services().sensitiveWords.invalidate();
+
+  app.get('/console/api/words', { preHandler: guard }, async () => {
+    const words = await listSensitiveWords(db);
+    return {
+      words: words.map((w) => ({ ...w, createdAt: new Date(w.createdAt).toISOString() })),
+      counts: {
+        block: words.filter((w) => w.action === 'block').length,
+        review: words.filter((w) => w.action === 'review').length,
+      },
+    };
+  });
+
+  app.post<{ Body: { words: string; action: WordAction; note?: string } }>(
+    '/console/api/words',
+    {
+      preHandler: guard,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['words', 'action'],
+          additionalProperties: false,
+          properties: {
+            words: { type: 'string', minLength: 1, maxLength: 20_000 },
+            action: { type: 'string', enum: [...WORD_ACTIONS] },
+            note: { type: 'string', maxLength: 200 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { action } = request.body;
+      const note = request.body.note?.trim() ?? '';
+      const lines = [
+        ...new Set(
+          request.body.words
+            .split(/[\r\n,，;；]+/)
+            .map((w) => w.trim())
+            .filter((w) => w !== ''),
+        ),
+      ];
+      if (lines.length === 0 || lines.length > MAX_WORDS_AT_ONCE)
+        throw consoleError('INVALID', `一次添加 1–${MAX_WORDS_AT_ONCE} 个敏感词`, { field: 'words' });
+      const { username } = ctx.current(request).user;
+      const added: string[] = [];
+      const existing: string[] = [];
+      const invalid: string[] = [];
+      for (const word of lines) {
+        if (word.length > 50) {
+          invalid.push(word.slice(0, 50));
+          continue;
+        }
+        const r = await addSensitiveWord(
+          db,
+          ctx.services().ids,
+          { word, action, note: note === '' ? null : note, by: username },
+          ctx.now(),
+        );
+        if (r.kind === 'added') added.push(word);
+        else if (r.kind === 'exists') existing.push(r.word);
+        else invalid.push(word);
+      }
+      if (added.length > 0) changed();
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'word.add',
+        target: 'sensitive_words',
+        result: added.length > 0 ? 'ok' : 'failed',
+        detail: { action, added, existing, invalid },
+      });
+      if (added.length === 0 && lines.length === 1)
+        throw existing.length > 0 ? consoleError('WORD_EXISTS') : consoleError('WORD_INVALID');
+      return { added, existing, invalid };
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: { action: WordAction } }>(
+    '/console/api/words/:id',
+    {
+      preHandler: guard,
+      schema: {
+        params: idParams,
+        body: {
+          type: 'object',
+          required: ['action'],
+          additionalProperties: false,
+          properties: { action: { type: 'string', enum: [...WORD_ACTIONS] } },
+        },
+      },
+    },
+    async (request) => {
+      const word = await updateSensitiveWordAction(db, request.params.id, request.body.action);
+      if (!word) throw consoleError('WORD_NOT_FOUND');
+      changed();
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'word.update',
+        target: `word:${word.id}`,
+        result: 'ok',
+        detail: { word: word.word, action: word.action },
+      });
+      return { word: { ...word, createdAt: new Date(word.createdAt).toISOString() } };
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/console/api/words/:id',
+    { preHandler: guard, schema: { params: idParams } },
+    async (request) => {
+      const word = await removeSensitiveWord(db, request.params.id);
+      if (word === null) throw consoleError('WORD_NOT_FOUND');
+      changed();
+      await ctx.audit(request, {
+        kind: 'data',
+        action: 'word.remove',
+        target: `word:${request.params.id}`,
+        result: 'ok',
+        detail: { word },
+      });
+      return { removed: word };
+    },
+  );
+
+  app.post<{ Body: { text: string } }>(
+    '/console/api/words/test',
+    {
+      preHandler: guard,
+      schema: {
+        body: {
+          type: 'object',
+          required: ['text'],
+          additionalProperties: false,
+          properties: { text: { type: 'string', maxLength: 2000 } },
+        },
+      },
+    },
+    async (request) => {
+      const matcher = compileWords(await listSensitiveWords(db));
+      const hits = matcher.find(request.body.text);
+      const verdict = matcher.verdict(request.body.text);
+      return {
+        hits,
+        verdict: verdict.block.length > 0 ? 'block' : verdict.review.length > 0 ? 'review' : 'pass',
+        block: verdict.block,
+        review: verdict.review,
+      };
+    },
+  );
+};
