@@ -22,12 +22,12 @@ import {
   Switch,
   Tabs,
   Typography,
-  Upload,
 } from 'antd';
-import { DownloadOutlined, InboxOutlined, SendOutlined } from '@ant-design/icons';
+import { SendOutlined } from '@ant-design/icons';
 import { placeholdersOf } from '../../../domain/placeholders.js';
-import { api, fileToBase64 } from '../api.js';
+import { api } from '../api.js';
 import { SendPreview, type SendPreviewData } from '../components/SendPreview.js';
+import { SendRecipients, type RecipientMode } from '../components/SendRecipients.js';
 import { SendProgress, type SendOutcome } from '../components/SendProgress.js';
 import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
 
@@ -39,13 +39,6 @@ const TEXTS = defineTexts({
     appOption: '{name}　{signature}　余额 {balance} 条',
     noApps: '没有可用的业务系统账户，请联系系统管理员',
     recipients: '接收号码',
-    paste: '粘贴号码',
-    upload: '上传文件',
-    pastePlaceholder: '每行一个号码，或用逗号、空格分隔；重复号码只发送一次',
-    dragger: '点击或拖拽 .xlsx / .csv 文件到此处',
-    draggerHint: '第一行为表头：mobile 列为手机号码，其余列为变量，按行填入模板中的 {变量}',
-    example: '下载示例模板',
-    fileChosen: '已选择 {name}',
     content: '短信内容',
     template: '使用模板',
     freeText: '自定义内容',
@@ -85,13 +78,6 @@ const TEXTS = defineTexts({
     appOption: '{name}  {signature}  balance {balance}',
     noApps: 'No active business-system account; ask a system administrator',
     recipients: 'Recipients',
-    paste: 'Paste numbers',
-    upload: 'Upload file',
-    pastePlaceholder: 'One number per line, or separated by commas or spaces; duplicates are sent once',
-    dragger: 'Click or drop an .xlsx / .csv file here',
-    draggerHint: 'Header row: a mobile column, the other columns are variables filling {name} row by row',
-    example: 'Download example',
-    fileChosen: '{name} selected',
     content: 'Text',
     template: 'Template',
     freeText: 'Free text',
@@ -141,7 +127,6 @@ interface UsableTemplate {
   content: string;
 }
 
-type RecipientMode = 'paste' | 'file';
 type ContentMode = 'template' | 'text';
 
 function newKey(): string {
@@ -333,55 +318,6 @@ export default function SendPage() {
       </Card>
     );
 
-  const recipientTabs = [
-    {
-      key: 'paste',
-      label: t.paste,
-      children: (
-        <Input.TextArea
-          aria-label={t.recipients}
-          rows={6}
-          value={mobiles}
-          placeholder={t.pastePlaceholder}
-          onChange={(e) => setMobiles(e.target.value)}
-        />
-      ),
-    },
-    {
-      key: 'file',
-      label: t.upload,
-      children: (
-        <Space orientation="vertical" style={{ width: '100%' }}>
-          <Upload.Dragger
-            accept=".xlsx,.csv"
-            maxCount={1}
-            showUploadList={false}
-            beforeUpload={(f) => {
-              void fileToBase64(f).then((data) => setFile({ name: f.name, data }));
-              return false;
-            }}
-          >
-            <p className="ant-upload-drag-icon">
-              <InboxOutlined />
-            </p>
-            <p className="ant-upload-text">{t.dragger}</p>
-            <p className="ant-upload-hint">{t.draggerHint}</p>
-          </Upload.Dragger>
-          <Space>
-            <a href="/console/api/send/example.xlsx" download>
-              <DownloadOutlined /> {t.example}
-            </a>
-            {file && (
-              <Typography.Text type="success" data-testid="file-chosen">
-                {fill(t.fileChosen, { name: file.name })}
-              </Typography.Text>
-            )}
-          </Space>
-        </Space>
-      ),
-    },
-  ];
-
   const contentTabs = [
     {
       key: 'text',
@@ -443,11 +379,13 @@ export default function SendPage() {
               />
             </Form.Item>
             <Form.Item label={t.recipients} required>
-              <Tabs
-                type="card"
-                activeKey={recipientMode}
-                onChange={(k) => setRecipientMode(k as RecipientMode)}
-                items={recipientTabs}
+              <SendRecipients
+                mode={recipientMode}
+                onMode={setRecipientMode}
+                mobiles={mobiles}
+                onMobiles={setMobiles}
+                file={file}
+                onFile={setFile}
               />
             </Form.Item>
             <Form.Item label={t.content} required>
