@@ -8,7 +8,7 @@
  */
 import type { Carrier } from '../domain/carrier.js';
 import { CARRIERS } from '../domain/carrier.js';
-import { carrierOf, normalizeMobile } from '../domain/phone.js';
+import { carrierOf, normalizeMobile, pastedEntries } from '../domain/phone.js';
 import { fillPlaceholders, placeholdersOf } from '../domain/placeholders.js';
 import { measureText, TEXT_LIMITS, type TextMeasure, type TextProfile } from '../domain/text/index.js';
 import type { AdmissionRecipient } from '../store/admission.js';
@@ -72,19 +72,9 @@ interface Candidate {
   values: Record<string, string>;
 }
 
-/** Entries of pasted text: commas, semicolons, 、 or tabs, else spaces, with the line they are on. */
+/** Entries of pasted text with the line they are on (src/domain/phone.ts `pastedEntries`). */
 function pastedCandidates(text: string): Candidate[] {
-  const out: Candidate[] = [];
-  text.split(/\r\n|\r|\n/).forEach((lineText, i) => {
-    for (const entry of lineText.split(/[,，;；、\t]+/)) {
-      const trimmed = entry.trim();
-      if (trimmed === '') continue;
-      // `+86 138 0013 8000` is one number written with spaces; `138… 139…` are two.
-      const parts = normalizeMobile(trimmed) !== null ? [trimmed] : trimmed.split(/\s+/);
-      for (const raw of parts) out.push({ line: i + 1, raw, values: {} });
-    }
-  });
-  return out;
+  return pastedEntries(text).map((e) => ({ ...e, values: {} }));
 }
 
 function problem(line: number, value: string, code: RowProblemCode, zh: string, en: string): RowProblem {

@@ -5,6 +5,11 @@
  */
 const PLACEHOLDER = /\$?\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** Replaces each variable by what `value` gives for its name (the interface and the console differ on blanks). */
+export function replacePlaceholders(text: string, value: (name: string, whole: string) => string): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => value(name, whole));
+}
+
 /** The distinct variable names of a text, in order of first appearance. */
 export function placeholdersOf(text: string): string[] {
   return [...new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''))];
@@ -19,7 +24,7 @@ export function fillPlaceholders(
   values: Readonly<Record<string, string | undefined>>,
 ): { text: string; missing: string[] } {
   const missing: string[] = [];
-  const filled = text.replace(PLACEHOLDER, (whole, name: string) => {
+  const filled = replacePlaceholders(text, (name, whole) => {
     const v = values[name];
     if (v === undefined || v.trim() === '') {
       if (!missing.includes(name)) missing.push(name);

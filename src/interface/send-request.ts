@@ -7,6 +7,7 @@ import { fromBeijing } from '../domain/beijing-time.js';
 import { SENDABLE_CATEGORIES, type Category } from '../domain/categories.js';
 import { normalizeMobile } from '../domain/phone.js';
 import { fail } from './codes.js';
+import { replacePlaceholders } from '../domain/placeholders.js';
 
 export type Body = Record<string, unknown>;
 
@@ -179,7 +180,7 @@ export function parseParams(body: Body): Record<string, string> {
 
 /** Fills `{name}` or `${name}` variables; a variable without a value is a format error. */
 export function fillTemplate(content: string, params: Record<string, string>): string {
-  return content.replace(/\$?\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+  return replacePlaceholders(content, (name) => {
     const v = params[name];
     if (v === undefined) return fail('FORMAT', `params 缺少模板变量 ${name}`, 'params');
     return v;
