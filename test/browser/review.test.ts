@@ -1,0 +1,103 @@
+/**
+ * Sensitive words and review in a real browser (issue 5): an operator lists a review word on the
+ * Words page and tries a text; a business system's batch with that word is held; a reviewer
+ * approves it on the Review page with a note and the handsets receive it (simulator inbox).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser } from 'playwright-core';
+import { addConsoleUser } from '../helpers/console.js';
+import { gotoPage, launchBrowser, loginAs, openConsole, screenshot } from '../helpers/browser.js';
+import { startCitizenRig, type CitizenRig } from '../helpers/citizen.js';
+import { eventually } from '../helpers/platform.js';
+
+const M1 = '13800138011';
+const M2 = '13800138012';
+
+let rig: CitizenRig;
+let browser: Browser;
+
+test.before(async () => {
+  rig = await startCitizenRig('sqlite', [], { config: { console: { enabled: true, port: 0 } } });
+  browser = await launchBrowser();
+});
+test.after(async () => {
+  await browser.close();
+  await rig.close();
+});
+
+test('a batch held by a review word is approved on the Review page and delivered', async () => {
+  const ops = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(ops, await addConsoleUser(rig.platform, 'li.op', ['operator']));
+  await gotoPage(ops, 'words');
+  await ops.getByRole('button', { name: /添加敏感词/ }).click();
+  const dialog = ops.locator('.ant-modal');
+  await dialog.getByTestId('word-input').fill('高息理财\n内部渠道');
+  await dialog.getByText('人工审核', { exact: true }).click();
+  await dialog.getByRole('button', { name: /确\s*定/ }).click();
+  await ops.getByText('已添加 2 个').waitFor();
+  await dialog.waitFor({ state: 'hidden' });
+  await ops.getByRole('button', { name: /添加敏感词/ }).click();
+  await ops.locator('.ant-modal').getByTestId('word-input').fill('代开发票');
+  await ops
+    .locator('.ant-modal')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  await ops.locator('.ant-modal').waitFor({ state: 'hidden' });
+  const table = ops.locator('.ant-table');
+  await table.getByText('代开发票').waitFor();
+  await ops.getByTestId('word-test-text').fill('本月推出 高-息 理财 产品，可代开 发票');
+  await ops.getByRole('button', { name: /检\s*测/ }).click();
+  await ops.getByTestId('word-test-verdict').getByText('命中拦截词：代开发票').waitFor();
+  assert.equal(await ops.getByTestId('word-hit').count(), 2);
+  await screenshot(ops, 'words');
+  await ops.context().close();
+
+  // The business system's batch: held, not delivered.
+  const res = await rig.post('/api/sms/send', {
+    appName: rig.appName,
+    password: rig.password,
+    mobiles: `${M1},${M2}`,
+    content: '您好，本中心推出高息理财服务，详询 12333。',
+  });
+  const answer = res.json as { code: number; heldForReview?: boolean; msgIds: { status: string }[] };
+  assert.equal(answer.code, 1);
+  assert.equal(answer.heldForReview, true);
+  assert.deepEqual(
+    answer.msgIds.map((m) => m.status),
+    ['HELD', 'HELD'],
+  );
+  assert.equal((await rig.inbox(M1)).length, 0);
+
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, await addConsoleUser(rig.platform, 'zhao.rev', ['reviewer']));
+  await gotoPage(page, 'review');
+  const row = page.locator('.ant-table-row', { hasText: '高息理财' });
+  await row.waitFor();
+  await row.locator('mark', { hasText: '高息理财' }).waitFor();
+  assert.match(await row.innerText(), /敏感词/);
+  assert.ok(!(await page.locator('.ant-table').innerText()).includes(M1), 'no whole number on the page');
+  await screenshot(page, 'review');
+  await row.getByRole('button', { name: /通\s*过/ }).click();
+  const modal = page.locator('.ant-modal');
+  await modal.getByTestId('review-note').fill('已核实为正规理财宣传');
+  await modal.getByRole('button', { name: /通\s*过/ }).click();
+  await page.getByText('已通过，短信进入发送队列').waitFor();
+  await page.getByText('暂无待审核的发送').waitFor();
+
+  const delivered = await eventually(
+    async () => {
+      const [a, b] = await Promise.all([rig.inbox(M1), rig.inbox(M2)]);
+      return a.length > 0 && b.length > 0 ? a : undefined;
+    },
+    20_000,
+    'the approved batch in the handsets',
+  );
+  assert.match(JSON.stringify(delivered), /高息理财服务/);
+
+  await page.getByText(/已处理/).click();
+  const decided = page.locator('.ant-table-row', { hasText: '高息理财' });
+  await decided.getByText('已通过').waitFor();
+  await decided.getByText('zhao.rev').waitFor();
+  await page.context().close();
+});
