@@ -93,6 +93,12 @@ const CONSOLE_ERRORS = {
     zh: '不能修改自己的角色、状态或凭据',
     en: 'you cannot change your own roles, status or credentials',
   },
+  APP_NOT_FOUND: { status: 404, zh: '业务系统账户不存在', en: 'no such business-system account' },
+  APP_EXISTS: { status: 409, zh: '账户名已存在', en: 'the account name is taken' },
+  APP_INVALID: { status: 400, zh: '账户信息不符合要求', en: 'the account fields are not valid' },
+  APP_EXT_TAKEN: { status: 409, zh: '扩展码已被其他账户使用', en: 'the extension code is used by another account' },
+  REPLY_NOT_FOUND: { status: 404, zh: '没有此回复模板', en: 'no such reply text' },
+  REPLY_INVALID: { status: 400, zh: '回复内容不符合要求', en: 'the reply text is not valid' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;
