@@ -107,7 +107,7 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
   const idParams = {
     type: 'object',
     required: ['id'],
-    properties: { id: { type: 'integer', minimum: 1 } },
+    properties: { id: { type: 'integer', minimum: 0 } },
   } as const;
 
   app.get('/console/api/apps', { preHandler: guard }, async () => ({
