@@ -85,7 +85,12 @@ export class Admission {
 
   async admit(request: PreparedAdmission): Promise<AdmissionResult> {
     const verdict = await this.screen(request.content);
-    if (verdict.block.length > 0) return { kind: 'refused', words: verdict.block };
+    if (verdict.block.length > 0) {
+      // A retry of an accepted request replays its answer; only the transaction can tell.
+      if (request.clientMsgId !== null)
+        return this.committer.submit({ ...request, refuseWords: verdict.block });
+      return { kind: 'refused', words: verdict.block };
+    }
     if (verdict.review.length > 0) return this.committer.submit({ ...request, reviewWords: verdict.review });
     return this.committer.submit(request);
   }

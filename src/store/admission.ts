@@ -55,6 +55,11 @@ export interface PreparedAdmission {
   reviewWords?: readonly string[];
   /** The console user sending; recorded on a review this admission creates. */
   requestedBy?: string;
+  /**
+   * Sensitive words whose action is `block`: the request is refused — unless its clientMsgId was
+   * accepted before, whose stored answer is replayed (a retry never gets a different answer).
+   */
+  refuseWords?: readonly string[];
 }
 
 export type RecipientStatus = 'QUEUED' | 'HELD' | 'BLOCKED' | 'FAILED';
@@ -91,13 +96,12 @@ export type StoredAdmission =
   | { kind: 'accepted'; answer: AcceptedAnswer }
   /** The same clientMsgId was accepted before: its stored answer, nothing sent again. */
   | { kind: 'replayed'; answer: AcceptedAnswer }
-  | { kind: 'insufficient'; balance: number; needed: number };
+  | { kind: 'insufficient'; balance: number; needed: number }
+  /** The text holds sensitive words whose action is `block`: nothing queued or charged. */
+  | { kind: 'refused'; words: readonly string[] };
 
-/**
- * What admission answers a request: the transaction's decision, or a refusal before it — the text
- * holds sensitive words whose action is `block` (pipeline/admission.ts): nothing queued or charged.
- */
-export type AdmissionResult = StoredAdmission | { kind: 'refused'; words: readonly string[] };
+/** What admission answers a request. */
+export type AdmissionResult = StoredAdmission;
 
 const MESSAGE_ROWS_PER_STATEMENT = 1000;
 
@@ -167,6 +171,10 @@ export async function admitInTransaction(
     const earlier = key === null ? undefined : (replays.get(key) ?? seenKeys.get(key));
     if (earlier) {
       results.push({ kind: 'replayed', answer: earlier });
+      continue;
+    }
+    if (req.refuseWords !== undefined && req.refuseWords.length > 0) {
+      results.push({ kind: 'refused', words: req.refuseWords });
       continue;
     }
     const honoursTd = honoursUnsubscribe(req.category);

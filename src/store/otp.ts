@@ -126,6 +126,8 @@ async function issueInTransaction(
   if (!admitted) throw new Error('admission gave no result');
   if (admitted.kind === 'insufficient')
     throw new Refusal({ kind: 'insufficient', balance: admitted.balance, needed: admitted.needed });
+  // Verification codes are never screened for words (they carry no refuseWords).
+  if (admitted.kind === 'refused') throw new Error('a verification code was refused for its words');
   const message = admitted.answer.msgIds[0];
   if (!message) throw new Error('admission gave no message');
   const batchId = Number(admitted.answer.batchId);

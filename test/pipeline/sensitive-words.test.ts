@@ -1,7 +1,8 @@
 /**
  * The in-memory sensitive-word list (pipeline/sensitive-words.ts) on SQLite and PostgreSQL: a word
  * another process adds is seen once the refresh interval passed, at once after `invalidate()`;
- * admission refuses a block word before the transaction (nothing written) and holds a review word.
+ * admission refuses a block word (nothing written) and holds a review word; a retry of a request
+ * accepted before a block word was added is replayed, not refused.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,6 +75,30 @@ for (const dialect of DIALECTS) {
         plain.answer.msgIds.map((m) => m.status),
         ['QUEUED'],
       );
+
+      // A retry of an accepted request keeps its answer even when a word added since would refuse it.
+      const keyed = (clientMsgId: string) =>
+        admission.admit({
+          appId: app.id,
+          clientMsgId,
+          signature: '【人社局】',
+          content: '职业技能培训通知',
+          srcExt: '',
+          islong: false,
+          category: 'notice',
+          sendAt: null,
+          recipients: [{ mobile: '13900139000', carrier: 'cmcc', segments: 1 }],
+        });
+      const first = await keyed('k-1');
+      assert.ok(first.kind === 'accepted');
+      await addSensitiveWord(store.db, ids, { word: '技能培训', action: 'block', note: null, by: 'x' }, now);
+      words.invalidate();
+      const retry = await keyed('k-1');
+      assert.ok(retry.kind === 'replayed', retry.kind);
+      assert.equal(retry.answer.batchId, first.answer.batchId);
+      const batches = (await store.db.selectFrom('batches').selectAll().execute()).length;
+      assert.deepEqual(await keyed('k-2'), { kind: 'refused', words: ['技能培训'] });
+      assert.equal((await store.db.selectFrom('batches').selectAll().execute()).length, batches);
     } finally {
       await admission.close();
       await store.drop();
