@@ -168,29 +168,35 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
           balance: account.balance,
         });
       const { username } = ctx.current(request).user;
-      const reviewRequired = plan.valid > threshold();
-      // A big batch waits for a reviewer: one review holds every admission request of this send.
-      const reviewId = reviewRequired
-        ? await createReview(
-            db,
-            services.ids,
-            {
-              kind: 'batch-size',
-              appId: account.id,
-              requestedBy: username,
-              summary: {
-                recipients: plan.valid,
-                cost: plan.cost,
-                texts: plan.groups.length,
-                fileName: resolved.fileName,
-                // The text as written (variables unfilled): what the reviewer judges, no personal data.
-                text: account.signature + resolved.content,
-                sendAt: resolved.sendAt === null ? null : isoBeijing(resolved.sendAt),
+      const bigBatch = plan.valid > threshold();
+      // Texts filled per row may hit review words in some rows only: one review holds the whole send.
+      const words = await screen(resolved);
+      const reviewKind = bigBatch ? 'batch-size' : words.review.length > 0 ? 'sensitive-words' : null;
+      const reviewRequired = reviewKind !== null;
+      // One review holds every admission request of this send.
+      const reviewId =
+        reviewKind === null
+          ? undefined
+          : await createReview(
+              db,
+              services.ids,
+              {
+                kind: reviewKind,
+                appId: account.id,
+                requestedBy: username,
+                summary: {
+                  recipients: plan.valid,
+                  cost: plan.cost,
+                  texts: plan.groups.length,
+                  fileName: resolved.fileName,
+                  // The text as written (variables unfilled): what the reviewer judges, no personal data.
+                  text: account.signature + resolved.content,
+                  words: words.review,
+                  sendAt: resolved.sendAt === null ? null : isoBeijing(resolved.sendAt),
+                },
               },
-            },
-            ctx.now(),
-          )
-        : undefined;
+              ctx.now(),
+            );
 
       const chunks = admissionChunks(plan, services.config.interface.maxMobiles);
       const results = await Promise.all(
