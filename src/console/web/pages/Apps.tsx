@@ -247,12 +247,16 @@ export default function AppsPage() {
           '—'
         ),
     },
-    { title: t.updated, dataIndex: 'updatedAt', width: 170, render: (ms: number) => beijingTime(ms) },
+    {
+      title: t.updated,
+      dataIndex: 'updatedAt',
+      width: 110,
+      render: (ms: number) => <span style={{ fontSize: 12 }}>{beijingTime(ms)}</span>,
+    },
     {
       title: t.actions,
       key: 'actions',
-      fixed: 'right',
-      width: 260,
+      width: 250,
       render: (_, a) => (
         <Space size="small" wrap>
           <Typography.Link onClick={() => setEditing({ app: a })}>{t.edit}</Typography.Link>
@@ -332,7 +336,6 @@ export default function AppsPage() {
           loading={loading}
           columns={columns}
           dataSource={shown}
-          scroll={{ x: 1300 }}
           locale={{ emptyText: t.empty }}
           pagination={{ pageSize: 20, showTotal: (n) => fill(t.total, { n }), hideOnSinglePage: true }}
         />

@@ -284,7 +284,7 @@ export default function RepliesPage() {
           columns={columns}
           dataSource={shown}
           locale={{ emptyText: t.empty }}
-          pagination={false}
+          pagination={{ pageSize: 10, showSizeChanger: false }}
         />
       </Card>
       <Drawer
