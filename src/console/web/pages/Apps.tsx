@@ -44,6 +44,7 @@ const TEXTS = defineTexts({
     reply: '上行',
     today: '今日发送',
     updated: '更新时间',
+    createdAt: '创建于 {time}',
     actions: '操作',
     edit: '编辑',
     topUp: '充值',
@@ -89,6 +90,7 @@ const TEXTS = defineTexts({
     reply: 'Replies',
     today: 'Sent today',
     updated: 'Updated',
+    createdAt: 'Created {time}',
     actions: 'Actions',
     edit: 'Edit',
     topUp: 'Top up',
@@ -251,7 +253,11 @@ export default function AppsPage() {
       title: t.updated,
       dataIndex: 'updatedAt',
       width: 110,
-      render: (ms: number) => <span style={{ fontSize: 12 }}>{beijingTime(ms)}</span>,
+      render: (ms: number, a) => (
+        <Tooltip title={fill(t.createdAt, { time: beijingTime(a.createdAt) })}>
+          <span style={{ fontSize: 12 }}>{beijingTime(ms)}</span>
+        </Tooltip>
+      ),
     },
     {
       title: t.actions,
