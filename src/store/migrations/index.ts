@@ -15,7 +15,7 @@ import * as m0009 from './0009-audit-log.js';
 import * as m0010 from './0010-review-filters.js';
 import * as m0011 from './0011-template-review.js';
 import * as m0012 from './0012-message-search.js';
-import * as m0015 from './0015-uplink-search.js';
+import * as m0013 from './0013-uplink-search.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -38,5 +38,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0010-review-filters', up: m0010.up },
   { name: '0011-template-review', up: m0011.up },
   { name: '0012-message-search', up: m0012.up },
-  { name: '0015-uplink-search', up: m0015.up },
+  { name: '0013-uplink-search', up: m0013.up },
 ];
