@@ -1,10 +1,9 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
-import { filtersRoutes } from './filters.js';
-import { listsRoutes } from './lists.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
+import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
 import { reviewsRoutes } from './reviews.js';
@@ -14,6 +13,7 @@ import { surveysRoutes } from './surveys.js';
 import { templatesRoutes } from './templates.js';
 import { ticketsRoutes } from './tickets.js';
 import { uplinksRoutes } from './uplinks.js';
+import { wordsRoutes } from './words.js';
 
 export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   statsRoutes,
@@ -29,5 +29,5 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   appsRoutes,
   gatewaysRoutes,
   listsRoutes,
-  filtersRoutes,
+  wordsRoutes,
 ];

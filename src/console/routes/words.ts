@@ -20,7 +20,7 @@ const idParams = {
 } as const;
 const MAX_WORDS_AT_ONCE = 500;
 
-export const filtersRoutes: ConsoleRoutes = (app, ctx) => {
+export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
   const guard = ctx.allow('list.manage');
   const changed = () => ctx.services().sensitiveWords.invalidate();
