@@ -15,11 +15,11 @@ import {
   pruneAudit,
   verifyAudit,
   type AuditProblem,
-  type AuditRecord,
 } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
-import { fromBeijing, formatBeijing } from '../domain/beijing-time.js';
-import { csvLine } from '../domain/csv.js';
+import { fromBeijing } from '../domain/beijing-time.js';
+import { spreadsheetLine } from '../domain/csv.js';
+import { AUDIT_CSV_HEADER, auditCsvLine } from '../audit/csv.js';
 import { AppError } from '../errors.js';
 import { readAuditRange } from '../store/audit-log.js';
 import { openDatabase } from '../store/connect.js';
@@ -53,36 +53,6 @@ function day(value: string, name: string): number {
     });
   if (!ms) throw new AppError('ERR_CLI_USAGE', `--${name}: YYYY-MM-DD (${value})`);
   return ms;
-}
-
-const HEADER = [
-  'seq',
-  'time',
-  'kind',
-  'actor',
-  'role',
-  'source_ip',
-  'action',
-  'target',
-  'result',
-  'detail',
-  'hash',
-];
-
-function row(r: AuditRecord): string {
-  return csvLine([
-    String(r.seq),
-    formatBeijing(r.at, 'yyyy-MM-dd HH:mm:ss'),
-    r.kind,
-    r.actor,
-    r.role ?? '',
-    r.sourceIp ?? '',
-    r.action,
-    r.target ?? '',
-    r.result,
-    r.detail,
-    r.hash,
-  ]);
 }
 
 export async function runAudit(argv: string[]): Promise<number> {
@@ -140,10 +110,10 @@ export async function runAudit(argv: string[]): Promise<number> {
     if (to <= from) throw new AppError('ERR_CLI_USAGE', '--to 早于 --from (--to before --from)');
     const out = values.csv === undefined ? process.stdout : createWriteStream(values.csv);
     let count = 0;
-    out.write(`${csvLine(HEADER)}\n`);
+    out.write(`${spreadsheetLine(AUDIT_CSV_HEADER)}\n`);
     for (let after = 0; ;) {
       const page = await readAuditRange(handle.db, { from, to }, after, 1000);
-      for (const r of page) if (!out.write(`${row(r)}\n`)) await once(out, 'drain');
+      for (const r of page) if (!out.write(`${auditCsvLine(r)}\n`)) await once(out, 'drain');
       count += page.length;
       const last = page.at(-1);
       if (!last || page.length < 1000) break;

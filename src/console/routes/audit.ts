@@ -5,6 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
+import { AUDIT_CSV_HEADER, auditCsvLine } from '../../audit/csv.js';
 import { AUDIT_KINDS, AUDIT_RESULTS, verifyAudit, type AuditRecord } from '../../audit/log.js';
 import { formatBeijing, fromBeijing } from '../../domain/beijing-time.js';
 import { spreadsheetLine } from '../../domain/csv.js';
@@ -90,36 +91,6 @@ function detailOf(r: AuditRecord): unknown {
   }
 }
 
-const CSV_HEADER = [
-  '序号 seq',
-  '时间(北京) time',
-  '类别 kind',
-  '操作人 actor',
-  '角色 role',
-  '来源地址 source',
-  '操作 action',
-  '对象 target',
-  '结果 result',
-  '详情 detail',
-  '哈希 hash',
-];
-
-function csvRow(r: AuditRecord): string {
-  return spreadsheetLine([
-    String(r.seq),
-    formatBeijing(r.at, 'yyyy-MM-dd HH:mm:ss'),
-    r.kind,
-    r.actor,
-    r.role ?? '',
-    r.sourceIp ?? '',
-    r.action,
-    r.target ?? '',
-    r.result,
-    r.detail,
-    r.hash,
-  ]);
-}
-
 const EXPORT_PAGE = 1000;
 
 export const auditRoutes: ConsoleRoutes = (app, ctx) => {
@@ -189,10 +160,10 @@ export const auditRoutes: ConsoleRoutes = (app, ctx) => {
         detail: { count, query: request.query },
       });
       async function* lines(): AsyncGenerator<string> {
-        yield `\uFEFF${spreadsheetLine(CSV_HEADER)}\r\n`;
+        yield `\uFEFF${spreadsheetLine(AUDIT_CSV_HEADER)}\r\n`;
         for (let after = 0; ;) {
           const page = await readAuditFiltered(handle.db, filter, after, EXPORT_PAGE);
-          if (page.length > 0) yield page.map((r) => `${csvRow(r)}\r\n`).join('');
+          if (page.length > 0) yield page.map((r) => `${auditCsvLine(r)}\r\n`).join('');
           const last = page.at(-1);
           if (!last || page.length < EXPORT_PAGE) return;
           after = last.seq;

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Form, Input, InputNumber, Modal, Space, Typography } from 'antd';
 import { api } from '../api.js';
 import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
+import { OneTimeSecretDialog } from './OneTimeSecretDialog.js';
 
 export interface AppRow {
   id: number;
@@ -315,25 +316,13 @@ export function AppPasswordDialog({
 }) {
   const t = useTexts(TEXTS);
   return (
-    <Modal
-      open={shown !== null}
+    <OneTimeSecretDialog
+      shown={shown && { intro: fill(t.pwFor, { name: shown.name }), secret: shown.password }}
       title={t.pwTitle}
-      onOk={onClose}
-      onCancel={onClose}
-      okText={t.close}
-      cancelButtonProps={{ style: { display: 'none' } }}
-      mask={{ closable: false }}
-      destroyOnHidden
-    >
-      {shown && (
-        <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Text>{fill(t.pwFor, { name: shown.name })}</Typography.Text>
-          <Typography.Text code copyable={{ text: shown.password }} style={{ fontSize: 20 }}>
-            <span data-testid="app-password">{shown.password}</span>
-          </Typography.Text>
-          <Alert type="warning" showIcon title={t.pwOnce} />
-        </Space>
-      )}
-    </Modal>
+      warning={t.pwOnce}
+      closeText={t.close}
+      testId="app-password"
+      onClose={onClose}
+    />
   );
 }

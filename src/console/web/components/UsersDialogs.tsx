@@ -3,7 +3,7 @@
  * creating a user, and showing a one-time password once.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, Checkbox, Form, Input, Modal, Space, Typography } from 'antd';
+import { Alert, Checkbox, Form, Input, Modal, Typography } from 'antd';
 import {
   CONSOLE_ROLES,
   EXCLUSIVE_ROLES,
@@ -12,6 +12,7 @@ import {
 } from '../../../domain/console-roles.js';
 import { api } from '../api.js';
 import { defineTexts, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../i18n.js';
+import { OneTimeSecretDialog } from './OneTimeSecretDialog.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -227,25 +228,13 @@ export function PasswordDialog({
 }) {
   const t = useTexts(TEXTS);
   return (
-    <Modal
-      open={shown !== null}
+    <OneTimeSecretDialog
+      shown={shown && { intro: fill(t.pwFor, { name: shown.username }), secret: shown.password }}
       title={t.pwTitle}
-      onOk={onClose}
-      onCancel={onClose}
-      okText={t.close}
-      cancelButtonProps={{ style: { display: 'none' } }}
-      mask={{ closable: false }}
-      destroyOnHidden
-    >
-      {shown && (
-        <Space orientation="vertical" style={{ width: '100%' }} size="middle">
-          <Typography.Text>{fill(t.pwFor, { name: shown.username })}</Typography.Text>
-          <Typography.Text code copyable={{ text: shown.password }} style={{ fontSize: 20 }}>
-            <span data-testid="one-time-password">{shown.password}</span>
-          </Typography.Text>
-          <Alert type="warning" showIcon title={t.pwOnce} />
-        </Space>
-      )}
-    </Modal>
+      warning={t.pwOnce}
+      closeText={t.close}
+      testId="one-time-password"
+      onClose={onClose}
+    />
   );
 }
