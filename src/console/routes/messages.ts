@@ -30,8 +30,7 @@ import { exportJobs } from '../exports.js';
 export const EXPORT_ROW_CAP = 200_000;
 const EXPORT_KEEP_MS = 30 * 60_000;
 const EXPORT_PAGE = 1000;
-/** HELD (waiting for a batch's approval) is listed whether or not the status model has it yet. */
-const STATUSES = [...new Set<string>(['HELD', ...PENDING_STATUSES, ...FINAL_STATUSES])];
+const STATUSES: readonly string[] = [...PENDING_STATUSES, ...FINAL_STATUSES];
 
 interface FilterQuery {
   mobile?: string;

@@ -16,7 +16,7 @@ const DAYS = 30;
 const TODAY_TTL_MS = 3000;
 const PAST_TTL_MS = 60_000;
 /** Messages waiting for review are held before they join the queue (batch review). */
-const QUEUE_STATUSES: readonly string[] = [...new Set<string>(['HELD', ...PENDING_STATUSES])];
+const QUEUE_STATUSES: readonly string[] = PENDING_STATUSES;
 /** Sent and finished: the denominator of the delivery rate (BLOCKED was never sent). */
 const FAILED_STATUSES = new Set(['FAILED', 'EXPIRED', 'REJECTED', 'UNKNOWN']);
 
