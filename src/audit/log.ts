@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit log (issue 5 item 4; standard §8.1 c: user access, platform operation
+ * The tamper-evident audit log (standard §8.1 c: user access, platform operation
  * and data operation logs).
  *
  * Each entry's `hash` is HMAC-SHA256(key, "entry" ‖ prev_hash ‖ canonical JSON of the entry,
@@ -20,7 +20,7 @@
  * holding the key can rewrite everything: the key is the trust root.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { deriveDataSubkey, readDataMasterKey, type DataKeySettings } from '../security/personal-data.js';
 import {
   appendAuditRecord,

@@ -3,7 +3,7 @@
  * backend_persons table. No card system (card-loss reports go to staff); one query operation,
  * `person` ({ssn}) → the person's fields (types.ts personFields).
  */
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { hashPassword, verifyPassword } from '../security/passwords.js';
 import { canonicalSsn, tokenKeyId, type PersonalDataCipher } from '../security/personal-data.js';
 import {

@@ -28,7 +28,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
 import type { BackendHttpSettings } from '../config/schema.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { canonicalSsn } from '../security/personal-data.js';
 import {
   BackendUnavailableError,

@@ -1,5 +1,5 @@
 /**
- * `sms12333 backend import`: persons.csv (DESIGN §4.1) into the embedded backend's table.
+ * `sms12333 backend import`: persons.csv (docs/design.md §4.1) into the embedded backend's table.
  *
  * The file is UTF-8 (a byte-order mark is dropped), RFC 4180 (src/domain/csv.ts), with a header row
  * naming at least `ssn,name,servicePassword,insurances,pensionBalance,pensionAsOf` (in any order);
@@ -21,7 +21,7 @@
  * person updates them).
  */
 import { csvLine, readCsv } from '../domain/csv.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { hashPassword } from '../security/passwords.js';
 import { canonicalSsn, type PersonalDataCipher } from '../security/personal-data.js';
 import {

@@ -4,7 +4,7 @@
  * key file made just now, for the caller to tell the operator to back it up.
  */
 import type { Config } from '../config/schema.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { loadPersonalDataCipher, type PersonalDataCipher } from '../security/personal-data.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { assertDataKeyMatches, EmbeddedBackend } from './embedded.js';

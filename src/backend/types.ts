@@ -9,7 +9,7 @@
  * answer — which the caller turns into a "try again later" reply. Other AppErrors are bugs or
  * configuration errors (ERR_BACKEND_OPERATION: an extension names an operation the backend lacks).
  */
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 export interface Insurance {
   /** 险种, e.g. 企业职工基本养老保险. */
@@ -41,7 +41,7 @@ export interface CardLossRequest {
 export interface BusinessBackend {
   readonly kind: 'embedded' | 'http';
   findPerson(ssn: string): Promise<PersonSummary | null>;
-  /** Checks the service password; the caller counts failures and locks (DESIGN §5). */
+  /** Checks the service password; the caller counts failures and locks (docs/design.md §5). */
   verifyServicePassword(ssn: string, password: string): Promise<PasswordCheck>;
   /** Sets a new service password (policy checked by the caller); 'no-person' if there is nobody to change. */
   changeServicePassword(ssn: string, newPassword: string): Promise<'ok' | 'no-person'>;
@@ -95,7 +95,7 @@ export function personFields(person: PersonSummary): Record<string, string> {
   };
 }
 
-/** `2101**********123X`: the first four and the last four characters (DESIGN §5). */
+/** `2101**********123X`: the first four and the last four characters (docs/design.md §5). */
 export function maskSsn(ssn: string): string {
   return ssn.length <= 8
     ? '*'.repeat(ssn.length)

@@ -1,5 +1,5 @@
 /**
- * The command engine (§6.3, DESIGN §5 Commands): one citizen's uplink in, its effect and its
+ * The command engine (§6.3, docs/design.md §5 Commands): one citizen's uplink in, its effect and its
  * answers out. Business-backend calls and password checks happen first, outside any transaction
  * (the plans in binding-plans.ts and person-plans.ts); then the effect (binding, TD, ticket), the
  * reply messages, the request record and the uplink's "handled" mark commit together, so a reply

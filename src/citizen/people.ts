@@ -1,5 +1,5 @@
 /**
- * How a person appears in a citizen's SMS: masked identity (DESIGN §5: `张*`, `2101**********123X`),
+ * How a person appears in a citizen's SMS: masked identity (docs/design.md §5: `张*`, `2101**********123X`),
  * insurances abbreviated so a summary fits one message, money in yuan. Validation and masking rules
  * themselves live in the pure domain (src/domain/ssn.ts, service-password.ts).
  */

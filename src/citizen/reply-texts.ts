@@ -4,7 +4,7 @@
  * on every command; an edit made here is seen at once, one made by another process within seconds.
  */
 import type { Kysely } from 'kysely';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import type { Database } from '../store/schema.js';
 import { checkReplyEdit, isReplyKey, REPLY_DEFAULTS, REPLY_KEYS, type ReplyKey } from './replies.js';
 

@@ -6,7 +6,7 @@
  * numbers read the same. Cells a spreadsheet would run as a formula are quoted with a leading `'`.
  */
 import { formatBeijing } from '../domain/beijing-time.js';
-import { maskMobile } from '../log.js';
+import { maskMobile } from '../shared/log.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import {
   answerCounts,

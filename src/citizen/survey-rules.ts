@@ -1,5 +1,5 @@
 /**
- * The pure part of surveys (§7.4, DESIGN §5 Surveys): what a survey definition may hold, how a
+ * The pure part of surveys (§7.4, docs/design.md §5 Surveys): what a survey definition may hold, how a
  * citizen's reply is read as an option, and the texts the citizen gets. No I/O.
  *
  * A phone's way through a survey, one question at a time:
@@ -61,7 +61,7 @@ export const SURVEY_TEXTS = {
 
 const DEFAULT_DAYS = 7;
 
-/** Full-width ASCII (！ to ～) and the ideographic space to half-width, as commands are read (DESIGN §5 Commands). */
+/** Full-width ASCII (！ to ～) and the ideographic space to half-width, as commands are read (docs/design.md §5 Commands). */
 export function toHalfWidth(text: string): string {
   return text.replace(/[\uff01-\uff5e\u3000]/g, (c) =>
     c === '\u3000' ? ' ' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),

@@ -1,5 +1,5 @@
 /**
- * Surveys and return visits (§7.4, DESIGN §5 Surveys). Operators (CLI) and business systems
+ * Surveys and return visits (§7.4, docs/design.md §5 Surveys). Operators (CLI) and business systems
  * (interface) create a survey, send its first question to a list of phones and close it; the
  * command engine asks `match` about every uplink to the platform before reading it as a command.
  *
@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Transaction } from 'kysely';
 import { carrierOf, normalizeMobile } from '../domain/phone.js';
 import { measureText } from '../domain/text/index.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { admitInTransaction, type AdmissionRecipient, type SendingRules } from '../store/admission.js';
 import { SERVICE_APP_ID } from '../store/citizens.js';
 import type { DatabaseHandle } from '../store/connect.js';

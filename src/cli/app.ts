@@ -1,7 +1,7 @@
 /** `sms12333 app add`: create a business-system account, or update the one with that name. */
 import { loadConfig } from '../config/load.js';
 import { parseCidrList } from '../domain/cidr.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { hashPassword } from '../security/passwords.js';
 import { upsertApp, type AppChanges } from '../store/apps.js';
 import { openDatabase } from '../store/connect.js';

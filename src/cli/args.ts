@@ -1,6 +1,6 @@
 /** Small helpers over node:util parseArgs so every subcommand reports usage errors the same way. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 

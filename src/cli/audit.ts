@@ -1,5 +1,5 @@
 /**
- * `sms12333 audit verify|export|prune` (issue 5 item 4; standard §8.1 c). `verify` walks the hash chain
+ * `sms12333 audit verify|export|prune` (standard §8.1 c). `verify` walks the hash chain
  * with the key derived from the personal-data master key and names the first broken seq; it prints
  * the head's seq and hash so an auditor can keep them elsewhere (a rollback of the whole database
  * to an earlier copy is only seen against such a note). `export` writes entries as CSV and is
@@ -20,7 +20,7 @@ import { loadConfig } from '../config/load.js';
 import { fromBeijing } from '../domain/beijing-time.js';
 import { spreadsheetLine } from '../domain/csv.js';
 import { AUDIT_CSV_HEADER, auditCsvLine } from '../audit/csv.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { readAuditRange } from '../store/audit-log.js';
 import { openDatabase } from '../store/connect.js';
 import { need, parse } from './args.js';

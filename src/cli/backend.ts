@@ -1,6 +1,6 @@
 /**
  * `sms12333 backend import --file persons.csv [--skip-invalid] [--config FILE]`: fills the embedded
- * business backend (DESIGN §4.1; the file's rules are in src/backend/import-csv.ts).
+ * business backend (docs/design.md §4.1; the file's rules are in src/backend/import-csv.ts).
  *
  * Exit codes: 0 imported (with --skip-invalid, bad rows are listed and skipped); 1 bad rows and
  * nothing imported, or a file or database error; 2 wrong usage.
@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { importPersons, type ImportProgress } from '../backend/import-csv.js';
 import { loadConfig } from '../config/load.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { loadPersonalDataCipher } from '../security/personal-data.js';
 import { describeUrl, openDatabase } from '../store/connect.js';
 import { need, parse } from './args.js';

@@ -1,5 +1,5 @@
 /** `sms12333 bench [--quick] [--dialect sqlite|postgres]`: see src/bench/run.ts. */
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { runBenchmarks, type BenchDialect } from '../bench/run.js';
 import { parse } from './args.js';
 

@@ -1,5 +1,5 @@
 /**
- * The demo's console accounts (issue 5): on a database without console users, `serve --demo`
+ * The demo's console accounts: on a database without console users, `serve --demo`
  * creates one account per duty with a generated one-time password — never a fixed default — and
  * keeps the passwords in the demo secrets file (mode 0600) so the banner can show them on every
  * start until the user has changed theirs. Administrators enrol a second factor at their first

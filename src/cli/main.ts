@@ -1,8 +1,8 @@
 /**
- * The `sms12333` command (DESIGN §4.1). Every subcommand takes --config FILE and honours
+ * The `sms12333` command (docs/design.md §4.1). Every subcommand takes --config FILE and honours
  * SMS12333_* variables, and brings the schema up to date before it acts.
  */
-import { ERROR_CATALOGUE, isAppError } from '../errors.js';
+import { ERROR_CATALOGUE, isAppError } from '../shared/errors.js';
 import { runApp } from './app.js';
 import { runAudit } from './audit.js';
 import { runBackend } from './backend.js';

@@ -1,5 +1,5 @@
 /** `sms12333 pdu decode --protocol P HEX`: a carrier PDU as JSON, for an operator with a capture. */
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { decodePduHex, PDU_PROTOCOLS } from '../protocols/pdu-decode.js';
 import { need, parse } from './args.js';
 

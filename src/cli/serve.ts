@@ -1,9 +1,9 @@
 /** `sms12333 serve [--config FILE] [--demo]`: runs the platform until SIGINT/SIGTERM. */
 import { defaultDataKeyFile } from '../security/personal-data.js';
 import { loadConfig } from '../config/load.js';
-import { AppError } from '../errors.js';
-import { createLogger } from '../log.js';
-import { startPlatform } from '../pipeline/platform.js';
+import { AppError } from '../shared/errors.js';
+import { createLogger } from '../shared/log.js';
+import { startPlatform } from '../app/platform.js';
 import { startSimulator, type Simulator } from '../protocols/simulator/index.js';
 import { describeUrl } from '../store/connect.js';
 import { parse } from './args.js';

@@ -1,6 +1,6 @@
 /** `sms12333 simulator …`: a carrier gateway simulator (the carrier's side) on its own. */
-import { AppError } from '../errors.js';
-import { createLogger } from '../log.js';
+import { AppError } from '../shared/errors.js';
+import { createLogger } from '../shared/log.js';
 import { SIMULATOR_PROTOCOLS, startSimulator, type SimulatorProtocol } from '../protocols/simulator/index.js';
 import { int, need, parse } from './args.js';
 import { untilSignal } from './signals.js';

@@ -20,7 +20,7 @@ import { surveyCsv, surveyResults } from '../citizen/survey-results.js';
 import { Surveys } from '../citizen/surveys.js';
 import { loadConfig } from '../config/load.js';
 import { formatBeijing } from '../domain/beijing-time.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { openDatabase } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { findSurvey } from '../store/surveys.js';

@@ -1,5 +1,5 @@
 /**
- * `sms12333 user add|list|reset-password|unlock|reset-totp|disable|enable` (DESIGN §4.1, issue 5):
+ * `sms12333 user add|list|reset-password|unlock|reset-totp|disable|enable` (docs/design.md §4.1):
  * console users from the command line — the way to the first administrator, and the way back in
  * when every security administrator is locked out. Passwords are generated, printed once and must
  * be changed at the first login; there is never a default password. The three administrator roles
@@ -10,7 +10,7 @@ import { loadConfig } from '../config/load.js';
 import { PENDING_TOTP } from '../console/auth.js';
 import { formatBeijing } from '../domain/beijing-time.js';
 import { CONSOLE_ROLES } from '../domain/console-roles.js';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import {
   checkRoles,
   createUserWithPassword,

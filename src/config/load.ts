@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { configSchema, type Config } from './schema.js';
 
 type Plain = Record<string, unknown>;

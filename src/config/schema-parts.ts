@@ -107,7 +107,7 @@ export const backendHttp = z
   })
   .strict();
 
-/** A province's own command (DESIGN §5 Commands): answered from the backend, or a ticket for staff. */
+/** A province's own command (docs/design.md §5 Commands): answered from the backend, or a ticket for staff. */
 export const citizenExtension = z
   .object({
     code: z.string().regex(/^[A-Za-z]{1,10}$/, '1–10 letters'),

@@ -1,5 +1,5 @@
 /**
- * The configuration file's shape (DESIGN §4.1). Every key has a sensible default so `--demo` and a
+ * The configuration file's shape (docs/design.md §4.1). Every key has a sensible default so `--demo` and a
  * minimal file both work; validation errors name the key and the reason.
  */
 import { z } from 'zod';
@@ -127,7 +127,7 @@ export const configSchema = z
           .default(72),
         /**
          * Beijing-time window (`HH:mm`, may wrap midnight) in which notices and surveys wait until
-         * `end`; replies, results and verification codes still go. Null: none (DESIGN §5).
+         * `end`; replies, results and verification codes still go. Null: none (docs/design.md §5).
          */
         quietHours: z
           .object({ start: clockTime, end: clockTime })
@@ -171,7 +171,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** Verification codes (DESIGN §4.3, POST /api/sms/otp/send and /verify). */
+    /** Verification codes (docs/design.md §4.3, POST /api/sms/otp/send and /verify). */
     otp: z
       .object({
         enabled: z.boolean().default(true),
@@ -194,7 +194,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
-    /** The command engine: what citizens text to 12333 (§6.3, DESIGN §5 Commands). */
+    /** The command engine: what citizens text to 12333 (§6.3, docs/design.md §5 Commands). */
     citizen: z
       .object({
         enabled: z.boolean().default(true),

@@ -1,5 +1,5 @@
 /**
- * Console login and sessions (issue 5 item 2; standard §8.1 a, b). States of a login:
+ * Console login and sessions (standard §8.1 a, b). States of a login:
  *
  *   locked ──(lock ends)──► password ──ok──► second factor (roles in requireTotpFor, once enrolled)
  *      ▲                        │ wrong                 │ wrong or missing

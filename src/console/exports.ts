@@ -1,5 +1,5 @@
 /**
- * Background CSV exports of the message search (issue 5). A job writes the rows matching the
+ * Background CSV exports of the message search. A job writes the rows matching the
  * filters page by page into a temporary file, so the browser can show its progress and download
  * the file when it is done. Jobs are bounded: a row cap, one running job per user, and files
  * removed some minutes after they finish (or at shutdown).

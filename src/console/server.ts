@@ -1,5 +1,5 @@
 /**
- * The console listener (DESIGN §3, issue 5): the React app under /console/ and its JSON APIs under
+ * The console listener (docs/design.md §3): the React app under /console/ and its JSON APIs under
  * /console/api for people in a browser. Every API route goes through a guard that resumes the
  * session from its HttpOnly cookie, demands the X-CSRF-Token header on every state-changing call,
  * holds a session that must first change its password or enrol a second factor to those steps, and

@@ -1,5 +1,5 @@
 /**
- * Console password policy (issue 5 item 2; 等保 2.0 password complexity): at least 8 characters,
+ * Console password policy (等保 2.0 password complexity): at least 8 characters,
  * at least three of four classes (lower case, upper case, digits, other), not containing the user
  * name (either case), and an age limit after which a change is forced.
  */

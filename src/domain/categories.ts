@@ -1,6 +1,6 @@
 /**
  * What a downlink message is for. Notices and surveys respect the citizen's TD/QXFW and quiet
- * hours; replies, results and verification codes always go (DESIGN §5 Sending windows, §4.3).
+ * hours; replies, results and verification codes always go (docs/design.md §5 Sending windows, §4.3).
  */
 export const CATEGORIES = ['notice', 'result', 'survey', 'reply', 'otp'] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -1,5 +1,5 @@
 /**
- * Console roles and what each may do (issue 5 item 3, standard §8.1 a; 等保 2.0 三员分立). The three
+ * Console roles and what each may do (standard §8.1 a; 等保 2.0 三员分立). The three
  * administrator roles — system, security, audit — are mutually exclusive: one person never holds two
  * of them, so no single account can both act and erase the trace of acting. The other roles combine
  * freely with each other and with at most one administrator role.

@@ -1,5 +1,5 @@
 /**
- * Mainland mobile numbers (DESIGN §5 Phones): 11 digits starting with 1, in a segment the MIIT
+ * Mainland mobile numbers (docs/design.md §5 Phones): 11 digits starting with 1, in a segment the MIIT
  * numbering plan has given to an operator. The segment table is data (data/carrier-prefixes.ts).
  */
 import type { Carrier } from './carrier.js';

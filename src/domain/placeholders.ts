@@ -1,6 +1,6 @@
 /**
  * Template variables: `{name}` or `${name}`, a name of ASCII letters, digits and `_` not starting
- * with a digit — the syntax the HTTP interface fills from `params` (src/interface/send-request.ts).
+ * with a digit — the syntax the HTTP interface fills from `params` (src/domain/send-request.ts).
  * The console fills the same variables from a batch file's columns.
  */
 const PLACEHOLDER = /\$?\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

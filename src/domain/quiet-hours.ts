@@ -1,5 +1,5 @@
 /**
- * Quiet hours (DESIGN §5 Sending windows): a daily Beijing-time window, e.g. 21:00–08:00, during
+ * Quiet hours (docs/design.md §5 Sending windows): a daily Beijing-time window, e.g. 21:00–08:00, during
  * which notices and surveys are not sent; one that falls inside is held until the window ends.
  * Beijing time has no daylight saving, so every day is 24 h and the window is plain arithmetic on
  * the epoch — whatever the host's zone.

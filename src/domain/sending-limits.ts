@@ -1,5 +1,5 @@
 /**
- * Frequency limits per number for notices and surveys (DESIGN §5 Sending windows): the same content
+ * Frequency limits per number for notices and surveys (docs/design.md §5 Sending windows): the same content
  * from the same app is not sent to a number twice within a window, and at most N go to a number per
  * Beijing-time day. Both count by when a message goes (its send time after quiet hours), so the same
  * reminder scheduled for 09:00 and 18:00 is two messages, and a notice held overnight counts on the

@@ -1,5 +1,5 @@
 /**
- * The sensitive-word matcher (DESIGN §5 "block, or hold for review"; §8.2 filter rules). Pure.
+ * The sensitive-word matcher (docs/design.md §5 "block, or hold for review"; §8.2 filter rules). Pure.
  *
  * Text and words are normalised the same way, one character at a time: NFKC (full-width letters,
  * digits and punctuation become half-width), lower case, and spaces, punctuation and symbols are

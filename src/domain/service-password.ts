@@ -1,5 +1,5 @@
 /**
- * The citizen's service password policy (§6.2.1, Table 1 `BD`/`MMCZ`; DESIGN §5). The password
+ * The citizen's service password policy (§6.2.1, Table 1 `BD`/`MMCZ`; docs/design.md §5). The password
  * is typed on a phone, so: 6 to 14 digits or letters (§6.2.2 c: Arabic digits or English
  * letters); not one character repeated, not a run (123456, 654321, abcdef, 890123), not a short
  * block repeated (121212, abcabc), not one of the handful everyone tries first, and not taken from

@@ -1,5 +1,5 @@
 /**
- * Social security numbers (社会保障号码, LD/T 6007 §3.6, DESIGN §5). A citizen's SSN is the
+ * Social security numbers (社会保障号码, LD/T 6007 §3.6, docs/design.md §5). A citizen's SSN is the
  * citizen identity number of GB 11643: 6-digit region code, birth date YYYYMMDD, 3-digit sequence
  * (odd for men, even for women) and an ISO 7064 MOD 11-2 check character (`X` standing for 10).
  * The same 18-character form is used by

@@ -10,7 +10,7 @@
  *               ├──approved──► QUEUED
  *               └──rejected──► REJECTED (stat REVIEW) / not decided in time──► EXPIRED (both refunded)
  *
- * Final states are terminal: every message ends in exactly one of them (DESIGN §6).
+ * Final states are terminal: every message ends in exactly one of them (docs/design.md §6).
  */
 export const FINAL_STATUSES = ['DELIVERED', 'FAILED', 'EXPIRED', 'REJECTED', 'BLOCKED', 'UNKNOWN'] as const;
 /** HELD is never claimed by the dispatcher; it waits for a review (store/reviews.ts). */

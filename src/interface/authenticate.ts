@@ -5,9 +5,9 @@
 import type { FastifyRequest } from 'fastify';
 import { formatBeijing } from '../domain/beijing-time.js';
 import type { AppRecord } from '../store/apps.js';
-import { fail } from './codes.js';
+import { fail } from '../domain/result-codes.js';
 import type { Credentials } from './credentials.js';
-import { required, type Body } from './send-request.js';
+import { required, type Body } from '../domain/send-request.js';
 
 /** `more` checks the call's own required fields, after the credentials' and before the account. */
 export async function authenticateApp(

@@ -1,5 +1,5 @@
 /** The interface's OpenAPI 3.0 document, served at GET /api/openapi.json. */
-import { RESULT_CODES } from './codes.js';
+import { RESULT_CODES } from '../domain/result-codes.js';
 import { SURVEY_PATHS } from './openapi-survey.js';
 
 const codesTable = Object.values(RESULT_CODES)
@@ -176,7 +176,7 @@ export const OPENAPI = {
     },
     '/api/sms/otp/send': {
       post: {
-        summary: '发送验证码 Send a 6-digit verification code (DESIGN §4.3)',
+        summary: '发送验证码 Send a 6-digit verification code (docs/design.md §4.3)',
         description:
           "The text comes from the configured template (otp.template) after the account signature; it is charged like any message and sent even to numbers that texted TD. Valid otp.ttlSeconds (300); a new code for the same (account, mobile, scene) supersedes the old one. Code 12 with retryAfter: the resend cool-down (otp.cooldownSeconds, 60) or the number's daily cap (otp.dailyCap, Beijing-time day). The code itself is never returned.",
         requestBody: bodies({

@@ -7,12 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import { maskName, maskSsnText } from '../citizen/people.js';
 import { completeAndNotify, type TicketResultDeps } from '../citizen/ticket-results.js';
 import { formatBeijing } from '../domain/beijing-time.js';
-import { maskMobile } from '../log.js';
+import { maskMobile } from '../shared/log.js';
 import { listTickets, type TicketRecord } from '../store/tickets.js';
 import { authenticateApp } from './authenticate.js';
-import { fail, result } from './codes.js';
+import { fail, result } from '../domain/result-codes.js';
 import type { Credentials } from './credentials.js';
-import { asBody, required, text } from './send-request.js';
+import { asBody, required, text } from '../domain/send-request.js';
 
 export interface CitizenRouteDeps {
   credentials: Credentials;

@@ -1,5 +1,5 @@
 /**
- * Verification codes on the interface (DESIGN §4.3): `POST /api/sms/otp/send` and
+ * Verification codes on the interface (docs/design.md §4.3): `POST /api/sms/otp/send` and
  * `POST /api/sms/otp/verify`. Authentication, whitelist, lock and codes are those of
  * /api/sms/send; the cool-down and the daily cap answer code 12 with `retryAfter` seconds. Neither
  * answer ever carries the code.
@@ -8,9 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { normalizeMobile } from '../domain/phone.js';
 import { nextBeijingDay, type OtpService } from '../pipeline/otp.js';
 import { authenticateApp } from './authenticate.js';
-import { fail, result } from './codes.js';
+import { fail, result } from '../domain/result-codes.js';
 import type { Credentials } from './credentials.js';
-import { asBody, required, type Body } from './send-request.js';
+import { asBody, required, type Body } from '../domain/send-request.js';
 
 export interface OtpRouteDeps {
   credentials: Credentials;

@@ -1,5 +1,5 @@
 /**
- * The business systems' interface (DESIGN §4.2, Appendix A). Checks run in the order the codes
+ * The business systems' interface (docs/design.md §4.2, Appendix A). Checks run in the order the codes
  * are tabled; the first failing one answers.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -17,7 +17,7 @@ import { pullReplies, pullReports } from '../store/feeds.js';
 import type { Database } from '../store/schema.js';
 import { findTemplate } from '../store/templates.js';
 import { authenticateApp } from './authenticate.js';
-import { fail, result, ResultError } from './codes.js';
+import { fail, result, ResultError } from '../domain/result-codes.js';
 import type { Credentials } from './credentials.js';
 import {
   asBody,
@@ -34,7 +34,7 @@ import {
   stripOwnSignature,
   text,
   type Body,
-} from './send-request.js';
+} from '../domain/send-request.js';
 
 export interface SmsRouteDeps {
   db: Kysely<Database>;

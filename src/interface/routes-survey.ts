@@ -8,13 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { surveyCsvText, surveyResults } from '../citizen/survey-results.js';
 import type { Surveys } from '../citizen/surveys.js';
 import { formatBeijing } from '../domain/beijing-time.js';
-import { isAppError } from '../errors.js';
+import { isAppError } from '../shared/errors.js';
 import type { AppRecord } from '../store/apps.js';
 import { findSurvey, type SurveyRecord } from '../store/surveys.js';
 import { authenticateApp } from './authenticate.js';
-import { fail, result } from './codes.js';
+import { fail, result } from '../domain/result-codes.js';
 import type { Credentials } from './credentials.js';
-import { asBody, hasMobiles, parseMobiles, required, text, type Body } from './send-request.js';
+import { asBody, hasMobiles, parseMobiles, required, text, type Body } from '../domain/send-request.js';
 
 export interface SurveyRouteDeps {
   credentials: Credentials;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
-import { result, ResultError } from './codes.js';
+import { result, ResultError } from '../domain/result-codes.js';
 import { OPENAPI } from './openapi.js';
 import { registerSmsRoutes, type SmsRouteDeps } from './routes-sms.js';
 import { registerOtpRoutes } from './routes-otp.js';

@@ -4,7 +4,7 @@
  *
  * Every request through here — business systems' and the console's; the platform's own replies,
  * results and verification codes are admitted elsewhere — is first screened for sensitive words
- * (DESIGN §5): a `block` word refuses it whole (nothing queued or charged), a `review` word holds
+ * (docs/design.md §5): a `block` word refuses it whole (nothing queued or charged), a `review` word holds
  * its messages HELD under a new `sensitive-words` review (store/reviews.ts).
  */
 import type { Config } from '../config/schema.js';
@@ -34,7 +34,7 @@ export interface AdmissionOptions {
   words?: SensitiveWordList;
 }
 
-/** The sending windows configured under `sending` (DESIGN §5). */
+/** The sending windows configured under `sending` (docs/design.md §5). */
 export function sendingRulesFrom(sending: Config['sending']): SendingRules {
   return {
     quietHours: quietWindow(sending.quietHours),

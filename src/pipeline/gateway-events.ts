@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { normalizeMobile } from '../domain/phone.js';
-import { maskMobile } from '../log.js';
+import { maskMobile } from '../shared/log.js';
 import type { Gateway } from '../protocols/gateway.js';
 import { listApps } from '../store/apps.js';
 import type { Database } from '../store/schema.js';

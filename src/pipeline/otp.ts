@@ -1,5 +1,5 @@
 /**
- * Verification codes (DESIGN §4.3): a 6-digit code from crypto.randomInt, sent as an ordinary
+ * Verification codes (docs/design.md §4.3): a 6-digit code from crypto.randomInt, sent as an ordinary
  * message of category `otp` (through admission: charged to the app, its signature in front, TD not
  * honoured — §5) and checked later in constant time.
  *
@@ -23,7 +23,7 @@ import type { Logger } from 'pino';
 import { formatBeijing } from '../domain/beijing-time.js';
 import { carrierOf } from '../domain/phone.js';
 import { measureText } from '../domain/text/index.js';
-import { maskMobile } from '../log.js';
+import { maskMobile } from '../shared/log.js';
 import type { PersonalDataCipher } from '../security/personal-data.js';
 import type { AdmissionRecipient } from '../store/admission.js';
 import type { AppRecord } from '../store/apps.js';

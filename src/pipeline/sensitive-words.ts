@@ -1,5 +1,5 @@
 /**
- * The sensitive-word list kept in memory for admission (DESIGN §7: admission must stay fast). The
+ * The sensitive-word list kept in memory for admission (docs/design.md §7: admission must stay fast). The
  * matcher is rebuilt when the list changed — at once when this process changed it (`invalidate`),
  * within `refreshMs` when another process did. A failed reload keeps the last list.
  */

@@ -1,6 +1,6 @@
 /** Builds the gateway for a configured link, by protocol. */
 import type { Logger } from 'pino';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { createCmppGateway } from './cmpp/client.js';
 import { createSgipGateway } from './sgip/client.js';
 import { createSmgpGateway } from './smgp/client.js';

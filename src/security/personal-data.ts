@@ -1,5 +1,5 @@
 /**
- * Personal data at rest (DESIGN §5 "Social security number": stored encrypted, looked up by keyed
+ * Personal data at rest (docs/design.md §5 "Social security number": stored encrypted, looked up by keyed
  * hash). One 32-byte master key; HKDF-SHA256 derives from it
  *
  * - an AES-256-GCM key: every value gets a fresh 12-byte IV, and the token is
@@ -16,7 +16,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 export interface PersonalDataCipher {
   /** Eight hex characters naming the master key (not secret: an HMAC of it). */

@@ -3,7 +3,7 @@
  * commit). Per request, in order: a repeated clientMsgId returns its first answer; blocked numbers
  * are recorded BLOCKED and not charged; notices and surveys get their send time moved past quiet
  * hours, and those over a frequency limit are recorded BLOCKED (stat DUPLICATE or FREQUENCY) and
- * not charged (DESIGN §5 Sending windows); the balance is checked and debited; the batch and its messages are written — HELD instead of
+ * not charged (docs/design.md §5 Sending windows); the balance is checked and debited; the batch and its messages are written — HELD instead of
  * QUEUED when a review holds them (a console batch over the size threshold, or a sensitive word
  * that asks for review; store/reviews.ts). Code 1 is only answered after this commit.
  */
@@ -80,7 +80,7 @@ export interface AcceptedAnswer {
   heldForReview?: true;
 }
 
-/** The platform's sending windows (DESIGN §5): quiet hours and frequency limits per number. */
+/** The platform's sending windows (docs/design.md §5): quiet hours and frequency limits per number. */
 export interface SendingRules {
   quietHours: QuietWindow | null;
   frequency: FrequencyRules;

@@ -15,7 +15,7 @@ import {
   type Migration,
   type MigrationProvider,
 } from 'kysely';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database } from './schema.js';

@@ -1,5 +1,5 @@
 /**
- * Counts behind the console's dashboard (issue 5): messages by time bucket, status, carrier and
+ * Counts behind the console's dashboard: messages by time bucket, status, carrier and
  * gateway over a creation-time range, uplinks by time bucket, and the queue by pending status.
  * Every range read uses an index on the time column (migrations 0012 and 0013); the caller groups
  * the few resulting rows further.

@@ -1,5 +1,5 @@
 /**
- * The console's message search (issue 5): messages newest first with their batch's text and
+ * The console's message search: messages newest first with their batch's text and
  * business system, filtered by phone, batch, id, app, status, carrier and creation time; one
  * message's parts and delivery report. Keyset pages on (created_at, id) — migration 0012.
  */

@@ -1,5 +1,5 @@
 /**
- * Verification codes (DESIGN §4.3) in the database. A code's life:
+ * Verification codes (docs/design.md §4.3) in the database. A code's life:
  *
  *   issue ──► ACTIVE ──verify, right──────────────► VERIFIED
  *               │  └──verify, wrong (attempts = max)──► DEAD

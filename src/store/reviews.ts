@@ -1,5 +1,5 @@
 /**
- * Reviews of held messages (DESIGN §5 "block, or hold for review"; issue 5). A review is created
+ * Reviews of held messages (docs/design.md §5 "block, or hold for review"). A review is created
  * pending; admission stores the messages of its batches HELD (charged as usual) and counts them.
  *
  *   pending ──approve──► approved   messages HELD → QUEUED, not before max(not_before, now)

@@ -157,7 +157,7 @@ export interface MobileBlocksTable {
   mobile: string;
   /**
    * TD: the citizen unsubscribed; BLACKLIST: an operator blocked the number; WHITELIST: an operator
-   * exempted it from the frequency limits (DESIGN §5 sending windows).
+   * exempted it from the frequency limits (docs/design.md §5 sending windows).
    */
   kind: 'TD' | 'BLACKLIST' | 'WHITELIST';
   reason: string | null;
@@ -261,7 +261,7 @@ export interface BackendPersonsTable {
 }
 
 /**
- * A verification code (DESIGN §4.3). `code_hash` is an HMAC of the code under a server key;
+ * A verification code (docs/design.md §4.3). `code_hash` is an HMAC of the code under a server key;
  * `text_enc` the sealed text with the code, for the dispatcher only, cleared once the code is spent.
  */
 export interface OtpCodesTable {

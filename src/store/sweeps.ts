@@ -58,7 +58,7 @@ export async function reclaimLeases(
   });
 }
 
-/** SUBMITTED messages whose report never came end UNKNOWN (DESIGN §6). */
+/** SUBMITTED messages whose report never came end UNKNOWN (docs/design.md §6). */
 export async function expireDeadlines(
   db: Kysely<Database>,
   caps: Capabilities,

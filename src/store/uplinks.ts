@@ -24,7 +24,7 @@ export interface UplinkRecord {
 type UplinkRow = Database['uplink_messages'];
 
 /**
- * Masks the password in a command's text for storage (DESIGN §5); the original comes back
+ * Masks the password in a command's text for storage (docs/design.md §5); the original comes back
  * encrypted for the command engine, or null when there was nothing to mask.
  */
 export type UplinkProtector = (text: string) => { text: string; secretEnc: string | null };

@@ -1,4 +1,4 @@
-/** The hash-chained audit log (issue 5 item 4; §8.1 c) on SQLite and PostgreSQL. */
+/** The hash-chained audit log (§8.1 c) on SQLite and PostgreSQL. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +10,7 @@ import {
   verifyAudit,
   type AuditEntry,
 } from '../../src/audit/log.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 
 const KEY = deriveAuditKey(randomBytes(32));

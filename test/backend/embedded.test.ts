@@ -6,7 +6,7 @@ import { EmbeddedBackend } from '../../src/backend/embedded.js';
 import { importPersons } from '../../src/backend/import-csv.js';
 import { BackendUnavailableError, formatYuan, maskSsn } from '../../src/backend/types.js';
 import { validateConfig } from '../../src/config/load.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 import { createPersonalDataCipher } from '../../src/security/personal-data.js';
 import { countBackendPersons } from '../../src/store/backend-persons.js';
 import { openDatabase } from '../../src/store/connect.js';

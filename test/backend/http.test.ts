@@ -16,7 +16,7 @@ import { BackendUnavailableError, type UnavailableReason } from '../../src/backe
 import { freePort } from '../../src/bench/processes.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { BackendHttpSettings } from '../../src/config/schema.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 
 interface Seen {
   path: string;

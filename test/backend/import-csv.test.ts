@@ -11,7 +11,7 @@ import {
   yuanToCents,
 } from '../../src/backend/import-csv.js';
 import { csvLine, readCsv } from '../../src/domain/csv.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 import { createPersonalDataCipher } from '../../src/security/personal-data.js';
 import { countBackendPersons } from '../../src/store/backend-persons.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';

@@ -1,5 +1,5 @@
 /**
- * The system administrator's pages in a real browser (issue 5): an account created on the Apps
+ * The system administrator's pages in a real browser: an account created on the Apps
  * page answers the HTTP interface with the one-time password shown, a top-up shows in the balance
  * the interface reports, a freeze makes the interface refuse it (code 6); the Gateways page shows
  * the simulator link connected; an edit on the Replies page is what a citizen gets.

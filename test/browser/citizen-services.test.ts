@@ -1,5 +1,5 @@
 /**
- * Citizen services in a real browser (issue 5): a case handler takes and completes a card-loss
+ * Citizen services in a real browser: a case handler takes and completes a card-loss
  * ticket on the Tickets page and the citizen's handset receives the result — in the simulator's
  * inbox and on the Handset page; an operator creates and sends a survey and sees a handset's
  * answer in the live result chart.

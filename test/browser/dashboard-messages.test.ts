@@ -1,5 +1,5 @@
 /**
- * The dashboard and the message search in a real browser (issue 5): after messages went through
+ * The dashboard and the message search in a real browser: after messages went through
  * the simulator the dashboard counts them and draws its charts; the search finds a delivered
  * message, its drawer shows the parts with DELIVRD and the whole number after an explicit click;
  * a batch deep link filters the page; a CSV export runs to the download.

@@ -1,5 +1,5 @@
 /**
- * Lists and the uplink inbox in a real browser (issue 5): an operator blacklists pasted numbers,
+ * Lists and the uplink inbox in a real browser: an operator blacklists pasted numbers,
  * sees them masked, removes one after confirming, and the interface then blocks only the other;
  * the inbox shows a citizen's commands with their outcome, the SSN masked.
  */

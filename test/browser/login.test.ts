@@ -1,5 +1,5 @@
 /**
- * Logging in with a real browser (issue 5 item 5): the first-run password change, lockout after
+ * Logging in with a real browser: the first-run password change, lockout after
  * repeated failures, and the two-factor login of an administrator.
  */
 import { test } from 'node:test';

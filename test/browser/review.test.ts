@@ -1,5 +1,5 @@
 /**
- * Sensitive words and review in a real browser (issue 5): an operator lists a review word on the
+ * Sensitive words and review in a real browser: an operator lists a review word on the
  * Words page and tries a text; a business system's batch with that word is held; a reviewer
  * approves it on the Review page with a note and the handsets receive it (simulator inbox).
  */

@@ -1,5 +1,5 @@
 /**
- * The Send page in a real browser (issue 5): an operator uploads an .xlsx with per-row variables,
+ * The Send page in a real browser: an operator uploads an .xlsx with per-row variables,
  * sees the estimate, confirms, and watches every message reach 已送达; the handsets got each row's
  * text. Templates: an operator writes one, a reviewer approves it.
  */

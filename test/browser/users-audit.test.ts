@@ -1,5 +1,5 @@
 /**
- * The security administrator's Users page and the auditor's Audit page in a real browser (issue 5):
+ * The security administrator's Users page and the auditor's Audit page in a real browser:
  * a user is created with a one-time password read from the dialog (三员分立 refused on the way);
  * the auditor finds the login and the creation in the log, downloads the CSV, verifies the chain,
  * and has no way to the send page.

@@ -1,5 +1,5 @@
 /**
- * The command engine end to end (issue 4, DESIGN §5 Commands): a citizen texts 12333 through the
+ * The command engine end to end (docs/design.md §5 Commands): a citizen texts 12333 through the
  * carrier simulator and reads the answer on the handset, on SQLite and on PostgreSQL. Each command's
  * success path and its error paths: not bound, wrong password, locked, unknown name, two matching
  * names, invalid SSN, unknown command, full-width input, malformed parameters.

@@ -1,4 +1,4 @@
-/** Every reply a citizen can get fits one SMS with the signature, for the longest plausible values (issue 4 item 10). */
+/** Every reply a citizen can get fits one SMS with the signature, for the longest plausible values. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

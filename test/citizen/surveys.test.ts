@@ -1,5 +1,5 @@
 /**
- * Surveys end to end (§7.4, DESIGN §5 Surveys) on SQLite and PostgreSQL: a business system creates a
+ * Surveys end to end (§7.4, docs/design.md §5 Surveys) on SQLite and PostgreSQL: a business system creates a
  * two-question survey and sends it to three phones (one had sent TD#: blocked, gets nothing);
  * citizens answer through the carrier simulator — to the survey's own number and to 12333 itself,
  * in full-width characters, with one invalid answer re-prompted and a second one ending the survey
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApp } from '../../src/cli/app.js';
 import { runSurvey } from '../../src/cli/survey.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 import { SURVEY_TEXTS } from '../../src/citizen/survey-rules.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';

@@ -1,5 +1,5 @@
 /**
- * First run of the console (issue 5): `serve --demo` on an empty folder creates one console account
+ * First run of the console: `serve --demo` on an empty folder creates one console account
  * per duty with a one-time password, keeps them in data/demo.json (0600) and prints them under the
  * console URL on every start until the user has changed the password. Without --demo and without
  * users, serve says how to create the first administrator.

@@ -1,5 +1,5 @@
 /**
- * `serve --demo` offers its in-process carrier simulators to the console's handset page (issue 5):
+ * `serve --demo` offers its in-process carrier simulators to the console's handset page:
  * each link answers with its gateway's service number, and a citizen's text through the China
  * Mobile (CMPP) and China Unicom (SGIP) links is answered on that phone.
  */

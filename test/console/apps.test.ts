@@ -1,5 +1,5 @@
 /**
- * Business-system accounts in the console (issue 5) on SQLite and PostgreSQL: an account created
+ * Business-system accounts in the console on SQLite and PostgreSQL: an account created
  * here works on the HTTP interface with its one-time password; a freeze answers code 6, a top-up
  * changes the balance the interface reports, a password reset makes the old one code 8; the rules
  * of `sms12333 app add` hold (signature, ext code outside the survey space and unique, CIDRs);

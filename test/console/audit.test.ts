@@ -1,5 +1,5 @@
 /**
- * The audit API over the real console listener (issue 5; §8.1 c): only the auditor searches,
+ * The audit API over the real console listener (§8.1 c): only the auditor searches,
  * exports and verifies; the export is a spreadsheet-safe CSV and is itself recorded; a row changed
  * behind the platform's back makes the verification name its seq.
  */

@@ -1,5 +1,5 @@
 /**
- * Gateways and reply texts in the console (issue 5) on SQLite and PostgreSQL: the gateways API
+ * Gateways and reply texts in the console on SQLite and PostgreSQL: the gateways API
  * shows the simulator link bound with its configuration and no credentials; an edited reply text
  * is what a citizen receives next, a reset brings the built-in back; an unknown variable or a text
  * too long for one SMS is refused; the audit log has reply.edit / reply.reset; an operator gets 403.

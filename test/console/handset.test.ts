@@ -1,5 +1,5 @@
 /**
- * The demo's handset page API (issue 5; DESIGN §4.5) on SQLite and PostgreSQL: a logged-in user
+ * The demo's handset page API (docs/design.md §4.5) on SQLite and PostgreSQL: a logged-in user
  * texts the platform as a citizen through the configured simulator and reads that phone's inbox;
  * only the configured links, checked numbers and non-empty texts; without simulators the routes
  * do not exist.

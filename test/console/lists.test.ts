@@ -1,5 +1,5 @@
 /**
- * Black and white lists in the console (§8.2; issue 5) on SQLite and PostgreSQL: numbers pasted
+ * Black and white lists in the console (§8.2) on SQLite and PostgreSQL: numbers pasted
  * in any common form are listed masked; a blacklisted number is BLOCKED by the HTTP interface and
  * sent again once removed; a whitelisted number escapes the identical-content limit that stops
  * another; TD is shown but cannot be removed here; the export holds no whole number; every change

@@ -1,4 +1,4 @@
-/** Console login and sessions over app.inject, on SQLite and PostgreSQL (issue 5 items 2 and 3). */
+/** Console login and sessions over app.inject, on SQLite and PostgreSQL. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';

@@ -1,5 +1,5 @@
 /**
- * Sensitive words and reviews through the console and the interface (DESIGN §5, issue 5) on SQLite
+ * Sensitive words and reviews through the console and the interface (docs/design.md §5) on SQLite
  * and PostgreSQL: a block word answers code 13 and charges nothing; a review word holds the batch
  * HELD until another reviewer approves it and it is delivered; a rejected one is REJECTED (stat
  * REVIEW), refunded and reported; the sender cannot decide their own review; roles without the

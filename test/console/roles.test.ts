@@ -1,5 +1,5 @@
 /**
- * Separation of duties on the server (issue 5 items 3 and 5): every console API route has a guard,
+ * Separation of duties on the server: every console API route has a guard,
  * and each role is refused (403 FORBIDDEN) on every route its permissions do not open — whatever
  * the browser shows. The route table comes from the running console, so a new route is covered
  * the moment it is registered.

@@ -1,5 +1,5 @@
 /**
- * A console send whose per-row texts hit a review word in some rows only (issue 5, DESIGN §5): the
+ * A console send whose per-row texts hit a review word in some rows only (docs/design.md §5): the
  * whole send waits under one sensitive-words review naming the word — not one review per distinct
  * text — and goes once a reviewer other than the sender approves it. SQLite and PostgreSQL.
  */

@@ -1,5 +1,5 @@
 /**
- * Surveys in the console (issue 5; §7.4) on SQLite and PostgreSQL: an operator creates a survey
+ * Surveys in the console (§7.4) on SQLite and PostgreSQL: an operator creates a survey
  * (an invalid one is refused with the reason), sends it to pasted numbers and an uploaded CSV with
  * progress, handsets answer through the carrier simulator, the live results count them, the CSV
  * export is masked and formula-safe with a BOM, and closing ends it. Create, send and close are

@@ -1,5 +1,5 @@
 /**
- * Card-loss tickets in the console (issue 5; §7.3) on SQLite and PostgreSQL: a citizen's LSGS opens a
+ * Card-loss tickets in the console (§7.3) on SQLite and PostgreSQL: a citizen's LSGS opens a
  * ticket for staff; a case handler lists it with the citizen masked, previews the result SMS,
  * takes it and completes it; the citizen's handset receives exactly the previewed text; a second
  * completion is refused; an operator without `ticket.handle` gets 403; take and complete are

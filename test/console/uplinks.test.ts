@@ -1,5 +1,5 @@
 /**
- * The uplink inbox (issue 5) on SQLite and PostgreSQL: citizens' commands show masked, with the
+ * The uplink inbox on SQLite and PostgreSQL: citizens' commands show masked, with the
  * password masked as stored and what the engine made of them; a reply to a business system's
  * extension code shows under that system; filters by owner, phone, text and time narrow the list;
  * pages follow newest first; a case handler without `message.read` gets 403.

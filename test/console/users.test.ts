@@ -1,5 +1,5 @@
 /**
- * Users and roles over the real console listener (issue 5 item 3): the security administrator
+ * Users and roles over the real console listener: the security administrator
  * creates users with one-time passwords, changes roles under 三员分立, disables, resets, unlocks;
  * nobody changes themselves; other roles get 403; every change is in the audit log, passwords never.
  */

@@ -104,7 +104,7 @@ test('packing: lengths, fill bits and the spare-bit ambiguity', () => {
   assert.equal(packSeptets(new Uint8Array(8)).length, 7);
   assert.equal(packSeptets(new Uint8Array(8), 1).length, 8);
   assert.equal(packSeptets(new Uint8Array(153), 1).length, 134);
-  // Seven septets leave one spare bit: unpacking by octet count shows a phantom "@" (README §6.4).
+  // Seven septets leave one spare bit: unpacking by octet count shows a phantom "@" (docs/protocols.md §6.4).
   const seven = packSeptets(encodeGsm7('message'));
   assert.equal(decodeGsm7(unpackSeptets(seven, Infinity)), 'message@');
   assert.equal(decodeGsm7(unpackSeptets(seven, 7)), 'message');

@@ -16,7 +16,7 @@ function check(text: string, profile: TextProfile, coding: string, units: number
   assert.equal(m.fitsSingle, segments === 1, label);
 }
 
-test('the limits are the ones DESIGN §5 and TS 23.040 give', () => {
+test('the limits are the ones docs/design.md §5 and TS 23.040 give', () => {
   assert.deepEqual(TEXT_LIMITS, {
     ascii: { single: 160, segment: 134 },
     gsm7: { single: 160, segment: 153 },

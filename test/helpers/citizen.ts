@@ -1,6 +1,6 @@
 /**
  * A citizen's handset against a whole platform: texts go in through the simulator's control HTTP
- * (`POST /sim/mo`) and answers are read from its inbox (`GET /sim/inbox`), as DESIGN §4.5 says
+ * (`POST /sim/mo`) and answers are read from its inbox (`GET /sim/inbox`), as docs/design.md §4.5 says
  * the console's handset page and any outside check would. The embedded backend is filled through
  * the same import code as `sms12333 backend import`.
  */

@@ -8,7 +8,7 @@ import { hashPassword } from '../../src/security/passwords.js';
 import { newTotpSecret, totpAt } from '../../src/security/totp.js';
 import { insertUser, setTotpSecret } from '../../src/store/console-users.js';
 import type { ConsoleRole } from '../../src/domain/console-roles.js';
-import type { Platform } from '../../src/pipeline/platform.js';
+import type { Platform } from '../../src/app/platform.js';
 
 export const CONSOLE_PASSWORD = 'Console-Pa55';
 

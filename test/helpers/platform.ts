@@ -5,8 +5,8 @@
  */
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { silentLogger, type Logger } from '../../src/log.js';
-import { startPlatform, type Platform } from '../../src/pipeline/platform.js';
+import { silentLogger, type Logger } from '../../src/shared/log.js';
+import { startPlatform, type Platform } from '../../src/app/platform.js';
 import {
   startSimulator,
   type Simulator,

@@ -1,5 +1,5 @@
 /**
- * Verification codes end to end (DESIGN §4.3): over the interface, through admission and a real
+ * Verification codes end to end (docs/design.md §4.3): over the interface, through admission and a real
  * CMPP simulator to the handset, whose inbox is where the test learns the code — the platform
  * never tells it. The platform's clock is the test's, so expiry, cool-down and the Beijing day
  * are reached without sleeping.

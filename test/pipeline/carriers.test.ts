@@ -1,5 +1,5 @@
 /**
- * Every carrier speaks its own protocol (issue 3, "done when"): a long message to a China Mobile,
+ * Every carrier speaks its own protocol: a long message to a China Mobile,
  * a China Unicom, a China Telecom and a Broadnet number goes out over CMPP 3.0, SGIP 1.2, SMGP 3.0
  * and SMPP 3.4 respectively and comes back DELIVERED; a long uplink over each reaches the app whole.
  */

@@ -1,5 +1,5 @@
 /**
- * Nothing accepted is lost (DESIGN §6): the platform is killed with SIGKILL while thousands of
+ * Nothing accepted is lost (docs/design.md §6): the platform is killed with SIGKILL while thousands of
  * messages are in flight, restarted, and every accepted message still reaches the handset. Parts
  * may go out twice only where no carrier answer was stored; the simulator's duplicate count must
  * stay within the platform's own count of such resubmissions.

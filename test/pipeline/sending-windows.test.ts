@@ -1,5 +1,5 @@
 /**
- * Sending windows (DESIGN §5): quiet hours hold notices and surveys until the window ends while
+ * Sending windows (docs/design.md §5): quiet hours hold notices and surveys until the window ends while
  * results go at once; the same content to a number within the window goes once; a daily cap per
  * number. Through the interface to the simulator's handsets, on both databases. The platform runs
  * on a clock set to the morning's quiet hours and moved forward by the test.

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { loadConfig } from '../../src/config/load.js';
-import { isAppError } from '../../src/errors.js';
+import { isAppError } from '../../src/shared/errors.js';
 import {
   createPersonalDataCipher,
   defaultDataKeyFile,

@@ -1,5 +1,5 @@
 /**
- * The audit log for the auditor alone (issue 5; §8.1 c): search with filters, newest first; a CSV
+ * The audit log for the auditor alone (§8.1 c): search with filters, newest first; a CSV
  * export of a range (itself recorded as a data operation); and a check of the hash chain that
  * names the first broken entry (src/audit/log.ts).
  */

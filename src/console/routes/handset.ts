@@ -1,12 +1,12 @@
 /**
- * The demo's handset page (issue 5; DESIGN §4.5): any logged-in user plays a citizen — texts the
+ * The demo's handset page (docs/design.md §4.5): any logged-in user plays a citizen — texts the
  * platform through a carrier simulator's control port and reads that phone's inbox. Registered only
  * when the platform runs in-process simulators (`services.handsets`, demo and tests). The console
  * is no proxy: it calls only the configured control URLs, only `POST /sim/mo` and
  * `GET /sim/inbox`, with a checked mobile number and text; the link is picked by its index.
  */
 import { carrierOf, normalizeMobile } from '../../domain/phone.js';
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import type { InboxEntry } from '../../protocols/simulator/index.js';
 import type { ConsoleRoutes, DemoHandsetLink } from '../context.js';
 import { consoleError } from '../errors.js';

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { spreadsheetLine } from '../../domain/csv.js';
 import { normalizeMobile, pastedEntries } from '../../domain/phone.js';
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import {
   addNumbers,
   allNumbers,

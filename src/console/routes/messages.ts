@@ -1,5 +1,5 @@
 /**
- * Message search (issue 5) for `message.read`: messages newest first by phone, batch, id, business
+ * Message search for `message.read`: messages newest first by phone, batch, id, business
  * system, status, carrier and Beijing time range; one message's parts and delivery report; an
  * audited unmask of one number; and CSV exports in the background with progress (masked numbers,
  * formula-safe cells, a row cap, one running job per user, files removed after a while).
@@ -10,7 +10,7 @@ import { CARRIERS } from '../../domain/carrier.js';
 import { spreadsheetLine } from '../../domain/csv.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { FINAL_STATUSES, PENDING_STATUSES } from '../../domain/status.js';
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import { listApps } from '../../store/apps.js';
 import {
   countMessages,

@@ -1,11 +1,11 @@
 /**
- * Reviews of held messages (DESIGN §5, issue 5), for `batch.review`: pending reviews oldest first
+ * Reviews of held messages (docs/design.md §5), for `batch.review`: pending reviews oldest first
  * and decided ones, a detail with masked recipients, approve and reject with a note. Four eyes:
  * the console user who sent a batch cannot decide its review. Decisions are `operation` entries.
  */
 import type { FastifyRequest } from 'fastify';
 import { compileWords } from '../../domain/sensitive-words.js';
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import { listReviews, reviewCounts, reviewDetail, type ReviewListItem } from '../../store/review-list.js';
 import { approveReview, findReview, rejectReview } from '../../store/reviews.js';
 import { listSensitiveWords } from '../../store/sensitive-words.js';

@@ -1,5 +1,5 @@
 /**
- * The Send page's API (issue 5 item "send"): an operator sends under a business-system account to
+ * The Send page's API: an operator sends under a business-system account to
  * pasted numbers or a batch file with per-row variables, an approved template or free text.
  * `preview` answers what a send would do and writes nothing; the submit admits through the same
  * admission as the interface (one request per distinct text, at most interface.maxMobiles numbers

@@ -1,5 +1,5 @@
 /**
- * Login, logout, the current user, password change and second-factor enrolment (issue 5 item 2,
+ * Login, logout, the current user, password change and second-factor enrolment (standard
  * §8.1 a and b). Logins and their failures go to the access log with the name as typed.
  */
 import { checkAdminPassword, PASSWORD_PROBLEM_TEXT } from '../../domain/admin-password.js';

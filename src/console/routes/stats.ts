@@ -1,5 +1,5 @@
 /**
- * The dashboard (issue 5) for `stats.read`: today's volume by status and by hour, the last 30 days
+ * The dashboard for `stats.read`: today's volume by status and by hour, the last 30 days
  * by day, delivery rate by carrier and by gateway, the queue, the gateways' live state and the
  * uplink volume. Days and hours are Beijing time. The page polls every few seconds, so counts are
  * cached briefly: today's for a few seconds, the 29 finished days for a minute.

@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { SendProgress, SendSummary, Surveys } from '../../citizen/surveys.js';
-import { isAppError } from '../../errors.js';
+import { isAppError } from '../../shared/errors.js';
 import { pastedEntries } from '../../domain/phone.js';
 import { readBatchFile } from '../batch-file.js';
 import { consoleError } from '../errors.js';

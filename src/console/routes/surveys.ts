@@ -1,5 +1,5 @@
 /**
- * Surveys for operators (issue 5; §7.4): the list with each survey's phase and counts; create
+ * Surveys for operators (§7.4): the list with each survey's phase and counts; create
  * (validated by citizen/survey-rules.ts, as the CLI and the interface do); send to pasted numbers
  * or an uploaded file in the background with progress (surveys-send.ts); live results (counts per
  * option, answer rate); the CSV export (citizen/survey-results.ts: BOM, masked numbers,
@@ -9,7 +9,7 @@
 import { Readable } from 'node:stream';
 import { surveyCsv, surveyResults } from '../../citizen/survey-results.js';
 import { surveyPhase } from '../../citizen/survey-rules.js';
-import { isAppError } from '../../errors.js';
+import { isAppError } from '../../shared/errors.js';
 import { findSurvey, listSurveys } from '../../store/surveys.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';

@@ -1,5 +1,5 @@
 /**
- * Message templates with review (issue 5 item "templates"). Operators write them (template.manage):
+ * Message templates with review. Operators write them (template.manage):
  * a new or edited template is `pending`; a reviewer (template.review) approves or rejects it with a
  * note, never their own. Only approved templates can be sent, from the console and through the
  * interface's `templateId`. Creates, edits and deletes are `data` audit entries; decisions are
@@ -66,7 +66,7 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
     const name = body.name.trim();
     const content = body.content.trim();
     if (name === '' || content === '') throw consoleError('INVALID', '名称和内容不能为空');
-    // The signature belongs to the account (DESIGN §5); a template carries none.
+    // The signature belongs to the account (docs/design.md §5); a template carries none.
     if (/^【[^】]{1,20}】/.test(content))
       throw consoleError('INVALID', '模板内容不能自带签名，签名由业务系统账户决定', { field: 'content' });
     if (body.appId !== null) {

@@ -1,5 +1,5 @@
 /**
- * Card-loss reports and extension tickets for case handlers (issue 5; §7.3): a filtered list with
+ * Card-loss reports and extension tickets for case handlers (§7.3): a filtered list with
  * the citizen masked as stored (phone, name, SSN — never the full number), taking a ticket (assign
  * it to oneself), a preview of the result SMS, and completing it — which queues that SMS to the
  * citizen in the same commit, exactly as the interface's /api/citizen/tickets/complete does
@@ -8,7 +8,7 @@
  */
 import { maskName, maskSsnText } from '../../citizen/people.js';
 import { completeAndNotify, ticketResultText } from '../../citizen/ticket-results.js';
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import type { ServiceTicketsTable } from '../../store/schema.js';
 import {
   findTicket,

@@ -1,9 +1,9 @@
 /**
- * The uplink inbox (issue 5) for `message.read`: what citizens texted, newest first, to which
+ * The uplink inbox for `message.read`: what citizens texted, newest first, to which
  * business system (by extension code) or to the citizen service, and what the command engine made
  * of it. Numbers are masked; passwords in commands were masked before they were stored.
  */
-import { maskMobile } from '../../log.js';
+import { maskMobile } from '../../shared/log.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { maskSsnsInText } from '../../domain/ssn.js';
 import { listApps } from '../../store/apps.js';

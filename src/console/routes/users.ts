@@ -1,5 +1,5 @@
 /**
- * Users and roles: the security administrator's page (issue 5 item 3; §8.1 a). Creating a user and
+ * Users and roles: the security administrator's page (§8.1 a). Creating a user and
  * resetting a password answer a generated one-time password, once; the user must change it at the
  * first login. The three administrator roles exclude each other (三员分立). Nobody changes their own
  * roles, status or credentials here — another administrator must. Every change is an audit entry:

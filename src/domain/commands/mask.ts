@@ -1,5 +1,5 @@
 /**
- * The uplink text as stored and logged (DESIGN §5: "the MO text of a command that carries a
+ * The uplink text as stored and logged (docs/design.md §5: "the MO text of a command that carries a
  * password is stored and logged with the password masked"). The masker cannot rely on the text
  * being a well-formed command — a password is just as secret in `bd ＃ 2101… ＃ 802613`,
  * `BD2101…802613`, `我要BD：2101…：802613` or `QXBD#2101…#802613` — so it errs towards hiding:

@@ -1,5 +1,5 @@
 /**
- * What a citizen types, before it is read as a command (§6.3.1, DESIGN §5 Commands). §6.3.1 c
+ * What a citizen types, before it is read as a command (§6.3.1, docs/design.md §5 Commands). §6.3.1 c
  * wants half-width codes, separators and parameters, and §6.3.1 a case-insensitive codes; phones
  * with a Chinese input method send `ＢＤ＃…`, add spaces, an ideographic space, a trailing `#` or
  * two. Normalising absorbs all of that and nothing else: a parameter keeps its case and its

@@ -1,5 +1,5 @@
 /**
- * Reading a citizen's uplink as a command (§6.3, Table 1; DESIGN §5 Commands). The eight Table 1
+ * Reading a citizen's uplink as a command (§6.3, Table 1; docs/design.md §5 Commands). The eight Table 1
  * commands are data below; provinces add their own by configuration (§6.3.2: "按照编码规则进行
  * 扩充"), and a built-in code always wins over an extension that reuses it.
  *

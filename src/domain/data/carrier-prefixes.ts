@@ -1,5 +1,5 @@
 /**
- * Mainland mobile number segments (号段) → operator, as data (DESIGN §5 Phones).
+ * Mainland mobile number segments (号段) → operator, as data (docs/design.md §5 Phones).
  *
  * Source: the MIIT numbering plan (工业和信息化部《电信网编号计划》) and its 码号资源 allocation
  * notices up to the last new segments, 190/192/196/197, issued on 2019-12-24; as in force in 2024,

@@ -1,5 +1,5 @@
 /**
- * Text ⇄ bytes for the codings the carriers' links use (protocols README §6.1): Msg_Fmt /
+ * Text ⇄ bytes for the codings the carriers' links use (protocols docs/protocols.md §6.1): Msg_Fmt /
  * data_coding 0 (ASCII on the Chinese links, unpacked GSM 7-bit on SMPP), 8 (UCS-2, sent as
  * UTF-16BE) and 15 (GB, decoded as GB18030, a superset of GBK and GB2312). Decoding handles peer
  * data and never throws.

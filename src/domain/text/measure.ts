@@ -1,5 +1,5 @@
 /**
- * How long a text is and how many SMS it takes (DESIGN §5 Text; protocols README §6.2; LD/T 6007
+ * How long a text is and how many SMS it takes (docs/design.md §5 Text; protocols docs/protocols.md §6.2; LD/T 6007
  * §3.1 and Appendix A code 9). Admission counts with the profile of the route the number will take.
  */
 import { gsm7Septets, isGsm7, isGsm7Extension } from './gsm7.js';

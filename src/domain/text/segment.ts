@@ -1,5 +1,5 @@
 /**
- * Splits a text into the SMS a gateway submits (DESIGN §5 Text): one SMS without a header when it
+ * Splits a text into the SMS a gateway submits (docs/design.md §5 Text): one SMS without a header when it
  * fits, otherwise concatenated segments that share one reference number, each with the 8-bit
  * reference concatenation UDH (TS 23.040 §9.2.3.24.1).
  */

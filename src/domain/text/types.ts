@@ -1,5 +1,5 @@
 /**
- * How a route carries text (DESIGN §5 Text):
+ * How a route carries text (docs/design.md §5 Text):
  * - `cn`: the Chinese carriers' links (CMPP, SGIP, SMGP). 7-bit text is printable ASCII sent as 8-bit
  *   unpacked bytes (Msg_Fmt 0): 160 per single SMS, 134 bytes per concatenated segment.
  * - `gsm`: SMPP links. 7-bit text is the GSM 03.38 default alphabet (extension characters count 2),

@@ -1,5 +1,5 @@
 /**
- * CMPP_CONNECT authentication (2.0 §7.4.1 / 3.0 §8.4.1; README §1.3) and its Beijing timestamp.
+ * CMPP_CONNECT authentication (2.0 §7.4.1 / 3.0 §8.4.1; docs/protocols.md §1.3) and its Beijing timestamp.
  */
 import { createHash } from 'node:crypto';
 import { formatBeijing } from '../../domain/beijing-time.js';

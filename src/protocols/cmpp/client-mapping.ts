@@ -19,11 +19,11 @@ export type Deliver = CmppPduOf<'CMPP_DELIVER'>;
 
 /**
  * Fee fields for 12333 notices: free to the citizen (FeeType "01", FeeCode 0, Fee_UserType 2 = the
- * SP's account; README §1.4). Carriers configure the real billing on the SP's contract.
+ * SP's account; docs/protocols.md §1.4). Carriers configure the real billing on the SP's contract.
  */
 const FEE = { feeUserType: 2, feeTerminalId: '', feeType: '01', feeCode: '000000' } as const;
 
-/** One CMPP_SUBMIT for one segment (README §1.4, §1.9): UDH + payload with TP_udhi=1 when concatenated. */
+/** One CMPP_SUBMIT for one segment (docs/protocols.md §1.4, §1.9): UDH + payload with TP_udhi=1 when concatenated. */
 export function submitBodyOf(
   part: SubmitPart,
   config: Pick<GatewayConfig, 'account' | 'serviceId'>,
@@ -32,7 +32,7 @@ export function submitBodyOf(
   const content = segment.udh ? Buffer.concat([segment.udh, segment.payload]) : Buffer.from(segment.payload);
   return {
     command: 'CMPP_SUBMIT',
-    msgId: 0n, // the ISMG assigns it (README §1.4)
+    msgId: 0n, // the ISMG assigns it (docs/protocols.md §1.4)
     pkTotal: segment.total,
     pkNumber: segment.partNo,
     registeredDelivery: part.wantReport ? 1 : 0,
@@ -61,7 +61,7 @@ export const LOCAL_CODES = {
   encode: 'CMPP:ENCODE',
 } as const;
 
-/** SUBMIT_RESP Result 0 → accepted; 8 (flow control) → retry; others → rejected (README §1.5). */
+/** SUBMIT_RESP Result 0 → accepted; 8 (flow control) → retry; others → rejected (docs/protocols.md §1.5). */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcome {
   switch (answer.kind) {
     case 'answered': {
@@ -87,7 +87,7 @@ export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcom
 
 const mobileOf = (terminalId: string): string => normalizeMobile(terminalId) ?? terminalId;
 
-/** A DELIVER with Registered_Delivery = 1 as a report (README §1.7); the report's Msg_Id names the SUBMIT. */
+/** A DELIVER with Registered_Delivery = 1 as a report (docs/protocols.md §1.7); the report's Msg_Id names the SUBMIT. */
 export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeResult<DeliveryReport> {
   const report = decodeCmppReport(pdu.msgContent);
   if (!report.ok) return report;
@@ -99,7 +99,7 @@ export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeRe
       carrierMsgId: cmppMsgIdText(r.msgId),
       stat: r.stat,
       mobile: mobileOf(r.destTerminalId),
-      // Done_time is Beijing YYMMDDHHMM (README §1.7); a malformed one falls back to receipt time.
+      // Done_time is Beijing YYMMDDHHMM (docs/protocols.md §1.7); a malformed one falls back to receipt time.
       doneAt: parseCarrierTime(r.doneTime) ?? now,
       receivedAt: now,
     },

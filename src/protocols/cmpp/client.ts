@@ -8,8 +8,8 @@
  * rate saturated — is answered `retry` without having been written. `submit` never rejects. What
  * the four gateways share is in session/pooled-gateway.ts and session/submit-queue.ts.
  */
-import type { Logger } from '../../log.js';
-import { AppError } from '../../errors.js';
+import type { Logger } from '../../shared/log.js';
+import { AppError } from '../../shared/errors.js';
 import type { Gateway, GatewayConfig, SubmitOutcome, SubmitPart } from '../gateway.js';
 import type { Clock } from '../session/clock.js';
 import { jobPerPart, PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';

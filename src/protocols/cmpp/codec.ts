@@ -44,7 +44,7 @@ export type CmppPdu = {
 export type CmppCommand = CmppPdu['command'];
 export type CmppPduOf<C extends CmppCommand> = Extract<CmppPdu, { command: C }>;
 
-/** Total_Length, Command_Id, Sequence_Id (README §1.1). */
+/** Total_Length, Command_Id, Sequence_Id (docs/protocols.md §1.1). */
 export const CMPP_HEADER_SIZE = 12;
 
 // The engine is generic over one table; the two CMPP tables share CmppPdu's shape by construction,

@@ -1,14 +1,14 @@
 /**
- * CMPP code tables: Msg_Fmt codings (README §6.1), CONNECT_RESP Status (README §1.3) and
- * SUBMIT_RESP / DELIVER_RESP Result (README §1.5, §1.7), each with a Chinese and English reason
+ * CMPP code tables: Msg_Fmt codings (docs/protocols.md §6.1), CONNECT_RESP Status (docs/protocols.md §1.3) and
+ * SUBMIT_RESP / DELIVER_RESP Result (docs/protocols.md §1.5, §1.7), each with a Chinese and English reason
  * for logs and outcomes.
  */
 import type { DecodableCoding, TextCoding } from '../../domain/text/index.js';
 
-/** Msg_Fmt values we send and read (README §6.1). */
+/** Msg_Fmt values we send and read (docs/protocols.md §6.1). */
 export const MSG_FMT = { ascii: 0, binary: 4, ucs2: 8, gb: 15 } as const;
 
-/** Msg_Fmt of an outgoing segment. CN links carry 7-bit text as unpacked 8-bit ASCII (README §6.1). */
+/** Msg_Fmt of an outgoing segment. CN links carry 7-bit text as unpacked 8-bit ASCII (docs/protocols.md §6.1). */
 export function msgFmtOf(coding: TextCoding): number {
   return coding === 'ucs2' ? MSG_FMT.ucs2 : MSG_FMT.ascii;
 }
@@ -62,7 +62,7 @@ export const SUBMIT_RESULT: Readonly<Record<number, Reason>> = {
   13: { zh: 'Dest_terminal_Id错误', en: 'bad Dest_terminal_Id' },
 };
 
-/** SUBMIT_RESP Result 8: throttled, worth retrying later (README §1.5). */
+/** SUBMIT_RESP Result 8: throttled, worth retrying later (docs/protocols.md §1.5). */
 export const RESULT_FLOW_CONTROL = 8;
 
 /** DELIVER_RESP Result (2.0 §7.4.5.2 / 3.0 §8.4.5.2): 0 taken, 1 bad structure, 9 "other" (we failed to store it). */

@@ -1,5 +1,5 @@
 /**
- * One TCP connection of a CMPP gateway, SP side (README §1; CMPP 2.0 §6.1 / 3.0 §7.1 long
+ * One TCP connection of a CMPP gateway, SP side (docs/protocols.md §1; CMPP 2.0 §6.1 / 3.0 §7.1 long
  * connection), on the shared skeleton (session/link-connection.ts):
  *
  *   closed ──start / backoff timer──▶ connecting ──TCP up, CONNECT sent──▶ binding
@@ -9,7 +9,7 @@
  *                                              3 ACTIVE_TESTs unanswered, TERMINATE_RESP──▶ closed
  *
  * Keepalive: ACTIVE_TEST after `keepaliveMs` without an inbound PDU, resent after each unanswered
- * `requestTimeoutMs`, link dropped after 3 (C / T / N of README §1). A DELIVER is acknowledged
+ * `requestTimeoutMs`, link dropped after 3 (C / T / N of docs/protocols.md §1). A DELIVER is acknowledged
  * only after the gateway's handler settled. No byte logic here: PDUs come from the codec.
  */
 import type { Framer } from '../codec/framer.js';
@@ -90,7 +90,7 @@ export class CmppConnection extends LinkConnection<CmppPdu, SubmitResp, CmppLink
     );
   }
 
-  /** CONNECT with the MD5 authenticator over a Beijing timestamp (README §1.3). */
+  /** CONNECT with the MD5 authenticator over a Beijing timestamp (docs/protocols.md §1.3). */
   protected override bindPdu(link: CmppLink): CmppPdu {
     const { account, secret } = this.ctx.config;
     const ts = cmppTimestamp(this.ctx.clock.now());
@@ -153,7 +153,7 @@ export class CmppConnection extends LinkConnection<CmppPdu, SubmitResp, CmppLink
     }
   }
 
-  /** CONNECT_RESP (README §1.3): Status 0 and the ISMG's authenticator over our own, or a refusal. */
+  /** CONNECT_RESP (docs/protocols.md §1.3): Status 0 and the ISMG's authenticator over our own, or a refusal. */
   private bound(link: CmppLink, status: number, authenticatorIsmg: Buffer): void {
     link.setup?.cancel();
     if (status !== 0) {

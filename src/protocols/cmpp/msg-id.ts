@@ -1,9 +1,9 @@
 /**
- * CMPP Msg_Id, a 64-bit number the ISMG packs (2.0 §7.4.3.1 / 3.0 §8.4.3.1; README §1.6):
+ * CMPP Msg_Id, a 64-bit number the ISMG packs (2.0 §7.4.3.1 / 3.0 §8.4.3.1; docs/protocols.md §1.6):
  * month 4 bits | day 5 | hour 5 | minute 6 | second 6 | ISMG code 22 | sequence 16, high to low.
  * For matching it is opaque; the platform names it by its decimal text.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 
 export interface CmppMsgIdFields {
   month: number;

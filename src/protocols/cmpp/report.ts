@@ -1,7 +1,7 @@
 /**
  * The status report a CMPP_DELIVER carries in Msg_Content when Registered_Delivery = 1
- * (2.0 §7.4.5.1 / 3.0 §8.4.5.1; README §1.7): 60 octets in 2.0, 71 in 3.0, differing only in the
- * width of Dest_terminal_Id. Some 3.0 gateways send the 60-octet form (README §9 item 1), so the
+ * (2.0 §7.4.5.1 / 3.0 §8.4.5.1; docs/protocols.md §1.7): 60 octets in 2.0, 71 in 3.0, differing only in the
+ * width of Dest_terminal_Id. Some 3.0 gateways send the 60-octet form (docs/protocols.md §9 item 1), so the
  * decoder picks the layout by length, whatever the link's version.
  */
 import { octets, u32, u64, type StructValue } from '../codec/fields.js';

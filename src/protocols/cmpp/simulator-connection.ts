@@ -11,7 +11,7 @@
  * Bytes that cannot be framed or decoded are logged and close the link; the server goes on.
  */
 import type { Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import { peekCommandId } from '../codec/protocol.js';
 import type { DecodeError } from '../codec/result.js';

@@ -45,7 +45,7 @@ function negotiate(server: CmppVersion, clientByte: number): CmppVersion | null 
 const md5Equal = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /**
- * Checks a login (README §1.3): Source_Addr must be the account (Status 2), AuthenticatorSource
+ * Checks a login (docs/protocols.md §1.3): Source_Addr must be the account (Status 2), AuthenticatorSource
  * MD5(Source_Addr ‖ 9 × 0x00 ‖ secret ‖ Timestamp as 10 digits) (Status 3), and the version one the
  * server speaks (Status 4 when the client's is newer). A failed login gets an all-zero
  * AuthenticatorISMG and the server's own version byte.
@@ -106,7 +106,7 @@ export type SubmitContent =
     };
 
 /**
- * What a SUBMIT carries, or the Result refusing it (README §1.4, §1.9): Pk_number within Pk_total,
+ * What a SUBMIT carries, or the Result refusing it (docs/protocols.md §1.4, §1.9): Pk_number within Pk_total,
  * at least one destination, Msg_Length within the limit (< 160 for Msg_Fmt 0, else ≤ 140), a UDH
  * that parses when TP_udhi = 1. The text is decoded by this segment's own Msg_Fmt.
  */
@@ -145,11 +145,11 @@ export function readSubmit(pdu: CmppPduOf<'CMPP_SUBMIT'>, version: CmppVersion):
   };
 }
 
-/** Submit_time / Done_time are YYMMDDHHMM, Beijing time (README §1.7). */
+/** Submit_time / Done_time are YYMMDDHHMM, Beijing time (docs/protocols.md §1.7). */
 const reportTime = (epochMs: number): string => formatBeijing(epochMs, 'yyMMddHHmm');
 
 /**
- * A status report DELIVER (README §1.7): Registered_Delivery 1, Src_terminal_Id the destination of
+ * A status report DELIVER (docs/protocols.md §1.7): Registered_Delivery 1, Src_terminal_Id the destination of
  * the submit, Dest_Id the sender number it was submitted from, the 60/71-octet report in Msg_Content.
  */
 export function reportDeliver(
@@ -179,7 +179,7 @@ export function reportDeliver(
   };
 }
 
-/** An uplink DELIVER (README §1.7): Registered_Delivery 0, UDH ahead of the text when segmented. */
+/** An uplink DELIVER (docs/protocols.md §1.7): Registered_Delivery 0, UDH ahead of the text when segmented. */
 export function moDeliver(sequenceId: number, mo: MoPayload<bigint>): CmppPdu {
   const { segment } = mo;
   return {
@@ -197,5 +197,5 @@ export function moDeliver(sequenceId: number, mo: MoPayload<bigint>): CmppPdu {
   };
 }
 
-/** Widths of the number fields an uplink fills (README §1.7): Dest_Id 21, Src_terminal_Id 21 / 32. */
+/** Widths of the number fields an uplink fills (docs/protocols.md §1.7): Dest_Id 21, Src_terminal_Id 21 / 32. */
 export const MO_FIELD_WIDTH = { destId: 21, srcTerminalId: { cmpp2: 21, cmpp3: 32 } } as const;

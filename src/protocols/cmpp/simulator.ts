@@ -1,12 +1,12 @@
 /**
- * The simulated China Mobile ISMG (CMPP 2.0 / 3.0 server side, README §1): accepts exactly the
+ * The simulated China Mobile ISMG (CMPP 2.0 / 3.0 server side, docs/protocols.md §1): accepts exactly the
  * configured account, answers submits with Msg_Ids laid out per §1.6, delivers the reassembled
  * messages to the simulator's handsets, and sends status reports and uplink messages back as
  * CMPP_DELIVER. Protocol-independent behaviour lives in src/protocols/simulator.
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { toBeijing } from '../../domain/beijing-time.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { SimulatorCore, type IdStamp } from '../simulator/core.js';
 import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
 import type { MoRequest } from '../simulator/types.js';
@@ -15,7 +15,7 @@ import { composeCmppMsgId } from './msg-id.js';
 import { CmppSimConnection } from './simulator-connection.js';
 import { MO_FIELD_WIDTH } from './simulator-pdus.js';
 
-/** Msg_Id: Beijing month, day, hour, minute, second, the ISMG code and the sequence (README §1.6). */
+/** Msg_Id: Beijing month, day, hour, minute, second, the ISMG code and the sequence (docs/protocols.md §1.6). */
 function cmppMsgIdOf(gatewayCode: number): (stamp: IdStamp) => bigint {
   return (stamp) => {
     const t = toBeijing(stamp.epochMs);

@@ -1,5 +1,5 @@
 /**
- * CMPP 2.0 and CMPP 3.0 PDUs as field tables, one protocol table per version (README §1). Sections
+ * CMPP 2.0 and CMPP 3.0 PDUs as field tables, one protocol table per version (docs/protocols.md §1). Sections
  * cite the China Mobile specs: CMPP 2.0 chapter 7 ("7.4.3" = CMPP_SUBMIT) and CMPP 3.0 chapter 8
  * ("8.4.3"), which number the same operations one chapter apart.
  *
@@ -22,7 +22,7 @@ import {
 } from '../codec/fields.js';
 import { defineProtocol } from '../codec/protocol.js';
 
-/** Command_Id values (2.0 §7.3 / 3.0 §8.3; README §1.2); a response is the request | 0x80000000. */
+/** Command_Id values (2.0 §7.3 / 3.0 §8.3; docs/protocols.md §1.2); a response is the request | 0x80000000. */
 export const CMPP_COMMAND_IDS = {
   CMPP_CONNECT: 0x00000001,
   CMPP_CONNECT_RESP: 0x80000001,
@@ -40,22 +40,22 @@ export const CMPP_COMMAND_IDS = {
   CMPP_ACTIVE_TEST_RESP: 0x80000008,
 } as const;
 
-/** Version byte of CMPP_CONNECT: major version in the high nibble (README §1). */
+/** Version byte of CMPP_CONNECT: major version in the high nibble (docs/protocols.md §1). */
 export const CMPP_VERSION_BYTE = { cmpp2: 0x20, cmpp3: 0x30 } as const;
 
 /** Header after Total_Length and Command_Id (§7.3 / §8.3): 12 octets in all. */
 const header = [u32('sequenceId', 'Sequence_Id')] as const;
 
-/** Largest Total_Length accepted (README §0: "about 4096"); a 99-recipient 3.0 SUBMIT is 3586. */
+/** Largest Total_Length accepted (docs/protocols.md §0: "about 4096"); a 99-recipient 3.0 SUBMIT is 3586. */
 const MAX_LENGTH = 4096;
 
 /** DestUsr_tl is "< 100" (§7.4.3.1 / §8.4.3.1). */
 const MAX_DEST = 100;
 
-/** Terminal-id width: the one layout difference that runs through both versions (README §5). */
+/** Terminal-id width: the one layout difference that runs through both versions (docs/protocols.md §5). */
 const TERMINAL_ID = { cmpp2: 21, cmpp3: 32 } as const;
 
-/** Status / Result / Success_Id width: 1 octet in 2.0, 4 in 3.0 (README §9 item 2). */
+/** Status / Result / Success_Id width: 1 octet in 2.0, 4 in 3.0 (docs/protocols.md §9 item 2). */
 const resultField = { cmpp2: u8, cmpp3: u32 } as const;
 
 /** Bodies with the same layout in both versions. */
@@ -131,7 +131,7 @@ function responses<
   } as const;
 }
 
-/** SUBMIT fields 1–18, the same in both versions but for Fee_terminal_Id's width and type (README §1.4). */
+/** SUBMIT fields 1–18, the same in both versions but for Fee_terminal_Id's width and type (docs/protocols.md §1.4). */
 function submitHead(terminalId: number) {
   return {
     first: [

@@ -18,7 +18,7 @@
  *   §5.3, SMGP 3.0 §6.3), with its own tag table (tlv.ts) → { [name]?: value, unknown?: [...] }
  *
  * `mayBeAbsent(field)` marks a trailing field a peer may leave out altogether (SMPP submit_sm_resp
- * without message_id, README §4.4): it decodes as missing when the PDU ends before it.
+ * without message_id, docs/protocols.md §4.4): it decodes as missing when the PDU ends before it.
  *
  * `spec` is the field's name as the specification spells it (`Msg_Id`), for `pdu decode` output.
  */
@@ -243,7 +243,7 @@ export const cstring = <N extends string>(name: N, max: number, spec?: string): 
 });
 
 /**
- * A trailing field a peer may omit (SMPP 3.4 §4.4.2 submit_sm_resp message_id, README §4.4; a
+ * A trailing field a peer may omit (SMPP 3.4 §4.4.2 submit_sm_resp message_id, docs/protocols.md §4.4; a
  * bind_*_resp with an error status and no body, §4.3). It decodes as missing when the PDU ends where
  * it would start; encoding a missing one writes nothing, and then every later field must be missing
  * too (or an empty TLV section), or the bytes would be read back as this field.

@@ -1,7 +1,7 @@
 /**
  * Cuts a TCP byte stream into frames of a protocol whose PDUs start with a 4-octet big-endian total
  * length (CMPP, SGIP, SMGP, SMPP). A total below the header size or above the protocol's maximum is
- * rejected as soon as its 4 octets are in, before any frame buffer is allocated (README §0). After
+ * rejected as soon as its 4 octets are in, before any frame buffer is allocated (docs/protocols.md §0). After
  * an error the stream has lost its framing: the framer keeps answering that error and buffers
  * nothing more, and the caller must drop the connection.
  */

@@ -4,7 +4,7 @@
  * header fields, then the body of the command. `PduOf<P>` derives the discriminated union of PDUs
  * from the tables; `encodePdu` / `decodePdu` are the engine for whole frames.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { fixedSize, type Field, type Simplify, type StructValue } from './fields.js';
 import { decoded, failed, type DecodeResult } from './result.js';
 import { checkTable, decodeFields, encodeFields, type Values } from './struct.js';

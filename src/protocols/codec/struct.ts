@@ -4,7 +4,7 @@
  * decoding takes peer bytes, checks bounds before every read and returns a `DecodeResult`, never
  * throwing. Decoded Buffers are copies, so a value never pins a socket chunk in memory.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import {
   fixedSize,
   isAbsentable,
@@ -140,7 +140,7 @@ function writeItem(buf: Buffer, at: number, field: ItemField, v: unknown): numbe
       buf.writeBigUInt64BE(v as bigint, at);
       return at + 8;
     case 'octets':
-      // The rest of the field stays 0x00: Buffer.alloc zero-fills (README §0, NUL padding).
+      // The rest of the field stays 0x00: Buffer.alloc zero-fills (docs/protocols.md §0, NUL padding).
       buf.write(v as string, at, 'latin1');
       return at + field.size;
     case 'bytes':
@@ -225,7 +225,7 @@ export function encodeStruct<const Fs extends readonly Field[]>(fields: Fs, valu
   return encodeFields(fields, value).buf;
 }
 
-/** Text of an Octet String: up to the first NUL, trailing spaces trimmed (README §0). */
+/** Text of an Octet String: up to the first NUL, trailing spaces trimmed (docs/protocols.md §0). */
 function octetText(raw: Buffer): string {
   const nul = raw.indexOf(0);
   return raw.toString('latin1', 0, nul === -1 ? raw.length : nul).replace(/ +$/, '');

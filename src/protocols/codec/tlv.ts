@@ -2,15 +2,15 @@
  * TLV sections (SMPP 3.4 §5.3 "Optional Parameters", SMGP 3.0 §6.3 可选参数): tag, length, value,
  * repeated to the end of the PDU. A section is one field of a table (`tlvs`), declared with a tuple
  * of `tlv` definitions; its value is an object of the known parameters by name, plus the unknown
- * ones kept as raw tag/value pairs so that nothing a peer sent is lost (protocols README §4.6:
+ * ones kept as raw tag/value pairs so that nothing a peer sent is lost (protocols docs/protocols.md §4.6:
  * "Skip unknown TLVs"; §3.8: real SMGP traffic carries unlisted tags).
  *
  * Encoding writes the known parameters in table order, then the unknown ones. Decoding never throws:
  * a value running past the end is a typed `TRUNCATED` error — unless the section is declared
  * `lenientTail`, in which case the truncated final TLV is dropped (real SMGP gateways send those,
- * README §9 item 5).
+ * docs/protocols.md §9 item 5).
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { decoded, failed, type DecodeResult } from './result.js';
 
 /** How a TLV's value octets are read. */
@@ -186,7 +186,7 @@ export function encodeTlvs(section: TlvsField, value: unknown): Buffer {
   return out;
 }
 
-/** Text up to the first NUL (README §0); trailing spaces trimmed like an Octet String. */
+/** Text up to the first NUL (docs/protocols.md §0); trailing spaces trimmed like an Octet String. */
 function textOf(raw: Buffer): string {
   const nul = raw.indexOf(0);
   return raw.toString('latin1', 0, nul === -1 ? raw.length : nul).replace(/ +$/, '');
@@ -195,7 +195,7 @@ function textOf(raw: Buffer): string {
 /**
  * A known parameter's value, or null when its octets cannot be that kind. Integers are read at the
  * width sent when the number fits the declared kind: go_smgp writes the 1-octet TP_udhi and PkTotal
- * in 2 octets (README §3.8), and their meaning is not in doubt.
+ * in 2 octets (docs/protocols.md §3.8), and their meaning is not in doubt.
  */
 function readValue(def: TlvDef, raw: Buffer): unknown {
   switch (def.kind) {

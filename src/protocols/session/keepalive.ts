@@ -2,7 +2,7 @@
  * Link keepalive through an injected clock (CMPP ACTIVE_TEST, SMPP enquire_link, SMGP Active_Test):
  * after `idleMs` without an inbound PDU a probe is sent; each probe unanswered for `timeoutMs` is
  * sent again, and after `tries` of them the link is declared dead (CMPP C / T / N, protocols
- * README §1). Any inbound PDU (`alive`) starts over. One idle timer per link, re-armed lazily: an
+ * docs/protocols.md §1). Any inbound PDU (`alive`) starts over. One idle timer per link, re-armed lazily: an
  * inbound PDU only records the time, so a busy link costs no timer churn.
  */
 import type { Clock, TimerHandle } from './clock.js';

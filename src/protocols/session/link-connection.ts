@@ -20,7 +20,7 @@
  * accepted bind and `drop` on anything that ends the link.
  */
 import { connect, type Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import type { DecodeError, DecodeResult } from '../codec/result.js';
 import type { GatewayConfig } from '../gateway.js';
@@ -42,7 +42,7 @@ const TRANSITIONS: TransitionTable<LinkState> = {
   unbinding: ['closed'],
 };
 
-/** Keepalive probes left unanswered before the link is dropped (README §1, §3, §4: N = 3). */
+/** Keepalive probes left unanswered before the link is dropped (docs/protocols.md §1, §3, §4: N = 3). */
 export const KEEPALIVE_TRIES = 3;
 
 export type ProblemKind = 'auth' | 'protocol' | 'network' | 'keepalive';

@@ -5,8 +5,8 @@
  * handing a report or uplink to the platform's handler. A protocol's gateway says how it opens its
  * connections and writes a submit, and answers its carrier's DELIVER in its own codes.
  */
-import { AppError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
 import type {
   Gateway,
   GatewayConfig,

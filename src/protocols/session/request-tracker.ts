@@ -1,6 +1,6 @@
 /**
  * The window of one connection: requests written and not yet answered, each with its own timeout
- * (CMPP §6.1 / README §1: T and W). A request ends exactly once — answered, timed out, or lost with
+ * (CMPP §6.1 / docs/protocols.md §1: T and W). A request ends exactly once — answered, timed out, or lost with
  * the link — and the promise never rejects, so callers map every end to an outcome.
  */
 import type { Clock, TimerHandle } from './clock.js';
@@ -73,8 +73,8 @@ export class RequestTracker<R> {
 }
 
 /**
- * Sequence numbers 1..max, wrapping (README §1.1: "+1 per request, wraps"); `max` defaults to
- * 2^32-1, SMPP's sequence_number stops at 0x7FFFFFFF (SMPP 3.4 §3.2, README §4.1).
+ * Sequence numbers 1..max, wrapping (docs/protocols.md §1.1: "+1 per request, wraps"); `max` defaults to
+ * 2^32-1, SMPP's sequence_number stops at 0x7FFFFFFF (SMPP 3.4 §3.2, docs/protocols.md §4.1).
  */
 export class SequenceCounter {
   private last: number;

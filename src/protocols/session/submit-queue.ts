@@ -8,7 +8,7 @@
  * What differs per protocol stays with the gateway: how an item is encoded and written on a link
  * (`write`), which links exist and whether one is usable, and what to do when none has a slot.
  */
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { GatewayStatus, SubmitOutcome } from '../gateway.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { defaultBurst, TokenBucket } from './token-bucket.js';

@@ -42,7 +42,7 @@ export function withCountryCode(mobile: string): string {
 export const mobileOf = (userNumber: string): string => normalizeMobile(userNumber) ?? userNumber;
 
 /**
- * One SGIP_SUBMIT for one segment (README §2.3): the SP pays (ChargeNumber of 21 zeros) and the
+ * One SGIP_SUBMIT for one segment (docs/protocols.md §2.3): the SP pays (ChargeNumber of 21 zeros) and the
  * message is free (FeeType 1) — a public service; MorelatetoMTFlag 2, the MT is not an answer to an
  * MO; UDH ahead of the payload with TP_udhi = 1 when concatenated. A part that wants no report gets
  * ReportFlag 2.

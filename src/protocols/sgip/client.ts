@@ -1,5 +1,5 @@
 /**
- * The SGIP 1.2 gateway, SP side (gateway.ts contract; SGIP 1.2 §3.1, §3.7.2; README §2):
+ * The SGIP 1.2 gateway, SP side (gateway.ts contract; SGIP 1.2 §3.1, §3.7.2; docs/protocols.md §2):
  * `config.connections` short SP → SMG connections (connection.ts) under one TPS limit with a short
  * queue in front of their windows, and the platform's own listener (listener.ts) where the SMG
  * binds with Login Type 2 to deliver uplinks and status reports.
@@ -15,8 +15,8 @@
  * are bound *or* healthy and able to bind on demand (their last bind succeeded and nothing failed
  * since), and `capacity()` counts a full window for each of them.
  */
-import { AppError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
 import type { Gateway, GatewayConfig, SgipOptions, SubmitOutcome, SubmitPart } from '../gateway.js';
 import type { Clock } from '../session/clock.js';
 import { jobPerPart, PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';

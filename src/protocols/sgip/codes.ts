@@ -1,6 +1,6 @@
 /**
- * SGIP 1.2 code tables: Login Type (§4.2.3.1.1), MessageCoding (§4.2.3.3.1; README §6.1),
- * ReportFlag, Report State (§4.2.3.5.1, §5.4), and the Result / ErrorCode table (§5.2; README §2.4)
+ * SGIP 1.2 code tables: Login Type (§4.2.3.1.1), MessageCoding (§4.2.3.3.1; docs/protocols.md §6.1),
+ * ReportFlag, Report State (§4.2.3.5.1, §5.4), and the Result / ErrorCode table (§5.2; docs/protocols.md §2.4)
  * with a Chinese and an English meaning and whether the condition passes (worth retrying).
  */
 import type { DecodableCoding, TextCoding } from '../../domain/text/index.js';
@@ -19,12 +19,12 @@ export const LOGIN_TYPE = {
 /** MessageCoding (§4.2.3.3.1): 0 ASCII, 3 SIM write, 4 binary, 8 UCS-2, 15 GBK. */
 export const MESSAGE_CODING = { ascii: 0, simWrite: 3, binary: 4, ucs2: 8, gbk: 15 } as const;
 
-/** MessageCoding of an outgoing segment: CN links carry 7-bit text as 8-bit ASCII (README §6.1). */
+/** MessageCoding of an outgoing segment: CN links carry 7-bit text as 8-bit ASCII (docs/protocols.md §6.1). */
 export function messageCodingOf(coding: TextCoding): number {
   return coding === 'ucs2' ? MESSAGE_CODING.ucs2 : MESSAGE_CODING.ascii;
 }
 
-/** How to read received content: 15 as GB18030, a superset of GBK (README §6.1); 3, 4 and others as hex. */
+/** How to read received content: 15 as GB18030, a superset of GBK (docs/protocols.md §6.1); 3, 4 and others as hex. */
 export function codingOfMessageCoding(messageCoding: number): DecodableCoding {
   switch (messageCoding) {
     case MESSAGE_CODING.ascii:
@@ -38,7 +38,7 @@ export function codingOfMessageCoding(messageCoding: number): DecodableCoding {
   }
 }
 
-/** ReportFlag of SUBMIT (§4.2.3.3.1); the spec's default 0 reports failures only (README §9 item 4). */
+/** ReportFlag of SUBMIT (§4.2.3.3.1); the spec's default 0 reports failures only (docs/protocols.md §9 item 4). */
 export const REPORT_FLAG = { errorOnly: 0, always: 1, none: 2, billingOnly: 3 } as const;
 
 /** FeeType (§5.3): 1 = free to the charged number. */
@@ -68,7 +68,7 @@ const temporary = (zh: string, en: string): SgipCode => ({ zh, en, temporary: tr
 
 /**
  * Result of the responses (§5.2: "codes 1–20 are generally used in responses"). 12 is in the
- * spec's table, not in README §2.4; 13 is from bromine0x23/sgip (README §2.4).
+ * spec's table, not in docs/protocols.md §2.4; 13 is from bromine0x23/sgip (docs/protocols.md §2.4).
  */
 export const SGIP_RESULTS: Readonly<Record<number, SgipCode>> = {
   0: permanent('无错误，命令正确接收', 'OK'),

@@ -1,5 +1,5 @@
 /**
- * One SP → SMG connection of the SGIP gateway (SGIP 1.2 §3.1, §3.7.2; README §2), as a state
+ * One SP → SMG connection of the SGIP gateway (SGIP 1.2 §3.1, §3.7.2; docs/protocols.md §2), as a state
  * machine. SGIP connections are short: a client binds when it has commands to send and unbinds
  * once every answer is in; there is no keepalive PDU. So a bound link that stays idle for
  * `sgip.idleCloseMs` says UNBIND and closes, and is opened again when parts wait (`wake`).
@@ -16,7 +16,7 @@
  * link (link.ts: socket, framer, window of ≤ 32 outstanding (§3.1), timers); leaving it ends them
  * all: requests in flight are answered `lost`. No byte logic here: PDUs come from the codec.
  */
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { GatewayConfig, SgipOptions } from '../gateway.js';
 import { createBackoff, type Backoff } from '../session/backoff.js';
 import { waitAtMost, type Clock, type TimerHandle } from '../session/clock.js';

@@ -5,7 +5,7 @@
  * ("node busy", §5.2) when it failed, so that the SMG sends it again. Used by the listener (the
  * SMG's own links) and by the SP → SMG links, should an SMG deliver there.
  */
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { GatewayHandlers, GatewayStatus } from '../gateway.js';
 import type { Clock } from '../session/clock.js';
 import { reportOf, uplinkOf, type Deliver, type Report } from './client-mapping.js';

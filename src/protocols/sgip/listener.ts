@@ -1,5 +1,5 @@
 /**
- * The platform's SGIP listener (SGIP 1.2 §3.7.2; README §2, §9 item 4): SGIP is bidirectional at the
+ * The platform's SGIP listener (SGIP 1.2 §3.7.2; docs/protocols.md §2, §9 item 4): SGIP is bidirectional at the
  * TCP level, so the SMG connects to the SP with Login Type 2 to push uplinks (DELIVER) and status
  * reports (REPORT). The SMG may open several connections at once.
  *
@@ -15,8 +15,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { AppError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { AppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
 import type { SgipOptions } from '../gateway.js';
 import { waitAtMost, type Clock, type TimerHandle } from '../session/clock.js';
 import { createTickWriter } from '../session/tick-writer.js';

@@ -1,9 +1,9 @@
 /**
- * The SGIP Sequence Number (SGIP 1.2 §3.4; README §2.1): three uint32 — the source node id, the
+ * The SGIP Sequence Number (SGIP 1.2 §3.4; docs/protocols.md §2.1): three uint32 — the source node id, the
  * creation time as the decimal number mmddhhmmss (Beijing), and a counter that starts from 0 and
  * wraps. A response repeats its request's triple; a REPORT names the SUBMIT it is about by the
- * SUBMIT's triple, which is therefore the only key a platform has to match reports (README §2.1).
- * The platform names that triple by the text `"<node>-<time>-<counter>"` (README §9 item 7).
+ * SUBMIT's triple, which is therefore the only key a platform has to match reports (docs/protocols.md §2.1).
+ * The platform names that triple by the text `"<node>-<time>-<counter>"` (docs/protocols.md §9 item 7).
  */
 import { formatBeijing } from '../../domain/beijing-time.js';
 import type { Clock } from '../session/clock.js';

@@ -14,7 +14,7 @@
  * Bytes that cannot be framed or decoded close this link (§3.7.2.4.2); the server goes on.
  */
 import type { Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { SimulatorCore } from '../simulator/core.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import { createSgipFramer, decodeSgip, encodeSgip, type SgipPdu, type SgipPduOf } from './codec.js';
@@ -186,7 +186,7 @@ export class SgipSimConnection {
       return;
     }
     reply(RESULT.ok);
-    // The SUBMIT's own triple names it: the REPORT repeats it (§4.2.3.5.1; README §2.1).
+    // The SUBMIT's own triple names it: the REPORT repeats it (§4.2.3.5.1; docs/protocols.md §2.1).
     const msgIdText = sgipSequenceText(sequence);
     const wantReport = wantsReport(content.reportFlag);
     if (content.reportFlag === REPORT_FLAG.errorOnly)

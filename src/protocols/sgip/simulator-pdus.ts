@@ -74,7 +74,7 @@ export type SubmitContent =
       text: string;
     };
 
-/** Octets a single SMS carries: 160 for ASCII (repacked to 7-bit for the air), 140 otherwise (README §6.2). */
+/** Octets a single SMS carries: 160 for ASCII (repacked to 7-bit for the air), 140 otherwise (docs/protocols.md §6.2). */
 const maxContent = (messageCoding: number): number => (messageCoding === MESSAGE_CODING.ascii ? 160 : 140);
 
 /**

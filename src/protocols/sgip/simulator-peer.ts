@@ -1,5 +1,5 @@
 /**
- * The simulated SMG's own connection to the SP (SGIP 1.2 §3.7.2, SMG → SP direction; README §2):
+ * The simulated SMG's own connection to the SP (SGIP 1.2 §3.7.2, SMG → SP direction; docs/protocols.md §2):
  * reports and uplinks go out as REPORT and DELIVER on a link the SMG opens to the platform's
  * listener (options.peer) and binds with Login Type 2.
  *
@@ -18,7 +18,7 @@
  * backoff's pace, not spun.
  */
 import { connect, type Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import { createBackoff, type Backoff } from '../session/backoff.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';

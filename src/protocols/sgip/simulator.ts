@@ -1,5 +1,5 @@
 /**
- * The simulated China Unicom SMG (SGIP 1.2; README §2): it accepts SP binds (Login Type 1) with
+ * The simulated China Unicom SMG (SGIP 1.2; docs/protocols.md §2): it accepts SP binds (Login Type 1) with
  * exactly the configured account, answers SUBMITs and delivers their segments to the simulator's
  * handsets (long messages reassembled), and — SGIP being bidirectional at the TCP level — sends
  * status reports (REPORT) and uplinks (DELIVER) over its own connection to the SP's listener
@@ -7,7 +7,7 @@
  * src/protocols/simulator.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { SimulatorCore } from '../simulator/core.js';
 import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
 import type { MoRequest } from '../simulator/types.js';

@@ -1,9 +1,9 @@
 /**
- * SGIP 1.2 (China Unicom) PDUs as field tables (protocols README §2; SGIP 1.2 spec §4.2 and §4.4,
+ * SGIP 1.2 (China Unicom) PDUs as field tables (protocols docs/protocols.md §2; SGIP 1.2 spec §4.2 and §4.4,
  * command ids §5.1). One table: SGIP has a single version on the wire.
  *
  * The 20-octet header is Message Length, Command ID and the 12-octet Sequence Number, which is three
- * uint32 sent in order (§3.4, §4.2.1; README §2.1): the source node id, the creation time as the decimal
+ * uint32 sent in order (§3.4, §4.2.1; docs/protocols.md §2.1): the source node id, the creation time as the decimal
  * number mmddhhmmss, and a counter. The node id of an SP (`3AAAAQQQQQ`, §3.3) only fits an unsigned
  * 32-bit integer, which `u32` is. The engine knows flat fields only, so each triple (the header's,
  * and the SubmitSequenceNumber of REPORT and TRACE) is three `u32` fields; sequence.ts joins them.
@@ -11,7 +11,7 @@
 import { bytes, bytesWithLength, lengthOf, list, octets, u32, u8, withDefault } from '../codec/fields.js';
 import { defineProtocol } from '../codec/protocol.js';
 
-/** Command IDs (§5.1; README §2.2); a response is the request | 0x80000000. */
+/** Command IDs (§5.1; docs/protocols.md §2.2); a response is the request | 0x80000000. */
 export const SGIP_COMMAND_IDS = {
   SGIP_BIND: 0x00000001,
   SGIP_BIND_RESP: 0x80000001,
@@ -31,7 +31,7 @@ export const SGIP_COMMAND_IDS = {
 export const SGIP_HEADER_SIZE = 20;
 
 /**
- * Largest Message Length accepted (README §0: "about 4096"). A SUBMIT to 100 users with 160 octets
+ * Largest Message Length accepted (docs/protocols.md §0: "about 4096"). A SUBMIT to 100 users with 160 octets
  * of content is 2,407 octets.
  */
 const MAX_LENGTH = 4096;
@@ -58,7 +58,7 @@ const reserve = withDefault(octets('reserve', 8, 'Reserve'), '');
 /** Bind_Resp, Submit_Resp, Deliver_Resp, Report_Resp: Result 1 + Reserve 8 (§4.2.3.1.2–§4.2.3.5.2). */
 const resultBody = [u8('result', 'Result'), reserve] as const;
 
-/** MessageLength is 4 octets in SGIP, unlike CMPP and SMGP (README §5). */
+/** MessageLength is 4 octets in SGIP, unlike CMPP and SMGP (docs/protocols.md §5). */
 const messageContent = [
   lengthOf('messageLength', 4, 'MessageLength'),
   bytesWithLength('messageContent', 'messageLength', { spec: 'MessageContent' }),
@@ -81,7 +81,7 @@ export const SGIP = defineProtocol({
   header,
   maxLength: MAX_LENGTH,
   commands: {
-    /** §4.2.3.1.1 — 41 octets; the password travels in clear (README §2.3). */
+    /** §4.2.3.1.1 — 41 octets; the password travels in clear (docs/protocols.md §2.3). */
     SGIP_BIND: {
       id: SGIP_COMMAND_IDS.SGIP_BIND,
       body: [
@@ -95,7 +95,7 @@ export const SGIP = defineProtocol({
     /** §4.2.3.2 — no body either way. */
     SGIP_UNBIND: { id: SGIP_COMMAND_IDS.SGIP_UNBIND, body: [] },
     SGIP_UNBIND_RESP: { id: SGIP_COMMAND_IDS.SGIP_UNBIND_RESP, body: [] },
-    /** §4.2.3.3.1 (README §2.3 Submit). */
+    /** §4.2.3.3.1 (docs/protocols.md §2.3 Submit). */
     SGIP_SUBMIT: {
       id: SGIP_COMMAND_IDS.SGIP_SUBMIT,
       body: [
@@ -150,7 +150,7 @@ export const SGIP = defineProtocol({
       ],
     },
     SGIP_REPORT_RESP: { id: SGIP_COMMAND_IDS.SGIP_REPORT_RESP, body: resultBody },
-    /** §4.4.1 — where a SUBMIT went, node by node (sent on the test port, README §2). */
+    /** §4.4.1 — where a SUBMIT went, node by node (sent on the test port, docs/protocols.md §2). */
     SGIP_TRACE: {
       id: SGIP_COMMAND_IDS.SGIP_TRACE,
       body: [...submitSequence, octets('userNumber', 21, 'UserNumber'), reserve],

@@ -1,5 +1,5 @@
 /**
- * The simulator's control HTTP (DESIGN §4.5): a citizen texts the platform (`POST /sim/mo`), what a
+ * The simulator's control HTTP (docs/design.md §4.5): a citizen texts the platform (`POST /sim/mo`), what a
  * handset received (`GET /sim/inbox`), the counters (`GET /sim/stats`), plus `POST /sim/config`
  * and `POST /sim/reset` for tests and the demo. The routes are a plugin apart from the listener,
  * so tests drive them with `inject()`; each request body and query has one zod schema that both
@@ -7,8 +7,8 @@
  */
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { isAppError } from '../../errors.js';
-import type { Logger } from '../../log.js';
+import { isAppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/log.js';
 import type { InboxEntry, MoRequest, SimulatorConfig, SimulatorStats } from './types.js';
 
 export interface ControlTarget {
@@ -98,7 +98,7 @@ export function registerControlRoutes(app: FastifyInstance, target: ControlTarge
   app.get('/sim/inbox', (request) => {
     const query = parse(InboxQuery, request.query, 'query');
     const page = target.inboxPage(query.mobile, query.limit, query.offset);
-    // DESIGN §4.5: one handset answers { mobile, messages }; the whole inbox adds the total for paging.
+    // docs/design.md §4.5: one handset answers { mobile, messages }; the whole inbox adds the total for paging.
     return query.mobile === undefined
       ? { messages: page.messages, total: page.total }
       : { mobile: query.mobile, messages: page.messages };

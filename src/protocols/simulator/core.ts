@@ -3,9 +3,9 @@
  * owed to the platform, and carrier message-id stamps. A protocol server (CMPP ISMG, …) owns the
  * sockets and the bytes and calls in here; `Id` is that protocol's carrier message id.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { segmentText, type ConcatInfo, type Segment } from '../../domain/text/index.js';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import { Handsets } from './handsets.js';
 import { Outbound } from './outbound.js';
 import { Scheduler, systemClock, type Clock } from './scheduler.js';
@@ -56,7 +56,7 @@ export interface AcceptedSegment<Id> {
   link: number;
 }
 
-/** Time and sequence for a carrier message id (CMPP Msg_Id, protocols README §1.6). */
+/** Time and sequence for a carrier message id (CMPP Msg_Id, protocols docs/protocols.md §1.6). */
 export interface IdStamp {
   /** The whole second the id names. */
   epochMs: number;
@@ -243,7 +243,7 @@ export class SimulatorCore<Id> {
   }
 
   /**
-   * Splits a citizen's text as a handset would (DESIGN §5 Text, the `cn` profile: ASCII or UCS-2,
+   * Splits a citizen's text as a handset would (docs/design.md §5 Text, the `cn` profile: ASCII or UCS-2,
    * concatenated with a UDH when longer than one SMS) and queues its segments for the platform.
    */
   queueMo(mo: MoRequest): { segments: number } {
@@ -308,7 +308,7 @@ function checkConfig(c: SimulatorConfig): SimulatorConfig {
     bad(`dlrDelayMs 应为非负整数 (a non-negative integer): ${c.dlrDelayMs}`);
   if (!(typeof c.failRate === 'number' && c.failRate >= 0 && c.failRate <= 1))
     bad(`failRate 应在 0 到 1 之间 (0..1): ${c.failRate}`);
-  // CMPP 2.0 carries Result in one octet (protocols README §1.5), so 0..255 fits both versions.
+  // CMPP 2.0 carries Result in one octet (protocols docs/protocols.md §1.5), so 0..255 fits both versions.
   if (!Number.isInteger(c.submitResult) || c.submitResult < 0 || c.submitResult > 255)
     bad(`submitResult 应为 0 到 255 的整数 (an integer 0..255): ${c.submitResult}`);
   if (typeof c.answerSubmits !== 'boolean') bad('answerSubmits 应为布尔值 (a boolean)');

@@ -1,6 +1,6 @@
 /**
  * The handsets: what each destination number received. Segments of a long message are held until
- * all have arrived and then enter the inbox as one message (protocols README §1.9: reassemble by
+ * all have arrived and then enter the inbox as one message (protocols docs/protocols.md §1.9: reassemble by
  * sender, receiver and UDH reference; each segment decoded with its own Msg_Fmt before joining).
  * The group key also carries the total, because references are reused across different totals
  * (SMSGate testSameRefNoDiffpkTol).

@@ -1,11 +1,11 @@
 /**
- * `startSimulator`: a carrier's side of a link (DESIGN §3: each protocol has a simulator used by the
- * tests and the demo) with its control HTTP (DESIGN §4.5). The protocol server is chosen by
+ * `startSimulator`: a carrier's side of a link (docs/design.md §3: each protocol has a simulator used by the
+ * tests and the demo) with its control HTTP (docs/design.md §4.5). The protocol server is chosen by
  * `options.protocol`; the core behind it (handsets, reports, uplinks, counters) is shared.
  */
 import { randomInt } from 'node:crypto';
-import { AppError } from '../../errors.js';
-import { silentLogger } from '../../log.js';
+import { AppError } from '../../shared/errors.js';
+import { silentLogger } from '../../shared/log.js';
 import { startCmppSimulator } from '../cmpp/simulator.js';
 import { startSgipSimulator } from '../sgip/simulator.js';
 import { startSmgpSimulator } from '../smgp/simulator.js';
@@ -31,7 +31,7 @@ export {
   type ControlTarget,
 } from './control.js';
 
-/** The ISMG code field of a CMPP Msg_Id is 22 bits wide (protocols README §1.6). */
+/** The ISMG code field of a CMPP Msg_Id is 22 bits wide (protocols docs/protocols.md §1.6). */
 const MAX_GATEWAY_CODE = 2 ** 22 - 1;
 
 function checkPort(name: string, port: number): void {

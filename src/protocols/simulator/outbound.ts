@@ -4,7 +4,7 @@
  * segment) or, when that link is gone, on any bound link of the account; with no link bound it
  * waits. An item written on a link that closes before the answer goes out again on another bound
  * link, or when a link binds next (CMPP §7: an unanswered request is sent again; a report is never
- * dropped, the SP waits up to 48 h for it — protocols README §1.7).
+ * dropped, the SP waits up to 48 h for it — protocols docs/protocols.md §1.7).
  *
  * States of an item: held (no link) → in flight on link L → acknowledged (removed).
  * Unbinding L puts its items back to held and dispatches them again.

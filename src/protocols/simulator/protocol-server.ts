@@ -2,7 +2,7 @@
  * What a protocol's carrier server gives the simulator shell (index.ts): its port, the core it
  * feeds (without the protocol's id type), uplink injection and close.
  */
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { Handsets } from './handsets.js';
 import type { MoRequest, SimulatorConfig, SimulatorStats } from './types.js';
 

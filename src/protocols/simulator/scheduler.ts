@@ -1,5 +1,5 @@
 /**
- * One timer for every delayed report (DESIGN §7: no per-message timers). Entries sit in a binary
+ * One timer for every delayed report (docs/design.md §7: no per-message timers). Entries sit in a binary
  * min-heap ordered by due time, then by insertion, so reports with the same due time leave in the
  * order their segments arrived; the single timer is armed for the earliest entry and, when it
  * fires, everything due is handed over in one batch.

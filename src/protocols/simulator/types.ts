@@ -1,8 +1,8 @@
 /**
- * The carrier simulator's public contract (DESIGN §4.1 `sms12333 simulator`, §4.5 control API).
+ * The carrier simulator's public contract (docs/design.md §4.1 `sms12333 simulator`, §4.5 control API).
  * Protocol-agnostic: each protocol's ISMG/SMSC server plugs into the same core.
  */
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 
 export const SIMULATOR_PROTOCOLS = ['cmpp3', 'cmpp2', 'sgip', 'smgp', 'smpp'] as const;
 export type SimulatorProtocol = (typeof SIMULATOR_PROTOCOLS)[number];

@@ -1,5 +1,5 @@
 /**
- * SMGP Login authentication (SMGP V3.0.3 §5.2.2.1, §6.2.2–§6.2.4; protocols README §3.3).
+ * SMGP Login authentication (SMGP V3.0.3 §5.2.2.1, §6.2.2–§6.2.4; protocols docs/protocols.md §3.3).
  */
 import { createHash } from 'node:crypto';
 import { formatBeijing } from '../../domain/beijing-time.js';

@@ -17,20 +17,20 @@ export type SubmitBody = Omit<SmgpPduOf<'SMGP_SUBMIT'>, 'sequenceId'>;
 export type SubmitResp = SmgpPduOf<'SMGP_SUBMIT_RESP'>;
 export type Deliver = SmgpPduOf<'SMGP_DELIVER'>;
 
-/** MsgType 6: an MT message from the SP (§6.2.9; README §3.4). */
+/** MsgType 6: an MT message from the SP (§6.2.9; docs/protocols.md §3.4). */
 const MSG_TYPE_MT = 6;
 
-/** Priority 1 of 0–3: "normal" (README §3.4); 12333 traffic asks for no precedence over others. */
+/** Priority 1 of 0–3: "normal" (docs/protocols.md §3.4); 12333 traffic asks for no precedence over others. */
 const PRIORITY_NORMAL = 1;
 
 /**
- * Fee fields for 12333 notices: free to the citizen (FeeType "00", README §3.4 — not CMPP's "01"),
+ * Fee fields for 12333 notices: free to the citizen (FeeType "00", docs/protocols.md §3.4 — not CMPP's "01"),
  * FeeCode and FixedFee 0, nobody charged (ChargeTermID empty). The carrier bills the SP's contract.
  */
 const FEE = { feeType: '00', feeCode: '000000', fixedFee: '000000', chargeTermId: '' } as const;
 
 /**
- * One Submit for one segment (§5.2.2.2; README §3.4, §6.3): UDH + payload in MsgContent, and for a
+ * One Submit for one segment (§5.2.2.2; docs/protocols.md §3.4, §6.3): UDH + payload in MsgContent, and for a
  * concatenated segment the TP_udhi, PkTotal and PkNumber TLVs.
  */
 export function submitBodyOf(part: SubmitPart, config: Pick<GatewayConfig, 'serviceId'>): SubmitBody {

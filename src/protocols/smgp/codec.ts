@@ -9,7 +9,7 @@ import { SMGP_PROTOCOLS, type SMGP30 } from './tables.js';
 
 /**
  * `smgp30`: SMGP 3.0 proper. `smgp13`: the 1.3 / 2.0 layout without FixedFee in Submit, for
- * gateways whose Login answers an older version (README §3.4).
+ * gateways whose Login answers an older version (docs/protocols.md §3.4).
  */
 export type SmgpLayout = keyof typeof SMGP_PROTOCOLS;
 
@@ -23,7 +23,7 @@ export type SmgpPduOf<C extends SmgpCommand> = Extract<SmgpPdu, { command: C }>;
 /** The TLV section of Submit and Deliver. */
 export type SmgpTlvs = NonNullable<SmgpPduOf<'SMGP_SUBMIT'>['options']>;
 
-/** PacketLength, RequestID, SequenceID (§6.1.1; README §3.1). */
+/** PacketLength, RequestID, SequenceID (§6.1.1; docs/protocols.md §3.1). */
 export const SMGP_HEADER_SIZE = 12;
 
 // The engine is generic over one table; both layouts share SmgpPdu's shape by construction, so the

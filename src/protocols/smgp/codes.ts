@@ -1,7 +1,7 @@
 /**
- * SMGP code tables: MsgFormat (protocols README §3.4, §6.1), the Status of every response
- * (§6.2.6; README §3.9) with the ones worth retrying, and the Err of a status report (§6.2.63.1;
- * README §3.5), each with a Chinese and English reason for logs and outcomes.
+ * SMGP code tables: MsgFormat (protocols docs/protocols.md §3.4, §6.1), the Status of every response
+ * (§6.2.6; docs/protocols.md §3.9) with the ones worth retrying, and the Err of a status report (§6.2.63.1;
+ * docs/protocols.md §3.5), each with a Chinese and English reason for logs and outcomes.
  */
 import type { DecodableCoding, TextCoding } from '../../domain/text/index.js';
 
@@ -21,20 +21,20 @@ export function codingOfMsgFormat(msgFormat: number): DecodableCoding {
     case MSG_FORMAT.ucs2:
       return 'ucs2';
     case MSG_FORMAT.gb18030:
-      // The text codec decodes its 'gbk' coding with GB18030, the superset (README §6.1).
+      // The text codec decodes its 'gbk' coding with GB18030, the superset (docs/protocols.md §6.1).
       return 'gbk';
     default:
       return 'binary';
   }
 }
 
-/** Login LoginMode (§5.2.2.1; README §3.3): what the connection may carry. */
+/** Login LoginMode (§5.2.2.1; docs/protocols.md §3.3): what the connection may carry. */
 export const LOGIN_MODE = { send: 0, receive: 1, transmit: 2 } as const;
 
-/** ClientVersion / ServerVersion of SMGP 3.0; the high nibble is the major version (README §3.3). */
+/** ClientVersion / ServerVersion of SMGP 3.0; the high nibble is the major version (docs/protocols.md §3.3). */
 export const SMGP_VERSION_BYTE = 0x30;
 
-/** Versions 1.x and 2.x (0x13, 0x20) use the Submit layout without FixedFee (README §3.4). */
+/** Versions 1.x and 2.x (0x13, 0x20) use the Submit layout without FixedFee (docs/protocols.md §3.4). */
 export const legacyVersion = (versionByte: number): boolean =>
   versionByte >> 4 === 1 || versionByte >> 4 === 2;
 
@@ -127,7 +127,7 @@ export function smgpStatusReason(status: number): string {
   return `${r.zh} ${r.en}`;
 }
 
-/** Err of a status report with the Stat the spec pairs it with (§6.2.63.1; README §3.5). */
+/** Err of a status report with the Stat the spec pairs it with (§6.2.63.1; docs/protocols.md §3.5). */
 export const REPORT_ERR: Readonly<Record<string, Reason & { stat: string }>> = {
   '000': { zh: '成功', en: 'success', stat: 'DELIVRD' },
   '001': { zh: '用户不能通信', en: 'user cannot communicate', stat: 'EXPIRED' },

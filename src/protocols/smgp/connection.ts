@@ -1,5 +1,5 @@
 /**
- * One TCP connection of an SMGP gateway, SP side (SMGP V3.0.3 long connection; protocols README §3
+ * One TCP connection of an SMGP gateway, SP side (SMGP V3.0.3 long connection; protocols docs/protocols.md §3
  * transport), on the shared skeleton (session/link-connection.ts):
  *
  *   closed ──start / backoff timer──▶ connecting ──TCP up, Login sent──▶ binding
@@ -9,7 +9,7 @@
  *                                              3 Active_Tests unanswered, Exit_Resp──▶ closed
  *
  * Keepalive: Active_Test after `keepaliveMs` without an inbound PDU, resent after each unanswered
- * `requestTimeoutMs`, link dropped after 3 (C / T / N, README §3). A Deliver is acknowledged only
+ * `requestTimeoutMs`, link dropped after 3 (C / T / N, docs/protocols.md §3). A Deliver is acknowledged only
  * after the gateway's handler settled. No byte logic here: PDUs come from the codec.
  */
 import type { Framer } from '../codec/framer.js';
@@ -37,7 +37,7 @@ export interface ConnectionEvents extends LinkEvents {
 }
 
 export interface ConnectionContext extends LinkContext {
-  /** LoginMode (§5.2.2.1; README §3.3): 0 send, 1 receive, 2 both. */
+  /** LoginMode (§5.2.2.1; docs/protocols.md §3.3): 0 send, 1 receive, 2 both. */
   loginMode: 0 | 1 | 2;
   events: ConnectionEvents;
 }
@@ -59,7 +59,7 @@ export class SmgpConnection extends LinkConnection<SmgpPdu, SubmitResp, SmgpLink
     });
   }
 
-  /** Bound in a LoginMode that may send: a receive-only link (README §3.3) takes no Submit. */
+  /** Bound in a LoginMode that may send: a receive-only link (docs/protocols.md §3.3) takes no Submit. */
   get canSubmit(): boolean {
     return this.state === 'bound' && this.sendsSubmits();
   }
@@ -98,7 +98,7 @@ export class SmgpConnection extends LinkConnection<SmgpPdu, SubmitResp, SmgpLink
     this.drop(link, 'protocol', `无法解析 undecodable PDU from the SMGW: ${code} ${message} [${head}]`);
   }
 
-  /** Login with the MD5 authenticator over a Beijing timestamp (§5.2.2.1; README §3.3). */
+  /** Login with the MD5 authenticator over a Beijing timestamp (§5.2.2.1; docs/protocols.md §3.3). */
   protected override bindPdu(link: SmgpLink): SmgpPdu {
     const { account, secret } = this.ctx.config;
     const ts = smgpTimestamp(this.ctx.clock.now());
@@ -173,7 +173,7 @@ export class SmgpConnection extends LinkConnection<SmgpPdu, SubmitResp, SmgpLink
       this.drop(link, 'auth', why);
       return;
     }
-    // An SMGW that answers 1.x or 2.x takes Submits without FixedFee (README §3.4); anything else,
+    // An SMGW that answers 1.x or 2.x takes Submits without FixedFee (docs/protocols.md §3.4); anything else,
     // a 0 some gateways leave there included, gets 3.0.
     link.layout = legacyVersion(pdu.serverVersion) ? 'smgp13' : 'smgp30';
     this.established(link, { serverVersion: pdu.serverVersion }, 'SMGP 连接已登录 connection logged in');

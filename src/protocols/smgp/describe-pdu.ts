@@ -66,7 +66,7 @@ const msgContent: FieldRenderer = (value, pdu) => {
 
 /**
  * One PDU or back-to-back PDUs (then an array). A Submit that does not add up in the SMGP 3.0
- * layout but does in the 1.3 one (no FixedFee, README §3.4) is shown in that layout, and says so.
+ * layout but does in the 1.3 one (no FixedFee, docs/protocols.md §3.4) is shown in that layout, and says so.
  */
 export function decodeSmgpHex(bytes: Buffer): PduDecodeResult {
   const framer = createSmgpFramer();

@@ -1,10 +1,10 @@
 /**
- * The SMGP MsgID (SMGP V3.0.3 §6.2.26; protocols README §3.6): 10 octets of BCD, 20 digits —
+ * The SMGP MsgID (SMGP V3.0.3 §6.2.26; protocols docs/protocols.md §3.6): 10 octets of BCD, 20 digits —
  * SMGW code (3 octets: area code, device type 06, index), time MMDDHHMM (4 octets) and a sequence
- * (3 octets). Gateways do not all keep to BCD (README §9 item 5), so for matching the id is opaque:
+ * (3 octets). Gateways do not all keep to BCD (docs/protocols.md §9 item 5), so for matching the id is opaque:
  * the platform names it by its 20 hex characters, which for a BCD id are its 20 digits.
  */
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 
 export const SMGP_MSG_ID_LENGTH = 10;
 

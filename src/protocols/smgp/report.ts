@@ -1,10 +1,10 @@
 /**
  * The status report an SMGP Deliver carries in MsgContent when IsReport = 1 (SMGP V3.0.3 §6.2.63;
- * protocols README §3.5): SMPP-style text whose `id:` is the raw 10-octet MsgID, not text —
+ * protocols docs/protocols.md §3.5): SMPP-style text whose `id:` is the raw 10-octet MsgID, not text —
  *
  *   id:IIIIIIIIII sub:SSS dlvrd:DDD Submit date:YYMMDDhhmm done date:YYMMDDhhmm stat:DDDDDDD err:EEE Text:…
  *
- * 122 octets as the spec lays it out, and that is what we write. Real gateways deviate (README §9
+ * 122 octets as the spec lays it out, and that is what we write. Real gateways deviate (docs/protocols.md §9
  * item 5): "s" instead of spaces, `Submit_Date` / `submit_date` spellings, no space before `sub:`,
  * `txt:` for `Text:`, a non-BCD id, fields missing, 113-octet reports. So the reader is keyword-based:
  * the id is the 10 octets after `id:`, every other field the bytes between its keyword and the next

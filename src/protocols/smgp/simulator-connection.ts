@@ -6,13 +6,13 @@
  *   login gets its Login_Resp and the link is closed.
  * - bound: Submits are answered and recorded; reports and uplinks owed to the account are written
  *   here (the core's Outbound picks the link) and acknowledged by Deliver_Resp; Active_Test, Exit
- *   and Query are answered (README §3.7). LoginMode decides what the link carries (README §3.3):
+ *   and Query are answered (docs/protocols.md §3.7). LoginMode decides what the link carries (docs/protocols.md §3.3):
  *   a send-only link (0) gets no Delivers, a receive-only one (1) has its Submits refused (11).
  * - closed: input is ignored; what was in flight without an answer goes back to the core.
  * Bytes that cannot be framed or decoded are logged and close the link; the server goes on.
  */
 import type { Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import { peekCommandId } from '../codec/protocol.js';
 import type { DecodeError } from '../codec/result.js';
@@ -105,7 +105,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
     this.awaiting.set(sequenceId, item.id);
   }
 
-  /** Server shutdown: Exit to a bound SP (README §3.7), then close, destroying after a bounded wait. */
+  /** Server shutdown: Exit to a bound SP (docs/protocols.md §3.7), then close, destroying after a bounded wait. */
   shutdown(): Promise<void> {
     if (this.state !== 'closed') {
       const bound = this.state === 'bound';
@@ -277,7 +277,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
     else this.deps.core.outbound.nack(itemId, this.id);
   }
 
-  /** Query_Resp from the simulator's counters (README §3.7); the simulator keeps no per-day split. */
+  /** Query_Resp from the simulator's counters (docs/protocols.md §3.7); the simulator keeps no per-day split. */
   private query(pdu: SmgpPduOf<'SMGP_QUERY'>): void {
     const s = this.deps.core.stats();
     this.send({

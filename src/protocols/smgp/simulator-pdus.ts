@@ -25,7 +25,7 @@ export interface LoginAnswer {
   status: number;
   /** The Submit layout spoken on the link from now on; null when the login failed. */
   layout: SmgpLayout | null;
-  /** What the link may carry (README §3.3); meaningful when the login succeeded. */
+  /** What the link may carry (docs/protocols.md §3.3); meaningful when the login succeeded. */
   loginMode: number;
   resp: SmgpPduOf<'SMGP_LOGIN_RESP'>;
 }
@@ -35,7 +35,7 @@ const major = (versionByte: number): number => versionByte >> 4;
 const md5Equal = (a: Buffer, b: Buffer): boolean => a.length === b.length && timingSafeEqual(a, b);
 
 /**
- * Checks a Login (§5.2.2.1; README §3.3): ClientID must be the account and AuthenticatorClient
+ * Checks a Login (§5.2.2.1; docs/protocols.md §3.3): ClientID must be the account and AuthenticatorClient
  * MD5(ClientID ‖ 7 × 0x00 ‖ secret ‖ TimeStamp as 10 digits) — SMGP has one Status for both, 21
  * "authentication error"; a version above 3.x is 22; a LoginMode other than 0–2 is a structure
  * error (10). A 1.x / 2.x client is served in its own layout and told its own version back, so that
@@ -85,11 +85,11 @@ export type SubmitContent =
       text: string;
     };
 
-/** MsgType values an SP may submit (README §3.4): 6 MT, 7 point-to-point. */
+/** MsgType values an SP may submit (docs/protocols.md §3.4): 6 MT, 7 point-to-point. */
 const SP_MSG_TYPES: ReadonlySet<number> = new Set([6, 7]);
 
 /**
- * What a Submit carries, or the Status refusing it (§5.2.2.2, §6.2.6; README §3.4, §6.3): an SP
+ * What a Submit carries, or the Status refusing it (§5.2.2.2, §6.2.6; docs/protocols.md §3.4, §6.3): an SP
  * MsgType (30), at least one DestTermID (47), MsgLength within the limit (36: < 160 for ASCII,
  * which the SMGW repacks as 7-bit like an ISMG, else ≤ 140), PkNumber within PkTotal and a UDH
  * that parses when TP_udhi = 1 (10). The text is decoded by this segment's own MsgFormat.

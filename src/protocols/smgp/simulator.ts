@@ -1,12 +1,12 @@
 /**
- * The simulated China Telecom SMGW (SMGP 3.0 server side, protocols README §3): accepts exactly the
+ * The simulated China Telecom SMGW (SMGP 3.0 server side, protocols docs/protocols.md §3): accepts exactly the
  * configured account, answers Submits with MsgIDs laid out per §6.2.26, delivers the reassembled
  * messages to the simulator's handsets, and sends status reports and uplink messages back as
  * Delivers. Protocol-independent behaviour lives in src/protocols/simulator.
  */
 import { createServer, type AddressInfo } from 'node:net';
 import { toBeijing } from '../../domain/beijing-time.js';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { SimulatorCore, type IdStamp } from '../simulator/core.js';
 import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
 import type { MoRequest } from '../simulator/types.js';

@@ -1,9 +1,9 @@
 /**
- * SMGP 3.0 PDUs as field tables (China Telecom SMGP V3.0.3, 2008; protocols README §3). Sections
+ * SMGP 3.0 PDUs as field tables (China Telecom SMGP V3.0.3, 2008; protocols docs/protocols.md §3). Sections
  * cite the spec: §5.2.2 the operations, §6.1 the request ids, §6.2 the fields, §6.3 the optional
  * parameters (TLVs); where the README is the nearer source, it is cited.
  *
- * Two layouts: SMGP 3.0 proper, and the older 1.3/2.0 one whose Submit has no FixedFee (README §3.4;
+ * Two layouts: SMGP 3.0 proper, and the older 1.3/2.0 one whose Submit has no FixedFee (docs/protocols.md §3.4;
  * SMSGate switches on version 0x13). A link speaks the layout its Login settled on; one PDU value
  * encodes for either, FixedFee defaulting where the layout has it.
  */
@@ -21,7 +21,7 @@ import {
 } from '../codec/fields.js';
 import { defineProtocol } from '../codec/protocol.js';
 
-/** RequestID values (§6.1.2; README §3.2); a response is the request | 0x80000000. */
+/** RequestID values (§6.1.2; docs/protocols.md §3.2); a response is the request | 0x80000000. */
 export const SMGP_COMMAND_IDS = {
   SMGP_LOGIN: 0x00000001,
   SMGP_LOGIN_RESP: 0x80000001,
@@ -37,23 +37,23 @@ export const SMGP_COMMAND_IDS = {
   SMGP_QUERY_RESP: 0x80000007,
 } as const;
 
-/** Header after PacketLength and RequestID (README §3.1): 12 octets in all. */
+/** Header after PacketLength and RequestID (docs/protocols.md §3.1): 12 octets in all. */
 const header = [u32('sequenceId', 'SequenceID')] as const;
 
 /**
  * Largest PacketLength accepted. The spec caps packets at 2 KB, but allows 100 DestTermIDs of 21
- * octets in one Submit (2.3 KB before the content); README §0 puts the bound "about 4096".
+ * octets in one Submit (2.3 KB before the content); docs/protocols.md §0 puts the bound "about 4096".
  */
 const MAX_LENGTH = 4096;
 
-/** DestTermIDCount ≤ 100 (README §3.4). */
+/** DestTermIDCount ≤ 100 (docs/protocols.md §3.4). */
 const MAX_DEST = 100;
 
-/** Terminal ids are 21 octets throughout SMGP (README §5). */
+/** Terminal ids are 21 octets throughout SMGP (docs/protocols.md §5). */
 const TERM_ID = 21;
 
 /**
- * Optional parameters (§6.3; README §3.8), one table for Submit and Deliver alike: a gateway that
+ * Optional parameters (§6.3; docs/protocols.md §3.8), one table for Submit and Deliver alike: a gateway that
  * puts a Submit-only tag on a Deliver (PkTotal on a long uplink, say) still gets it read by name.
  * Strings are read up to a NUL or the end and written NUL-terminated, as SMSGate does; integers
  * sent wider than specified (go_smgp's 2-octet TP_udhi) are read by the engine all the same.
@@ -79,7 +79,7 @@ export const SMGP_TLVS = [
   tlv('mServiceId', 0x0012, 'cstring', 'MServiceID'),
 ] as const;
 
-/** The TLV section after Reserve; a truncated last TLV is dropped, not fatal (README §9 item 5). */
+/** The TLV section after Reserve; a truncated last TLV is dropped, not fatal (docs/protocols.md §9 item 5). */
 const options = tlvs('options', SMGP_TLVS, { spec: 'TLV', lenientTail: true });
 
 const msgContent = [
@@ -134,13 +134,13 @@ const common = {
     id: SMGP_COMMAND_IDS.SMGP_DELIVER_RESP,
     body: [bytes('msgId', 10, 'MsgID'), u32('status', 'Status')],
   },
-  /** Active_Test and its response have no body, unlike CMPP's 1-octet response (README §3.7). */
+  /** Active_Test and its response have no body, unlike CMPP's 1-octet response (docs/protocols.md §3.7). */
   SMGP_ACTIVE_TEST: { id: SMGP_COMMAND_IDS.SMGP_ACTIVE_TEST, body: [] },
   SMGP_ACTIVE_TEST_RESP: { id: SMGP_COMMAND_IDS.SMGP_ACTIVE_TEST_RESP, body: [] },
-  /** Exit and its response have no body (README §3.7). */
+  /** Exit and its response have no body (docs/protocols.md §3.7). */
   SMGP_EXIT: { id: SMGP_COMMAND_IDS.SMGP_EXIT, body: [] },
   SMGP_EXIT_RESP: { id: SMGP_COMMAND_IDS.SMGP_EXIT_RESP, body: [] },
-  /** Query (README §3.7). */
+  /** Query (docs/protocols.md §3.7). */
   SMGP_QUERY: {
     id: SMGP_COMMAND_IDS.SMGP_QUERY,
     body: [
@@ -149,7 +149,7 @@ const common = {
       octets('queryCode', 10, 'QueryCode'),
     ],
   },
-  /** Query_Resp: the counters of the day, then Reserve (README §3.7). */
+  /** Query_Resp: the counters of the day, then Reserve (docs/protocols.md §3.7). */
   SMGP_QUERY_RESP: {
     id: SMGP_COMMAND_IDS.SMGP_QUERY_RESP,
     body: [
@@ -209,7 +209,7 @@ export const SMGP30 = defineProtocol({
   },
 });
 
-/** SMGP 1.3 / 2.0 layout: the same, but Submit has no FixedFee (README §3.4). */
+/** SMGP 1.3 / 2.0 layout: the same, but Submit has no FixedFee (docs/protocols.md §3.4). */
 export const SMGP13 = defineProtocol({
   protocol: 'smgp',
   lengthSpec: 'PacketLength',

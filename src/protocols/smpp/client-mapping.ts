@@ -3,7 +3,7 @@
  * uplinks: pure functions between the Gateway contract (gateway.ts) and SMPP PDUs, apart from the
  * session.
  *
- * Long messages (`SmppOptions.longMessage`, README §6.3):
+ * Long messages (`SmppOptions.longMessage`, docs/protocols.md §6.3):
  * - `udh`: one submit_sm per part, esm_class 0x40, short_message = the part's UDH + payload;
  * - `sar`: one submit_sm per part, no UDH, sar_msg_ref_num / sar_total_segments /
  *   sar_segment_seqnum TLVs (the reference is the one the platform put in the part's UDH);
@@ -164,8 +164,8 @@ export const LOCAL_CODES = {
 
 /**
  * ESME_ROK → accepted, the message_id normalised (receipt.ts); a temporary status (RTHROTTLED,
- * RMSGQFUL, RSYSERR, README §4.5) → retry; any other status, or a generic_nack, → rejected. An
- * accepted answer without message_id (README §4.4) is still accepted, with an empty id: no receipt
+ * RMSGQFUL, RSYSERR, docs/protocols.md §4.5) → retry; any other status, or a generic_nack, → rejected. An
+ * accepted answer without message_id (docs/protocols.md §4.4) is still accepted, with an empty id: no receipt
  * can name it.
  */
 export function outcomeOfAnswer(answer: RequestResult<SubmitAnswer>): SubmitOutcome {
@@ -217,7 +217,7 @@ export function receiptTextOf(pdu: Delivered): string {
 export type ReportResult = { ok: true; report: DeliveryReport } | { ok: false; reason: string };
 
 /**
- * A receipt deliver_sm as a report (README §4.7): the id by receipt.ts, stat from the text's
+ * A receipt deliver_sm as a report (docs/protocols.md §4.7): the id by receipt.ts, stat from the text's
  * `stat:` (the carrier's own words, kept raw) or else from message_state, the handset from
  * source_addr (a receipt comes from the original destination, §4.6.1), doneAt from `done date:`
  * read as Beijing time (SMPP dates carry no zone) or else receipt time.
@@ -247,7 +247,7 @@ export function reportOf(
   };
 }
 
-/** Concatenation from the SAR TLVs (README §6.3), when all three are there and consistent. */
+/** Concatenation from the SAR TLVs (docs/protocols.md §6.3), when all three are there and consistent. */
 function sarConcat(tlvs: Delivered['tlvs']): ConcatInfo | null {
   const reference = tlvs?.sarMsgRefNum;
   const total = tlvs?.sarTotalSegments;

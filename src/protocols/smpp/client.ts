@@ -11,8 +11,8 @@
  * rejects. Receipts and uplinks go to the handlers; the SMSC gets its deliver_sm_resp only after the
  * handler settled: ESME_ROK, or ESME_RSYSERR when the handler failed.
  */
-import type { Logger } from '../../log.js';
-import { AppError } from '../../errors.js';
+import type { Logger } from '../../shared/log.js';
+import { AppError } from '../../shared/errors.js';
 import type { Gateway, GatewayConfig, SmppOptions, SubmitOutcome, SubmitPart } from '../gateway.js';
 import type { Clock } from '../session/clock.js';
 import { PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';

@@ -14,7 +14,7 @@ export type SmppPduOf<C extends SmppCommand> = Extract<SmppPdu, { command: C }>;
 /** The optional parameters of a PDU that has them. */
 export type SmppTlvs = NonNullable<SmppPduOf<'submit_sm'>['tlvs']>;
 
-/** command_length, command_id, command_status, sequence_number (§3.2; README §4.1). */
+/** command_length, command_id, command_status, sequence_number (§3.2; docs/protocols.md §4.1). */
 export const SMPP_HEADER_SIZE = 16;
 
 /** The frame for a PDU; throws AppError `ERR_PROTOCOL_ENCODE` only on bad local input. */

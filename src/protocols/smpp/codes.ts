@@ -1,7 +1,7 @@
 /**
- * SMPP 3.4 code tables: command_status (§5.1.3; README §4.5) with whether a refusal is worth
+ * SMPP 3.4 code tables: command_status (§5.1.3; docs/protocols.md §4.5) with whether a refusal is worth
  * retrying, esm_class and registered_delivery bits (§5.2.12, §5.2.17), data_coding (§5.2.19;
- * README §6.1) and message_state (§5.2.28; README §4.6, §7).
+ * docs/protocols.md §6.1) and message_state (§5.2.28; docs/protocols.md §4.6, §7).
  */
 import type { DecodableCoding, TextCoding } from '../../domain/text/index.js';
 
@@ -20,7 +20,7 @@ const s = (name: string, zh: string, en: string, temporary = false): CommandStat
   temporary,
 });
 
-/** command_status values of §5.1.3 (README §4.5). */
+/** command_status values of §5.1.3 (docs/protocols.md §4.5). */
 export const COMMAND_STATUS: Readonly<Record<number, CommandStatus>> = {
   0x00: s('ESME_ROK', '成功', 'OK'),
   0x01: s('ESME_RINVMSGLEN', '消息长度无效', 'message length is invalid'),
@@ -95,7 +95,7 @@ export const STATUS = {
   invalidParamValue: 0xc4,
 } as const;
 
-/** The status entry, or a reserved / vendor one (README §4.5: "never crash on them"). */
+/** The status entry, or a reserved / vendor one (docs/protocols.md §4.5: "never crash on them"). */
 export function commandStatusOf(status: number): CommandStatus {
   return (
     COMMAND_STATUS[status] ??
@@ -131,7 +131,7 @@ export const isReceipt = (esmClass: number): boolean => (esmClass & ESM_CLASS.ty
 /** registered_delivery bits 1–0 = 1: a receipt on success or failure (§5.2.17). */
 export const REGISTERED_DELIVERY_RECEIPT = 0x01;
 
-/** data_coding values (§5.2.19; README §6.1). */
+/** data_coding values (§5.2.19; docs/protocols.md §6.1). */
 export const DATA_CODING = {
   smscDefault: 0,
   ia5: 1,
@@ -142,7 +142,7 @@ export const DATA_CODING = {
   gb: 15,
 } as const;
 
-/** data_coding of an outgoing segment: GSM 7-bit unpacked is the SMSC default alphabet (README §6.1). */
+/** data_coding of an outgoing segment: GSM 7-bit unpacked is the SMSC default alphabet (docs/protocols.md §6.1). */
 export function dataCodingOf(coding: TextCoding): number {
   switch (coding) {
     case 'gsm7':
@@ -158,7 +158,7 @@ export function dataCodingOf(coding: TextCoding): number {
 /**
  * How to read received text by data_coding: 0 GSM 7-bit unpacked, 1 IA5 and 3 Latin-1 as
  * single-byte text, 8 UCS-2, 0xF0–0xF3 GSM 7-bit with a message class (bit 2 clear, §5.2.19), and
- * 15 as GB18030 — reserved in SMPP, but Chinese SMSCs use it as their carriers' GBK (README §6.1).
+ * 15 as GB18030 — reserved in SMPP, but Chinese SMSCs use it as their carriers' GBK (docs/protocols.md §6.1).
  * Anything else (binary 2/4, 0xF4–0xF7, …) comes out as hex.
  */
 export function codingOfDataCoding(dataCoding: number): DecodableCoding {
@@ -178,7 +178,7 @@ export function codingOfDataCoding(dataCoding: number): DecodableCoding {
   }
 }
 
-/** message_state (§5.2.28) → the receipt `stat` text it stands for (README §7). */
+/** message_state (§5.2.28) → the receipt `stat` text it stands for (docs/protocols.md §7). */
 export const MESSAGE_STATE_STAT: Readonly<Record<number, string>> = {
   1: 'ENROUTE',
   2: 'DELIVRD',

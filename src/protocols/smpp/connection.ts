@@ -1,6 +1,6 @@
 /**
  * One TCP connection of an SMPP gateway, ESME side, bound as transceiver, transmitter or receiver
- * (SMPP 3.4 §2.2–§2.3; README §4), on the shared skeleton (session/link-connection.ts):
+ * (SMPP 3.4 §2.2–§2.3; docs/protocols.md §4), on the shared skeleton (session/link-connection.ts):
  *
  *   closed ──start / backoff timer──▶ connecting ──TCP up, bind_* sent──▶ binding
  *   binding ──bind_*_resp ESME_ROK──▶ bound
@@ -120,7 +120,7 @@ export class SmppConnection extends LinkConnection<
     this.nack(link, verdict.sequenceNumber, verdict.status);
   }
 
-  /** bind_* with system_id / password / system_type in clear (§4.1; README §4.3). */
+  /** bind_* with system_id / password / system_type in clear (§4.1; docs/protocols.md §4.3). */
   protected override bindPdu(link: Link<SubmitAnswer>): SmppPdu {
     return bindPduOf(this.ctx.kind, link.bindSeq, this.ctx.config, this.ctx.options);
   }

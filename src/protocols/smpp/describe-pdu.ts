@@ -2,7 +2,7 @@
  * SMPP 3.4 PDUs as JSON for `sms12333 pdu decode` (see ../pdu-decode.ts): the spec's field names,
  * optional parameters by their spec names, short_message (or message_payload) decoded by
  * data_coding after its UDH when esm_class has 0x40, and a delivery receipt's text read into its
- * fields (README §4.7).
+ * fields (docs/protocols.md §4.7).
  */
 import { decodeText, splitUserData } from '../../domain/text/index.js';
 import { pduToJson, type FieldRenderer, type JsonValue } from '../codec/describe.js';
@@ -41,7 +41,7 @@ const messageContent: FieldRenderer = (value, pdu) => {
   const esmClass = typeof pdu.esmClass === 'number' ? pdu.esmClass : 0;
   const dataCoding = typeof pdu.dataCoding === 'number' ? pdu.dataCoding : 0;
   if (pdu.command === 'deliver_sm' && isReceipt(esmClass)) {
-    // Receipt text is the SMSC's ASCII whatever data_coding says (README §4.7).
+    // Receipt text is the SMSC's ASCII whatever data_coding says (docs/protocols.md §4.7).
     const text = decodeText(value, dataCoding === DATA_CODING.ucs2 ? 'ucs2' : 'ascii');
     const receipt = parseReceiptText(text);
     return receipt ? { hex, text, receipt: receiptJson(receipt) } : { hex, text };

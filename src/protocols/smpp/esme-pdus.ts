@@ -19,7 +19,7 @@ const BIND_COMMAND = {
 } as const;
 
 /**
- * bind_* (§4.1.1, §4.1.3, §4.1.5; README §4.3): system_id and password in clear, system_type from
+ * bind_* (§4.1.1, §4.1.3, §4.1.5; docs/protocols.md §4.3): system_id and password in clear, system_type from
  * the gateway's SMPP options, interface_version 0x34, no address range (the SMSC routes by system_id).
  */
 export function bindPduOf(

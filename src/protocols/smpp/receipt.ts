@@ -1,5 +1,5 @@
 /**
- * SMPP delivery receipts (SMPP 3.4 Appendix B; protocols README §4.7): the text form inside a
+ * SMPP delivery receipts (SMPP 3.4 Appendix B; protocols docs/protocols.md §4.7): the text form inside a
  * deliver_sm with esm_class message type 0x04, and how its message id is tied back to the id the
  * submit_sm_resp gave.
  *
@@ -13,12 +13,12 @@
  * splits a pair. The report is keyed by receipted_message_id when present: SMPP 3.4 §5.3.2.12 makes
  * it the id "allocated to the original short message when submitted", i.e. exactly what
  * submit_sm_resp said. Without it the text's `id:` is used. SMSCs are known to write the text id in
- * decimal and the TLV (and so the submit_sm_resp) in hex (README §4.7: 0059113978 ↔ 38601fa), so
+ * decimal and the TLV (and so the submit_sm_resp) in hex (docs/protocols.md §4.7: 0059113978 ↔ 38601fa), so
  * when the gateway still remembers the ids it was given (`RecentIds`), a receipt whose own id is
  * not among them is matched through its decimal ↔ hex conversion; otherwise the primary id stands.
  */
 
-/** Fields of a receipt text by keyword (README §4.7); absent keywords stay undefined. */
+/** Fields of a receipt text by keyword (docs/protocols.md §4.7); absent keywords stay undefined. */
 export interface ReceiptText {
   id?: string;
   sub?: string;

@@ -13,7 +13,7 @@
  * (§4.3) or, for a broken response, closes the link. The server goes on either way.
  */
 import type { Socket } from 'node:net';
-import type { Logger } from '../../log.js';
+import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import type { DecodeError } from '../codec/result.js';
 import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
@@ -37,7 +37,7 @@ import { SMPP_INTERFACE_VERSION } from './tables.js';
 export interface SmscContext {
   core: SimulatorCore<string>;
   logger: Logger;
-  /** The first 20 characters of a submitted message, for its receipt's `text:` (README §4.7). */
+  /** The first 20 characters of a submitted message, for its receipt's `text:` (docs/protocols.md §4.7). */
   preview(msgId: string): string;
   remember(msgId: string, text: string): void;
 }

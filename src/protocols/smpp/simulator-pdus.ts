@@ -87,7 +87,7 @@ function sarOf(tlvs: SmppTlvs): ConcatInfo | null | 'bad' {
 }
 
 /**
- * What a submit reaches the handset with (README §4.4, §6.3): the text from short_message or
+ * What a submit reaches the handset with (docs/protocols.md §4.4, §6.3): the text from short_message or
  * message_payload (never both, §5.3.2.32), a UDH split off when esm_class has 0x40, or the SAR
  * TLVs, decoded by data_coding. registered_delivery 1 or 2 asks for a receipt (the simulator sends
  * one either way).
@@ -134,12 +134,12 @@ export function receiptPreview(text: string): string {
 
 /**
  * The receipt's `id:` in the appendix's decimal form, while submit_sm_resp and receipted_message_id
- * carry the hex id — as real SMSCs do (README §4.7), so that gateways are tested against it.
+ * carry the hex id — as real SMSCs do (docs/protocols.md §4.7), so that gateways are tested against it.
  */
 export const receiptTextId = (hexId: string): string => BigInt(`0x${hexId}`).toString(10).padStart(10, '0');
 
 /**
- * A delivery receipt (Appendix B, §4.6.1; README §4.7): esm_class 0x04, source_addr the handset the
+ * A delivery receipt (Appendix B, §4.6.1; docs/protocols.md §4.7): esm_class 0x04, source_addr the handset the
  * submit went to, destination_addr the sender number it came from, the standard text, and the
  * receipted_message_id and message_state TLVs.
  */

@@ -1,12 +1,12 @@
 /**
- * The simulated SMSC (SMPP 3.4 server side, README §4): accepts exactly the configured system_id and
+ * The simulated SMSC (SMPP 3.4 server side, docs/protocols.md §4): accepts exactly the configured system_id and
  * password on binds of all three kinds, answers submit_sm with a hex message_id per submit,
  * delivers the reassembled messages (UDH, SAR or message_payload) to the simulator's handsets, and
  * sends receipts (Appendix B text + receipted_message_id + message_state) and uplink messages as
  * deliver_sm. Protocol-independent behaviour lives in src/protocols/simulator.
  */
 import { createServer, type AddressInfo } from 'node:net';
-import { AppError } from '../../errors.js';
+import { AppError } from '../../shared/errors.js';
 import { segmentText, type Segment } from '../../domain/text/index.js';
 import { SimulatorCore, type IdStamp, type OutgoingPayload } from '../simulator/core.js';
 import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
@@ -33,7 +33,7 @@ function checkNumber(name: string, value: string): void {
 }
 
 /**
- * A citizen's message as a handset on an SMPP network sends it (DESIGN §5, the `gsm` profile): GSM
+ * A citizen's message as a handset on an SMPP network sends it (docs/design.md §5, the `gsm` profile): GSM
  * 7-bit when every character is in the alphabet, else UCS-2, concatenated with a UDH when long.
  */
 function moSegments(text: string, reference: number): Segment[] {

@@ -1,16 +1,16 @@
 /**
- * SMPP 3.4 PDUs as field tables (SMPP v3.4 Issue 1.2, chapter 4; protocols README §4). Command
+ * SMPP 3.4 PDUs as field tables (SMPP v3.4 Issue 1.2, chapter 4; protocols docs/protocols.md §4). Command
  * names are the specification's own (`submit_sm`), so `pdu decode` and the shared vectors read the
  * same; field names are the spec's names in camelCase.
  *
  * Every body that may carry optional parameters ends in one TLV section over the whole tag table
- * of §5.3 (README §4.6): SMPP tags are unique across commands, so one table reads them all, and
+ * of §5.3 (docs/protocols.md §4.6): SMPP tags are unique across commands, so one table reads them all, and
  * unknown tags (vendor ones such as 0x1454) are kept, not refused.
  */
 import { bytesWithLength, cstring, lengthOf, mayBeAbsent, tlv, tlvs, u32, u8 } from '../codec/fields.js';
 import { defineProtocol } from '../codec/protocol.js';
 
-/** command_id values (§5.1.2; README §4.2); a response is the request | 0x80000000. */
+/** command_id values (§5.1.2; docs/protocols.md §4.2); a response is the request | 0x80000000. */
 export const SMPP_COMMAND_IDS = {
   generic_nack: 0x80000000,
   bind_receiver: 0x00000001,
@@ -36,7 +36,7 @@ export const SMPP_COMMAND_IDS = {
 /** interface_version of a bind: 0x34 = SMPP 3.4 (§5.2.4). */
 export const SMPP_INTERFACE_VERSION = 0x34;
 
-/** Optional parameters (§5.3.2; README §4.6), with the value kinds of the spec's tables. */
+/** Optional parameters (§5.3.2; docs/protocols.md §4.6), with the value kinds of the spec's tables. */
 export const SMPP_TLVS = [
   tlv('destAddrSubunit', 0x0005, 'u8', 'dest_addr_subunit'),
   tlv('destNetworkType', 0x0006, 'u8', 'dest_network_type'),
@@ -70,7 +70,7 @@ export const SMPP_TLVS = [
   tlv('dpfResult', 0x0420, 'u8', 'dpf_result'),
   tlv('setDpf', 0x0421, 'u8', 'set_dpf'),
   tlv('msAvailabilityStatus', 0x0422, 'u8', 'ms_availability_status'),
-  // 3 octets (type + 2-octet code) by the spec; some SMSCs send ASCII "000" (README §4.6): raw.
+  // 3 octets (type + 2-octet code) by the spec; some SMSCs send ASCII "000" (docs/protocols.md §4.6): raw.
   tlv('networkErrorCode', 0x0423, 'octets', 'network_error_code'),
   tlv('messagePayload', 0x0424, 'octets', 'message_payload'),
   tlv('deliveryFailureReason', 0x0425, 'u8', 'delivery_failure_reason'),
@@ -93,7 +93,7 @@ const header = [u32('commandStatus', 'command_status'), u32('sequenceNumber', 's
 
 /**
  * Largest command_length accepted. SMPP sets none, but message_payload holds at most 64 K (§5.3.2.32);
- * anything bigger is not SMPP and is refused before a buffer is allocated (README §0).
+ * anything bigger is not SMPP and is refused before a buffer is allocated (docs/protocols.md §0).
  */
 const MAX_LENGTH = 70_000;
 
@@ -108,10 +108,10 @@ const bindBody = [
   cstring('addressRange', 41, 'address_range'),
 ] as const;
 
-/** bind_*_resp (§4.1.2): system_id may be missing when command_status is an error (README §4.3). */
+/** bind_*_resp (§4.1.2): system_id may be missing when command_status is an error (docs/protocols.md §4.3). */
 const bindRespBody = [mayBeAbsent(cstring('systemId', 16, 'system_id')), optional] as const;
 
-/** submit_sm (§4.4.1) and deliver_sm (§4.6.1) share their mandatory fields (README §4.4). */
+/** submit_sm (§4.4.1) and deliver_sm (§4.6.1) share their mandatory fields (docs/protocols.md §4.4). */
 const shortMessageBody = [
   cstring('serviceType', 6, 'service_type'),
   u8('sourceAddrTon', 'source_addr_ton'),
@@ -136,7 +136,7 @@ const shortMessageBody = [
 
 /**
  * A response's message_id (§4.4.2, §4.6.2, §4.7.2). submit_sm_resp may come without it (a 16-octet
- * PDU) and with it on error; deliver_sm_resp carries NULL, some SMSCs an id or nothing (README §4.4).
+ * PDU) and with it on error; deliver_sm_resp carries NULL, some SMSCs an id or nothing (docs/protocols.md §4.4).
  * SMPP 3.4 gives these responses no optional parameters, but later versions do: they are read.
  */
 const messageIdRespBody = [mayBeAbsent(cstring('messageId', 65, 'message_id')), optional] as const;

@@ -1,5 +1,5 @@
 /**
- * Segments of long uplink messages waiting for the rest (issue 3: reassembled with a timeout, in a
+ * Segments of long uplink messages waiting for the rest (reassembled with a timeout, in a
  * store that survives a restart).
  */
 import type { Kysely } from 'kysely';

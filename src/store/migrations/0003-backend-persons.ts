@@ -1,7 +1,7 @@
 /**
- * The embedded business backend's people (issue 4, DESIGN §4.1 `backend import`): what the query
+ * The embedded business backend's people (docs/design.md §4.1 `backend import`): what the query
  * commands answer (§6.3.2 CBXX, YLZHYE) and the service password BD and MMCZ check. The SSN and
- * the name are stored encrypted and the row is found by the SSN's keyed hash (DESIGN §5).
+ * the name are stored encrypted and the row is found by the SSN's keyed hash (docs/design.md §5).
  */
 import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './index.js';

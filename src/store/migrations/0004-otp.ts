@@ -1,5 +1,5 @@
 /**
- * Verification codes (DESIGN §4.3): each code issued, kept as a keyed hash, with the sealed text the
+ * Verification codes (docs/design.md §4.3): each code issued, kept as a keyed hash, with the sealed text the
  * dispatcher needs until the code is spent; and one counter row per number for the daily cap.
  */
 import { sql, type Kysely } from 'kysely';

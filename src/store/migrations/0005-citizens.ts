@@ -1,5 +1,5 @@
 /**
- * Citizens served by SMS (issue 4): bindings of social security numbers to phones, password-failure
+ * Citizens served by SMS: bindings of social security numbers to phones, password-failure
  * counters, the record of every command, card-loss and other tickets, editable reply texts, and on
  * the uplink table what the command engine needs (handled or not; the password-carrying original,
  * encrypted, until it is handled).
@@ -11,7 +11,7 @@ import type { MigrationDialect } from './index.js';
 export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<void> {
   const big = dialect === 'sqlite' ? 'integer' : 'bigint';
 
-  // SSNs are kept encrypted (ssn_enc) and found by a keyed hash (ssn_hash): DESIGN §5.
+  // SSNs are kept encrypted (ssn_enc) and found by a keyed hash (ssn_hash): docs/design.md §5.
   await db.schema
     .createTable('citizen_bindings')
     .addColumn('id', big, (c) => c.primaryKey())

@@ -1,5 +1,5 @@
 /**
- * Surveys and return visits (§7.4, DESIGN §5 Surveys): a survey with its questions and options,
+ * Surveys and return visits (§7.4, docs/design.md §5 Surveys): a survey with its questions and options,
  * the phones it was sent to and where each stands (which question, re-prompted or not), and the
  * answers. A survey answers from its own extension code (`citizen.surveyExtPrefix` + its number).
  */

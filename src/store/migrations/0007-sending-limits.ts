@@ -1,5 +1,5 @@
 /**
- * Frequency limits per number (DESIGN §5 Sending windows): admission reads a number's recent and
+ * Frequency limits per number (docs/design.md §5 Sending windows): admission reads a number's recent and
  * upcoming messages by send time. BLOCKED messages were never sent and never count, so they stay
  * out of the index — a business system repeating one notice thousands of times cannot make the
  * next admission scan them all.

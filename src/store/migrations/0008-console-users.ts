@@ -1,5 +1,5 @@
 /**
- * Console users and their sessions (issue 5 items 2 and 3; standard §8.1 a, b). A session row is
+ * Console users and their sessions (standard §8.1 a, b). A session row is
  * keyed by the SHA-256 of the cookie token, so the table alone cannot be replayed as cookies. The
  * TOTP secret is sealed with the personal-data cipher. Failed logins count inside a window that
  * starts at the first failure; `locked_until` holds the end of a lockout.

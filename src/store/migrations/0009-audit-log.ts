@@ -1,5 +1,5 @@
 /**
- * The tamper-evident audit log (issue 5 item 4; standard §8.1 c): access, operation and
+ * The tamper-evident audit log (standard §8.1 c): access, operation and
  * data-operation entries, each chained to the one before by a keyed hash (src/audit/log.ts).
  *
  * `audit_head` is one row (id 1) that every append and every prune locks and updates in the same

@@ -1,5 +1,5 @@
 /**
- * Template review in the console (issue 5): who wrote a template, who approved or rejected it, when,
+ * Template review in the console: who wrote a template, who approved or rejected it, when,
  * and the reviewer's note. Existing templates keep their status; their author is unknown (null).
  */
 import type { Kysely } from 'kysely';

@@ -1,5 +1,5 @@
 /**
- * The console's dashboard and message search (issue 5) read messages by creation time (today, the
+ * The console's dashboard and message search read messages by creation time (today, the
  * last 30 days, newest first), by phone, and a message's delivery report; without these indexes
  * each would scan every message ever sent.
  */

@@ -1,5 +1,5 @@
 /**
- * The console's uplink inbox reads newest first, by phone or by time (issue 5); without these it
+ * The console's uplink inbox reads newest first, by phone or by time; without these it
  * would scan every uplink ever received. Citizen commands are joined to their uplink.
  */
 import type { Kysely } from 'kysely';

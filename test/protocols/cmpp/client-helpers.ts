@@ -1,6 +1,6 @@
 /** Shared set-up for the CMPP client tests: config, parts, a gateway with recorded handler calls. */
 import { segmentText } from '../../../src/domain/text/index.js';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import { createCmppGateway, type CmppGatewayDeps } from '../../../src/protocols/cmpp/client.js';
 import type { CmppVersion } from '../../../src/protocols/cmpp/index.js';
 import type {

@@ -1,6 +1,6 @@
 /**
  * Our golden byte vectors: each PDU of both versions written out field by field from the spec
- * (README §1.3–§1.8), checked both ways.
+ * (docs/protocols.md §1.3–§1.8), checked both ways.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -16,7 +16,7 @@ import {
   type CmppPdu,
   type CmppVersion,
 } from '../../../src/protocols/cmpp/index.js';
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../../../src/shared/errors.js';
 
 /** Octet String: ASCII, NUL-padded on the right to `size`. */
 const str = (text: string, size: number): string =>
@@ -437,7 +437,7 @@ test('encoding refuses bad local input with ERR_PROTOCOL_ENCODE', () => {
   );
 });
 
-test('Msg_Id: README §1.6 example, compose and parse are inverse, decimal text', () => {
+test('Msg_Id: docs/protocols.md §1.6 example, compose and parse are inverse, decimal text', () => {
   const fields = { month: 11, day: 5, hour: 14, minute: 29, second: 42, gatewayId: 1, sequence: 0 };
   assert.equal(composeCmppMsgId(fields), 0xb2b9da8000010000n);
   assert.deepEqual(parseCmppMsgId(0xb2b9da8000010000n), fields);

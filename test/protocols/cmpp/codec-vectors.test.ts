@@ -1,5 +1,5 @@
 /**
- * The shared vectors (public implementations' own test bytes, README §1): every field given decodes
+ * The shared vectors (public implementations' own test bytes, docs/protocols.md §1): every field given decodes
  * exactly, full PDUs re-encode to the same bytes, and the README's authenticator examples hold.
  */
 import { test } from 'node:test';
@@ -155,7 +155,7 @@ for (const version of ['cmpp2', 'cmpp3'] as const satisfies readonly CmppVersion
   }
 }
 
-test('README §1.3 authenticators: Source, and ISMG for each Status width', () => {
+test('docs/protocols.md §1.3 authenticators: Source, and ISMG for each Status width', () => {
   const source = cmppAuthenticatorSource('900001', '888888', '1021080510');
   assert.equal(source.toString('hex'), '90d00c1d517abd0b4f65f6bcf8535d16');
   assert.equal(

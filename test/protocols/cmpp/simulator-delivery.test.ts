@@ -1,6 +1,6 @@
 /**
  * What the simulated ISMG owes the SP — status reports and uplink (MO) messages — survives lost
- * links: unacknowledged DELIVERs go out again on the next bound connection (README §1.7, CMPP §7).
+ * links: unacknowledged DELIVERs go out again on the next bound connection (docs/protocols.md §1.7, CMPP §7).
  * Also: several links at once, garbage on one link, TERMINATE, and close() leaving nothing open.
  */
 import { test, type TestContext } from 'node:test';

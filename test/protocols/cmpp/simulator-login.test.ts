@@ -1,5 +1,5 @@
 /**
- * CMPP_CONNECT against the simulated ISMG (protocols README §1.3), for both versions: the right
+ * CMPP_CONNECT against the simulated ISMG (protocols docs/protocols.md §1.3), for both versions: the right
  * account and secret get Status 0 and AuthenticatorISMG; a wrong Source_Addr Status 2, a wrong
  * secret Status 3, a newer protocol Status 4, each followed by the link closing.
  */

@@ -1,5 +1,5 @@
 /**
- * CMPP_SUBMIT against the simulated ISMG: Msg_Id layout (README §1.6), the status report (§1.7),
+ * CMPP_SUBMIT against the simulated ISMG: Msg_Id layout (docs/protocols.md §1.6), the status report (§1.7),
  * handsets with long-message reassembly (§1.9), duplicates, and the configurable answers.
  */
 import { test, type TestContext } from 'node:test';

@@ -16,7 +16,7 @@ import {
   type StructValue,
 } from '../../../src/protocols/codec/fields.js';
 import { checkTable, decodeStruct, encodeStruct } from '../../../src/protocols/codec/struct.js';
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../../../src/shared/errors.js';
 
 const table = [
   u8('a'),

@@ -18,7 +18,7 @@ import {
 } from '../../../src/protocols/codec/fields.js';
 import { checkTable, decodeStruct, encodeStruct } from '../../../src/protocols/codec/struct.js';
 import { fieldsToJson } from '../../../src/protocols/codec/describe.js';
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../../../src/shared/errors.js';
 import { fieldsArbitrary } from './arbitrary.js';
 
 const SMPP_LIKE = [
@@ -172,7 +172,7 @@ test('tlvs: a value past the end is TRUNCATED, a fragment under 4 octets too; le
 
 test('tlvs: tolerant reading — integers at the width sent, a cstring without NUL, a repeat kept aside', () => {
   const t = [tlvs('tlvs', SMPP_LIKE)] as const;
-  // go_smgp writes 1-octet parameters in 2 octets (protocols README §3.8).
+  // go_smgp writes 1-octet parameters in 2 octets (protocols docs/protocols.md §3.8).
   assert.deepEqual(decodeStruct(t, Buffer.from('042700020001', 'hex')), {
     ok: true,
     value: { tlvs: { messageState: 1 } },

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { SubmitOutcome } from '../../../src/protocols/gateway.js';
 import { ManualClock } from '../../../src/protocols/session/clock.js';
 import { newGatewayCounters, SubmitQueue } from '../../../src/protocols/session/submit-queue.js';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 
 const CODES = { noLink: 'T:NO_LINK', busy: 'T:BUSY', closing: 'T:CLOSING', encode: 'T:ENCODE' };
 

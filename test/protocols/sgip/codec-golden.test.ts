@@ -1,11 +1,11 @@
 /**
  * Golden byte vectors: every SGIP PDU written out field by field from the spec (SGIP 1.2 §4.2.2,
- * §4.2.3, §4.4; README §2), checked both ways; the shared vectors from public implementations
+ * §4.2.3, §4.4; docs/protocols.md §2), checked both ways; the shared vectors from public implementations
  * (test/vectors/sgip.json) with every field they give; the sequence triple helpers.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../../../src/shared/errors.js';
 import {
   decodeSgip,
   decodeSgipTraceEntry,
@@ -222,7 +222,7 @@ for (const c of cases) {
   });
 }
 
-test('REPORT is 64 octets in all and BIND 61 (README §2.3)', () => {
+test('REPORT is 64 octets in all and BIND 61 (docs/protocols.md §2.3)', () => {
   const report = cases.find((c) => c.pdu.command === 'SGIP_REPORT')!;
   assert.equal(report.hex.length / 2, 64);
   const bind = cases.find((c) => c.pdu.command === 'SGIP_BIND')!;

@@ -1,5 +1,5 @@
 /**
- * Property tests over the SGIP tables (README §0; STYLE: decode(encode(x)) = x, random and
+ * Property tests over the SGIP tables (docs/protocols.md §0; STYLE: decode(encode(x)) = x, random and
  * truncated bytes are typed errors, any chunking of a stream frames the same PDUs).
  */
 import { test } from 'node:test';

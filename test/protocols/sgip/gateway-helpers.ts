@@ -1,7 +1,7 @@
 /** Shared set-up for the SGIP gateway tests: config, parts, a gateway with recorded handler calls. */
 import { createServer } from 'node:net';
 import { segmentText } from '../../../src/domain/text/index.js';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type {
   DeliveryReport,
   Gateway,

@@ -1,5 +1,5 @@
 /**
- * The gateway's own SGIP listener (README §2, §9 item 4): the SMG binds with Login Type 2 and the
+ * The gateway's own SGIP listener (docs/protocols.md §2, §9 item 4): the SMG binds with Login Type 2 and the
  * configured credentials, delivers REPORTs and DELIVERs, each answered only after the handler
  * settled; wrong credentials, garbage and a lying length cost that link only; several SMG links.
  */

@@ -1,12 +1,12 @@
 /**
  * The SGIP gateway against the simulated SMG over loopback, both directions of SGIP's split link:
  * SUBMITs on the SP → SMG connection, REPORTs and DELIVERs on the SMG's own connection to the
- * gateway's listener (README §2). Also the wrong password on each side.
+ * gateway's listener (docs/protocols.md §2). Also the wrong password on each side.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { outcomeOfStat } from '../../../src/domain/status.js';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type { Gateway, GatewayConfig, SgipOptions } from '../../../src/protocols/gateway.js';
 import { startSgipSimulator, type SgipSimulatorTuning } from '../../../src/protocols/sgip/index.js';
 import type {

@@ -1,7 +1,7 @@
 /** Set-up for the simulated SMG's tests: the simulator, an SP client on it, SUBMIT bodies. */
 import type { TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import {
   startSgipSimulator,
   type SgipPduOf,

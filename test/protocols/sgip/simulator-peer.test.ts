@@ -1,5 +1,5 @@
 /**
- * The simulated SMG, SMG → SP direction (README §2): REPORTs and uplink DELIVERs go out on the
+ * The simulated SMG, SMG → SP direction (docs/protocols.md §2): REPORTs and uplink DELIVERs go out on the
  * SMG's own connection to options.peer, bound with Login Type 2; they wait while the SP cannot be
  * reached, are sent again until answered, at most 32 await answers, and the link is unbound after
  * it idles (short connections, §3.1).

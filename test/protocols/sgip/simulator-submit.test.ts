@@ -41,7 +41,7 @@ test('a SUBMIT is answered with its own triple and reaches the handset; a long o
   assert.deepEqual(entry.msgIds, [sgipSequenceText(sequenceOf(single))]);
 
   const halves = ['社会保障', '卡已制好'];
-  // Segments of one message may come in any order and in different codings (README §9 item 3).
+  // Segments of one message may come in any order and in different codings (docs/protocols.md §9 item 3).
   for (const [i, part] of [
     [2, Buffer.from(halves[1]!, 'utf16le').swap16()],
     [1, Buffer.from(halves[0]!, 'utf16le').swap16()],

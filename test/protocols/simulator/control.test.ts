@@ -1,10 +1,10 @@
 /**
- * The simulator's control HTTP (DESIGN §4.5) over a real port, driving a CMPP 3.0 simulator with a
+ * The simulator's control HTTP (docs/design.md §4.5) over a real port, driving a CMPP 3.0 simulator with a
  * bound test SP: uplinks in, handsets and counters out, settings and reset.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import { decodeCmppReport } from '../../../src/protocols/cmpp/index.js';
 import {
   buildControlApp,

@@ -1,8 +1,8 @@
 /** The protocol-agnostic core: id stamps, settings, seeded fates, reports through the scheduler. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isAppError } from '../../../src/errors.js';
-import { silentLogger } from '../../../src/log.js';
+import { isAppError } from '../../../src/shared/errors.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import {
   SimulatorCore,
   type CoreOptions,

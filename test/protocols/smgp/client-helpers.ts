@@ -1,5 +1,5 @@
 /** Shared set-up for the SMGP client tests: config, a gateway with recorded handler calls, barriers. */
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type { Gateway, GatewayConfig } from '../../../src/protocols/gateway.js';
 import type { ManualClock } from '../../../src/protocols/session/clock.js';
 import { createSmgpGateway, type SmgpGatewayDeps } from '../../../src/protocols/smgp/index.js';

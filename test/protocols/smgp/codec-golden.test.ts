@@ -1,12 +1,12 @@
 /**
  * Our golden byte vectors: each SMGP PDU written out field by field from the spec (SMGP V3.0.3
- * §5.2.2, §6.3; protocols README §3), checked both ways; the MsgID, the authenticators and the
+ * §5.2.2, §6.3; protocols docs/protocols.md §3), checked both ways; the MsgID, the authenticators and the
  * report text likewise.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { isAppError } from '../../../src/errors.js';
+import { isAppError } from '../../../src/shared/errors.js';
 import {
   composeSmgpMsgId,
   decodeSmgp,
@@ -246,7 +246,7 @@ test('authenticators: MD5(ClientID ‖ 7×0x00 ‖ secret ‖ "MMDDHHMMSS") and 
     smgpAuthenticatorServer(0, client, 's3cret').toString('hex'),
     md5('00000000' + client.toString('hex') + str('s3cret', 6)),
   );
-  // README §3.3: 1 March 00:00:00 → TimeStamp 0x11F0E540, the string "0301000000" (Beijing time).
+  // docs/protocols.md §3.3: 1 March 00:00:00 → TimeStamp 0x11F0E540, the string "0301000000" (Beijing time).
   assert.deepEqual(smgpTimestamp(Date.UTC(2024, 1, 29, 16)), { text: '0301000000', value: 0x11f0e540 });
 });
 

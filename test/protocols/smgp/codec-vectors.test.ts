@@ -1,5 +1,5 @@
 /**
- * The shared SMGP vectors (public implementations' own test bytes, protocols README §3, §9): every
+ * The shared SMGP vectors (public implementations' own test bytes, protocols docs/protocols.md §3, §9): every
  * vector in test/vectors/smgp.json is read, and every field it gives decodes exactly.
  */
 import { test } from 'node:test';

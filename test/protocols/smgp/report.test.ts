@@ -1,5 +1,5 @@
 /**
- * The report text reader against the variants real gateways send (protocols README §3.5, §9 item 5):
+ * The report text reader against the variants real gateways send (protocols docs/protocols.md §3.5, §9 item 5):
  * spellings, separators, missing fields, odd ids; and what it refuses.
  */
 import { test } from 'node:test';

@@ -1,7 +1,7 @@
 /** Set-up for the SMGP simulator tests: a simulated SMGW on an ephemeral port, bare SP clients. */
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type {
   ProtocolServer,
   ProtocolServerOptions,

@@ -1,6 +1,6 @@
 /** Shared set-up for the SMPP gateway tests: config, parts, a gateway with recorded handler calls. */
 import { segmentText } from '../../../src/domain/text/index.js';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type { Gateway, GatewayConfig, SmppOptions, SubmitPart } from '../../../src/protocols/gateway.js';
 import {
   createSmppGateway,

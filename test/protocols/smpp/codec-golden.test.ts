@@ -128,7 +128,7 @@ golden(
   '00000021800000090000000000000007534d53313233333353494d000210000134',
 );
 golden(
-  'submit_sm_resp ESME_RTHROTTLED without message_id (README §4.4)',
+  'submit_sm_resp ESME_RTHROTTLED without message_id (docs/protocols.md §4.4)',
   { command: 'submit_sm_resp', commandStatus: 0x58, sequenceNumber: 8, tlvs: {} },
   '00000010800000040000005800000008',
 );

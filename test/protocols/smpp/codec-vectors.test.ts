@@ -1,5 +1,5 @@
 /**
- * The shared SMPP 3.4 vectors (cloudhopper, node-smpp and jasmin test bytes, README §4): every
+ * The shared SMPP 3.4 vectors (cloudhopper, node-smpp and jasmin test bytes, docs/protocols.md §4): every
  * field each vector gives decodes exactly, receipts read into their fields, and every PDU encodes
  * back to what it decoded from (byte for byte where its TLVs already stand in table order).
  */

@@ -43,7 +43,7 @@ async function startPeerSmsc(): Promise<PeerSmsc> {
       submits.push(pdu);
       const id = (next++).toString(16);
       session.send(pdu.response({ message_id: id }));
-      // Appendix B text with the decimal id, receipted_message_id in hex (README §4.7).
+      // Appendix B text with the decimal id, receipted_message_id in hex (docs/protocols.md §4.7).
       const decimal = BigInt(`0x${id}`).toString(10).padStart(10, '0');
       session.send(
         new smpp.PDU('deliver_sm', {

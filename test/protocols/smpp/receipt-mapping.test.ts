@@ -1,6 +1,6 @@
 /**
- * Receipts and the gateway's pure mapping: the receipt text by keyword (README §4.7), how carrier
- * ids are normalised and tied back to submit_sm_resp, outcomes by command_status (README §4.5),
+ * Receipts and the gateway's pure mapping: the receipt text by keyword (docs/protocols.md §4.7), how carrier
+ * ids are normalised and tied back to submit_sm_resp, outcomes by command_status (docs/protocols.md §4.5),
  * and uplink text by data_coding with UDH or SAR concatenation.
  */
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 /** Starting the simulated SMSC for tests: account `smppacct`, password `pw12345`, a short receipt delay. */
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/shared/log.js';
 import type { ProtocolServer } from '../../../src/protocols/simulator/protocol-server.js';
 import { startSmppSimulator } from '../../../src/protocols/smpp/index.js';
 

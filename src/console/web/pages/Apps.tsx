@@ -1,5 +1,5 @@
 /**
- * Business-system accounts (issue 5): the system administrator's page. Create, edit, top up,
+ * Business-system accounts: the system administrator's page. Create, edit, top up,
  * freeze/unfreeze/disable and reset the access password; a new password is shown once.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';

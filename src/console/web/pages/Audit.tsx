@@ -1,5 +1,5 @@
 /**
- * The audit log (issue 5; §8.1 c), for the auditor: search by time (Beijing), kind, actor, action
+ * The audit log (§8.1 c), for the auditor: search by time (Beijing), kind, actor, action
  * and result; each entry's detail in a drawer; a CSV export of what the filter selects; and a check
  * of the hash chain that names the first broken entry.
  */

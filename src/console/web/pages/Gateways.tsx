@@ -1,5 +1,5 @@
 /**
- * Carrier gateways (issue 5): each configured link with its live state from the router, refreshed
+ * Carrier gateways: each configured link with its live state from the router, refreshed
  * every 5 seconds. Read-only: links are configured in the configuration file.
  */
 import { useCallback, useEffect, useState } from 'react';

@@ -1,5 +1,5 @@
 /**
- * The demo's handset (issue 5; DESIGN §4.5): play a citizen. Texts go to the platform through the
+ * The demo's handset (docs/design.md §4.5): play a citizen. Texts go to the platform through the
  * chosen carrier simulator as a citizen's uplink; the phone's inbox is read back every second and
  * shown as a chat beside what was sent. What this page sent is remembered for the browser tab
  * (the simulator keeps only what the phone received).

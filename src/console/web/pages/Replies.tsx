@@ -1,5 +1,5 @@
 /**
- * Reply texts (issue 5): what the platform answers citizens. An edit is checked as it is typed
+ * Reply texts: what the platform answers citizens. An edit is checked as it is typed
  * (the server's preview: sample values filled in, length with the longest values against one SMS)
  * and again when saved; the engine uses the saved text at once.
  */

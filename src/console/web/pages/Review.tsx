@@ -1,5 +1,5 @@
 /**
- * Review (issue 5, DESIGN §5): batches held for a reviewer — over the console's size threshold, or
+ * Review (docs/design.md §5): batches held for a reviewer — over the console's size threshold, or
  * hit by a sensitive word that asks for review. Pending first (oldest first) with the sample text
  * and its words highlighted; approve or reject with a note; the sender cannot decide their own.
  */

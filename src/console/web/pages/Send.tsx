@@ -1,5 +1,5 @@
 /**
- * Send (issue 5): an operator sends under a business-system account to pasted numbers or an
+ * Send: an operator sends under a business-system account to pasted numbers or an
  * uploaded .xlsx/.csv with per-row variables, with an approved template or free text. Every change
  * asks the server for a preview (debounced) — characters, segments and cost by the routes the
  * numbers take — a confirmation shows the totals, and the progress card follows the delivery.

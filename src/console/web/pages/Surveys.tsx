@@ -1,5 +1,5 @@
 /**
- * Surveys and return visits (issue 5; §7.4): the list with each survey's phase, targets and answer
+ * Surveys and return visits (§7.4): the list with each survey's phase, targets and answer
  * rate; 新建调查 (then straight on to sending it); 发送 with progress; 结果 with a live bar chart per
  * question; CSV export; 结束 with a confirmation. The list refreshes itself while a send runs.
  */

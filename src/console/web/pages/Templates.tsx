@@ -1,5 +1,5 @@
 /**
- * Templates (issue 5): operators write them, reviewers approve or reject them with a note. A new or
+ * Templates: operators write them, reviewers approve or reject them with a note. A new or
  * edited template is pending and cannot be sent until approved. The counter measures signature +
  * content as the Chinese carriers' links count it (70 per SMS in UCS-2, 67 per long segment).
  */

@@ -1,5 +1,5 @@
 /**
- * Card-loss and extension tickets (issue 5; §7.3) for case handlers: the queue by status (待处理,
+ * Card-loss and extension tickets (§7.3) for case handlers: the queue by status (待处理,
  * 处理中, 已办结) with the citizen masked as stored, 接单 to take one, 办结 to complete it with an
  * outcome and a result text while the dialog shows the very SMS the citizen will receive. The
  * queue refreshes itself every few seconds.

@@ -1,5 +1,5 @@
 /**
- * Users and roles (issue 5; §8.1 a): the security administrator's page. Every action is checked
+ * Users and roles (§8.1 a): the security administrator's page. Every action is checked
  * again on the server; the buttons here only spare a refused request. A user's own row has no
  * actions: another administrator must change them.
  */

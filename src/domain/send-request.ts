@@ -1,12 +1,12 @@
 /**
- * Reading `POST /api/sms/send` (DESIGN §4.2): fields arrive as JSON or as a form, as strings,
+ * Reading `POST /api/sms/send` (docs/design.md §4.2): fields arrive as JSON or as a form, as strings,
  * numbers or arrays. Each reader answers the value or throws the Appendix A code for it; the route
  * calls them in the order the codes must be checked.
  */
 import { fromBeijing } from '../domain/beijing-time.js';
 import { SENDABLE_CATEGORIES, type Category } from '../domain/categories.js';
 import { normalizeMobile } from '../domain/phone.js';
-import { fail } from './codes.js';
+import { fail } from './result-codes.js';
 import { replacePlaceholders } from '../domain/placeholders.js';
 
 export type Body = Record<string, unknown>;
@@ -188,7 +188,7 @@ export function fillTemplate(content: string, params: Record<string, string>): s
 }
 
 /**
- * The account's signature is the only one (DESIGN §5): content that repeats it at the start is
+ * The account's signature is the only one (docs/design.md §5): content that repeats it at the start is
  * trimmed to avoid 【x】【x】; content with a different leading 【…】 is refused.
  */
 export function stripOwnSignature(content: string, signature: string): string {

@@ -1,6 +1,6 @@
 /** Opening one of the platform's listeners, with an error that says how to get past a taken port. */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../errors.js';
+import { AppError } from '../shared/errors.js';
 
 export interface ListenTarget {
   /** Shown in the error: interface, metrics, console. */

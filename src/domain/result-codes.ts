@@ -14,9 +14,9 @@ export const RESULT_CODES = {
   TOO_LONG: { code: 9, msg: '短信内容超过最大字数限制', en: 'content exceeds the maximum length' },
   BUSY: { code: 10, msg: '服务繁忙，请稍后重试', en: 'service busy, try again later' },
   NOT_FOUND: { code: 11, msg: '接口不存在', en: 'no such interface' },
-  /** Verification codes: the resend cool-down or the number's daily cap (DESIGN §4.3); `retryAfter` in seconds. */
+  /** Verification codes: the resend cool-down or the number's daily cap (docs/design.md §4.3); `retryAfter` in seconds. */
   RATE_LIMIT: { code: 12, msg: '发送频率超过限制', en: 'sending rate limit exceeded' },
-  /** The text holds words of the sensitive-word list whose action is block (DESIGN §5); `words` names them. */
+  /** The text holds words of the sensitive-word list whose action is block (docs/design.md §5); `words` names them. */
   SENSITIVE_WORDS: { code: 13, msg: '短信内容含敏感词', en: 'the content holds sensitive words' },
 } as const;
 
