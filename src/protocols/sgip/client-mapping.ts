@@ -88,8 +88,8 @@ export const LOCAL_CODES = {
 } as const;
 
 /**
- * SUBMIT_RESP Result 0 → accepted, named by the SUBMIT's own triple (the REPORT repeats it, README
- * §2.1); a temporary Result (flow control, busy) → retry; any other → rejected (§5.2).
+ * SUBMIT_RESP Result 0 → accepted, named by the SUBMIT's own triple (the REPORT repeats it,
+ * docs/protocols.md §2.1); a temporary Result (flow control, busy) → retry; any other → rejected (§5.2).
  */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>, sequence: SgipSequence): SubmitOutcome {
   switch (answer.kind) {

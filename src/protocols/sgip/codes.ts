@@ -67,8 +67,8 @@ const permanent = (zh: string, en: string): SgipCode => ({ zh, en, temporary: fa
 const temporary = (zh: string, en: string): SgipCode => ({ zh, en, temporary: true });
 
 /**
- * Result of the responses (§5.2: "codes 1–20 are generally used in responses"). 12 is in the
- * spec's table, not in docs/protocols.md §2.4; 13 is from bromine0x23/sgip (docs/protocols.md §2.4).
+ * Result of the responses (§5.2: "codes 1–20 are generally used in responses"). 12 is from the
+ * spec's table, 13 from bromine0x23/sgip (docs/protocols.md §2.4).
  */
 export const SGIP_RESULTS: Readonly<Record<number, SgipCode>> = {
   0: permanent('无错误，命令正确接收', 'OK'),

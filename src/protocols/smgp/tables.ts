@@ -1,7 +1,7 @@
 /**
  * SMGP 3.0 PDUs as field tables (China Telecom SMGP V3.0.3, 2008; protocols docs/protocols.md §3). Sections
  * cite the spec: §5.2.2 the operations, §6.1 the request ids, §6.2 the fields, §6.3 the optional
- * parameters (TLVs); where the README is the nearer source, it is cited.
+ * parameters (TLVs); where docs/protocols.md is the nearer source, it is cited.
  *
  * Two layouts: SMGP 3.0 proper, and the older 1.3/2.0 one whose Submit has no FixedFee (docs/protocols.md §3.4;
  * SMSGate switches on version 0x13). A link speaks the layout its Login settled on; one PDU value

@@ -1,6 +1,6 @@
 /**
  * The shared vectors (public implementations' own test bytes, docs/protocols.md §1): every field given decodes
- * exactly, full PDUs re-encode to the same bytes, and the README's authenticator examples hold.
+ * exactly, full PDUs re-encode to the same bytes, and the authenticator examples of docs/protocols.md §1.3 hold.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
