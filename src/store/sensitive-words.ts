@@ -1,4 +1,4 @@
-/** The sensitive-word list (migration 0010): what admission looks for in every text (docs/design.md §5, §8.2). */
+/** The sensitive-word list (migration 0010): what admission looks for in every text (docs/design.md §5.7; the standard's §8.2 b). */
 import type { Kysely } from 'kysely';
 import { normaliseWord, type WordAction, type WordEntry } from '../domain/sensitive-words.js';
 import type { IdAllocator } from './ids.js';

@@ -1,5 +1,5 @@
 /**
- * The sensitive-word list (docs/design.md §5, §8.2 filter rules), for `list.manage`: list, add (one word a
+ * The sensitive-word list (docs/design.md §5.7; the standard's §8.2 b filter rules), for `list.manage`: list, add (one word a
  * line), change the action, remove, and try a text against the list. Every change is a `data`
  * audit entry and reaches admission at once in this process (within seconds in others).
  */

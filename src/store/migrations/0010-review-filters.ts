@@ -1,5 +1,5 @@
 /**
- * Held messages and the sensitive-word filter (docs/design.md §5, §8.2). A review holds the
+ * Held messages and the sensitive-word filter (docs/design.md §5.7; the standard's §8.2 b). A review holds the
  * messages of its batches (status HELD) until a reviewer approves (→ QUEUED) or rejects them
  * (→ REJECTED), or `sending.reviewHoldHours` pass (→ EXPIRED). `batches.review_id` ties a batch to
  * its review. Sensitive words carry what admission does when a text contains one: block or review.

@@ -1,5 +1,5 @@
 /**
- * Sensitive words (docs/design.md §5, §8.2 filter rules): each word blocks a text (拦截: the interface answers
+ * Sensitive words (docs/design.md §5.7; the standard's §8.2 b filter rules): each word blocks a text (拦截: the interface answers
  * code 13, the console refuses) or holds it for a reviewer (人工审核). Spaces, punctuation, case and
  * full-width forms between characters do not hide a word. A test box shows what a text would hit.
  */
