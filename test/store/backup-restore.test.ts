@@ -93,7 +93,7 @@ async function countByPrefix(rig: CitizenRig, prefix: string): Promise<number> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('mobile', 'like', `${prefix}%`)
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  return row.n;
 }
 
 test('a backup taken while 10,000 messages are sent and citizens bind restores into new SQLite and PostgreSQL databases, each served with everything the backup held', async (t) => {
@@ -301,7 +301,7 @@ test('postgres: pg_dump and the repeatable-read export both restore into SQLite;
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('app_id', '!=', 0)
       .executeTakeFirstOrThrow();
-    assert.equal(Number(n.n), 20);
+    assert.equal(n.n, 20);
     assert.equal((await handle.db.selectFrom('citizen_bindings').selectAll().execute()).length, 1);
     await handle.close();
   }
