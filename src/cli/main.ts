@@ -8,6 +8,7 @@ import { runAudit } from './audit.js';
 import { runBackend } from './backend.js';
 import { runBackupCommand } from './backup.js';
 import { runRestore } from './restore.js';
+import { runLists } from './lists.js';
 import { runTicket } from './ticket.js';
 import { runMigrate } from './migrate.js';
 import { runPdu } from './pdu.js';
@@ -41,6 +42,7 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 backup --out FILE [--recipient AGE_PUBLIC_KEY_FILE] [--config FILE]
   sms12333 backup keygen --identity FILE [--recipient FILE]
   sms12333 restore --in FILE --identity AGE_KEY_FILE [--config FILE]   (into an empty database)
+  sms12333 lists export --out FILE | import --file FILE [--config FILE]   (unmasked, audited)
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
@@ -84,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runBackupCommand(rest);
       case 'restore':
         return await runRestore(rest);
+      case 'lists':
+        return await runLists(rest);
       default:
         process.stderr.write(`未知命令 unknown command: ${command}\n\n${HELP}`);
         return 2;
