@@ -91,6 +91,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
           router: deps.router,
           otp: config.otp.enabled ? deps.otp : undefined,
           citizen: { tickets: deps.citizens.tickets, ticketApps: config.citizen.ticketApps },
+          openText: (token) => deps.citizens.cipher.decrypt(token),
           survey: { surveys: deps.citizens.surveys, surveyApps: config.citizen.surveyApps },
           logger: logger.child({ component: 'interface' }),
           settings: {

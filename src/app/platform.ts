@@ -18,6 +18,7 @@ import { OtpService, otpSecretsFrom } from '../pipeline/otp.js';
 import { Router } from '../pipeline/router.js';
 import { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import { Sweeper } from '../pipeline/sweeper.js';
+import { startDataCare } from './data-care.js';
 import { EventWriter } from '../pipeline/writer.js';
 import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
 import { createGateway } from '../protocols/registry.js';
@@ -174,13 +175,17 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     linkUp: () => dispatcher.wake(),
   });
 
+  for (const notice of [...handle.notices, ...citizens.notices])
+    logger.warn({ notice }, '文件权限 file permissions');
   // Leases of a previous process on this database that died are handed back at once.
   await sweeper.runOnce();
   if (config.dispatcher.enabled) dispatcher.start();
   sweeper.start();
   citizens.start();
+  const dataCare = startDataCare({ config, handle, logger, now });
 
   const stopCore = async (): Promise<void> => {
+    await dataCare.stop();
     await admission.close();
     await citizens.close();
     await dispatcher.stop();

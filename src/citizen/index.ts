@@ -12,7 +12,7 @@ import { loadPersonalDataCipher, type PersonalDataCipher } from '../security/per
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
 import type { UplinkProtector } from '../store/uplinks.js';
-import { maskCommandText } from '../domain/commands/index.js';
+import { maskDigitRuns, maskStoredCommandText } from '../domain/commands/index.js';
 import { CommandEngine } from './engine.js';
 import { ReplyTexts } from './reply-texts.js';
 import { CitizenService } from './service.js';
@@ -27,10 +27,12 @@ export interface Citizens {
   readonly tickets: TicketResultDeps;
   /** Surveys (§7.4): created and sent by operators and business systems, answered through the engine. */
   readonly surveys: Surveys;
-  /** Masks passwords in commands before they are stored; the original is kept encrypted until handled. */
+  /** Masks uplinks before they are stored (SSNs, names, passwords); originals are sealed (store/uplinks.ts). */
   readonly protectUplink: UplinkProtector;
   /** A path when the data key file was created just now (tell the operator to back it up). */
   readonly keyFileCreated: string | null;
+  /** The key file's permissions were tightened (log as warnings). */
+  readonly notices: readonly string[];
   start(): void;
   close(): Promise<void>;
 }
@@ -45,7 +47,7 @@ export async function createCitizens(deps: {
   onAnswered: () => void;
 }): Promise<Citizens> {
   const { config, handle } = deps;
-  const { cipher, keyFileCreated } = loadPersonalDataCipher(config);
+  const { cipher, keyFileCreated, notices } = loadPersonalDataCipher(config);
   const { backend } = await createBackend(config, { handle, cipher });
   const texts = new ReplyTexts(handle.db, config.citizen.signature, 5000, deps.now);
   const surveys = new Surveys({
@@ -81,9 +83,18 @@ export async function createCitizens(deps: {
     { pollMs: config.citizen.pollMs, leaseMs: 60_000, onAnswered: deps.onAnswered, now: deps.now },
     deps.logger,
   );
-  const protectUplink: UplinkProtector = (text) => {
-    const masked = maskCommandText(text);
-    return masked === text ? { text, secretEnc: null } : { text: masked, secretEnc: cipher.encrypt(text) };
+  const extensions = config.citizen.extensions.map((e) => ({ code: e.code, params: e.params }));
+  const protectUplink: UplinkProtector = {
+    protect(text, toCitizens) {
+      const masked = toCitizens ? maskStoredCommandText(text, extensions) : maskDigitRuns(text);
+      if (masked === text) return { text, secretEnc: null, textEnc: null };
+      const sealed = cipher.encrypt(text);
+      return toCitizens
+        ? { text: masked, secretEnc: sealed, textEnc: null }
+        : { text: masked, secretEnc: null, textEnc: sealed };
+    },
+    seal: (text) => cipher.encrypt(text),
+    open: (token) => cipher.decrypt(token),
   };
   return {
     cipher,
@@ -102,6 +113,7 @@ export async function createCitizens(deps: {
     },
     protectUplink,
     keyFileCreated,
+    notices,
     start: () => {
       if (config.citizen.enabled) service.start();
     },

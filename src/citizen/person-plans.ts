@@ -41,7 +41,8 @@ export async function resolvePerson(
     plan: {
       command,
       outcome: matches.length === 0 ? 'name-none' : 'name-many',
-      replies: [reply(key, { query, count: matches.length })],
+      // What the citizen typed may be a whole name: the reply (kept in the outbox) shows it masked.
+      replies: [reply(key, { query: /^\d{3}[\dX]$/.test(q) ? q : maskName(query), count: matches.length })],
     },
   };
 }
@@ -190,7 +191,8 @@ export async function extensionPlan(
           ssnHash: person?.ssnHash ?? null,
           ssnEnc: person ? deps.cipher.encrypt(person.ssn) : null,
           nameEnc: person ? deps.cipher.encrypt(person.name) : null,
-          params,
+          // The person's name is sealed above; the parameters are kept as staff see them.
+          params: params.name === undefined ? params : { ...params, name: maskName(params.name) },
           handler: 'staff',
           reference: null,
         },

@@ -6,6 +6,9 @@ import { ERROR_CATALOGUE, isAppError } from '../shared/errors.js';
 import { runApp } from './app.js';
 import { runAudit } from './audit.js';
 import { runBackend } from './backend.js';
+import { runBackupCommand } from './backup.js';
+import { runRestore } from './restore.js';
+import { runLists } from './lists.js';
 import { runTicket } from './ticket.js';
 import { runMigrate } from './migrate.js';
 import { runPdu } from './pdu.js';
@@ -36,6 +39,10 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 survey results --id N [--csv FILE] [--unmasked] [--config FILE]
   sms12333 audit verify [--config FILE]
   sms12333 audit export --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] [--config FILE]
+  sms12333 backup --out FILE [--recipient AGE_PUBLIC_KEY_FILE] [--config FILE]
+  sms12333 backup keygen --identity FILE [--recipient FILE]
+  sms12333 restore --in FILE --identity AGE_KEY_FILE [--config FILE]   (into an empty database)
+  sms12333 lists export --out FILE | import --file FILE [--config FILE]   (unmasked, audited)
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 bench [--quick] [--dialect sqlite|postgres]
@@ -76,9 +83,11 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 2 : 0;
       case 'backup':
+        return await runBackupCommand(rest);
       case 'restore':
-        process.stderr.write(`sms12333 ${command}: 本版本尚未提供 (not available in this version yet)\n`);
-        return 2;
+        return await runRestore(rest);
+      case 'lists':
+        return await runLists(rest);
       default:
         process.stderr.write(`未知命令 unknown command: ${command}\n\n${HELP}`);
         return 2;

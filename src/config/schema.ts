@@ -14,6 +14,7 @@ import {
   port,
   tls,
 } from './schema-parts.js';
+import { backupSettings, retentionSettings } from './schema-data.js';
 
 export { DEFAULT_EXTENSIONS } from './schema-parts.js';
 
@@ -254,6 +255,8 @@ export const configSchema = z
         error: 'kind http needs http: { baseUrl, … }',
         path: ['http'],
       }),
+    backup: backupSettings,
+    retention: retentionSettings,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

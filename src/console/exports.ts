@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { EXPORT_DIR_PREFIX } from '../pipeline/retention.js';
 
 export type ExportState = 'running' | 'done' | 'failed';
 
@@ -50,7 +51,7 @@ export function exportJobs(options: {
 }): ExportJobs {
   const jobs = new Map<string, ExportJob>();
   let dir: Promise<string> | null = null;
-  const folder = () => (dir ??= mkdtemp(join(tmpdir(), 'sms12333-exports-')));
+  const folder = () => (dir ??= mkdtemp(join(tmpdir(), EXPORT_DIR_PREFIX)));
 
   function sweep(): void {
     const now = options.now();

@@ -49,6 +49,8 @@ export interface SmsRouteDeps {
     /** Digits the longest gateway sender number leaves for extension codes (Src_Id is 21). */
     extRoom: number;
   };
+  /** Opens the sealed whole text of an uplink stored masked (store/uplinks.ts). */
+  openText?: ((token: string) => string) | undefined;
   now?: () => number;
 }
 
@@ -179,7 +181,12 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
     const feed = await pullReplies(deps.db, appRecord.id, cursorOf(body), FEED_PAGE);
     return {
       ...result('OK'),
-      replies: feed.items.map((r) => ({ ...r, receivedTime: isoBeijing(r.receivedTime) })),
+      replies: feed.items.map(({ textEnc, ...r }) => ({
+        ...r,
+        // The business system gets what the citizen sent; the table keeps it masked.
+        text: textEnc !== null && deps.openText ? deps.openText(textEnc) : r.text,
+        receivedTime: isoBeijing(r.receivedTime),
+      })),
       nextCursor: String(feed.nextCursor),
     };
   });

@@ -17,6 +17,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { AppError } from '../shared/errors.js';
+import { keepPrivate } from '../store/file-modes.js';
 
 export interface PersonalDataCipher {
   /** Eight hex characters naming the master key (not secret: an HMAC of it). */
@@ -153,15 +154,23 @@ export function readOrCreateKeyFile(file: string): { key: Buffer; created: boole
 export function loadPersonalDataCipher(config: DataKeySettings): {
   cipher: PersonalDataCipher;
   keyFileCreated: string | null;
+  /** The key file was readable by others and has been made 0600 (log it as a warning). */
+  notices: string[];
 } {
   if (config.security.dataKey !== '')
     return {
       cipher: createPersonalDataCipher(parseKey(config.security.dataKey, 'security.dataKey')),
       keyFileCreated: null,
+      notices: [],
     };
   const file = config.security.dataKeyFile || defaultDataKeyFile(config.database.url);
   const { key, created } = readOrCreateKeyFile(file);
-  return { cipher: createPersonalDataCipher(key), keyFileCreated: created ? file : null };
+  const notice = keepPrivate(file, 0o600);
+  return {
+    cipher: createPersonalDataCipher(key),
+    keyFileCreated: created ? file : null,
+    notices: notice === null ? [] : [notice],
+  };
 }
 
 /**

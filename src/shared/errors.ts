@@ -41,6 +41,29 @@ export const ERROR_CATALOGUE = {
     zh: '审计日志锚点被篡改，拒绝续写',
     en: 'the audit log anchor was tampered with; refusing to extend it',
   },
+  ERR_BACKUP_KEY: { zh: '备份密钥文件无效或无法读取', en: 'backup key file invalid or unreadable' },
+  ERR_BACKUP_WRONG_KEY: {
+    zh: '备份不是用此私钥对应的公钥加密的（或文件头已损坏）',
+    en: 'the backup was not encrypted to this identity (or its header is damaged)',
+  },
+  ERR_BACKUP_CORRUPT: {
+    zh: '备份文件已损坏、被截断或不是本平台的备份',
+    en: 'the backup file is damaged, cut short or not an sms12333 backup',
+  },
+  ERR_BACKUP_VERSION: {
+    zh: '备份来自更新的版本，请先升级再恢复',
+    en: 'the backup comes from a newer version: upgrade first',
+  },
+  ERR_BACKUP_FAILED: { zh: '备份失败', en: 'backup failed' },
+  ERR_RESTORE_NOT_EMPTY: {
+    zh: '目标数据库不是空库，拒绝恢复（未写入任何数据）',
+    en: 'the target database is not empty; nothing was restored',
+  },
+  ERR_RESTORE_KEY_MISMATCH: {
+    zh: '目标配置的数据密钥与备份中的不同，恢复后的数据将无法解密',
+    en: "the target's data key differs from the backup's; the restored data could not be read",
+  },
+  ERR_RESTORE_VERIFY: { zh: '恢复后校验失败', en: 'verification after restore failed' },
   ERR_INTERNAL: { zh: '内部错误', en: 'internal error' },
 } as const satisfies Record<string, { zh: string; en: string }>;
 

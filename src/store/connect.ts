@@ -2,8 +2,6 @@
  * Opens the database named by `database.url` and brings its schema up to date. The few places
  * where SQLite and PostgreSQL differ are flags in `Capabilities`, read by the repositories.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import {
@@ -16,6 +14,7 @@ import {
   type MigrationProvider,
 } from 'kysely';
 import { AppError } from '../shared/errors.js';
+import { keepPrivate, prepareSqliteFiles } from './file-modes.js';
 import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database } from './schema.js';
@@ -32,6 +31,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   caps: Capabilities;
   url: string;
+  /** Permission changes made while opening (file-modes.ts), for the caller to log as warnings. */
+  notices: readonly string[];
   close(): Promise<void>;
 }
 
@@ -73,7 +74,7 @@ export async function openDatabase(url: string, options: OpenOptions = {}): Prom
 function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
   const path = url.slice('sqlite:'.length);
   const memory = path === ':memory:' || path === '';
-  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  const notices = memory ? [] : prepareSqliteFiles(path);
   let native: SqliteDatabase.Database;
   try {
     native = new SqliteDatabase(memory ? ':memory:' : path);
@@ -84,11 +85,19 @@ function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
   native.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   native.pragma('busy_timeout = 5000');
   native.pragma('foreign_keys = ON');
+  // Deleted and overwritten cells are zeroed where that costs no extra I/O (docs/data-protection.md).
+  native.pragma('secure_delete = FAST');
+  if (!memory)
+    for (const f of [`${path}-wal`, `${path}-shm`]) {
+      const notice = keepPrivate(f, 0o600);
+      if (notice) notices.push(notice);
+    }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
   return {
     db,
     url,
     caps: { dialect: 'sqlite', skipLocked: false, maxParameters: 32_000 },
+    notices,
     close: () => db.destroy(),
   };
 }
@@ -107,11 +116,13 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     db,
     url,
     caps: { dialect: 'postgres', skipLocked: true, maxParameters: 60_000 },
+    notices: [],
     close: () => db.destroy(),
   };
 }
 
-export async function migrate(handle: DatabaseHandle): Promise<string[]> {
+/** Brings the schema up to date, or only up to migration `upTo` (a restore, store/restore.ts). */
+export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<string[]> {
   const provider: MigrationProvider = {
     getMigrations: () =>
       Promise.resolve(
@@ -131,11 +142,17 @@ export async function migrate(handle: DatabaseHandle): Promise<string[]> {
     provider,
     ...(migrationTableSchema && { migrationTableSchema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (upTo === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(upTo));
   if (error) {
     throw new AppError('ERR_STORE_UNAVAILABLE', `migration failed: ${(error as Error).message}`, {
       cause: error,
     });
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  const applied = (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  // Texts that migration masked were in clear in the WAL's older frames: checkpoint and empty it.
+  if (handle.caps.dialect === 'sqlite' && applied.includes('0020-personal-data-at-rest'))
+    await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(handle.db);
+  return applied;
 }

@@ -96,7 +96,9 @@ export interface ReplyFeedItem {
   mobile: string;
   destId: string;
   extCode: string;
+  /** Masked where it held an SSN-shaped run; `textEnc` then holds the whole text, sealed. */
   text: string;
+  textEnc: string | null;
   receivedTime: number;
 }
 
@@ -108,7 +110,7 @@ export async function pullReplies(
 ): Promise<{ items: ReplyFeedItem[]; nextCursor: number }> {
   const rows = await db
     .selectFrom('uplink_messages')
-    .select(['seq', 'id', 'mobile', 'dest_id', 'ext', 'text', 'received_at'])
+    .select(['seq', 'id', 'mobile', 'dest_id', 'ext', 'text', 'text_enc', 'received_at'])
     .where('app_id', '=', appId)
     .where('seq', '>', cursor)
     .orderBy('seq')
@@ -121,6 +123,7 @@ export async function pullReplies(
       destId: r.dest_id,
       extCode: r.ext,
       text: r.text,
+      textEnc: r.text_enc,
       receivedTime: r.received_at,
     })),
     nextCursor: rows.length > 0 ? Number(rows.at(-1)?.seq) : cursor,

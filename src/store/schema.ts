@@ -130,8 +130,10 @@ export interface UplinkMessagesTable {
   concat_part: number | null;
   received_at: number;
   status: string;
-  /** The original text of a command that carries a password, encrypted; `text` has it masked. Cleared once handled. */
+  /** The original text of a command, sealed, while `text` holds it masked; cleared once handled. */
   secret_enc: string | null;
+  /** A business system's uplink whose `text` was masked: the whole text, sealed, for its feed (migration 0020). */
+  text_enc: string | null;
   /** When the command engine answered it; set at once for uplinks that belong to a business system. */
   handled_at: number | null;
   /** While one process answers the command, others leave it alone (a lease). */
@@ -149,7 +151,9 @@ export interface UplinkSegmentsTable {
   ref: number;
   total: number;
   part_no: number;
+  /** Masked (migration 0020); the original is sealed in `text_enc`. */
   text: string;
+  text_enc: string | null;
   received_at: number;
 }
 
@@ -432,6 +436,22 @@ export interface SensitiveWordsTable {
   created_at: number;
 }
 
+/** A backup taken (migration 0021, store/backup-log.ts). */
+export interface BackupsTable {
+  id: string;
+  trigger: 'cli' | 'schedule';
+  status: 'running' | 'ok' | 'failed';
+  /** Where the encrypted file was written. */
+  file: string;
+  started_at: number;
+  finished_at: number | null;
+  bytes: number | null;
+  rows: number | null;
+  /** How the snapshot was read: sqlite-snapshot, pg_dump or repeatable-read. */
+  method: string | null;
+  error: string | null;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -463,6 +483,7 @@ export interface Database {
   audit_head: AuditHeadTable;
   reviews: ReviewsTable;
   sensitive_words: SensitiveWordsTable;
+  backups: BackupsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

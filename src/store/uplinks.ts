@@ -24,16 +24,32 @@ export interface UplinkRecord {
 type UplinkRow = Database['uplink_messages'];
 
 /**
- * Masks the password in a command's text for storage (docs/design.md §5); the original comes back
- * encrypted for the command engine, or null when there was nothing to mask.
+ * What keeps citizens' texts from resting in clear (docs/data-protection.md): a whole message is
+ * stored masked — a command with its SSNs, names and passwords masked, a business system's uplink
+ * with SSN-shaped runs masked — with the original sealed where someone needs it (the command
+ * engine until it answers: `secretEnc`; the business system's feed for good: `textEnc`). A segment
+ * waiting for the rest of its message is stored masked with the original sealed beside it.
  */
-export type UplinkProtector = (text: string) => { text: string; secretEnc: string | null };
+export interface UplinkProtector {
+  protect(
+    text: string,
+    toCitizens: boolean,
+  ): { text: string; secretEnc: string | null; textEnc: string | null };
+  seal(text: string): string;
+  open(token: string): string;
+}
 
-/** Messages to the platform itself are commands: their passwords never reach the table in clear. */
 function protectRow(row: UplinkRow, protect: UplinkProtector | undefined): UplinkRow {
-  if (!protect || row.app_id !== null) return row;
-  const { text, secretEnc } = protect(row.text);
-  return { ...row, text, secret_enc: secretEnc };
+  if (!protect) return row;
+  const { text, secretEnc, textEnc } = protect.protect(row.text, row.app_id === null);
+  return { ...row, text, secret_enc: secretEnc, text_enc: textEnc };
+}
+
+/** A segment at rest: masked, its original sealed (opened again when the message is assembled). */
+function protectSegment(row: SegmentRow, protect: UplinkProtector | undefined): SegmentRow {
+  if (!protect) return row;
+  const { text } = protect.protect(row.text, false);
+  return { ...row, text, text_enc: protect.seal(row.text) };
 }
 type SegmentRow = UplinkSegmentsTable;
 
@@ -54,6 +70,7 @@ export async function storeUplinks(
   for (const u of uplinks) {
     if (u.concat && u.concat.total > 1) {
       segments.push({
+        text_enc: null,
         id: ids.take(),
         gateway_id: u.gatewayId,
         carrier_msg_id: u.carrierMsgId,
@@ -86,7 +103,7 @@ export async function storeUplinks(
   for (const chunk of chunked(segments, 500)) {
     await tx
       .insertInto('uplink_segments')
-      .values(chunk)
+      .values(chunk.map((row) => protectSegment(row, protect)))
       .onConflict((oc) => oc.columns(['mobile', 'dest_id', 'ref', 'total', 'part_no']).doNothing())
       .execute();
   }
@@ -97,7 +114,7 @@ export async function storeUplinks(
   for (const s of groups.values()) {
     const stored = await segmentsOf(tx, s);
     if (stored.length < s.total) continue;
-    whole.push(assemble(stored, 'NEW', s.id));
+    whole.push(assemble(stored, 'NEW', s.id, protect));
     await deleteSegments(tx, stored);
   }
   const rows = whole.map((row) => protectRow(row, protect));
@@ -127,7 +144,7 @@ export async function flushStaleSegments(
       if (stored.length === 0) continue;
       await tx
         .insertInto('uplink_messages')
-        .values(protectRow(assemble(stored, 'PARTIAL', ids.take()), protect))
+        .values(protectRow(assemble(stored, 'PARTIAL', ids.take(), protect), protect))
         .execute();
       await deleteSegments(tx, stored);
       flushed++;
@@ -163,10 +180,17 @@ async function deleteSegments(tx: Transaction<Database>, stored: readonly Segmen
 }
 
 /** The segments' text in order; a missing segment shows as "…" so a reader sees the gap. */
-function assemble(stored: readonly SegmentRow[], status: 'NEW' | 'PARTIAL', id: number): UplinkRow {
+function assemble(
+  stored: readonly SegmentRow[],
+  status: 'NEW' | 'PARTIAL',
+  id: number,
+  protect: UplinkProtector | undefined,
+): UplinkRow {
   const first = stored[0];
   if (!first) throw new Error('assemble: no segments');
-  const byPart = new Map(stored.map((s) => [s.part_no, s.text]));
+  const original = (s: SegmentRow): string =>
+    s.text_enc !== null && protect ? protect.open(s.text_enc) : s.text;
+  const byPart = new Map(stored.map((s) => [s.part_no, original(s)]));
   const pieces: string[] = [];
   for (let part = 1; part <= first.total; part++) {
     const text = byPart.get(part);
@@ -204,6 +228,7 @@ function messageRow(f: MessageFields): UplinkRow {
     concat_part: null,
     status: 'NEW',
     secret_enc: null,
+    text_enc: null,
     claimed_until: null,
     // Only messages to the platform itself wait for the command engine.
     handled_at: f.app_id === null ? null : f.received_at,

@@ -45,6 +45,8 @@ export interface TestPlatformOptions {
   logger?: Logger;
   /** Offer the simulators with a control port to the console's handset page, as the demo does. */
   handsets?: boolean;
+  /** Serve from this database (kept afterwards) instead of a fresh scratch one, e.g. a restored backup. */
+  databaseUrl?: string;
 }
 
 /** Base64 of 32 bytes, for the personal-data cipher of test platforms. */
@@ -69,7 +71,9 @@ export async function startTestPlatform(
   dialect: DialectName,
   options: TestPlatformOptions = {},
 ): Promise<TestPlatform> {
-  const target = await createTestDatabase(dialect);
+  const target = options.databaseUrl
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
+    : await createTestDatabase(dialect);
   const links = [
     { id: 'cmcc-1', gateway: options.gateway, simulator: options.simulator },
     ...(options.links ?? []),
@@ -127,7 +131,11 @@ export async function startTestPlatform(
       ...(options.handsets === true && {
         handsets: [...sims.entries()]
           .filter(([, sim]) => sim.controlPort !== null)
-          .map(([id, sim]) => ({ carrier: id, name: id, controlUrl: `http://127.0.0.1:${sim.controlPort ?? 0}` })),
+          .map(([id, sim]) => ({
+            carrier: id,
+            name: id,
+            controlUrl: `http://127.0.0.1:${sim.controlPort ?? 0}`,
+          })),
       }),
     });
   } catch (err) {

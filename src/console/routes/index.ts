@@ -7,6 +7,7 @@ import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
 import { reviewsRoutes } from './reviews.js';
+import { rulesTransferRoutes } from './rules-transfer.js';
 import { sendRoutes } from './send.js';
 import { statsRoutes } from './stats.js';
 import { surveysRoutes } from './surveys.js';
@@ -30,4 +31,5 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   gatewaysRoutes,
   listsRoutes,
   wordsRoutes,
+  rulesTransferRoutes,
 ];

@@ -4,6 +4,7 @@
  * uplink volume. Days and hours are Beijing time. The page polls every few seconds, so counts are
  * cached briefly: today's for a few seconds, the 29 finished days for a minute.
  */
+import { lastBackups } from '../../store/backup-log.js';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { beijingDayStart } from '../../domain/sending-limits.js';
 import { PENDING_STATUSES } from '../../domain/status.js';
@@ -168,6 +169,15 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
         byGateway: rates(tallyBy(window, (c) => c.gatewayId)),
         queue,
         gateways,
+        /** docs/deploy.md "Backups": the latest attempt and the latest that succeeded. */
+        backup: await lastBackups(db).then(({ latest, lastOk }) => ({
+          latest: latest && { status: latest.status, startedAt: new Date(latest.startedAt).toISOString() },
+          lastOk: lastOk && {
+            startedAt: new Date(lastOk.startedAt).toISOString(),
+            bytes: lastOk.bytes,
+            trigger: lastOk.trigger,
+          },
+        })),
       };
     },
   );

@@ -8,4 +8,4 @@ export type {
   SplitCommand,
 } from './parse.js';
 export { BUILTIN_CODES, BUILTIN_COMMANDS, isBuiltinCode, parseCommand, splitCommand } from './parse.js';
-export { maskCommandText } from './mask.js';
+export { maskCommandText, maskDigitRuns, maskStoredCommandText } from './mask.js';

@@ -22,9 +22,9 @@
  *
  * Every masked value becomes exactly six stars, so neither its length nor its characters remain.
  */
-import { isSsnShaped } from '../ssn.js';
+import { isSsnShaped, maskName, maskSsn } from '../ssn.js';
 import { toHalfWidth } from './normalise.js';
-import { splitCommand, type ExtensionDefinition, type SplitCommand } from './parse.js';
+import { splitCommand, type ExtensionDefinition, type ParamKind, type SplitCommand } from './parse.js';
 
 const MASK = '******';
 const SECRET_CODES = /BD|MMCZ/i;
@@ -74,4 +74,45 @@ export function maskCommandText(text: string, extensions: readonly ExtensionDefi
     return [secret.code, ...tokens.map((t) => (isSsnShaped(t) ? t.toUpperCase() : MASK))].join('#');
   }
   return split ? maskParams(text, split) : text;
+}
+
+/**
+ * A run of 15 or more digits (an SSN, valid, mistyped or cut short), with a trailing `X` if there
+ * is one, masked like an SSN wherever it stands — glued to a code (`QXBD2101…`) included.
+ */
+export function maskDigitRuns(text: string): string {
+  return text.replace(/\d{14,}[\dXx]?/g, (run) => (run.length >= 15 ? maskSsn(run) : run));
+}
+
+/** A parameter as kept at rest: what `maskCommandText` showed, with SSNs and names masked as replies show them. */
+function maskStoredParam(value: string, kind: ParamKind | undefined): string {
+  if (value === MASK || value === '') return value;
+  switch (kind) {
+    case 'ssn':
+      return maskSsn(value);
+    case 'name':
+      // The last four of an SSN stand where a name may (CBXX#123X); they are what masks show anyway.
+      return /^\d{3}[\dXx]$/.test(value) ? value : isSsnShaped(value) ? maskSsn(value) : maskName(value);
+    case 'password':
+      return MASK;
+    case 'text':
+    case undefined:
+      return value;
+  }
+}
+
+/**
+ * The text of a citizen's command as it is stored (docs/data-protection.md): passwords hidden as
+ * `maskCommandText` hides them, and beyond that every SSN masked (`2101**********123X`) and every
+ * name parameter masked (`张*丰`), so no whole SSN, name or password is kept in a table, its WAL,
+ * a backup or an export. The engine reads the original, sealed, until the command is answered.
+ */
+export function maskStoredCommandText(text: string, extensions: readonly ExtensionDefinition[] = []): string {
+  const hidden = maskCommandText(text, extensions);
+  const split = splitCommand(hidden, extensions);
+  if (split) {
+    const shown = split.params.map((p, i) => maskStoredParam(p, split.specs[i]?.kind));
+    if (shown.some((p, i) => p !== split.params[i])) return maskDigitRuns([split.code, ...shown].join('#'));
+  }
+  return maskDigitRuns(hidden);
 }

@@ -140,7 +140,11 @@ function definitionOf(
   return {
     code,
     usage: extensionUsage(code, names),
-    specs: ext.params.map((p) => ({ kind: 'text', optional: p.startsWith('?') })),
+    // A parameter called `name` holds a person's name, masked at rest like CBXX's (mask.ts).
+    specs: ext.params.map((p, i) => ({
+      kind: names[i] === 'name' ? 'name' : 'text',
+      optional: p.startsWith('?'),
+    })),
     names,
   };
 }

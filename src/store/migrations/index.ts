@@ -16,6 +16,9 @@ import * as m0010 from './0010-review-filters.js';
 import * as m0011 from './0011-template-review.js';
 import * as m0012 from './0012-message-search.js';
 import * as m0013 from './0013-uplink-search.js';
+import * as m0020 from './0020-personal-data-at-rest.js';
+import * as m0021 from './0021-backups.js';
+import * as m0022 from './0022-retention.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -39,4 +42,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0011-template-review', up: m0011.up },
   { name: '0012-message-search', up: m0012.up },
   { name: '0013-uplink-search', up: m0013.up },
+  { name: '0020-personal-data-at-rest', up: m0020.up },
+  { name: '0021-backups', up: m0021.up },
+  { name: '0022-retention', up: m0022.up },
 ];

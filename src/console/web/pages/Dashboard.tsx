@@ -68,6 +68,10 @@ interface Dashboard {
   byGateway: RateRow[];
   queue: Record<string, number>;
   gateways: GatewayRow[];
+  backup?: {
+    latest: { status: 'running' | 'ok' | 'failed'; startedAt: string } | null;
+    lastOk: { startedAt: string; bytes: number | null; trigger: string } | null;
+  };
 }
 
 const TEXTS = defineTexts({
@@ -97,6 +101,9 @@ const TEXTS = defineTexts({
     auto: '自动刷新',
     refresh: '刷新',
     lastRefresh: '最后刷新 {at}',
+    lastBackup: '最近备份 {at}',
+    noBackup: '尚无备份',
+    backupFailed: '最近一次备份失败 {at}',
     total: '发送',
     uplinkSeries: '上行',
     none: '—',
@@ -130,6 +137,9 @@ const TEXTS = defineTexts({
     auto: 'Auto refresh',
     refresh: 'Refresh',
     lastRefresh: 'Refreshed {at}',
+    lastBackup: 'Last backup {at}',
+    noBackup: 'No backup yet',
+    backupFailed: 'The latest backup failed {at}',
     total: 'Sent',
     uplinkSeries: 'Uplinks',
     none: '—',
@@ -347,6 +357,22 @@ export default function DashboardPage() {
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Row justify="end">
         <Space>
+          <Typography.Text
+            type={
+              data?.backup?.latest?.status === 'failed' || data?.backup?.lastOk === null
+                ? 'warning'
+                : 'secondary'
+            }
+            data-testid="last-backup"
+          >
+            {data?.backup === undefined
+              ? ''
+              : data.backup.latest?.status === 'failed'
+                ? t.backupFailed.replace('{at}', beijingTime(data.backup.latest.startedAt))
+                : data.backup.lastOk
+                  ? t.lastBackup.replace('{at}', beijingTime(data.backup.lastOk.startedAt))
+                  : t.noBackup}
+          </Typography.Text>
           <Typography.Text type="secondary" data-testid="last-refresh">
             {data ? t.lastRefresh.replace('{at}', beijingTime(data.at)) : ''}
           </Typography.Text>
