@@ -26,7 +26,23 @@ if (files.length === 0) {
 }
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-timeout=600000', ...flags, ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    `--test-concurrency=${process.env.SMS12333_TEST_CONCURRENCY ?? '1'}`,
+    '--test-timeout=600000',
+    ...(flags.some((f) => f.startsWith('--test-reporter'))
+      ? []
+      : [
+          '--test-reporter=tap',
+          '--test-reporter-destination=stdout',
+          `--test-reporter=${new URL('./file-times.mjs', import.meta.url).href}`,
+          '--test-reporter-destination=stdout',
+        ]),
+    ...flags,
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));

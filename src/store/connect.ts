@@ -140,6 +140,9 @@ export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<st
   const migrator = new Migrator({
     db: handle.db,
     provider,
+    // Migrations are numbered in ranges reserved per line of work, so a later number can land
+    // before an earlier one; each is independent of the ones numbered near it.
+    allowUnorderedMigrations: true,
     ...(migrationTableSchema && { migrationTableSchema }),
   });
   const { error, results } = await (upTo === undefined

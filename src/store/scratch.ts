@@ -42,6 +42,22 @@ export async function createScratchDatabase(
   const sep = pgUrl.includes('?') ? '&' : '?';
   return {
     url: `${pgUrl}${sep}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-    drop: () => run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+    drop: () => dropSchema(run, schema),
   };
+}
+
+/**
+ * A connection of the schema's last user may still be closing when the drop comes, and PostgreSQL
+ * then reports a deadlock (40P01) instead of waiting: the drop is tried again.
+ */
+async function dropSchema(run: (statement: string) => Promise<void>, schema: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '40P01' || attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }

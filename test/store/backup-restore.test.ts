@@ -178,7 +178,13 @@ test('a backup taken while 10,000 messages are sent and citizens bind restores i
   for (const dialect of DIALECTS) {
     await t.test(`restored into a new ${dialect} database and served from it`, async (st) => {
       const target = await createTestDatabase(dialect);
-      st.after(() => target.drop());
+      // One hook, in this order: the served platform's connections must be gone before its
+      // database is dropped, or the drop deadlocks with them.
+      const rigs: CitizenRig[] = [];
+      st.after(async () => {
+        for (const rig of rigs) await rig.close();
+        await target.drop();
+      });
       const targetEnv = { SMS12333_DATABASE_URL: target.url, SMS12333_SECURITY_DATA_KEY: TEST_DATA_KEY };
       const restored = await cli(['restore', '--in', file, '--identity', identity], targetEnv);
       assert.equal(restored.code, 0, restored.stderr);
@@ -198,7 +204,7 @@ test('a backup taken while 10,000 messages are sent and citizens bind restores i
       );
       await check.close();
       const served = await startCitizenRig(dialect, [], { databaseUrl: target.url });
-      st.after(() => served.close());
+      rigs.push(served);
       const sdb = served.platform.handle.db;
       for (let k = 0; k < acceptedBefore; k++)
         assert.equal(await countByPrefix(served, `138${String(k).padStart(2, '0')}`), 1000, `request ${k}`);
