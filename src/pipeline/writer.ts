@@ -22,7 +22,10 @@ export type PipelineEvent =
   | { kind: 'uplink'; record: UplinkRecord };
 
 type Item =
-  PipelineEvent | { kind: 'claim'; request: ClaimRequest } | { kind: 'release'; request: ReleaseRequest };
+  | PipelineEvent
+  | { kind: 'claim'; request: ClaimRequest }
+  | { kind: 'release'; request: ReleaseRequest }
+  | { kind: 'settle' };
 
 export interface WriterCounters {
   groups: number;
@@ -35,6 +38,11 @@ export interface WriterCounters {
 export class EventWriter {
   private readonly committer: GroupCommitter<Item, ClaimedMessage[] | undefined>;
   readonly counters: WriterCounters = { groups: 0, events: 0, finished: 0, orphaned: 0, matchedOrphans: 0 };
+  /**
+   * Messages the last group left partly reported. Another process may have committed their other
+   * parts' reports at the same time, unseen by either transaction; the next group looks again.
+   */
+  private unsettled: number[] = [];
 
   constructor(
     handle: DatabaseHandle,
@@ -45,6 +53,8 @@ export class EventWriter {
     const now = options.now ?? Date.now;
     this.committer = new GroupCommitter(
       async (events) => {
+        const settle = this.unsettled;
+        this.unsettled = [];
         const summary = await recordEvents(
           handle.db,
           handle.caps,
@@ -55,12 +65,23 @@ export class EventWriter {
             uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
             claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
             releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
+            settle,
           },
           settings,
           now(),
-        );
+        ).catch((err: unknown) => {
+          this.unsettled.push(...settle);
+          throw err;
+        });
         this.counters.groups++;
-        this.counters.events += events.filter((e) => e.kind !== 'claim' && e.kind !== 'release').length;
+        this.counters.events += events.filter(
+          (e) => e.kind === 'submission' || e.kind === 'report' || e.kind === 'uplink',
+        ).length;
+        if (summary.unsettled.length > 0) {
+          this.unsettled = summary.unsettled;
+          // Rides on the next group when there is one; otherwise makes one.
+          this.committer.submit({ kind: 'settle' }).catch(() => undefined);
+        }
         this.counters.finished += summary.finished;
         this.counters.orphaned += summary.orphaned;
         this.counters.matchedOrphans += summary.matchedOrphans;

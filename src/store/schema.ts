@@ -70,6 +70,8 @@ export interface MessagesTable {
   resubmits: Generated<number>;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Taken anew by every claim: the lease token is (lease_owner, lease_epoch) (migration 0023). */
+  lease_epoch: Generated<number>;
   gateway_id: string | null;
   submitted_at: number | null;
   deadline_at: number | null;
