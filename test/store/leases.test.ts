@@ -168,3 +168,87 @@ test('postgres: reclaim skips rows a paused peer holds locked instead of waiting
     await store.drop();
   }
 });
+
+test('postgres: a message whose parts two processes report at once is settled after both commit', async () => {
+  const store = await openTestStore('postgres');
+  try {
+    const app = await createTestApp(store.db, 'a', { balance: 100 });
+    const ids = new IdAllocator(store.db);
+    const batch = { appId: app.id, clientMsgId: null, signature: '【人社局】', content: 'x', srcExt: '' };
+    await admitGroup(
+      store.db,
+      store.caps,
+      ids,
+      [
+        {
+          ...batch,
+          islong: true,
+          category: 'notice',
+          sendAt: null,
+          recipients: [{ mobile: '13800138000', carrier: 'cmcc', segments: 2 }],
+        },
+      ],
+      NOW,
+    );
+    const [m] = await claimMessages(store.db, store.caps, {
+      owner: 'A',
+      leaseUntil: NOW + LEASE,
+      now: NOW,
+      carriers: ['cmcc'],
+      limit: 1,
+    });
+    const record = (events: Partial<PipelineEvents>) =>
+      recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, NOW + 1000);
+    await record({
+      submissions: [
+        {
+          messageId: m!.id,
+          gatewayId: 'g1',
+          owner: 'A',
+          epoch: m!.epoch,
+          total: 2,
+          accepted: [
+            { partNo: 1, total: 2, carrierMsgId: 'p1' },
+            { partNo: 2, total: 2, carrierMsgId: 'p2' },
+          ],
+          failure: null,
+        },
+      ],
+    });
+    const report = (carrierMsgId: string) => ({
+      gatewayId: 'g1',
+      carrierMsgId,
+      stat: 'DELIVRD',
+      mobile: '13800138000',
+      doneAt: NOW + 2000,
+      receivedAt: NOW + 2000,
+    });
+    // The other process has marked part 2 and not committed yet when this one marks part 1.
+    let commit: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (commit = r));
+    let marked: () => void = () => undefined;
+    const isMarked = new Promise<void>((r) => (marked = r));
+    const other = store.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('message_parts')
+        .set({ status: 'DELIVERED', stat: 'DELIVRD', done_at: NOW + 2000 })
+        .where('carrier_msg_id', '=', 'p2')
+        .execute();
+      marked();
+      await gate;
+    });
+    await isMarked;
+    const first = await record({ reports: [report('p1')] });
+    commit();
+    await other;
+    assert.deepEqual(first.unsettled, [m!.id], 'neither transaction saw both parts final');
+    const row = () =>
+      store.db.selectFrom('messages').select('status').where('id', '=', m!.id).executeTakeFirstOrThrow();
+    assert.equal((await row()).status, 'SUBMITTED');
+    const settled = await record({ settle: first.unsettled });
+    assert.equal(settled.finished, 1);
+    assert.equal((await row()).status, 'DELIVERED');
+  } finally {
+    await store.drop();
+  }
+});
