@@ -349,7 +349,10 @@ export class Dispatcher {
         });
         return;
       }
-      if (outcome.kind === 'unanswered') unanswered++;
+      if (outcome.kind === 'unanswered') {
+        unanswered++;
+        (record.unanswered ??= []).push({ partNo: part.segment.partNo, total: part.segment.total });
+      }
       // A refusal decides for the whole message; otherwise the first failure explains it.
       if (!worst || outcome.kind === 'rejected') worst = outcome;
     });

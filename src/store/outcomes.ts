@@ -22,6 +22,7 @@ import {
   type ClaimRequest,
   type ReleaseRequest,
 } from './outbox.js';
+import { recordPartWrites } from './part-writes.js';
 import { chunked, eachRow } from './sql-values.js';
 
 export interface SubmissionRecord {
@@ -36,6 +37,8 @@ export interface SubmissionRecord {
   /** Segments of this send: the route's cut, which may differ from an earlier attempt's. */
   total: number;
   accepted: { partNo: number; total: number; carrierMsgId: string }[];
+  /** Parts written that got no answer: they may have been taken (the duplicate measure). */
+  unanswered?: { partNo: number; total: number }[];
   /** Why the remaining parts were not taken; null when every part is now accepted. */
   failure: null | {
     kind: 'retry' | 'unanswered' | 'rejected';
@@ -120,6 +123,12 @@ export async function recordEvents(
   });
 }
 
+const part = (s: SubmissionRecord, p: { partNo: number; total: number }) => ({
+  messageId: s.messageId,
+  partNo: p.partNo,
+  total: p.total,
+});
+
 /** What recording a submission needs of its message, read under the row's lock. */
 interface HeldMessage {
   status: string;
@@ -158,6 +167,24 @@ async function recordSubmissions(
     const m = rows.get(s.messageId);
     return m?.status === 'SENDING' && m.lease_owner === s.owner && m.lease_epoch === s.epoch;
   });
+  // Every write is recorded, a fenced one too: it went out on the wire all the same.
+  const holds = new Set(holding);
+  await recordPartWrites(
+    tx,
+    submissions.flatMap((s) => {
+      const fenced = !holds.has(s);
+      // A first attempt under a valid lease cannot repeat anything: its acceptances need no row.
+      const accepted = fenced || (rows.get(s.messageId)?.attempts ?? 0) > 1 ? s.accepted : [];
+      return [
+        ...accepted.map((p) => ({ ...part(s, p), uncertain: fenced ? ('LEASE_LOST' as const) : null })),
+        ...(s.unanswered ?? []).map((p) => ({
+          ...part(s, p),
+          uncertain: fenced ? ('LEASE_LOST' as const) : ('UNANSWERED' as const),
+        })),
+      ];
+    }),
+    now,
+  );
   if (holding.length === 0) return [];
   // Parts taken under another cut (the message moved to a route that counts text differently) do
   // not make up this one: they are forgotten, and this send carries all of its own parts.

@@ -1,7 +1,8 @@
 /**
  * Leases shared by several processes (docs/multinode.md): reclaim is one compare-and-set that never
  * takes a valid lease nor waits on a peer's locks, a reclaimed message keeps its place, and every
- * write of a claim's outcome names its lease token, so a writer that lost the lease changes nothing.
+ * write of a claim's outcome names its lease token, so a writer that lost the lease changes nothing
+ * (but its write is counted when the part goes out again).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,7 @@ import { admitGroup } from '../../src/store/admission.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { claimMessages } from '../../src/store/outbox.js';
 import { recordEvents, type OutcomeSettings, type PipelineEvents } from '../../src/store/outcomes.js';
+import { partCopies } from '../../src/store/part-writes.js';
 import { reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 import { createTestApp } from '../helpers/apps.js';
@@ -123,6 +125,8 @@ for (const dialect of DIALECTS) {
       assert.equal((await row(first.id)).status, 'SENDING', 'a release under an old epoch does nothing');
       await record({ submissions: [sent('C', 2, 'c-1')] }, at + 200);
       assert.equal((await row(first.id)).status, 'SUBMITTED');
+      // A's write went out all the same: C's is a copy, and the measure says why.
+      assert.deepEqual(await partCopies(store.db), { UNANSWERED: 0, LEASE_LOST: 1, ACCEPTED: 0 });
     } finally {
       await store.drop();
     }

@@ -20,6 +20,7 @@ import * as m0020 from './0020-personal-data-at-rest.js';
 import * as m0021 from './0021-backups.js';
 import * as m0022 from './0022-retention.js';
 import * as m0023 from './0023-lease-epoch.js';
+import * as m0024 from './0024-part-writes.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0021-backups', up: m0021.up },
   { name: '0022-retention', up: m0022.up },
   { name: '0023-lease-epoch', up: m0023.up },
+  { name: '0024-part-writes', up: m0024.up },
 ];
