@@ -122,8 +122,10 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
     // Ids and epoch-ms times are int8 but stay below 2^53: read them as numbers, on this pool only.
     types: int8AsNumber,
   });
-  // An idle client dropped by the server must not take the process down.
+  // An idle client dropped by the server must not take the process down; nor one in use, e.g. a
+  // transaction the server ended after the idle limit (its next statement fails, the pool drops it).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
