@@ -9,6 +9,7 @@ import type { IdAllocator } from '../store/ids.js';
 import type { ClaimedMessage, ClaimRequest, ReleaseRequest } from '../store/outbox.js';
 import {
   recordEvents,
+  RolledBack,
   type OutcomeSettings,
   type ReportRecord,
   type SubmissionRecord,
@@ -33,11 +34,20 @@ export interface WriterCounters {
   finished: number;
   orphaned: number;
   matchedOrphans: number;
+  /** Groups rolled back (a deadlock, a lock wait given up, a session ended) and written again. */
+  retried: number;
 }
 
 export class EventWriter {
   private readonly committer: GroupCommitter<Item, ClaimedMessage[] | undefined>;
-  readonly counters: WriterCounters = { groups: 0, events: 0, finished: 0, orphaned: 0, matchedOrphans: 0 };
+  readonly counters: WriterCounters = {
+    groups: 0,
+    events: 0,
+    finished: 0,
+    orphaned: 0,
+    matchedOrphans: 0,
+    retried: 0,
+  };
   /**
    * Messages the last group left partly reported. Another process may have committed their other
    * parts' reports at the same time, unseen by either transaction; the next group looks again.
@@ -55,24 +65,27 @@ export class EventWriter {
       async (events) => {
         const settle = this.unsettled;
         this.unsettled = [];
-        const summary = await recordEvents(
-          handle.db,
-          handle.caps,
-          ids,
-          {
-            submissions: events.flatMap((e) => (e.kind === 'submission' ? [e.record] : [])),
-            reports: events.flatMap((e) => (e.kind === 'report' ? [e.record] : [])),
-            uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
-            claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
-            releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
-            settle,
-          },
-          settings,
-          now(),
-        ).catch((err: unknown) => {
-          this.unsettled.push(...settle);
-          throw err;
-        });
+        const input = {
+          submissions: events.flatMap((e) => (e.kind === 'submission' ? [e.record] : [])),
+          reports: events.flatMap((e) => (e.kind === 'report' ? [e.record] : [])),
+          uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
+          claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
+          releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
+          settle,
+        };
+        const write = () => recordEvents(handle.db, handle.caps, ids, input, settings, now());
+        // Nothing of a rolled-back group was written: once more, on a fresh connection, before the
+        // callers hear of a failure (a carrier told "try again" may not deliver again for long).
+        const summary = await write()
+          .catch((err: unknown) => {
+            if (!(err instanceof RolledBack)) throw err;
+            this.counters.retried++;
+            return write();
+          })
+          .catch((err: unknown) => {
+            this.unsettled.push(...settle);
+            throw err;
+          });
         this.counters.groups++;
         this.counters.events += events.filter(
           (e) => e.kind === 'submission' || e.kind === 'report' || e.kind === 'uplink',

@@ -103,24 +103,55 @@ export async function recordEvents(
   now: number,
 ): Promise<RecordSummary> {
   await ids.reserve(idsForEvents(events));
-  return db.transaction().execute(async (tx) => {
-    const touched = new Set<number>();
-    const finals: FinalMessage[] = [];
-    const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
-    const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
-    const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
-    await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
-    const unsettled: number[] = [];
-    finals.push(...(await completedMessages(tx, [...touched], now, unsettled)));
-    // Looked at once more only: a message still partial now waits for its remaining reports.
-    const settleNow = (events.settle ?? []).filter((id) => !touched.has(id));
-    finals.push(...(await completedMessages(tx, settleNow, now)));
-    const finished = await finishMessages(tx, caps, ids, finals, now);
-    for (const request of events.releases ?? []) await releaseClaims(tx, caps, request);
-    const claimed: ClaimedMessage[][] = [];
-    for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
-    return { finished, orphaned, matchedOrphans, claimed, unsettled };
-  });
+  const state = { failedInside: false };
+  try {
+    return await db.transaction().execute((tx) =>
+      writeEvents(tx, caps, ids, { events, settings, now }).catch((err: unknown) => {
+        state.failedInside = true;
+        throw err;
+      }),
+    );
+  } catch (err) {
+    // What is thrown may be the ROLLBACK's own failure (its connection is gone): either way the
+    // commit was never asked for.
+    throw state.failedInside ? new RolledBack(err) : err;
+  }
+}
+
+/**
+ * A group's transaction failed before its commit was asked for — a deadlock, a lock wait given up,
+ * the session ended by the server (docs/multinode.md) — so none of it was written, and writing it
+ * again is safe. An error at the commit itself is not one of these: the commit may have happened.
+ */
+export class RolledBack extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'RolledBack';
+  }
+}
+
+async function writeEvents(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  ids: IdAllocator,
+  { events, settings, now }: { events: PipelineEvents; settings: OutcomeSettings; now: number },
+): Promise<RecordSummary> {
+  const touched = new Set<number>();
+  const finals: FinalMessage[] = [];
+  const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
+  const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
+  const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
+  await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
+  const unsettled: number[] = [];
+  finals.push(...(await completedMessages(tx, [...touched], now, unsettled)));
+  // Looked at once more only: a message still partial now waits for its remaining reports.
+  const settleNow = (events.settle ?? []).filter((id) => !touched.has(id));
+  finals.push(...(await completedMessages(tx, settleNow, now)));
+  const finished = await finishMessages(tx, caps, ids, finals, now);
+  for (const request of events.releases ?? []) await releaseClaims(tx, caps, request);
+  const claimed: ClaimedMessage[][] = [];
+  for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
+  return { finished, orphaned, matchedOrphans, claimed, unsettled };
 }
 
 const part = (s: SubmissionRecord, p: { partNo: number; total: number }) => ({
