@@ -369,7 +369,7 @@ export class Dispatcher {
     try {
       await this.writer.write({ kind: 'submission', record });
     } catch (err) {
-      // The lease will expire and the sweeper will hand the message back; nothing is lost.
+      // The lease runs out and a peer's sweeper (or this one's, a lease later) hands it back.
       this.counters.errors++;
       this.logger.error({ err, messageId: message.id }, '提交结果未能保存 submission outcome not stored');
     }

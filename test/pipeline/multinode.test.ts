@@ -202,12 +202,13 @@ test('postgres: three serve processes — paused inside and outside a transactio
   const figures: string[] = [];
 
   // 1 and 2: A paused past its lease, inside then outside a transaction.
-  for (const [phase, inside] of [
-    [1, true],
-    [2, false],
+  // Between transactions takes longer to catch: more to send keeps B and C busy through the stop.
+  for (const [phase, inside, requests] of [
+    [1, true, 10],
+    [2, false, 15],
   ] as const) {
     const before = await submits();
-    const sending = sendPhase(phase, 10, b);
+    const sending = sendPhase(phase, requests, b);
     await eventually(async () => ((await submits()) >= before + 200 ? true : undefined), 30_000, 'submits');
     const stoppedAt = await stop(a, inside);
     // Past the lease, and inside a transaction past the session's idle limit (5 s).
