@@ -9,7 +9,7 @@ import type { Config } from '../config/schema.js';
 import { AppError } from '../shared/errors.js';
 import { pidAlive } from '../pipeline/sweeper.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
-import { findDeadInstances, registerInstance } from '../store/instances.js';
+import { findSilentInstances, registerInstance } from '../store/instances.js';
 
 export interface JoinedDatabase {
   handle: DatabaseHandle;
@@ -21,21 +21,24 @@ export async function joinDatabase(config: Config, now: number): Promise<JoinedD
   const handle = await openDatabase(config.database.url, {
     sqliteSynchronous: config.database.sqliteSynchronous,
     poolSize: config.database.poolSize,
+    // A group commit is milliseconds of work: a transaction idle for seconds belongs to a paused
+    // process, whose locks must not hold its peers up for longer (docs/multinode.md).
+    sessionLimits: { idleInTransactionMs: 5000, lockTimeoutMs: 5000 },
+    applicationName: `sms12333 pid ${process.pid}`,
   });
   const instanceId = randomUUID();
   const host = hostname();
   try {
     if (handle.caps.dialect === 'sqlite') {
       const others = await handle.db.selectFrom('instances').select(['id', 'pid', 'host']).execute();
-      const dead = new Set(
-        await findDeadInstances(handle.db, {
-          self: instanceId,
-          host,
-          now,
-          staleMs: 15_000,
-          isAlive: pidAlive,
-        }),
-      );
+      const silent = await findSilentInstances(handle.db, {
+        self: instanceId,
+        host,
+        now,
+        staleMs: 15_000,
+        isAlive: pidAlive,
+      });
+      const dead = new Set([...silent.gone, ...silent.stale]);
       const live = others.filter((o) => !dead.has(o.id));
       if (live.length > 0)
         throw new AppError(

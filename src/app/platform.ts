@@ -156,6 +156,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       validityMs: settings.validityMs,
       reviewHoldMs: config.sending.reviewHoldHours * 3600_000,
       staleMs: Math.max(15_000, config.dispatcher.sweepMs * 10),
+      leaseMs: config.dispatcher.leaseSeconds * 1000,
       orphanTtlMs: settings.reportDeadlineMs + 24 * 3600 * 1000,
       reassemblyMs: config.uplink.reassemblySeconds * 1000,
       protectUplink: citizens.protectUplink,
@@ -193,7 +194,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await writer.close();
     await sweeper.stop();
     await sequencer.settled();
-    await reclaimLeases(handle.db, { now: now(), deadOwners: [instanceId] }).catch(() => 0);
+    await reclaimLeases(handle.db, handle.caps, { now: now(), deadOwners: [instanceId] }).catch(() => 0);
     await unregisterInstance(handle.db, instanceId).catch(() => undefined);
     await handle.close();
   };

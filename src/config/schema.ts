@@ -160,7 +160,7 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         claimBatch: z.number().int().min(1).max(10_000).default(1000),
         pollMs: z.number().int().min(5).default(200),
-        leaseSeconds: z.number().int().min(5).default(300),
+        leaseSeconds: z.number().int().min(1).default(300),
         sweepMs: z.number().int().min(50).default(1000),
       })
       .strict()
@@ -288,7 +288,31 @@ export const configSchema = z
           message: 'must be ≥ reconnectMinMs',
         });
     });
+    const lease = leaseProblem(config);
+    if (lease) ctx.addIssue({ code: 'custom', path: ['dispatcher', 'leaseSeconds'], message: lease });
   });
+
+/**
+ * A lease must outlast what is done under it (docs/multinode.md): the write of a part plus its
+ * answer (the request timeout) with room to store it, and the sending of a whole claim at the
+ * gateways' rate within the half of the lease the dispatcher feeds from it.
+ */
+function leaseProblem(config: {
+  gateways: readonly { enabled: boolean; tps: number; requestTimeoutMs: number }[];
+  dispatcher: { claimBatch: number; leaseSeconds: number };
+}): string | null {
+  const enabled = config.gateways.filter((g) => g.enabled);
+  if (enabled.length === 0) return null;
+  const leaseMs = config.dispatcher.leaseSeconds * 1000;
+  const timeout = Math.max(...enabled.map((g) => g.requestTimeoutMs));
+  if (leaseMs < 2 * timeout + 2000)
+    return `租约过短 too short: must be ≥ 2 × the longest requestTimeoutMs (${timeout}) + 2 s`;
+  const tps = enabled.reduce((n, g) => n + g.tps, 0);
+  const sendMs = Math.ceil((config.dispatcher.claimBatch * 1000) / tps);
+  if (leaseMs < 2 * sendMs)
+    return `租约过短 too short: claimBatch ${config.dispatcher.claimBatch} at ${tps}/s takes ${sendMs} ms, at most half the lease`;
+  return null;
+}
 
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;

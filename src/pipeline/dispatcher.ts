@@ -55,9 +55,13 @@ interface Buffered {
   taken: TakenParts | undefined;
   /** After this, the lease may run out before the answer is stored: hand it back instead. */
   sendBefore: number;
+  /** When the claim was asked for, in `performance.now()` ms: the lease ends `leaseMs` later. */
+  claimedAt: number;
 }
 
 const BATCH_CACHE_LIMIT = 2000;
+/** Time left, at the least, between an answer's latest arrival and the end of the lease to store it. */
+const RECORD_MARGIN_MS = 1000;
 
 export class Dispatcher {
   readonly counters: DispatcherCounters = {
@@ -170,6 +174,8 @@ export class Dispatcher {
 
   private async claim(carriers: Carrier[], limit: number): Promise<void> {
     const now = this.now();
+    // Taken before the claim, so the lease's end on this clock is never later than in the database.
+    const claimedAt = performance.now();
     const claimed = await this.writer.claim({
       owner: this.settings.owner,
       leaseUntil: now + this.settings.leaseMs,
@@ -188,7 +194,7 @@ export class Dispatcher {
     const orphaned: ClaimedMessage[] = [];
     for (const message of claimed) {
       const batch = this.batches.get(message.batchId);
-      if (batch) this.buffer.push({ message, batch, taken: taken.get(message.id), sendBefore });
+      if (batch) this.buffer.push({ message, batch, taken: taken.get(message.id), sendBefore, claimedAt });
       else orphaned.push(message);
     }
     // A verification code's text is not kept for later claims: a retry asks `reveal` again, so a
@@ -228,7 +234,10 @@ export class Dispatcher {
     if (items.length === 0) return;
     this.counters.released += items.length;
     try {
-      await this.writer.release({ owner: this.settings.owner, ids: items.map((i) => i.message.id) });
+      await this.writer.release({
+        owner: this.settings.owner,
+        leases: items.map((i) => ({ id: i.message.id, epoch: i.message.epoch })),
+      });
     } catch (err) {
       // Their leases run out and the sweeper hands them back.
       this.counters.errors++;
@@ -249,6 +258,13 @@ export class Dispatcher {
     const { message, batch, taken } = item;
     const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
+    // Written later than this, the answer (within the request timeout) and its commit could come
+    // after the lease ended and a peer took the message over: the gateway drops it unwritten.
+    const writeBy =
+      item.claimedAt +
+      this.settings.leaseMs -
+      gateway.config.requestTimeoutMs -
+      Math.max(RECORD_MARGIN_MS, this.settings.leaseMs / 10);
     const parts: SubmitPart[] = segments
       // Parts taken under the same cut are not sent again; a different cut starts over.
       .filter((s) => !(taken?.total === segments.length && taken.parts.has(s.partNo)))
@@ -258,6 +274,7 @@ export class Dispatcher {
         srcId,
         segment,
         wantReport: true,
+        writeBy,
       }));
     if (message.attempts > 1) this.counters.resubmittedParts += parts.length;
     this.counters.submittedParts += parts.length;
@@ -310,6 +327,7 @@ export class Dispatcher {
       messageId: message.id,
       gatewayId,
       owner: this.settings.owner,
+      epoch: message.epoch,
       total,
       accepted: [],
       failure: null,
@@ -331,7 +349,10 @@ export class Dispatcher {
         });
         return;
       }
-      if (outcome.kind === 'unanswered') unanswered++;
+      if (outcome.kind === 'unanswered') {
+        unanswered++;
+        (record.unanswered ??= []).push({ partNo: part.segment.partNo, total: part.segment.total });
+      }
       // A refusal decides for the whole message; otherwise the first failure explains it.
       if (!worst || outcome.kind === 'rejected') worst = outcome;
     });
@@ -348,7 +369,7 @@ export class Dispatcher {
     try {
       await this.writer.write({ kind: 'submission', record });
     } catch (err) {
-      // The lease will expire and the sweeper will hand the message back; nothing is lost.
+      // The lease runs out and a peer's sweeper (or this one's, a lease later) hands it back.
       this.counters.errors++;
       this.logger.error({ err, messageId: message.id }, '提交结果未能保存 submission outcome not stored');
     }

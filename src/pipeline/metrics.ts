@@ -7,6 +7,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Gateway, GatewayStatus } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { pendingCounts } from '../store/outbox.js';
+import { partCopies } from '../store/part-writes.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventWriter } from './writer.js';
 
@@ -82,6 +83,16 @@ export function createMetrics(sources: MetricsSources): Registry {
     async collect() {
       const counts = await pendingCounts(sources.handle.db);
       for (const [status, n] of Object.entries(counts)) this.set({ status }, n);
+    },
+  });
+  new Gauge({
+    name: 'sms12333_part_copies',
+    help: '再次写给运营商的分段 parts written to a carrier again after a write that may have reached the handset, by reason',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    async collect() {
+      const copies = await partCopies(sources.handle.db);
+      for (const [reason, n] of Object.entries(copies)) this.set({ reason }, n);
     },
   });
   new Gauge({

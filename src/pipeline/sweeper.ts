@@ -1,5 +1,5 @@
 /**
- * Periodic upkeep: heartbeat, leases of dead processes handed back, report deadlines (UNKNOWN),
+ * Periodic upkeep: heartbeat, leases that ran out or whose process is gone handed back, report deadlines (UNKNOWN),
  * validity (EXPIRED, refunded), reviews not decided in time (their held messages EXPIRED,
  * refunded), orphan reports re-matched and purged, feeds numbered.
  */
@@ -7,11 +7,11 @@ import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
-import { findDeadInstances, forgetInstances, heartbeat } from '../store/instances.js';
+import { findSilentInstances, forgetInstances, heartbeat } from '../store/instances.js';
 import { rematchOrphans } from '../store/reports.js';
 import { flushStaleSegments, type UplinkProtector } from '../store/uplinks.js';
 import { expireReviews } from '../store/reviews.js';
-import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases } from '../store/sweeps.js';
+import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases, SWEEP_LIMIT } from '../store/sweeps.js';
 
 export interface SweeperSettings {
   instanceId: string;
@@ -20,8 +20,10 @@ export interface SweeperSettings {
   validityMs: number;
   /** A review pending longer than this expires with its held messages (sending.reviewHoldHours). */
   reviewHoldMs: number;
-  /** A process whose heartbeat is older than this is dead. */
+  /** A process whose heartbeat is older than this is forgotten (its leases still run their course). */
   staleMs: number;
+  /** The dispatcher's lease: one of this process's own leases is handed back a lease after it ran out. */
+  leaseMs: number;
   /** Orphan reports older than this are dropped. */
   orphanTtlMs: number;
   /** Segments of a long uplink waiting longer than this are kept as a PARTIAL message. */
@@ -93,16 +95,23 @@ export class Sweeper {
   async runOnce(): Promise<SweepSummary> {
     const db = this.handle.db;
     const now = this.now();
-    await heartbeat(db, this.settings.instanceId, now);
-    const dead = await findDeadInstances(db, {
-      self: this.settings.instanceId,
-      host: this.settings.host,
+    const self = { id: this.settings.instanceId, host: this.settings.host, pid: process.pid };
+    if ((await heartbeat(db, self, now)) === 'registered')
+      this.logger.warn('实例记录被其他进程清除，已重新登记 instance row was forgotten; registered again');
+    const silent = await findSilentInstances(db, {
+      self: self.id,
+      host: self.host,
       now,
       staleMs: this.settings.staleMs,
       isAlive: pidAlive,
     });
-    const reclaimed = await reclaimLeases(db, { now, deadOwners: dead });
-    if (dead.length > 0 && reclaimed < 1000) await forgetInstances(db, dead);
+    const reclaimed = await reclaimLeases(db, this.handle.caps, {
+      now,
+      deadOwners: silent.gone,
+      self: self.id,
+      ownGraceMs: this.settings.leaseMs,
+    });
+    if (reclaimed < SWEEP_LIMIT) await forgetInstances(db, [...silent.gone, ...silent.stale]);
     const unknown = await expireDeadlines(db, this.handle.caps, this.ids, now);
     const expired = await expireQueued(db, this.handle.caps, this.ids, now, this.settings.validityMs);
     const reviewsExpired = await expireReviews(

@@ -9,6 +9,7 @@ import type { IdAllocator } from '../store/ids.js';
 import type { ClaimedMessage, ClaimRequest, ReleaseRequest } from '../store/outbox.js';
 import {
   recordEvents,
+  RolledBack,
   type OutcomeSettings,
   type ReportRecord,
   type SubmissionRecord,
@@ -22,7 +23,10 @@ export type PipelineEvent =
   | { kind: 'uplink'; record: UplinkRecord };
 
 type Item =
-  PipelineEvent | { kind: 'claim'; request: ClaimRequest } | { kind: 'release'; request: ReleaseRequest };
+  | PipelineEvent
+  | { kind: 'claim'; request: ClaimRequest }
+  | { kind: 'release'; request: ReleaseRequest }
+  | { kind: 'settle' };
 
 export interface WriterCounters {
   groups: number;
@@ -30,11 +34,25 @@ export interface WriterCounters {
   finished: number;
   orphaned: number;
   matchedOrphans: number;
+  /** Groups rolled back (a deadlock, a lock wait given up, a session ended) and written again. */
+  retried: number;
 }
 
 export class EventWriter {
   private readonly committer: GroupCommitter<Item, ClaimedMessage[] | undefined>;
-  readonly counters: WriterCounters = { groups: 0, events: 0, finished: 0, orphaned: 0, matchedOrphans: 0 };
+  readonly counters: WriterCounters = {
+    groups: 0,
+    events: 0,
+    finished: 0,
+    orphaned: 0,
+    matchedOrphans: 0,
+    retried: 0,
+  };
+  /**
+   * Messages the last group left partly reported. Another process may have committed their other
+   * parts' reports at the same time, unseen by either transaction; the next group looks again.
+   */
+  private unsettled: number[] = [];
 
   constructor(
     handle: DatabaseHandle,
@@ -45,22 +63,38 @@ export class EventWriter {
     const now = options.now ?? Date.now;
     this.committer = new GroupCommitter(
       async (events) => {
-        const summary = await recordEvents(
-          handle.db,
-          handle.caps,
-          ids,
-          {
-            submissions: events.flatMap((e) => (e.kind === 'submission' ? [e.record] : [])),
-            reports: events.flatMap((e) => (e.kind === 'report' ? [e.record] : [])),
-            uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
-            claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
-            releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
-          },
-          settings,
-          now(),
-        );
+        const settle = this.unsettled;
+        this.unsettled = [];
+        const input = {
+          submissions: events.flatMap((e) => (e.kind === 'submission' ? [e.record] : [])),
+          reports: events.flatMap((e) => (e.kind === 'report' ? [e.record] : [])),
+          uplinks: events.flatMap((e) => (e.kind === 'uplink' ? [e.record] : [])),
+          claims: events.flatMap((e) => (e.kind === 'claim' ? [e.request] : [])),
+          releases: events.flatMap((e) => (e.kind === 'release' ? [e.request] : [])),
+          settle,
+        };
+        const write = () => recordEvents(handle.db, handle.caps, ids, input, settings, now());
+        // Nothing of a rolled-back group was written: once more, on a fresh connection, before the
+        // callers hear of a failure (a carrier told "try again" may not deliver again for long).
+        const summary = await write()
+          .catch((err: unknown) => {
+            if (!(err instanceof RolledBack)) throw err;
+            this.counters.retried++;
+            return write();
+          })
+          .catch((err: unknown) => {
+            this.unsettled.push(...settle);
+            throw err;
+          });
         this.counters.groups++;
-        this.counters.events += events.filter((e) => e.kind !== 'claim' && e.kind !== 'release').length;
+        this.counters.events += events.filter(
+          (e) => e.kind === 'submission' || e.kind === 'report' || e.kind === 'uplink',
+        ).length;
+        if (summary.unsettled.length > 0) {
+          this.unsettled = summary.unsettled;
+          // Rides on the next group when there is one; otherwise makes one.
+          this.committer.submit({ kind: 'settle' }).catch(() => undefined);
+        }
         this.counters.finished += summary.finished;
         this.counters.orphaned += summary.orphaned;
         this.counters.matchedOrphans += summary.matchedOrphans;

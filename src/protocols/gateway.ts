@@ -85,6 +85,11 @@ export interface SubmitPart {
   srcId: string;
   segment: Segment;
   wantReport: boolean;
+  /**
+   * The last moment it may be written, in `performance.now()` milliseconds (a monotonic clock):
+   * after it the sender's lease could run out before the answer is stored (docs/multinode.md).
+   */
+  writeBy?: number;
 }
 
 export type SubmitOutcome =

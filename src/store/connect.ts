@@ -40,6 +40,14 @@ export interface OpenOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   poolSize?: number;
   migrate?: boolean;
+  /**
+   * PostgreSQL session limits for a serving process (docs/multinode.md): a transaction left idle
+   * longer than `idleInTransactionMs` (its process paused or stuck) is ended by the server, which
+   * frees its row locks; a statement waits at most `lockTimeoutMs` for a lock.
+   */
+  sessionLimits?: { idleInTransactionMs: number; lockTimeoutMs: number };
+  /** Shown in pg_stat_activity, so an operator can tell which process holds what. */
+  applicationName?: string;
 }
 
 const INT8_OID = 20;
@@ -106,11 +114,18 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
+    ...(options.applicationName && { application_name: options.applicationName }),
+    ...(options.sessionLimits && {
+      idle_in_transaction_session_timeout: options.sessionLimits.idleInTransactionMs,
+      lock_timeout: options.sessionLimits.lockTimeoutMs,
+    }),
     // Ids and epoch-ms times are int8 but stay below 2^53: read them as numbers, on this pool only.
     types: int8AsNumber,
   });
-  // An idle client dropped by the server must not take the process down.
+  // An idle client dropped by the server must not take the process down; nor one in use, e.g. a
+  // transaction the server ended after the idle limit (its next statement fails, the pool drops it).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -2,10 +2,10 @@
  * The outbox seen from the dispatcher: claiming queued messages under a lease, and what a claimed
  * message needs to be sent (its batch's text and the parts the carrier already took).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { Database } from './schema.js';
-import { chunked } from './sql-values.js';
+import { chunked, eachRow } from './sql-values.js';
 
 export interface ClaimedMessage {
   id: number;
@@ -16,6 +16,8 @@ export interface ClaimedMessage {
   segments: number;
   charged: number;
   attempts: number;
+  /** With the owner, the lease token every write of this claim's outcome must name. */
+  epoch: number;
   notBefore: number;
   createdAt: number;
 }
@@ -49,18 +51,19 @@ export async function claimMessages(
     segments: number;
     charged: number;
     attempts: number;
+    lease_epoch: number;
     not_before: number;
     created_at: number;
   }>`
     UPDATE messages SET status = 'SENDING', lease_owner = ${req.owner}, lease_until = ${req.leaseUntil},
-      attempts = attempts + 1
+      attempts = attempts + 1, lease_epoch = lease_epoch + 1
     WHERE id IN (
       SELECT id FROM messages
       WHERE status = 'QUEUED' AND carrier IN (${sql.join(req.carriers)}) AND not_before <= ${req.now}
       ORDER BY not_before, id
       LIMIT ${req.limit}${lock}
     )
-    RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, not_before, created_at`.execute(
+    RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, lease_epoch, not_before, created_at`.execute(
     db,
   );
   return result.rows
@@ -73,36 +76,48 @@ export async function claimMessages(
       segments: r.segments,
       charged: r.charged,
       attempts: r.attempts,
+      epoch: r.lease_epoch,
       notBefore: r.not_before,
       createdAt: r.created_at,
     }))
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }
 
-export interface ReleaseRequest {
-  owner: string;
-  ids: readonly number[];
+/** A claim as its holder names it: the lease token (owner, epoch) of one message. */
+export interface Lease {
+  id: number;
+  epoch: number;
 }
 
-/** Hands claimed messages that were never sent back to the queue (their attempt is not counted). */
-export async function releaseClaims(db: Kysely<Database>, req: ReleaseRequest): Promise<number> {
-  let released = 0;
-  for (const chunk of chunked(req.ids, 1000)) {
-    const result = await db
-      .updateTable('messages')
-      .set((eb) => ({
-        status: 'QUEUED',
-        lease_owner: null,
-        lease_until: null,
-        attempts: eb('attempts', '-', 1),
-      }))
-      .where('id', 'in', chunk)
-      .where('status', '=', 'SENDING')
-      .where('lease_owner', '=', req.owner)
-      .executeTakeFirst();
-    released += Number(result.numUpdatedRows);
-  }
-  return released;
+export interface ReleaseRequest {
+  owner: string;
+  leases: readonly Lease[];
+}
+
+/**
+ * Hands claimed messages that were never sent back to the queue (their attempt is not counted),
+ * each only while it is still under the lease it was claimed with.
+ */
+export async function releaseClaims(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  req: ReleaseRequest,
+): Promise<number> {
+  const updated = await eachRow(
+    tx,
+    caps,
+    req.leases.map((l) => [l.id, l.epoch]),
+    {
+      types: ['bigint', 'integer'],
+      build: (col, from) => sql<{ id: number }>`
+        UPDATE messages SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL, attempts = attempts - 1
+        ${from.clause}
+        WHERE messages.id = ${col(1)} AND messages.lease_epoch = ${col(2)}
+          AND messages.status = 'SENDING' AND messages.lease_owner = ${req.owner}
+        RETURNING messages.id`,
+    },
+  );
+  return updated.length;
 }
 
 export interface BatchText {

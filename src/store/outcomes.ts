@@ -22,16 +22,23 @@ import {
   type ClaimRequest,
   type ReleaseRequest,
 } from './outbox.js';
+import { recordPartWrites } from './part-writes.js';
 import { chunked, eachRow } from './sql-values.js';
 
 export interface SubmissionRecord {
   messageId: number;
   gatewayId: string;
-  /** The lease owner that sent it: a message whose lease was taken over is not touched. */
+  /**
+   * The lease token it was sent under (owner and the claim's epoch): a message whose lease was
+   * reclaimed or claimed again since is not touched, nor are its parts.
+   */
   owner: string;
+  epoch: number;
   /** Segments of this send: the route's cut, which may differ from an earlier attempt's. */
   total: number;
   accepted: { partNo: number; total: number; carrierMsgId: string }[];
+  /** Parts written that got no answer: they may have been taken (the duplicate measure). */
+  unanswered?: { partNo: number; total: number }[];
   /** Why the remaining parts were not taken; null when every part is now accepted. */
   failure: null | {
     kind: 'retry' | 'unanswered' | 'rejected';
@@ -58,6 +65,8 @@ export interface PipelineEvents {
   /** The dispatcher's claims and releases ride along, so they cost no commit of their own. */
   claims?: readonly ClaimRequest[];
   releases?: readonly ReleaseRequest[];
+  /** Messages an earlier group left partly reported: looked at again now that it has committed. */
+  settle?: readonly number[];
 }
 
 export interface RecordSummary {
@@ -66,10 +75,18 @@ export interface RecordSummary {
   matchedOrphans: number;
   /** One list per claim request, in order. */
   claimed: ClaimedMessage[][];
+  /** Reported messages with parts still pending, to settle in a later group (PipelineEvents.settle). */
+  unsettled: number[];
 }
 
 export function idsForEvents(events: PipelineEvents): number {
-  return events.submissions.length + 2 * events.reports.length + events.uplinks.length + 1;
+  return (
+    events.submissions.length +
+    2 * events.reports.length +
+    events.uplinks.length +
+    (events.settle?.length ?? 0) +
+    1
+  );
 }
 
 export function retryDelay(attempts: number, settings: OutcomeSettings): number {
@@ -86,20 +103,72 @@ export async function recordEvents(
   now: number,
 ): Promise<RecordSummary> {
   await ids.reserve(idsForEvents(events));
-  return db.transaction().execute(async (tx) => {
-    const touched = new Set<number>();
-    const finals: FinalMessage[] = [];
-    const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
-    const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
-    const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
-    await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
-    finals.push(...(await completedMessages(tx, [...touched], now)));
-    const finished = await finishMessages(tx, caps, ids, finals, now);
-    for (const request of events.releases ?? []) await releaseClaims(tx, request);
-    const claimed: ClaimedMessage[][] = [];
-    for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
-    return { finished, orphaned, matchedOrphans, claimed };
-  });
+  const state = { failedInside: false };
+  try {
+    return await db.transaction().execute((tx) =>
+      writeEvents(tx, caps, ids, { events, settings, now }).catch((err: unknown) => {
+        state.failedInside = true;
+        throw err;
+      }),
+    );
+  } catch (err) {
+    // What is thrown may be the ROLLBACK's own failure (its connection is gone): either way the
+    // commit was never asked for.
+    throw state.failedInside ? new RolledBack(err) : err;
+  }
+}
+
+/**
+ * A group's transaction failed before its commit was asked for — a deadlock, a lock wait given up,
+ * the session ended by the server (docs/multinode.md) — so none of it was written, and writing it
+ * again is safe. An error at the commit itself is not one of these: the commit may have happened.
+ */
+export class RolledBack extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'RolledBack';
+  }
+}
+
+async function writeEvents(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  ids: IdAllocator,
+  { events, settings, now }: { events: PipelineEvents; settings: OutcomeSettings; now: number },
+): Promise<RecordSummary> {
+  const touched = new Set<number>();
+  const finals: FinalMessage[] = [];
+  const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
+  const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
+  const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
+  await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
+  const unsettled: number[] = [];
+  finals.push(...(await completedMessages(tx, [...touched], now, unsettled)));
+  // Looked at once more only: a message still partial now waits for its remaining reports.
+  const settleNow = (events.settle ?? []).filter((id) => !touched.has(id));
+  finals.push(...(await completedMessages(tx, settleNow, now)));
+  const finished = await finishMessages(tx, caps, ids, finals, now);
+  for (const request of events.releases ?? []) await releaseClaims(tx, caps, request);
+  const claimed: ClaimedMessage[][] = [];
+  for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
+  return { finished, orphaned, matchedOrphans, claimed, unsettled };
+}
+
+const part = (s: SubmissionRecord, p: { partNo: number; total: number }) => ({
+  messageId: s.messageId,
+  partNo: p.partNo,
+  total: p.total,
+});
+
+/** What recording a submission needs of its message, read under the row's lock. */
+interface HeldMessage {
+  status: string;
+  lease_owner: string | null;
+  lease_epoch: number;
+  segments: number;
+  charged: number;
+  attempts: number;
+  not_before: number;
 }
 
 async function recordSubmissions(
@@ -112,12 +181,48 @@ async function recordSubmissions(
   finals: FinalMessage[],
 ): Promise<{ gatewayId: string; carrierMsgId: string }[]> {
   if (submissions.length === 0) return [];
+  // The token is checked first, under row locks taken in id order (PostgreSQL), so nothing below
+  // writes for a sender that lost its lease, and no peer changes these rows until the commit.
+  const rows = new Map<number, HeldMessage>();
+  const lock = caps.skipLocked ? sql` FOR UPDATE` : sql``;
+  for (const chunk of chunked(
+    [...new Set(submissions.map((s) => s.messageId))].sort((a, b) => a - b),
+    1000,
+  )) {
+    const found = await sql<HeldMessage & { id: number }>`
+      SELECT id, status, lease_owner, lease_epoch, segments, charged, attempts, not_before FROM messages
+      WHERE id IN (${sql.join(chunk)}) ORDER BY id${lock}`.execute(tx);
+    for (const r of found.rows) rows.set(r.id, r);
+  }
+  const holding = submissions.filter((s) => {
+    const m = rows.get(s.messageId);
+    return m?.status === 'SENDING' && m.lease_owner === s.owner && m.lease_epoch === s.epoch;
+  });
+  // Every write is recorded, a fenced one too: it went out on the wire all the same.
+  const holds = new Set(holding);
+  await recordPartWrites(
+    tx,
+    submissions.flatMap((s) => {
+      const fenced = !holds.has(s);
+      // A first attempt under a valid lease cannot repeat anything: its acceptances need no row.
+      const accepted = fenced || (rows.get(s.messageId)?.attempts ?? 0) > 1 ? s.accepted : [];
+      return [
+        ...accepted.map((p) => ({ ...part(s, p), uncertain: fenced ? ('LEASE_LOST' as const) : null })),
+        ...(s.unanswered ?? []).map((p) => ({
+          ...part(s, p),
+          uncertain: fenced ? ('LEASE_LOST' as const) : ('UNANSWERED' as const),
+        })),
+      ];
+    }),
+    now,
+  );
+  if (holding.length === 0) return [];
   // Parts taken under another cut (the message moved to a route that counts text differently) do
   // not make up this one: they are forgotten, and this send carries all of its own parts.
   await eachRow(
     tx,
     caps,
-    submissions.map((s) => [s.messageId, s.total]),
+    holding.map((s) => [s.messageId, s.total]),
     {
       types: ['bigint', 'integer'],
       build: (col, from) =>
@@ -125,7 +230,7 @@ async function recordSubmissions(
         DELETE FROM message_parts ${from.using} WHERE message_id = ${col(1)} AND total <> ${col(2)}`,
     },
   );
-  const parts = submissions.flatMap((s) =>
+  const parts = holding.flatMap((s) =>
     s.accepted.map((p) => ({
       message_id: s.messageId,
       part_no: p.partNo,
@@ -155,32 +260,13 @@ async function recordSubmissions(
       .execute();
   }
 
-  const messageIds = submissions.map((s) => s.messageId);
-  const rows = new Map<
-    number,
-    {
-      status: string;
-      lease_owner: string | null;
-      segments: number;
-      charged: number;
-      attempts: number;
-      not_before: number;
-    }
-  >();
-  for (const chunk of chunked(messageIds, 1000)) {
-    const found = await tx
-      .selectFrom('messages')
-      .select(['id', 'status', 'lease_owner', 'segments', 'charged', 'attempts', 'not_before'])
-      .where('id', 'in', chunk)
-      .execute();
-    for (const r of found) rows.set(r.id, r);
-  }
+  const messageIds = holding.map((s) => s.messageId);
   const counts = await partCounts(tx, messageIds);
   const submitted: (readonly unknown[])[] = [];
 
-  for (const s of submissions) {
+  for (const s of holding) {
     const m = rows.get(s.messageId);
-    if (!m || m.status !== 'SENDING' || m.lease_owner !== s.owner) continue;
+    if (!m) continue;
     const taken = counts.get(s.messageId) ?? 0;
     const failure =
       s.failure ??
@@ -212,6 +298,8 @@ async function recordSubmissions(
         }))
         .where('id', '=', s.messageId)
         .where('status', '=', 'SENDING')
+        .where('lease_owner', '=', s.owner)
+        .where('lease_epoch', '=', s.epoch)
         .execute();
     }
   }

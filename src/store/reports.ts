@@ -180,11 +180,16 @@ export async function rematchOrphans(
   });
 }
 
-/** SUBMITTED messages whose every part now has a final report. */
+/**
+ * SUBMITTED messages whose every part now has a final report. Those with some parts final and some
+ * not go to `partial`: another process may be finishing the rest in a transaction this one cannot
+ * see yet, so the writer looks at them again after its commit (docs/multinode.md).
+ */
 export async function completedMessages(
   tx: Transaction<Database>,
   messageIds: readonly number[],
   now: number,
+  partial?: number[],
 ): Promise<FinalMessage[]> {
   const finals: FinalMessage[] = [];
   for (const chunk of chunked(messageIds, 1000)) {
@@ -214,7 +219,10 @@ export async function completedMessages(
       const list = (byMessage.get(m.id) ?? []).sort((a, b) => a.part_no - b.part_no);
       // Complete when every part of the current cut has its final report.
       const total = list[0]?.total ?? m.segments;
-      if (list.length < total || list.some((p) => p.status === 'SUBMITTED')) continue;
+      if (list.length < total || list.some((p) => p.status === 'SUBMITTED')) {
+        if (list.some((p) => p.status !== 'SUBMITTED')) partial?.push(m.id);
+        continue;
+      }
       const status = combineOutcomes(list.map((p) => p.status as PartOutcome));
       const telling = list.find((p) => p.status === status) ?? list[0];
       finals.push({

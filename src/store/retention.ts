@@ -26,6 +26,7 @@ export async function pruneMessages(db: Db, before: number, limit: number): Prom
   const batchIds = [...new Set(rows.map((r) => r.batch_id))];
   return db.transaction().execute(async (tx) => {
     await tx.deleteFrom('message_parts').where('message_id', 'in', ids).execute();
+    await tx.deleteFrom('part_writes').where('message_id', 'in', ids).execute();
     await tx.deleteFrom('delivery_reports').where('message_id', 'in', ids).execute();
     await tx.deleteFrom('otp_codes').where('message_id', 'in', ids).execute();
     const removed = await tx

@@ -34,6 +34,19 @@ export interface InstancesTable {
   heartbeat_at: number;
 }
 
+/** Uncertain writes of a part and the copies written after them (migration 0024, store/part-writes.ts). */
+export interface PartWritesTable {
+  message_id: number;
+  part_no: number;
+  total: number;
+  /** Why the last write of this part may or may not have reached the handset; null: none uncertain. */
+  uncertain: string | null;
+  /** Times the part was written again after an earlier write that may have reached the handset. */
+  copies: Generated<number>;
+  copy_reason: string | null;
+  updated_at: number;
+}
+
 export interface BatchesTable {
   id: number;
   app_id: number;
@@ -70,6 +83,8 @@ export interface MessagesTable {
   resubmits: Generated<number>;
   lease_owner: string | null;
   lease_until: number | null;
+  /** Taken anew by every claim: the lease token is (lease_owner, lease_epoch) (migration 0023). */
+  lease_epoch: Generated<number>;
   gateway_id: string | null;
   submitted_at: number | null;
   deadline_at: number | null;
@@ -459,6 +474,7 @@ export interface Database {
   batches: BatchesTable;
   messages: MessagesTable;
   message_parts: MessagePartsTable;
+  part_writes: PartWritesTable;
   delivery_reports: DeliveryReportsTable;
   orphan_reports: OrphanReportsTable;
   uplink_messages: UplinkMessagesTable;

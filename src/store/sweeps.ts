@@ -3,59 +3,61 @@
  * report deadline end UNKNOWN, queued messages past their validity EXPIRE (with a refund), old
  * orphan reports are dropped. Each step is idempotent, so several processes may sweep at once.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts } from './finish.js';
 import type { Database } from './schema.js';
 
-const SWEEP_LIMIT = 1000;
+export const SWEEP_LIMIT = 1000;
+
+export interface ReclaimRequest {
+  now: number;
+  /** Owners known to be gone (their process no longer exists): their leases return at once. */
+  deadOwners: readonly string[];
+  /**
+   * The sweeping process. Its own leases are not taken by its sweeper while they may still be in
+   * its hands: the dispatcher releases what it holds itself, and only a lease of its own that ran
+   * out more than `ownGraceMs` ago (an outcome that could not be stored) is handed back here.
+   */
+  self?: string;
+  ownGraceMs?: number;
+  limit?: number;
+}
 
 /**
- * Hands SENDING messages back to the queue when their lease ran out or their owner is known dead.
- * Parts of such a message that have no recorded carrier answer may already have been written to the
- * carrier, so sending them again is counted in `resubmits` (the possible duplicates).
+ * Hands SENDING messages back to the queue when their lease ran out or their owner is known dead,
+ * as one compare-and-set (docs/multinode.md): rows are picked with FOR UPDATE SKIP LOCKED, so a
+ * peer stopped inside its transaction holds nobody up, and the update re-checks the lease, so a
+ * row claimed afresh meanwhile is left alone. A reclaimed message keeps its `not_before` and so
+ * its place in the queue. Parts with no recorded carrier answer may already have been written to
+ * the carrier; sending them again is counted in `resubmits` (the possible duplicates).
  */
 export async function reclaimLeases(
   db: Kysely<Database>,
-  opts: { now: number; deadOwners: readonly string[] },
+  caps: Capabilities,
+  req: ReclaimRequest,
 ): Promise<number> {
-  const rows = await db
-    .selectFrom('messages')
-    .select(['id', 'segments'])
-    .where('status', '=', 'SENDING')
-    .where((eb) =>
-      opts.deadOwners.length > 0
-        ? eb.or([eb('lease_until', '<', opts.now), eb('lease_owner', 'in', opts.deadOwners)])
-        : eb('lease_until', '<', opts.now),
+  const expired = req.self
+    ? sql`(lease_until < ${req.now} AND lease_owner <> ${req.self})
+        OR (lease_until < ${req.now - (req.ownGraceMs ?? 0)} AND lease_owner = ${req.self})`
+    : sql`lease_until < ${req.now}`;
+  const due =
+    req.deadOwners.length > 0
+      ? sql`(${expired} OR lease_owner IN (${sql.join(req.deadOwners)}))`
+      : sql`(${expired})`;
+  const lock = caps.skipLocked ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+  const greatest = caps.dialect === 'postgres' ? sql`GREATEST` : sql`MAX`;
+  const result = await sql`
+    WITH picked AS MATERIALIZED (
+      SELECT id FROM messages WHERE status = 'SENDING' AND ${due}
+      ORDER BY not_before, id LIMIT ${req.limit ?? SWEEP_LIMIT}${lock}
     )
-    .limit(SWEEP_LIMIT)
-    .execute();
-  if (rows.length === 0) return 0;
-  return db.transaction().execute(async (tx) => {
-    const counts = await partCounts(
-      tx,
-      rows.map((r) => r.id),
-    );
-    let reclaimed = 0;
-    for (const r of rows) {
-      const unanswered = Math.max(0, r.segments - (counts.get(r.id) ?? 0));
-      const result = await tx
-        .updateTable('messages')
-        .set((eb) => ({
-          status: 'QUEUED',
-          lease_owner: null,
-          lease_until: null,
-          not_before: opts.now,
-          resubmits: eb('resubmits', '+', unanswered),
-        }))
-        .where('id', '=', r.id)
-        .where('status', '=', 'SENDING')
-        .executeTakeFirst();
-      reclaimed += Number(result.numUpdatedRows);
-    }
-    return reclaimed;
-  });
+    UPDATE messages SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL,
+      resubmits = resubmits + ${greatest}(0, segments - (
+        SELECT count(*) FROM message_parts p WHERE p.message_id = messages.id))
+    WHERE id IN (SELECT id FROM picked) AND status = 'SENDING' AND ${due}`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
 }
 
 /** SUBMITTED messages whose report never came end UNKNOWN (docs/design.md §6). */

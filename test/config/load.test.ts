@@ -88,6 +88,30 @@ gateways:
     () => loadConfig({ file: twice, env: {} }),
     /gateways\[1\]\.id: duplicate gateway id x.*gateways\[1\]\.reconnectMaxMs/,
   );
+  // A lease must outlast a request and its answer, and the sending of a claim (docs/multinode.md).
+  const gateway = (more: string) =>
+    `gateways: [{ id: g, protocol: cmpp3, port: 1, account: a, secret: "", spNumber: "1", carriers: [cmcc]${more} }]`;
+  for (const [yaml, reason] of [
+    [
+      `dispatcher: { leaseSeconds: 60 }\n${gateway('')}`,
+      /dispatcher\.leaseSeconds.*requestTimeoutMs \(30000\)/,
+    ],
+    [
+      `dispatcher: { leaseSeconds: 4, claimBatch: 1000 }\n${gateway(', requestTimeoutMs: 1000, tps: 200')}`,
+      /claimBatch 1000 at 200\/s/,
+    ],
+  ] as const)
+    assert.throws(() => loadConfig({ file: file('lease.yaml', yaml), env: {} }), reason);
+  assert.equal(
+    loadConfig({
+      file: file(
+        'lease-ok.yaml',
+        `dispatcher: { leaseSeconds: 4, claimBatch: 100 }\n${gateway(', requestTimeoutMs: 1000, tps: 200')}`,
+      ),
+      env: {},
+    }).dispatcher.leaseSeconds,
+    4,
+  );
   assert.throws(() => loadConfig({ file: join(dir, 'missing.yaml'), env: {} }), { code: 'ERR_CONFIG_FILE' });
   assert.throws(() => loadConfig({ file: file('list.yaml', '- 1\n- 2\n'), env: {} }), {
     code: 'ERR_CONFIG_INVALID',

@@ -73,6 +73,7 @@ const accepted = (messageId: number, ids: string[], total = ids.length): Submiss
   messageId,
   gatewayId: 'g1',
   owner: OWNER,
+  epoch: 1,
   failure: null,
   total,
   accepted: ids.map((carrierMsgId, i) => ({ partNo: i + 1, total, carrierMsgId })),
@@ -216,6 +217,7 @@ for (const dialect of DIALECTS) {
         messageId: m.id,
         gatewayId: 'g1',
         owner: OWNER,
+        epoch: m.epoch,
         total: 2,
         accepted: [{ partNo: 1, total: 2, carrierMsgId: 'x1' }],
         failure: { kind: 'unanswered', code: 'TIMEOUT', reason: 'no answer', unansweredParts: 1 },
@@ -239,6 +241,7 @@ for (const dialect of DIALECTS) {
             submissions: [
               {
                 ...retry,
+                epoch: again.epoch,
                 accepted: [],
                 failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
               },
@@ -271,6 +274,7 @@ for (const dialect of DIALECTS) {
             messageId: m.id,
             gatewayId: 'g1',
             owner: OWNER,
+            epoch: m.epoch,
             total: 3,
             accepted: [{ partNo: 1, total: 3, carrierMsgId: 'old-1' }],
             failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
@@ -285,7 +289,10 @@ for (const dialect of DIALECTS) {
         limit: 1,
       });
       assert.equal(again?.id, m.id);
-      await record({ submissions: [{ ...accepted(m.id, ['new-1', 'new-2']), gatewayId: 'g2' }] }, NOW + 5000);
+      await record(
+        { submissions: [{ ...accepted(m.id, ['new-1', 'new-2']), epoch: again.epoch, gatewayId: 'g2' }] },
+        NOW + 5000,
+      );
       const row = await status(m.id);
       assert.equal(row.status, 'SUBMITTED');
       assert.equal(row.refunded, 1);
@@ -324,6 +331,7 @@ for (const dialect of DIALECTS) {
             messageId: a!.id,
             gatewayId: 'g1',
             owner: OWNER,
+            epoch: a!.epoch,
             total: 1,
             accepted: [],
             failure: { kind: 'rejected', code: 'CMPP:13', reason: 'bad number', unansweredParts: 0 },
@@ -361,7 +369,7 @@ for (const dialect of DIALECTS) {
           done_at: null,
         })
         .execute();
-      assert.equal(await reclaimLeases(store.db, { now: NOW + 1, deadOwners: [OWNER] }), 2);
+      assert.equal(await reclaimLeases(store.db, store.caps, { now: NOW + 1, deadOwners: [OWNER] }), 2);
       assert.equal((await status(b!.id)).resubmits, 1);
       assert.equal((await status(c!.id)).resubmits, 2);
       assert.equal((await status(c!.id)).status, 'QUEUED');

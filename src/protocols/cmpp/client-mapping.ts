@@ -59,6 +59,7 @@ export const LOCAL_CODES = {
   busy: 'CMPP:BUSY',
   closing: 'CMPP:CLOSING',
   encode: 'CMPP:ENCODE',
+  late: 'CMPP:LATE',
 } as const;
 
 /** SUBMIT_RESP Result 0 → accepted; 8 (flow control) → retry; others → rejected (docs/protocols.md §1.5). */

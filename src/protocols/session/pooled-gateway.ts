@@ -165,7 +165,8 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
     const outcomes: SubmitOutcome[] = [];
     await Promise.all(
       this.jobsOf(parts).map(async (job) => {
-        const outcome = await this.queue.enqueue(job.item, job.parts.length);
+        const writeBy = Math.min(...job.parts.map((i) => parts[i]?.writeBy ?? Number.POSITIVE_INFINITY));
+        const outcome = await this.queue.enqueue(job.item, job.parts.length, writeBy);
         for (const i of job.parts) outcomes[i] = outcome;
       }),
     );

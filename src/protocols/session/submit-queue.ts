@@ -5,6 +5,11 @@
  * usable link, or windows and rate saturated — is answered `retry` without having been written.
  * An enqueued item always gets exactly one outcome; nothing here rejects.
  *
+ * Whether an item may still be written is decided when it would be written, on a monotonic clock
+ * (docs/multinode.md): past its `writeBy` (its sender's lease would run out before the answer is
+ * stored), or older than the queue timeout (the event loop stalled — a paused process — and the
+ * timer that should have ended it has not run yet), it is answered `retry` and never written.
+ *
  * What differs per protocol stays with the gateway: how an item is encoded and written on a link
  * (`write`), which links exist and whether one is usable, and what to do when none has a slot.
  */
@@ -39,6 +44,8 @@ export interface QueueCodes {
   busy: string;
   closing: string;
   encode: string;
+  /** Not written: past its write deadline, or the process stalled while it was queued. */
+  late: string;
 }
 
 export interface SubmitQueueOptions<L extends QueueLink, I> {
@@ -59,6 +66,8 @@ export interface SubmitQueueOptions<L extends QueueLink, I> {
   write(link: L, item: I): Promise<SubmitOutcome> | null;
   /** No link had a slot for the next item (SGIP opens idle links here). */
   starved?(): void;
+  /** Milliseconds that only move forward, also while the process is stopped (default performance.now). */
+  monotonic?: () => number;
 }
 
 interface Queued<I> {
@@ -67,6 +76,9 @@ interface Queued<I> {
   parts: number;
   resolve(outcome: SubmitOutcome): void;
   deadline: TimerHandle;
+  /** Monotonic times: when it was queued, and the last moment it may be written (Infinity: none). */
+  queuedAt: number;
+  writeBy: number;
   /** Set once the item has its outcome; a second end (which would be a bug) is not counted. */
   done: boolean;
 }
@@ -77,10 +89,12 @@ export class SubmitQueue<L extends QueueLink, I> {
   private readonly pending = new Set<Promise<unknown>>();
   private phase: 'idle' | 'running' | 'closed' = 'idle';
   private pumpTimer: TimerHandle | null = null;
+  private readonly monotonic: () => number;
 
   constructor(private readonly options: SubmitQueueOptions<L, I>) {
     const { tps } = options.config;
     this.bucket = new TokenBucket(tps, defaultBurst(tps), options.clock);
+    this.monotonic = options.monotonic ?? (() => performance.now());
   }
 
   get length(): number {
@@ -112,8 +126,11 @@ export class SubmitQueue<L extends QueueLink, I> {
     void p.finally(() => this.pending.delete(p));
   }
 
-  /** One item's outcome, the same for each of its `parts` (counted per part). */
-  enqueue(item: I, parts = 1): Promise<SubmitOutcome> {
+  /**
+   * One item's outcome, the same for each of its `parts` (counted per part). `writeBy` is a
+   * monotonic time (`monotonic()`) after which the item must not be written.
+   */
+  enqueue(item: I, parts = 1, writeBy = Number.POSITIVE_INFINITY): Promise<SubmitOutcome> {
     const { clock, codes } = this.options;
     const { requestTimeoutMs } = this.options.config;
     if (this.phase !== 'running') {
@@ -127,6 +144,8 @@ export class SubmitQueue<L extends QueueLink, I> {
         parts,
         resolve,
         done: false,
+        queuedAt: this.monotonic(),
+        writeBy,
         deadline: clock.setTimer(requestTimeoutMs, () => {
           const at = this.queue.indexOf(queued);
           if (at >= 0) this.queue.splice(at, 1);
@@ -146,6 +165,12 @@ export class SubmitQueue<L extends QueueLink, I> {
   /** Writes queued items while a link has a slot and the bucket a token; links call it when a slot frees. */
   pump(): void {
     while (this.queue.length > 0 && this.phase === 'running') {
+      // Decided in the same turn as the write below, so nothing late slips out.
+      const head = this.queue[0];
+      if (head && this.tooLate(head)) {
+        this.queue.shift();
+        continue;
+      }
       let best: L | null = null;
       for (const link of this.options.links())
         if (link.free > 0 && (!best || link.free > best.free)) best = link;
@@ -166,6 +191,21 @@ export class SubmitQueue<L extends QueueLink, I> {
       queued.deadline.cancel(); // from here the request's own timeout bounds it
       this.write(best, queued);
     }
+  }
+
+  /** Answers an item that may no longer be written; true when it did. */
+  private tooLate(queued: Queued<I>): boolean {
+    const now = this.monotonic();
+    const stalled = now - queued.queuedAt > this.options.config.requestTimeoutMs;
+    if (now <= queued.writeBy && !stalled) return false;
+    this.finish(queued, {
+      kind: 'retry',
+      code: this.options.codes.late,
+      reason: stalled
+        ? '进程停顿，排队请求作废 process stalled while queued'
+        : '已过写出期限 past its write deadline',
+    });
+    return true;
   }
 
   private write(link: L, queued: Queued<I>): void {

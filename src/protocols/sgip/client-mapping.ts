@@ -85,6 +85,7 @@ export const LOCAL_CODES = {
   busy: 'SGIP:BUSY',
   closing: 'SGIP:CLOSING',
   encode: 'SGIP:ENCODE',
+  late: 'SGIP:LATE',
 } as const;
 
 /**

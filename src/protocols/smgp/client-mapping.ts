@@ -61,6 +61,7 @@ export const LOCAL_CODES = {
   busy: 'SMGP:BUSY',
   closing: 'SMGP:CLOSING',
   encode: 'SMGP:ENCODE',
+  late: 'SMGP:LATE',
 } as const;
 
 /** Submit_Resp Status 0 → accepted; a temporary Status → retry; others → rejected (§6.2.6). */

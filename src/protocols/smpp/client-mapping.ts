@@ -160,6 +160,7 @@ export const LOCAL_CODES = {
   busy: 'SMPP:BUSY',
   closing: 'SMPP:CLOSING',
   encode: 'SMPP:ENCODE',
+  late: 'SMPP:LATE',
 } as const;
 
 /**

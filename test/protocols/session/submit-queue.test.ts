@@ -1,8 +1,9 @@
 /**
  * The queue in front of every gateway's windows, on a manual clock with links whose slots and
  * answers the test controls: the best link is chosen, the token bucket paces, a queued item times
- * out as no-link or busy, an unencodable item is rejected, closing answers what waits, and every
- * item ends exactly once with its parts counted.
+ * out as no-link or busy, an unencodable item is rejected, closing answers what waits, an item past
+ * its write deadline or queued across a stall is never written, and every item ends exactly once
+ * with its parts counted.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,13 @@ import { ManualClock } from '../../../src/protocols/session/clock.js';
 import { newGatewayCounters, SubmitQueue } from '../../../src/protocols/session/submit-queue.js';
 import { silentLogger } from '../../../src/shared/log.js';
 
-const CODES = { noLink: 'T:NO_LINK', busy: 'T:BUSY', closing: 'T:CLOSING', encode: 'T:ENCODE' };
+const CODES = {
+  noLink: 'T:NO_LINK',
+  busy: 'T:BUSY',
+  closing: 'T:CLOSING',
+  encode: 'T:ENCODE',
+  late: 'T:LATE',
+};
 
 class FakeLink {
   written: string[] = [];
@@ -33,7 +40,7 @@ class FakeLink {
   }
 }
 
-function rig(links: FakeLink[], tps = 1000) {
+function rig(links: FakeLink[], tps = 1000, monotonic?: () => number) {
   const clock = new ManualClock(0);
   const counters = newGatewayCounters();
   let starved = 0;
@@ -49,6 +56,7 @@ function rig(links: FakeLink[], tps = 1000) {
     starved: () => {
       starved += 1;
     },
+    monotonic: monotonic ?? (() => clock.now()),
   });
   return { clock, counters, queue, starved: () => starved };
 }
@@ -154,4 +162,34 @@ test('closing answers every waiting item retry and waits for written ones to end
   link.answer({ kind: 'unanswered', code: 'T:TIMEOUT', reason: 'no answer' });
   assert.equal((await written).kind, 'unanswered');
   await done;
+});
+
+test('at write time an item past its deadline, or queued across a stall, is answered retry unwritten', async () => {
+  const link = new FakeLink('a', 0);
+  const { queue, clock } = rig([link]);
+  queue.open();
+  const late = queue.enqueue('late', 1, 50);
+  const onTime = queue.enqueue('on-time', 1, 500);
+  clock.advance(100);
+  link.free = 2;
+  queue.pump();
+  const l = await late;
+  assert.equal(l.kind === 'retry' && l.code, CODES.late);
+  assert.deepEqual(link.written, ['on-time']);
+  link.answer({ kind: 'accepted', carrierMsgId: 'x' });
+  assert.equal((await onTime).kind, 'accepted');
+
+  // The process is stopped: monotonic time moves, no timer runs; on resume a slot frees first.
+  let mono = 0;
+  const b = new FakeLink('b', 0);
+  const stalled = rig([b], 1000, () => mono);
+  stalled.queue.open();
+  const queued = stalled.queue.enqueue('queued-before-the-stop');
+  mono += 15_000;
+  b.free = 1;
+  stalled.queue.pump();
+  const q = await queued;
+  assert.equal(q.kind === 'retry' && q.code, CODES.late);
+  assert.match(q.kind === 'retry' ? q.reason : '', /stalled/);
+  assert.deepEqual(b.written, []);
 });
