@@ -85,6 +85,11 @@ export interface SubmitPart {
   srcId: string;
   segment: Segment;
   wantReport: boolean;
+  /**
+   * Epoch ms after which the carrier should stop trying (the message's validity, a verification
+   * code's expiry); sent as the submit's validity field. Absent or null: the carrier's default.
+   */
+  validUntil?: number | null;
 }
 
 export type SubmitOutcome =
@@ -119,6 +124,15 @@ export interface UplinkMessage {
   receivedAt: number;
   /** Concatenation info when the uplink was one segment of a long message. */
   concat: { reference: number; total: number; partNo: number } | null;
+}
+
+/**
+ * How a link counts and cuts text (domain/text/types.ts): the Chinese carriers' links `cn`, SMPP
+ * `gsm`, or `gsm-sar` when it concatenates by SAR TLVs.
+ */
+export function textProfileOf(protocol: Protocol, longMessage?: SmppOptions['longMessage']): TextProfile {
+  if (protocol !== 'smpp') return 'cn';
+  return longMessage === 'sar' ? 'gsm-sar' : 'gsm';
 }
 
 export const GATEWAY_STATES = ['idle', 'connecting', 'binding', 'bound', 'unbinding', 'closed'] as const;

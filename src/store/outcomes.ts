@@ -164,13 +164,14 @@ async function recordSubmissions(
       segments: number;
       charged: number;
       attempts: number;
-      not_before: number;
+      created_at: number;
+      valid_until: number | null;
     }
   >();
   for (const chunk of chunked(messageIds, 1000)) {
     const found = await tx
       .selectFrom('messages')
-      .select(['id', 'status', 'lease_owner', 'segments', 'charged', 'attempts', 'not_before'])
+      .select(['id', 'status', 'lease_owner', 'segments', 'charged', 'attempts', 'created_at', 'valid_until'])
       .where('id', 'in', chunk)
       .execute();
     for (const r of found) rows.set(r.id, r);
@@ -197,7 +198,8 @@ async function recordSubmissions(
       finals.push({ id: s.messageId, status, stat, error: failure.reason, refund, doneAt: now });
     };
     if (failure.kind === 'rejected') final('REJECTED', failure.code);
-    else if (m.not_before + settings.validityMs <= now) final('EXPIRED', 'EXPIRED');
+    // Validity counts from the send time fixed at admission, never from the last retry.
+    else if ((m.valid_until ?? m.created_at + settings.validityMs) <= now) final('EXPIRED', 'EXPIRED');
     else if (m.attempts >= settings.maxAttempts) final('FAILED', failure.code);
     else {
       await tx

@@ -12,6 +12,7 @@ import type { CmppPduOf } from './codec.js';
 import { codingOfMsgFmt, msgFmtOf, RESULT_FLOW_CONTROL, submitResultReason } from './codes.js';
 import { cmppMsgIdText } from './msg-id.js';
 import { decodeCmppReport } from './report.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<CmppPduOf<'CMPP_SUBMIT'>, 'sequenceId'>;
 export type SubmitResp = CmppPduOf<'CMPP_SUBMIT_RESP'>;
@@ -43,7 +44,7 @@ export function submitBodyOf(
     tpUdhi: segment.udh ? 1 : 0,
     msgFmt: msgFmtOf(segment.coding),
     msgSrc: config.account,
-    valIdTime: '',
+    valIdTime: validityField(part.validUntil),
     atTime: '',
     srcId: part.srcId,
     destTerminalId: [part.mobile],

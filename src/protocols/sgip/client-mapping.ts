@@ -26,6 +26,7 @@ import {
   SP_PAYS,
 } from './codes.js';
 import { sequenceOf, sgipSequenceText, submitSequenceOf, type SgipSequence } from './sequence.js';
+import { validityField } from '../codec/time.js';
 
 type Header = 'sequenceNode' | 'sequenceTime' | 'sequenceCounter';
 export type SubmitBody = Omit<SgipPduOf<'SGIP_SUBMIT'>, Header>;
@@ -66,7 +67,7 @@ export function submitBodyOf(
     agentFlag: 0,
     morelatetoMtFlag: MORELATETO_MT.notFromMo,
     priority: 0,
-    expireTime: '',
+    expireTime: validityField(part.validUntil),
     scheduleTime: '',
     reportFlag: part.wantReport ? config.sgip.reportFlag : REPORT_FLAG.none,
     tpPid: 0,

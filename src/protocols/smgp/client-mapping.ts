@@ -12,6 +12,7 @@ import type { SmgpPduOf } from './codec.js';
 import { codingOfMsgFormat, msgFormatOf, smgpStatusReason, TEMPORARY_STATUSES } from './codes.js';
 import { smgpMsgIdText } from './msg-id.js';
 import { parseSmgpReport } from './report.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<SmgpPduOf<'SMGP_SUBMIT'>, 'sequenceId'>;
 export type SubmitResp = SmgpPduOf<'SMGP_SUBMIT_RESP'>;
@@ -44,7 +45,7 @@ export function submitBodyOf(part: SubmitPart, config: Pick<GatewayConfig, 'serv
     serviceId: config.serviceId,
     ...FEE,
     msgFormat: msgFormatOf(segment.coding),
-    validTime: '',
+    validTime: validityField(part.validUntil),
     atTime: '',
     srcTermId: part.srcId,
     destTermId: [part.mobile],

@@ -30,6 +30,7 @@ import {
   statusCode,
 } from './codes.js';
 import { normalizeMessageId, parseReceiptText, receiptCarrierId, type RecentIds } from './receipt.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<SmppPduOf<'submit_sm'>, 'sequenceNumber'>;
 /** What answers a submit_sm: its response, or a generic_nack with the same sequence_number. */
@@ -81,7 +82,7 @@ function baseBody(part: SubmitPart, options: SmppOptions): Omit<SubmitBody, 'esm
     protocolId: 0,
     priorityFlag: 0,
     scheduleDeliveryTime: '',
-    validityPeriod: '',
+    validityPeriod: validityField(part.validUntil),
     registeredDelivery: part.wantReport ? REGISTERED_DELIVERY_RECEIPT : 0,
     replaceIfPresentFlag: 0,
     dataCoding: dataCodingOf(part.segment.coding),
