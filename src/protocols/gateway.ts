@@ -8,6 +8,9 @@ import type { Carrier } from '../domain/carrier.js';
 import type { Segment, TextProfile } from '../domain/text/types.js';
 
 export const PROTOCOLS = ['cmpp2', 'cmpp3', 'sgip', 'smgp', 'smpp', 'upstream'] as const;
+
+export const SERVER_AUTHENTICATOR_CHECKS = ['strict', 'warn', 'off'] as const;
+export type ServerAuthenticatorCheck = (typeof SERVER_AUTHENTICATOR_CHECKS)[number];
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export interface GatewayConfig {
@@ -35,6 +38,12 @@ export interface GatewayConfig {
   reconnectMaxMs: number;
   /** Share of its carriers' traffic among the gateways serving them (default 1). */
   weight: number;
+  /**
+   * CMPP AuthenticatorISMG / SMGP AuthenticatorServer that does not match (docs/protocols.md §9
+   * item 12): `strict` (default) drops the link, `warn` keeps it and says why once per connection,
+   * `off` keeps it silently. SGIP and SMPP have no server authenticator.
+   */
+  verifyServerAuthenticator?: ServerAuthenticatorCheck | undefined;
   sgip?: SgipOptions | undefined;
   smgp?: SmgpOptions | undefined;
   smpp?: SmppOptions | undefined;
@@ -160,6 +169,8 @@ export interface GatewayStatus {
     errors: number;
   };
   lastError: string | null;
+  /** Why a link is in use although a check failed (`verifyServerAuthenticator: warn`); absent or null: none. */
+  warning?: string | null;
 }
 
 export interface GatewayHandlers {

@@ -202,7 +202,7 @@ export class CmppSimConnection implements OutboundLink<OutgoingPayload<bigint>> 
 
   private login(pdu: CmppPduOf<'CMPP_CONNECT'>): void {
     const { core } = this.deps;
-    const answer = answerConnect(pdu, this.deps.server, core.account, core.secret);
+    const answer = answerConnect(pdu, this.deps.server, core.account, core.secret, core.serverAuthenticator);
     this.version = answer.layout;
     this.send(answer.resp);
     if (answer.speak === null) {

@@ -4,7 +4,7 @@
  */
 import type { Logger } from '../../shared/log.js';
 import type { Handsets } from './handsets.js';
-import type { MoRequest, SimulatorConfig, SimulatorStats } from './types.js';
+import type { MoRequest, ServerAuthenticatorStyle, SimulatorConfig, SimulatorStats } from './types.js';
 
 export interface ProtocolServerOptions {
   host: string;
@@ -16,6 +16,8 @@ export interface ProtocolServerOptions {
   seed: number;
   gatewayCode: number;
   logger: Logger;
+  /** CMPP and SMGP: how the login answer proves the secret (types.ts `SimulatorOptions`). */
+  serverAuthenticator?: ServerAuthenticatorStyle | undefined;
   /**
    * SGIP only: where the platform (SP) listens for the SMG, and the credentials the SMG binds with
    * there (login type 2), to deliver uplinks and reports.

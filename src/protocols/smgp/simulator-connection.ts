@@ -200,7 +200,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
 
   private login(pdu: SmgpPduOf<'SMGP_LOGIN'>): void {
     const { core } = this.deps;
-    const answer = answerLogin(pdu, core.account, core.secret);
+    const answer = answerLogin(pdu, core.account, core.secret, core.serverAuthenticator);
     this.send(answer.resp);
     if (answer.layout === null) {
       core.count('authFailures');
