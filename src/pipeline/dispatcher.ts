@@ -279,6 +279,7 @@ export class Dispatcher {
         segment,
         wantReport: true,
         validUntil: message.validUntil,
+        answersUplink: batch.category === 'reply',
       }));
     if (message.attempts > 1) this.counters.resubmittedParts += parts.length;
     this.counters.submittedParts += parts.length;

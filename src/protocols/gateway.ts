@@ -99,6 +99,11 @@ export interface SubmitPart {
    * code's expiry); sent as the submit's validity field. Absent or null: the carrier's default.
    */
   validUntil?: number | null;
+  /**
+   * An answer to a citizen's uplink (a command reply): SGIP marks it MorelatetoMTFlag 0, the first
+   * MT after an MO; anything else is 2, not caused by an MO (docs/protocols.md §2.3).
+   */
+  answersUplink?: boolean;
 }
 
 export type SubmitOutcome =

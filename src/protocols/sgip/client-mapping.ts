@@ -44,8 +44,8 @@ export const mobileOf = (userNumber: string): string => normalizeMobile(userNumb
 
 /**
  * One SGIP_SUBMIT for one segment (docs/protocols.md §2.3): the SP pays (ChargeNumber of 21 zeros) and the
- * message is free (FeeType 1) — a public service; MorelatetoMTFlag 2, the MT is not an answer to an
- * MO; UDH ahead of the payload with TP_udhi = 1 when concatenated. A part that wants no report gets
+ * message is free (FeeType 1) — a public service; MorelatetoMTFlag 0 for a reply to the citizen's
+ * uplink (the first MT after an MO), else 2, not caused by an MO; UDH ahead of the payload with TP_udhi = 1 when concatenated. A part that wants no report gets
  * ReportFlag 2.
  */
 export function submitBodyOf(
@@ -65,7 +65,7 @@ export function submitBodyOf(
     feeValue: '0',
     givenValue: '0',
     agentFlag: 0,
-    morelatetoMtFlag: MORELATETO_MT.notFromMo,
+    morelatetoMtFlag: part.answersUplink === true ? MORELATETO_MT.firstAfterMo : MORELATETO_MT.notFromMo,
     priority: 0,
     expireTime: validityField(part.validUntil),
     scheduleTime: '',
