@@ -10,6 +10,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { CATEGORIES, honoursUnsubscribe, type Category } from '../domain/categories.js';
 import type { Carrier } from '../domain/carrier.js';
+import type { InitialStatus } from '../domain/status.js';
 import { releaseTime, type QuietWindow } from '../domain/quiet-hours.js';
 import {
   frequencyRulesActive,
@@ -67,7 +68,8 @@ export interface PreparedAdmission {
   refuseWords?: readonly string[];
 }
 
-export type RecipientStatus = 'QUEUED' | 'HELD' | 'BLOCKED' | 'FAILED';
+/** The status a recipient's message is created in: one of the domain's initial statuses. */
+export type RecipientStatus = InitialStatus;
 
 /** Why a recipient is not queued, as its message and report `stat` say. */
 export type RecipientStat = 'BLOCKED' | 'NOROUTE' | FrequencyVerdict;
