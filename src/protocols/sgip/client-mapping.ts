@@ -12,6 +12,7 @@ import type {
   SubmitPart,
   UplinkMessage,
 } from '../gateway.js';
+import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SgipPduOf } from './codec.js';
 import {
@@ -79,40 +80,18 @@ export function submitBodyOf(
 }
 
 /** Outcome codes that are ours, not the SMG's (theirs are `SGIP:<Result>`). */
-export const LOCAL_CODES = {
-  timeout: 'SGIP:TIMEOUT',
-  linkLost: 'SGIP:LINK_LOST',
-  noLink: 'SGIP:NO_LINK',
-  busy: 'SGIP:BUSY',
-  closing: 'SGIP:CLOSING',
-  encode: 'SGIP:ENCODE',
-} as const;
+export const LOCAL_CODES = localCodes('SGIP');
 
 /**
  * SUBMIT_RESP Result 0 → accepted, named by the SUBMIT's own triple (the REPORT repeats it,
  * docs/protocols.md §2.1); a temporary Result (flow control, busy) → retry; any other → rejected (§5.2).
  */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>, sequence: SgipSequence): SubmitOutcome {
-  switch (answer.kind) {
-    case 'answered': {
-      const { result } = answer.response;
-      if (result === 0) return { kind: 'accepted', carrierMsgId: sgipSequenceText(sequence) };
-      const reason = sgipCodeReason(result);
-      return { kind: isTemporaryResult(result) ? 'retry' : 'rejected', code: `SGIP:${result}`, reason };
-    }
-    case 'timeout':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.timeout,
-        reason: '网关未在时限内应答 no SUBMIT_RESP in time',
-      };
-    case 'lost':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.linkLost,
-        reason: `连接断开 link lost: ${answer.reason}`,
-      };
-  }
+  return submitOutcome(answer, LOCAL_CODES, '网关未在时限内应答 no SUBMIT_RESP in time', ({ result }) => {
+    if (result === 0) return { kind: 'accepted', carrierMsgId: sgipSequenceText(sequence) };
+    const reason = sgipCodeReason(result);
+    return { kind: isTemporaryResult(result) ? 'retry' : 'rejected', code: `SGIP:${result}`, reason };
+  });
 }
 
 /**
