@@ -4,13 +4,14 @@
  * uplinks written and waiting for their answer, the goodbye at shutdown, and closing on bytes
  * that do not frame or decode. A protocol adds its login check and its PDU switch.
  *
- * States: login → bound → closed. Input on a closed link is ignored; what was written without an
+ * States: login (SMPP: open, before a bind) → bound → closed. Input on a closed link is ignored; what was written without an
  * answer goes back to the core's Outbound, which writes it again on another link.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import type { DecodeError, DecodeResult } from '../codec/result.js';
+import { SequenceCounter } from '../session/request-tracker.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import type { OutgoingPayload, SimulatorCore } from './core.js';
 import type { OutboundItem, OutboundLink } from './outbound.js';
@@ -26,7 +27,7 @@ export abstract class SimLink<Pdu extends { command: string }, Id> implements Ou
   protected state: SimLinkState = 'login';
   protected readonly logger: Logger;
   readonly closed: Promise<void>;
-  private sequence = 0;
+  private readonly sequence: SequenceCounter;
   /** Sequence number of each report or uplink written → the outbound item it carries. */
   private readonly awaiting = new Map<number, number>();
   private readonly writeFrame: (frame: Buffer) => void;
@@ -37,7 +38,10 @@ export abstract class SimLink<Pdu extends { command: string }, Id> implements Ou
     protected readonly core: SimulatorCore<Id>,
     logger: Logger,
     private readonly framer: Framer,
+    /** The highest sequence number the protocol allows (SMPP: 0x7FFFFFFF, §5.1.4). */
+    maxSequence = 0xffffffff,
   ) {
+    this.sequence = new SequenceCounter(0, maxSequence);
     this.writeFrame = createTickWriter(socket);
     this.logger = logger.child({
       link: id,
@@ -138,8 +142,7 @@ export abstract class SimLink<Pdu extends { command: string }, Id> implements Ou
   }
 
   protected nextSequence(): number {
-    this.sequence = this.sequence >= 0xffffffff ? 1 : this.sequence + 1;
-    return this.sequence;
+    return this.sequence.next();
   }
 
   /**
