@@ -15,6 +15,7 @@ import { SERVICE_APP_ID } from '../store/citizens.js';
 import { admitInTransaction, type AdmissionRecipient } from '../store/admission.js';
 import type { IdAllocator } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
+import { textProfileOf } from '../protocols/gateway.js';
 
 export interface OutgoingText {
   mobile: string;
@@ -44,7 +45,7 @@ export function configuredRoutes(gateways: Config['gateways']): TextRoutes {
             ...new Set(
               enabled
                 .filter((g) => g.carriers.includes(carrier))
-                .map((g): TextProfile => (g.protocol === 'smpp' ? 'gsm' : 'cn')),
+                .map((g): TextProfile => textProfileOf(g.protocol, g.smpp?.longMessage)),
             ),
           ],
   };

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CARRIERS } from '../domain/carrier.js';
 import { parseClockTime } from '../domain/quiet-hours.js';
-import { PROTOCOLS } from '../protocols/gateway.js';
+import { PROTOCOLS, SERVER_AUTHENTICATOR_CHECKS } from '../protocols/gateway.js';
 
 export const port = z.number().int().min(0).max(65535);
 export const host = z.string().min(1);
@@ -32,6 +32,7 @@ export const gateway = z
     reconnectMaxMs: z.number().int().min(10).default(60_000),
     enabled: z.boolean().default(true),
     weight: z.number().int().min(1).max(1000).default(1),
+    verifyServerAuthenticator: z.enum(SERVER_AUTHENTICATOR_CHECKS).default('strict'),
     sgip: z
       .object({
         nodeId: z.number().int().min(0).max(4_294_967_295),

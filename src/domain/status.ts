@@ -6,6 +6,7 @@
  *        │            └──┼──retry───────┘  └──refused / no route──► final     └──deadline──► UNKNOWN
  *        │               └──validity passed──► EXPIRED
  *        ├──► BLOCKED (unsubscribed or blacklisted number: never sent, never charged)
+ *        ├──► FAILED (stat NOROUTE: no gateway serves the number's carrier; never charged)
  *        └──► HELD (waiting for a reviewer: batch size or a sensitive word; charged)
  *               ├──approved──► QUEUED
  *               └──rejected──► REJECTED (stat REVIEW) / not decided in time──► EXPIRED (both refunded)
@@ -33,8 +34,17 @@ const TRANSITIONS: Record<MessageStatus, readonly MessageStatus[]> = {
   UNKNOWN: [],
 };
 
-/** Statuses a message may be created in. */
-export const INITIAL_STATUSES: readonly MessageStatus[] = ['QUEUED', 'HELD', 'BLOCKED'];
+/**
+ * Statuses a message may be created in (store/admission.ts): queued, held for a review, or already
+ * final — BLOCKED, or FAILED when no gateway serves its carrier.
+ */
+export const INITIAL_STATUSES = [
+  'QUEUED',
+  'HELD',
+  'BLOCKED',
+  'FAILED',
+] as const satisfies readonly MessageStatus[];
+export type InitialStatus = (typeof INITIAL_STATUSES)[number];
 
 export function canTransition(from: MessageStatus, to: MessageStatus): boolean {
   return TRANSITIONS[from].includes(to);

@@ -42,6 +42,7 @@ export function sendingRulesFrom(sending: Config['sending']): SendingRules {
       identicalContentWindowMs: sending.frequency.identicalContentWindowMinutes * 60_000,
       maxPerNumberPerDay: sending.frequency.maxPerNumberPerDay,
     },
+    validityMs: sending.validitySeconds * 1000,
   };
 }
 

@@ -63,6 +63,20 @@ const BATCH_CACHE_LIMIT = 2000;
 /** Time left, at the least, between an answer's latest arrival and the end of the lease to store it. */
 const RECORD_MARGIN_MS = 1000;
 
+type Failure = NonNullable<SubmissionRecord['failure']>;
+const NO_BATCH: Failure = {
+  kind: 'retry',
+  code: 'NO_BATCH',
+  reason: 'batch text missing',
+  unansweredParts: 0,
+};
+const PAST_VALIDITY: Failure = {
+  kind: 'retry',
+  code: 'EXPIRED',
+  reason: '已过有效期 validity passed before sending',
+  unansweredParts: 0,
+};
+
 export class Dispatcher {
   readonly counters: DispatcherCounters = {
     claimed: 0,
@@ -202,7 +216,7 @@ export class Dispatcher {
     for (const message of claimed)
       if (this.batches.get(message.batchId)?.category === 'otp') this.batches.delete(message.batchId);
     // A message whose batch row is gone cannot be sent; the retry path ends it in time.
-    for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], 'retry'));
+    for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], NO_BATCH));
   }
 
   /** Hands buffered messages to gateways with room, oldest first, skipping carriers that are full. */
@@ -256,6 +270,12 @@ export class Dispatcher {
 
   private send(item: Buffered, gateway: NonNullable<ReturnType<Router['pick']>>): void {
     const { message, batch, taken } = item;
+    // Past its validity (a review decided late, a long outage): the carrier would refuse the time,
+    // and the message is worth nothing now; the retry path ends it EXPIRED.
+    if (message.validUntil !== null && message.validUntil <= this.now()) {
+      this.track(this.record(message, gateway.config.id, message.segments, [], [], PAST_VALIDITY));
+      return;
+    }
     const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
     // Written later than this, the answer (within the request timeout) and its commit could come
@@ -275,13 +295,25 @@ export class Dispatcher {
         segment,
         wantReport: true,
         writeBy,
+        validUntil: message.validUntil,
+        answersUplink: batch.category === 'reply',
       }));
     if (message.attempts > 1) this.counters.resubmittedParts += parts.length;
     this.counters.submittedParts += parts.length;
     this.track(
       gateway.submit(parts).then(
         (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null),
-        () => this.record(message, gateway.config.id, segments.length, [], [], 'retry'),
+        (err: unknown) =>
+          this.record(message, gateway.config.id, segments.length, [], [], {
+            kind: 'retry',
+            code: 'GATEWAY_ERROR',
+            reason:
+              `网关提交出错 gateway submit failed: ${err instanceof Error ? err.message : String(err)}`.slice(
+                0,
+                200,
+              ),
+            unansweredParts: 0,
+          }),
       ),
     );
   }
@@ -321,7 +353,7 @@ export class Dispatcher {
     total: number,
     parts: readonly SubmitPart[],
     outcomes: readonly SubmitOutcome[],
-    forced: 'retry' | null,
+    forced: Failure | null,
   ): Promise<void> {
     const record: SubmissionRecord = {
       messageId: message.id,
@@ -357,8 +389,7 @@ export class Dispatcher {
       if (!worst || outcome.kind === 'rejected') worst = outcome;
     });
     const failure = worst as Exclude<SubmitOutcome, { kind: 'accepted' }> | null;
-    if (forced)
-      record.failure = { kind: 'retry', code: 'NO_BATCH', reason: 'batch text missing', unansweredParts: 0 };
+    if (forced) record.failure = forced;
     else if (failure)
       record.failure = {
         kind: failure.kind,

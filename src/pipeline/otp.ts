@@ -156,6 +156,8 @@ export class OtpService {
           category: 'otp',
           sendAt: null,
           recipients: [recipient],
+          // The carrier stops trying when the code stops being accepted.
+          validityMs: settings.ttlSeconds * 1000,
         },
       },
       now,

@@ -8,6 +8,9 @@ import type { Carrier } from '../domain/carrier.js';
 import type { Segment, TextProfile } from '../domain/text/types.js';
 
 export const PROTOCOLS = ['cmpp2', 'cmpp3', 'sgip', 'smgp', 'smpp', 'upstream'] as const;
+
+export const SERVER_AUTHENTICATOR_CHECKS = ['strict', 'warn', 'off'] as const;
+export type ServerAuthenticatorCheck = (typeof SERVER_AUTHENTICATOR_CHECKS)[number];
 export type Protocol = (typeof PROTOCOLS)[number];
 
 export interface GatewayConfig {
@@ -35,6 +38,12 @@ export interface GatewayConfig {
   reconnectMaxMs: number;
   /** Share of its carriers' traffic among the gateways serving them (default 1). */
   weight: number;
+  /**
+   * CMPP AuthenticatorISMG / SMGP AuthenticatorServer that does not match (docs/protocols.md §9
+   * item 12): `strict` (default) drops the link, `warn` keeps it and says why once per connection,
+   * `off` keeps it silently. SGIP and SMPP have no server authenticator.
+   */
+  verifyServerAuthenticator?: ServerAuthenticatorCheck | undefined;
   sgip?: SgipOptions | undefined;
   smgp?: SmgpOptions | undefined;
   smpp?: SmppOptions | undefined;
@@ -90,6 +99,16 @@ export interface SubmitPart {
    * after it the sender's lease could run out before the answer is stored (docs/multinode.md).
    */
   writeBy?: number;
+  /**
+   * Epoch ms after which the carrier should stop trying (the message's validity, a verification
+   * code's expiry); sent as the submit's validity field. Absent or null: the carrier's default.
+   */
+  validUntil?: number | null;
+  /**
+   * An answer to a citizen's uplink (a command reply): SGIP marks it MorelatetoMTFlag 0, the first
+   * MT after an MO; anything else is 2, not caused by an MO (docs/protocols.md §2.3).
+   */
+  answersUplink?: boolean;
 }
 
 export type SubmitOutcome =
@@ -126,6 +145,15 @@ export interface UplinkMessage {
   concat: { reference: number; total: number; partNo: number } | null;
 }
 
+/**
+ * How a link counts and cuts text (domain/text/types.ts): the Chinese carriers' links `cn`, SMPP
+ * `gsm`, or `gsm-sar` when it concatenates by SAR TLVs.
+ */
+export function textProfileOf(protocol: Protocol, longMessage?: SmppOptions['longMessage']): TextProfile {
+  if (protocol !== 'smpp') return 'cn';
+  return longMessage === 'sar' ? 'gsm-sar' : 'gsm';
+}
+
 export const GATEWAY_STATES = ['idle', 'connecting', 'binding', 'bound', 'unbinding', 'closed'] as const;
 export type GatewayState = (typeof GATEWAY_STATES)[number];
 
@@ -151,6 +179,8 @@ export interface GatewayStatus {
     errors: number;
   };
   lastError: string | null;
+  /** Why a link is in use although a check failed (`verifyServerAuthenticator: warn`); absent or null: none. */
+  warning?: string | null;
 }
 
 export interface GatewayHandlers {

@@ -10,6 +10,7 @@
 import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { CATEGORIES, honoursUnsubscribe, type Category } from '../domain/categories.js';
 import type { Carrier } from '../domain/carrier.js';
+import type { InitialStatus } from '../domain/status.js';
 import { releaseTime, type QuietWindow } from '../domain/quiet-hours.js';
 import {
   frequencyRulesActive,
@@ -41,6 +42,11 @@ export interface PreparedAdmission {
   category: Category;
   sendAt: number | null;
   recipients: readonly AdmissionRecipient[];
+  /**
+   * How long after its send time a message is worth sending (a verification code: its TTL);
+   * without it, `SendingRules.validityMs`.
+   */
+  validityMs?: number;
   /** The platform's own messages (replies, results): no balance is checked or charged. */
   unmetered?: boolean;
   /**
@@ -62,7 +68,8 @@ export interface PreparedAdmission {
   refuseWords?: readonly string[];
 }
 
-export type RecipientStatus = 'QUEUED' | 'HELD' | 'BLOCKED' | 'FAILED';
+/** The status a recipient's message is created in: one of the domain's initial statuses. */
+export type RecipientStatus = InitialStatus;
 
 /** Why a recipient is not queued, as its message and report `stat` say. */
 export type RecipientStat = 'BLOCKED' | 'NOROUTE' | FrequencyVerdict;
@@ -84,6 +91,11 @@ export interface AcceptedAnswer {
 export interface SendingRules {
   quietHours: QuietWindow | null;
   frequency: FrequencyRules;
+  /**
+   * `sending.validitySeconds` in ms: fixes each message's `valid_until` at admission. Without it
+   * (and without the request's own) the row has none and the sweeps count from its creation.
+   */
+  validityMs?: number;
 }
 
 export const NO_SENDING_RULES: SendingRules = {
@@ -179,6 +191,8 @@ export async function admitInTransaction(
     }
     const honoursTd = honoursUnsubscribe(req.category);
     const at = goesAt(req);
+    const validityMs = req.validityMs ?? rules.validityMs;
+    const validUntil = validityMs === undefined ? null : at + validityMs;
     const entry: SendingEntry | null =
       sending !== null && subjectToSendingLimits(req.category)
         ? { appId: req.appId, content: req.content, at }
@@ -258,6 +272,7 @@ export async function admitInTransaction(
         segments: r.segments ?? 0,
         charged,
         not_before: at,
+        valid_until: validUntil,
         created_at: now,
         lease_owner: null,
         lease_until: null,

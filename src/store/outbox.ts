@@ -20,6 +20,8 @@ export interface ClaimedMessage {
   epoch: number;
   notBefore: number;
   createdAt: number;
+  /** When the carrier should stop trying (migration 0037); null on older rows. */
+  validUntil: number | null;
 }
 
 export interface ClaimRequest {
@@ -54,6 +56,7 @@ export async function claimMessages(
     lease_epoch: number;
     not_before: number;
     created_at: number;
+    valid_until: number | null;
   }>`
     UPDATE messages SET status = 'SENDING', lease_owner = ${req.owner}, lease_until = ${req.leaseUntil},
       attempts = attempts + 1, lease_epoch = lease_epoch + 1
@@ -63,9 +66,8 @@ export async function claimMessages(
       ORDER BY not_before, id
       LIMIT ${req.limit}${lock}
     )
-    RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, lease_epoch, not_before, created_at`.execute(
-    db,
-  );
+    RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, lease_epoch, not_before,
+      created_at, valid_until`.execute(db);
   return result.rows
     .map((r) => ({
       id: r.id,
@@ -79,6 +81,7 @@ export async function claimMessages(
       epoch: r.lease_epoch,
       notBefore: r.not_before,
       createdAt: r.created_at,
+      validUntil: r.valid_until,
     }))
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }

@@ -169,6 +169,8 @@ interface HeldMessage {
   charged: number;
   attempts: number;
   not_before: number;
+  created_at: number;
+  valid_until: number | null;
 }
 
 async function recordSubmissions(
@@ -190,7 +192,8 @@ async function recordSubmissions(
     1000,
   )) {
     const found = await sql<HeldMessage & { id: number }>`
-      SELECT id, status, lease_owner, lease_epoch, segments, charged, attempts, not_before FROM messages
+      SELECT id, status, lease_owner, lease_epoch, segments, charged, attempts, not_before, created_at,
+        valid_until FROM messages
       WHERE id IN (${sql.join(chunk)}) ORDER BY id${lock}`.execute(tx);
     for (const r of found.rows) rows.set(r.id, r);
   }
@@ -283,7 +286,8 @@ async function recordSubmissions(
       finals.push({ id: s.messageId, status, stat, error: failure.reason, refund, doneAt: now });
     };
     if (failure.kind === 'rejected') final('REJECTED', failure.code);
-    else if (m.not_before + settings.validityMs <= now) final('EXPIRED', 'EXPIRED');
+    // Validity counts from the send time fixed at admission, never from the last retry.
+    else if ((m.valid_until ?? m.created_at + settings.validityMs) <= now) final('EXPIRED', 'EXPIRED');
     else if (m.attempts >= settings.maxAttempts) final('FAILED', failure.code);
     else {
       await tx

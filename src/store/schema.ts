@@ -77,6 +77,8 @@ export interface MessagesTable {
   /** Segments charged to the balance (0 for BLOCKED). */
   charged: number;
   not_before: number;
+  /** Epoch ms the message stops being worth sending (migration 0037); null on older rows. */
+  valid_until: number | null;
   created_at: number;
   attempts: Generated<number>;
   /** Parts sent again after a possible earlier submit without an answer. */

@@ -106,7 +106,19 @@ export async function expireQueued(
     .selectFrom('messages')
     .select(['id', 'charged'])
     .where('status', '=', 'QUEUED')
-    .where('not_before', '<', now - validityMs)
+    .where((eb) =>
+      eb.or([
+        eb('valid_until', '<', now),
+        // Rows admitted before valid_until existed: a retried one counts from its creation.
+        eb.and([
+          eb('valid_until', 'is', null),
+          eb.or([
+            eb.and([eb('attempts', '=', 0), eb('not_before', '<', now - validityMs)]),
+            eb.and([eb('attempts', '>', 0), eb('created_at', '<', now - validityMs)]),
+          ]),
+        ]),
+      ]),
+    )
     .limit(SWEEP_LIMIT)
     .execute();
   if (rows.length === 0) return 0;

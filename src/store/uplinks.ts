@@ -7,6 +7,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { IdAllocator } from './ids.js';
 import type { Database, UplinkSegmentsTable } from './schema.js';
+import { SERVICE_APP_ID } from './citizens.js';
 import { chunked } from './sql-values.js';
 
 export interface UplinkRecord {
@@ -235,3 +236,36 @@ function messageRow(f: MessageFields): UplinkRow {
     ...f,
   };
 }
+
+/**
+ * Which business system a citizen answers when the number texted carries an extension no account
+ * owns as its own (an account without an extension that sent with a request `extCode`): the
+ * sender of the latest message to this mobile since `since` whose sender extension starts the
+ * texted one. Null when there is none, or when the platform itself sent it (a command's reply: the
+ * citizens' engine answers).
+ */
+export async function replyOwner(
+  db: Kysely<Database>,
+  mobile: string,
+  ext: string,
+  since: number,
+): Promise<number | null> {
+  if (ext === '') return null;
+  const rows = await db
+    .selectFrom('messages as m')
+    .innerJoin('batches as b', 'b.id', 'm.batch_id')
+    .select(['b.app_id', 'b.src_ext'])
+    .where('m.mobile', '=', mobile)
+    // Blocked messages never went out; the condition also lets the mobile index serve the query.
+    .where('m.status', '<>', 'BLOCKED')
+    .where('m.created_at', '>=', since)
+    .where('b.src_ext', '<>', '')
+    .orderBy('m.id', 'desc')
+    .limit(REPLY_OWNER_CANDIDATES)
+    .execute();
+  const hit = rows.find((r) => ext.startsWith(r.src_ext));
+  return hit === undefined || hit.app_id === SERVICE_APP_ID ? null : hit.app_id;
+}
+
+/** A citizen answers one of his latest messages; older ones are not searched. */
+const REPLY_OWNER_CANDIDATES = 50;

@@ -1,9 +1,15 @@
 /** `sms12333 pdu decode`: what an operator with a packet capture types. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../../src/bench/processes.js';
 
-async function decode(protocol: string, hex: string): Promise<{ code: number | null; out: string; err: string }> {
+async function decode(
+  protocol: string,
+  hex: string,
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = runCli(['pdu', 'decode', '--protocol', protocol, hex]);
   const code = await child.exited;
   return { code, out: child.stdout(), err: child.stderr() };
@@ -33,4 +39,44 @@ test('every protocol is known to pdu decode', async () => {
   const sgip = await decode('sgip', '000000140000000200000001000000020000000300000000'.slice(0, 40));
   assert.equal(sgip.code, 0, sgip.err);
   assert.match(sgip.out, /UNBIND/i);
+});
+
+test('--config FILE --gateway ID decodes in that gateway’s protocol', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sms12333-pdu-'));
+  try {
+    const file = join(dir, 'config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        gateways: [
+          {
+            id: 'ctcc-1',
+            protocol: 'smgp',
+            port: 8890,
+            account: '90123456',
+            secret: 's',
+            spNumber: '1065912333',
+            carriers: ['ctcc'],
+          },
+        ],
+      }),
+    );
+    // An SMGP Exit_Resp (0x80000006), header only.
+    const child = runCli([
+      'pdu',
+      'decode',
+      '--config',
+      file,
+      '--gateway',
+      'ctcc-1',
+      '0000000c8000000600000007',
+    ]);
+    assert.equal(await child.exited, 0, child.stderr());
+    assert.match(child.stdout(), /"protocol": "smgp"/);
+    const missing = runCli(['pdu', 'decode', '--config', file, '--gateway', 'nope', '00']);
+    assert.equal(await missing.exited, 2);
+    assert.match(missing.stderr(), /ctcc-1/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

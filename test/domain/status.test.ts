@@ -4,6 +4,7 @@ import {
   canTransition,
   combineOutcomes,
   FINAL_STATUSES,
+  INITIAL_STATUSES,
   isFinal,
   outcomeOfStat,
   PENDING_STATUSES,
@@ -15,6 +16,14 @@ test('final statuses are terminal', () => {
     assert.ok(isFinal(from));
   }
   for (const s of PENDING_STATUSES) assert.equal(isFinal(s), false);
+});
+
+test('a message is created queued, held, or already final: BLOCKED, or FAILED without a route', () => {
+  assert.deepEqual([...INITIAL_STATUSES].sort(), ['BLOCKED', 'FAILED', 'HELD', 'QUEUED']);
+  assert.deepEqual(
+    INITIAL_STATUSES.filter((s) => isFinal(s)),
+    ['BLOCKED', 'FAILED'],
+  );
 });
 
 test('the send path is allowed, shortcuts are not', () => {

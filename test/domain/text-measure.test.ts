@@ -18,7 +18,7 @@ function check(text: string, profile: TextProfile, coding: string, units: number
 
 test('the limits are the ones docs/design.md §5 and TS 23.040 give', () => {
   assert.deepEqual(TEXT_LIMITS, {
-    ascii: { single: 160, segment: 134 },
+    ascii: { single: 159, segment: 134 },
     gsm7: { single: 160, segment: 153 },
     ucs2: { single: 70, segment: 67 },
   });
@@ -80,13 +80,25 @@ test('UCS-2: a character outside the BMP counts 2 and is never split', () => {
   check(CJK.repeat(65) + EMOJI + CJK.repeat(67), 'cn', 'ucs2', 134, 2);
 });
 
-test('CN ASCII boundaries: 160/161, 134×2/134×2+1', () => {
-  check('a'.repeat(160), 'cn', 'ascii', 160, 1);
-  check('a'.repeat(161), 'cn', 'ascii', 161, 2);
+test('CN ASCII boundaries: 159/160 (CMPP and SMGP take fewer than 160), 134×2/134×2+1', () => {
+  check('a'.repeat(159), 'cn', 'ascii', 159, 1);
+  check('a'.repeat(160), 'cn', 'ascii', 160, 2);
   check('a'.repeat(268), 'cn', 'ascii', 268, 2);
   check('a'.repeat(269), 'cn', 'ascii', 269, 3);
   // Extension characters are one byte each in CN ASCII.
-  check('{'.repeat(160), 'cn', 'ascii', 160, 1);
+  check('{'.repeat(159), 'cn', 'ascii', 159, 1);
+});
+
+test('gsm-sar profile (SMPP with SAR TLVs): a segment holds a whole SMS, 160 septets or 70 UCS-2 units', () => {
+  assert.equal(chooseCoding('Hello {world}', 'gsm-sar'), 'gsm7');
+  check('a'.repeat(160), 'gsm-sar', 'gsm7', 160, 1);
+  check('a'.repeat(161), 'gsm-sar', 'gsm7', 161, 2);
+  check('a'.repeat(320), 'gsm-sar', 'gsm7', 320, 2);
+  check('a'.repeat(321), 'gsm-sar', 'gsm7', 321, 3);
+  check(CJK.repeat(140), 'gsm-sar', 'ucs2', 140, 2);
+  check(CJK.repeat(141), 'gsm-sar', 'ucs2', 141, 3);
+  // An emoji never splits: 69 + a pair does not fit 70, so it moves to the next segment.
+  check(CJK.repeat(69) + EMOJI + CJK.repeat(69), 'gsm-sar', 'ucs2', 140, 3);
 });
 
 test('GSM boundaries: 160/161, 153×2/153×2+1, extension characters count 2', () => {

@@ -6,6 +6,7 @@ import {
   isGsm7Extension,
   measureText,
   parseUdh,
+  segmentLimit,
   segmentText,
   TEXT_LIMITS,
   unitsOf,
@@ -50,7 +51,7 @@ const anyUtf16 = fc.string({
   maxLength: 400,
   size: 'max',
 });
-const profile = fc.constantFrom<TextProfile>('cn', 'gsm');
+const profile = fc.constantFrom<TextProfile>('cn', 'gsm', 'gsm-sar');
 const reference = fc.integer({ min: 0, max: 0xffff });
 
 const isHigh = (unit: number | undefined) => unit !== undefined && unit >= 0xd800 && unit <= 0xdbff;
@@ -87,7 +88,7 @@ function checkSegments(text: string, p: TextProfile, ref: number): void {
     const units = unitsOf(segment.text, coding);
     assert.equal(segment.payload.length, coding === 'ucs2' ? units * 2 : units);
     assert.ok(
-      units <= (total === 1 ? limits.single : limits.segment),
+      units <= (total === 1 ? limits.single : segmentLimit(coding, p)),
       `segment ${index + 1} within its limit`,
     );
     if (coding === 'gsm7') assert.notEqual(segment.payload.at(-1), 0x1b, 'no segment ends with ESC');

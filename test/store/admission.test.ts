@@ -5,6 +5,7 @@ import { getBalance } from '../../src/store/apps.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 import { createTestApp } from '../helpers/apps.js';
+import { INITIAL_STATUSES } from '../../src/domain/status.js';
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
 
@@ -218,6 +219,9 @@ for (const dialect of DIALECTS) {
         .where('status', '=', 'QUEUED')
         .executeTakeFirstOrThrow();
       assert.equal(queued.not_before, later);
+      // Every row admission writes starts in one of the domain's initial statuses.
+      const written = await store.db.selectFrom('messages').select('status').execute();
+      assert.ok(written.every((m) => (INITIAL_STATUSES as readonly string[]).includes(m.status)));
     } finally {
       await store.drop();
     }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admitGroup } from '../../src/store/admission.js';
+import { admitGroup, NO_SENDING_RULES } from '../../src/store/admission.js';
 import { getBalance } from '../../src/store/apps.js';
 import { pullReports, sequenceFeeds } from '../../src/store/feeds.js';
 import { IdAllocator } from '../../src/store/ids.js';
@@ -383,6 +383,84 @@ for (const dialect of DIALECTS) {
       await sequenceFeeds(store.db, store.caps);
       const feed = await pullReports(store.db, app.id, 0, 10);
       assert.deepEqual(feed.items.map((i) => i.status).sort(), ['EXPIRED', 'EXPIRED', 'UNKNOWN']);
+    } finally {
+      await store.drop();
+    }
+  });
+
+  test(`${dialect}: validity counts from the send time fixed at admission, never from the last retry`, async () => {
+    const store = await openTestStore(dialect);
+    try {
+      const app = await createTestApp(store.db, 'v', { balance: 10 });
+      const ids = new IdAllocator(store.db);
+      const request = (mobile: string, validityMs?: number) => ({
+        appId: app.id,
+        clientMsgId: null,
+        signature: '【人社局】',
+        content: mobile,
+        srcExt: '',
+        islong: false,
+        category: 'otp' as const,
+        sendAt: null,
+        recipients: [{ mobile, carrier: 'cmcc' as const, segments: 1 }],
+        ...(validityMs !== undefined && { validityMs }),
+      });
+      const rules = { ...NO_SENDING_RULES, validityMs: SETTINGS.validityMs };
+      // A notice takes the configured validity; a verification code its own TTL.
+      await admitGroup(
+        store.db,
+        store.caps,
+        ids,
+        [request('13800138001'), request('13800138002', 300_000)],
+        NOW,
+        rules,
+      );
+      const claim = (at: number) =>
+        claimMessages(store.db, store.caps, {
+          owner: OWNER,
+          leaseUntil: at + 60_000,
+          now: at,
+          carriers: ['cmcc'],
+          limit: 10,
+        });
+      const first = await claim(NOW);
+      assert.deepEqual(
+        first.map((m) => m.validUntil),
+        [NOW + 3_600_000, NOW + 300_000],
+      );
+      const [notice, code] = first;
+      const retry = (m: { id: number; epoch: number }): SubmissionRecord => ({
+        messageId: m.id,
+        epoch: m.epoch,
+        gatewayId: 'g1',
+        owner: OWNER,
+        total: 1,
+        accepted: [],
+        failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
+      });
+      const record = (submissions: SubmissionRecord[], at: number) =>
+        recordEvents(store.db, store.caps, ids, { ...none, submissions }, SETTINGS, at);
+      await record([retry(notice!), retry(code!)], NOW);
+      const row = (id: number) =>
+        store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      assert.equal((await row(code!.id)).not_before, NOW + 1000, 'the retry moved the send time');
+      // The code's second attempt fails when its 5 minutes are over: it ends EXPIRED, not queued again.
+      const again = await claim(NOW + 300_000);
+      assert.deepEqual(
+        again.map((m) => m.id),
+        [notice!.id, code!.id],
+      );
+      const [noticeAgain, codeAgain] = again;
+      await record([retry(codeAgain!)], NOW + 300_000);
+      assert.equal((await row(code!.id)).status, 'EXPIRED');
+      await record([retry(noticeAgain!)], NOW + 300_000);
+      // The queued notice expires an hour after admission although its retry moved not_before.
+      assert.equal(
+        await expireQueued(store.db, store.caps, ids, NOW + 3_600_000 - 1, SETTINGS.validityMs),
+        0,
+      );
+      assert.equal(await expireQueued(store.db, store.caps, ids, NOW + 3_600_001, SETTINGS.validityMs), 1);
+      assert.equal((await row(notice!.id)).status, 'EXPIRED');
     } finally {
       await store.drop();
     }

@@ -14,5 +14,13 @@ export type { ConcatInfo, UdhElement, UdhParseResult, UserDataSplit } from './ud
 export { CONCAT_UDH_LENGTH, concatUdh, IEI_CONCAT_16, IEI_CONCAT_8, parseUdh, splitUserData } from './udh.js';
 export type { DecodableCoding } from './codec.js';
 export { decodeText, encodeText } from './codec.js';
-export { chooseCoding, MAX_SEGMENTS, measureText, segmentEnds, TEXT_LIMITS, unitsOf } from './measure.js';
+export {
+  chooseCoding,
+  MAX_SEGMENTS,
+  measureText,
+  segmentEnds,
+  segmentLimit,
+  TEXT_LIMITS,
+  unitsOf,
+} from './measure.js';
 export { segmentText } from './segment.js';

@@ -8,11 +8,13 @@ import type { TextCoding, TextMeasure, TextProfile } from './types.js';
 /**
  * Units per SMS (bytes for ascii, septets for gsm7, UTF-16 code units for ucs2). A concatenated
  * segment gives 6 of the 140 user-data octets to the UDH (TS 23.040 §9.2.3.24.1): 134 octets, which
- * is 153 septets or 67 UCS-2 units. A single CN-link ASCII SMS holds 160 because the gateway repacks
- * it into 7-bit for the air; a segment keeps its 8-bit bytes next to the UDH, hence 134.
+ * is 153 septets or 67 UCS-2 units. A single CN-link ASCII SMS holds 159: the gateway repacks it
+ * into 7-bit for the air, but CMPP and SMGP take Msg_Length "fewer than 160" for Msg_Fmt 0
+ * (docs/protocols.md §6.2) and one count serves all three CN links; a segment keeps its 8-bit bytes
+ * next to the UDH, hence 134.
  */
 export const TEXT_LIMITS = {
-  ascii: { single: 160, segment: 134 },
+  ascii: { single: 159, segment: 134 },
   gsm7: { single: 160, segment: 153 },
   ucs2: { single: 70, segment: 67 },
 } as const satisfies Record<TextCoding, { single: number; segment: number }>;
@@ -29,8 +31,17 @@ export function chooseCoding(text: string, profile: TextProfile): TextCoding {
     case 'cn':
       return CN_ASCII.test(text) ? 'ascii' : 'ucs2';
     case 'gsm':
+    case 'gsm-sar':
       return isGsm7(text) ? 'gsm7' : 'ucs2';
   }
+}
+
+/**
+ * Units per concatenated segment on a route: with SAR TLVs (`gsm-sar`) the SMSC carries the
+ * concatenation outside the short message, so a segment holds a whole SMS.
+ */
+export function segmentLimit(coding: TextCoding, profile: TextProfile): number {
+  return profile === 'gsm-sar' ? TEXT_LIMITS[coding].single : TEXT_LIMITS[coding].segment;
 }
 
 /** Length in the coding's units; matches the length of `encodeText(text, coding)`. */
@@ -45,8 +56,11 @@ export function unitsOf(text: string, coding: TextCoding): number {
  * each segment to be displayed on its own). Shared by `measureText` and `segmentText` so the two
  * never disagree.
  */
-export function segmentEnds(text: string, coding: TextCoding): number[] {
-  const limits = TEXT_LIMITS[coding];
+export function segmentEnds(text: string, coding: TextCoding, profile?: TextProfile): number[] {
+  const limits = {
+    single: TEXT_LIMITS[coding].single,
+    segment: profile ? segmentLimit(coding, profile) : TEXT_LIMITS[coding].segment,
+  };
   if (unitsOf(text, coding) <= limits.single) return [text.length];
   const ends: number[] = [];
   let used = 0;
@@ -75,7 +89,7 @@ export function measureText(text: string, profile: TextProfile): TextMeasure {
   return {
     coding,
     units,
-    segments: segmentEnds(text, coding).length,
+    segments: segmentEnds(text, coding, profile).length,
     fitsSingle: units <= TEXT_LIMITS[coding].single,
   };
 }

@@ -15,7 +15,7 @@ import { concatUdh } from './udh.js';
  */
 export function segmentText(text: string, profile: TextProfile, reference: number): Segment[] {
   const coding = chooseCoding(text, profile);
-  const ends = segmentEnds(text, coding);
+  const ends = segmentEnds(text, coding, profile);
   if (ends.length === 1) {
     return [{ partNo: 1, total: 1, coding, udh: null, payload: encodeText(text, coding), text }];
   }

@@ -7,11 +7,13 @@ import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
 import type { DeliveryReport, GatewayConfig, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { CmppPduOf } from './codec.js';
 import { codingOfMsgFmt, msgFmtOf, RESULT_FLOW_CONTROL, submitResultReason } from './codes.js';
 import { cmppMsgIdText } from './msg-id.js';
 import { decodeCmppReport } from './report.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<CmppPduOf<'CMPP_SUBMIT'>, 'sequenceId'>;
 export type SubmitResp = CmppPduOf<'CMPP_SUBMIT_RESP'>;
@@ -43,7 +45,7 @@ export function submitBodyOf(
     tpUdhi: segment.udh ? 1 : 0,
     msgFmt: msgFmtOf(segment.coding),
     msgSrc: config.account,
-    valIdTime: '',
+    valIdTime: validityField(part.validUntil),
     atTime: '',
     srcId: part.srcId,
     destTerminalId: [part.mobile],
@@ -52,38 +54,20 @@ export function submitBodyOf(
 }
 
 /** Outcome codes that are ours, not the carrier's (theirs are `CMPP:<Result>`). */
-export const LOCAL_CODES = {
-  timeout: 'CMPP:TIMEOUT',
-  linkLost: 'CMPP:LINK_LOST',
-  noLink: 'CMPP:NO_LINK',
-  busy: 'CMPP:BUSY',
-  closing: 'CMPP:CLOSING',
-  encode: 'CMPP:ENCODE',
-  late: 'CMPP:LATE',
-} as const;
+export const LOCAL_CODES = localCodes('CMPP');
 
 /** SUBMIT_RESP Result 0 → accepted; 8 (flow control) → retry; others → rejected (docs/protocols.md §1.5). */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcome {
-  switch (answer.kind) {
-    case 'answered': {
-      const { result, msgId } = answer.response;
+  return submitOutcome(
+    answer,
+    LOCAL_CODES,
+    '网关未在时限内应答 no SUBMIT_RESP in time',
+    ({ result, msgId }) => {
       if (result === 0) return { kind: 'accepted', carrierMsgId: cmppMsgIdText(msgId) };
       const reason = submitResultReason(result);
       return { kind: result === RESULT_FLOW_CONTROL ? 'retry' : 'rejected', code: `CMPP:${result}`, reason };
-    }
-    case 'timeout':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.timeout,
-        reason: '网关未在时限内应答 no SUBMIT_RESP in time',
-      };
-    case 'lost':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.linkLost,
-        reason: `连接断开 link lost: ${answer.reason}`,
-      };
-  }
+    },
+  );
 }
 
 const mobileOf = (terminalId: string): string => normalizeMobile(terminalId) ?? terminalId;

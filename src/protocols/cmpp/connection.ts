@@ -161,14 +161,14 @@ export class CmppConnection extends LinkConnection<CmppPdu, SubmitResp, CmppLink
       return;
     }
     const expected = cmppAuthenticatorIsmg(this.ctx.version, 0, link.authSource, this.ctx.config.secret);
-    if (!expected.equals(authenticatorIsmg)) {
-      this.drop(
+    if (
+      !expected.equals(authenticatorIsmg) &&
+      !this.acceptServerAuthenticator(
         link,
-        'auth',
         'AuthenticatorISMG 校验失败 mismatch: the ISMG does not prove it holds our shared secret',
-      );
+      )
+    )
       return;
-    }
     this.established(link, { version: this.ctx.version }, 'CMPP 连接已绑定 connection bound');
   }
 

@@ -7,7 +7,8 @@ import { formatBeijing } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData, type ConcatInfo } from '../../domain/text/index.js';
 import type { MoPayload, ReportPayload } from '../simulator/core.js';
-import { cmppAuthenticatorIsmg, cmppAuthenticatorSource } from './auth.js';
+import type { ServerAuthenticatorStyle } from '../simulator/types.js';
+import { cmppAuthenticatorIsmgAs, cmppAuthenticatorSource } from './auth.js';
 import type { CmppPdu, CmppPduOf, CmppVersion } from './codec.js';
 import { codingOfMsgFmt, MSG_FMT, msgFmtOf } from './codes.js';
 import { encodeCmppReport } from './report.js';
@@ -55,6 +56,7 @@ export function answerConnect(
   server: CmppVersion,
   account: string,
   secret: string,
+  style: ServerAuthenticatorStyle = 'spec',
 ): ConnectAnswer {
   const timestamp = String(pdu.timestamp).padStart(10, '0');
   const expected = cmppAuthenticatorSource(account, secret, timestamp);
@@ -78,7 +80,7 @@ export function answerConnect(
       status,
       authenticatorIsmg:
         status === CONNECT_VERDICT.ok
-          ? cmppAuthenticatorIsmg(layout, status, pdu.authenticatorSource, secret)
+          ? cmppAuthenticatorIsmgAs(style, layout, status, pdu.authenticatorSource, secret)
           : Buffer.alloc(16),
       version: CMPP_VERSION_BYTE[layout],
     },

@@ -4,12 +4,13 @@
  * messages to the simulator's handsets, and sends status reports and uplink messages back as
  * CMPP_DELIVER. Protocol-independent behaviour lives in src/protocols/simulator.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { toBeijing } from '../../domain/beijing-time.js';
-import { AppError } from '../../shared/errors.js';
 import { SimulatorCore, type IdStamp } from '../simulator/core.js';
-import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
-import type { MoRequest } from '../simulator/types.js';
+import {
+  serveProtocol,
+  type ProtocolServer,
+  type ProtocolServerOptions,
+} from '../simulator/protocol-server.js';
 import type { CmppVersion } from './codec.js';
 import { composeCmppMsgId } from './msg-id.js';
 import { CmppSimConnection } from './simulator-connection.js';
@@ -31,54 +32,18 @@ function cmppMsgIdOf(gatewayCode: number): (stamp: IdStamp) => bigint {
   };
 }
 
-/** Numbers an uplink puts into fixed-width fields: digits (a leading + allowed), within the width. */
-function checkNumber(name: string, value: string, width: number): void {
-  if (!/^\+?\d+$/.test(value) || value.length > width)
-    throw new AppError(
-      'ERR_SIMULATOR_MO_INVALID',
-      `${name} 应为最多 ${width} 位的号码 (a number of at most ${width} digits): ${JSON.stringify(value)}`,
-    );
-}
-
 export async function startCmppSimulator(
   version: CmppVersion,
   options: ProtocolServerOptions,
 ): Promise<ProtocolServer> {
   const logger = options.logger.child({ protocol: version });
   const core = new SimulatorCore<bigint>({ ...options, logger, composeId: cmppMsgIdOf(options.gatewayCode) });
-  const connections = new Set<CmppSimConnection>();
-  let nextLink = 1;
-
-  const server = createServer((socket) => {
-    const connection = new CmppSimConnection(nextLink++, socket, { server: version, core, logger });
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  server.on('error', (err) => logger.error({ err }, '模拟网关监听错误 simulator listener error'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    port,
+  return serveProtocol({
+    host: options.host,
+    port: options.port,
+    logger,
     core,
-    injectMo(mo: MoRequest): { segments: number } {
-      checkNumber('from', mo.from, MO_FIELD_WIDTH.srcTerminalId[version]);
-      checkNumber('to', mo.to, MO_FIELD_WIDTH.destId);
-      if (typeof mo.text !== 'string')
-        throw new AppError('ERR_SIMULATOR_MO_INVALID', 'text 应为字符串 (a string)');
-      return core.queueMo(mo);
-    },
-    async close(): Promise<void> {
-      core.close();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...connections].map((c) => c.shutdown()));
-      await stopped;
-    },
-  };
+    link: (id, socket) => new CmppSimConnection(id, socket, { server: version, core, logger }),
+    moWidths: { from: MO_FIELD_WIDTH.srcTerminalId[version], to: MO_FIELD_WIDTH.destId },
+  });
 }

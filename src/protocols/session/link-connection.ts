@@ -54,6 +54,8 @@ export interface LinkEvents {
   slotFreed(): void;
   problem(kind: ProblemKind, message: string): void;
   reconnecting(): void;
+  /** A link is in use although the server's authenticator did not match (`verifyServerAuthenticator: warn`). */
+  authWarning?(message: string): void;
 }
 
 export interface LinkContext {
@@ -149,6 +151,25 @@ export abstract class LinkConnection<
 
   /** Whether this connection's bind lets it submit at all (a receive-only bind does not). */
   protected sendsSubmits(): boolean {
+    return true;
+  }
+
+  /**
+   * The server's login authenticator did not match our secret (docs/protocols.md §9 item 12): by
+   * the gateway's `verifyServerAuthenticator`, `strict` drops the link as an auth problem; `warn`
+   * says so once for this connection and keeps it; `off` keeps it. Answers whether to go on.
+   */
+  protected acceptServerAuthenticator(link: L, why: string): boolean {
+    const check = this.ctx.config.verifyServerAuthenticator ?? 'strict';
+    if (check === 'strict') {
+      this.drop(link, 'auth', why);
+      return false;
+    }
+    if (check === 'warn') {
+      const message = `${why}；按 verifyServerAuthenticator: warn 仍使用此连接 link kept (warn mode)`;
+      this.log.warn({ code: 'ERR_GATEWAY_AUTH' }, message);
+      this.ctx.events.authWarning?.(message);
+    }
     return true;
   }
 

@@ -47,6 +47,7 @@ export interface PoolEvents {
   slotFreed(): void;
   problem(kind: string, message: string): void;
   reconnecting(): void;
+  authWarning(message: string): void;
 }
 
 export interface PooledGatewayOptions {
@@ -73,6 +74,7 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
   private phase: 'idle' | 'running' | 'closing' | 'closed' = 'idle';
   private closing: Promise<void> | null = null;
   private lastError: string | null = null;
+  private warning: string | null = null;
   private lastState = '';
   private readonly name: string;
   private readonly stateRank: readonly GatewayState[];
@@ -141,6 +143,9 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
         slotFreed: () => this.queue.pump(),
         problem: (kind, message) => this.problem(kind, message),
         reconnecting: () => this.counters.reconnects++,
+        authWarning: (message) => {
+          this.warning = message;
+        },
       }),
     );
     this.startMore();
@@ -188,6 +193,7 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
       tps: this.config.tps,
       counters: { ...this.counters },
       lastError: this.lastError,
+      warning: this.warning,
     };
   }
 

@@ -12,6 +12,7 @@ import type {
   SubmitPart,
   UplinkMessage,
 } from '../gateway.js';
+import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SgipPduOf } from './codec.js';
 import {
@@ -26,6 +27,7 @@ import {
   SP_PAYS,
 } from './codes.js';
 import { sequenceOf, sgipSequenceText, submitSequenceOf, type SgipSequence } from './sequence.js';
+import { validityField } from '../codec/time.js';
 
 type Header = 'sequenceNode' | 'sequenceTime' | 'sequenceCounter';
 export type SubmitBody = Omit<SgipPduOf<'SGIP_SUBMIT'>, Header>;
@@ -43,8 +45,8 @@ export const mobileOf = (userNumber: string): string => normalizeMobile(userNumb
 
 /**
  * One SGIP_SUBMIT for one segment (docs/protocols.md §2.3): the SP pays (ChargeNumber of 21 zeros) and the
- * message is free (FeeType 1) — a public service; MorelatetoMTFlag 2, the MT is not an answer to an
- * MO; UDH ahead of the payload with TP_udhi = 1 when concatenated. A part that wants no report gets
+ * message is free (FeeType 1) — a public service; MorelatetoMTFlag 0 for a reply to the citizen's
+ * uplink (the first MT after an MO), else 2, not caused by an MO; UDH ahead of the payload with TP_udhi = 1 when concatenated. A part that wants no report gets
  * ReportFlag 2.
  */
 export function submitBodyOf(
@@ -64,9 +66,9 @@ export function submitBodyOf(
     feeValue: '0',
     givenValue: '0',
     agentFlag: 0,
-    morelatetoMtFlag: MORELATETO_MT.notFromMo,
+    morelatetoMtFlag: part.answersUplink === true ? MORELATETO_MT.firstAfterMo : MORELATETO_MT.notFromMo,
     priority: 0,
-    expireTime: '',
+    expireTime: validityField(part.validUntil),
     scheduleTime: '',
     reportFlag: part.wantReport ? config.sgip.reportFlag : REPORT_FLAG.none,
     tpPid: 0,
@@ -78,41 +80,18 @@ export function submitBodyOf(
 }
 
 /** Outcome codes that are ours, not the SMG's (theirs are `SGIP:<Result>`). */
-export const LOCAL_CODES = {
-  timeout: 'SGIP:TIMEOUT',
-  linkLost: 'SGIP:LINK_LOST',
-  noLink: 'SGIP:NO_LINK',
-  busy: 'SGIP:BUSY',
-  closing: 'SGIP:CLOSING',
-  encode: 'SGIP:ENCODE',
-  late: 'SGIP:LATE',
-} as const;
+export const LOCAL_CODES = localCodes('SGIP');
 
 /**
  * SUBMIT_RESP Result 0 → accepted, named by the SUBMIT's own triple (the REPORT repeats it,
  * docs/protocols.md §2.1); a temporary Result (flow control, busy) → retry; any other → rejected (§5.2).
  */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>, sequence: SgipSequence): SubmitOutcome {
-  switch (answer.kind) {
-    case 'answered': {
-      const { result } = answer.response;
-      if (result === 0) return { kind: 'accepted', carrierMsgId: sgipSequenceText(sequence) };
-      const reason = sgipCodeReason(result);
-      return { kind: isTemporaryResult(result) ? 'retry' : 'rejected', code: `SGIP:${result}`, reason };
-    }
-    case 'timeout':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.timeout,
-        reason: '网关未在时限内应答 no SUBMIT_RESP in time',
-      };
-    case 'lost':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.linkLost,
-        reason: `连接断开 link lost: ${answer.reason}`,
-      };
-  }
+  return submitOutcome(answer, LOCAL_CODES, '网关未在时限内应答 no SUBMIT_RESP in time', ({ result }) => {
+    if (result === 0) return { kind: 'accepted', carrierMsgId: sgipSequenceText(sequence) };
+    const reason = sgipCodeReason(result);
+    return { kind: isTemporaryResult(result) ? 'retry' : 'rejected', code: `SGIP:${result}`, reason };
+  });
 }
 
 /**

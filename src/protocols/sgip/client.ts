@@ -59,6 +59,7 @@ class SgipGateway extends PooledGateway<SgipConnection, SubmitPart> {
   private readonly sequencer: SgipSequencer;
   private readonly listener: SgipListener;
   private readonly inbound: Inbound;
+  private lenientLogged = false;
 
   constructor(
     private readonly sgipConfig: GatewayConfig & { sgip: SgipOptions },
@@ -91,11 +92,29 @@ class SgipGateway extends PooledGateway<SgipConnection, SubmitPart> {
       sequencer: this.sequencer,
       inbound: this.inbound,
       problem: (message) => this.problem('auth', message),
+      lenient: (command, ignored) => this.lenient(command, ignored),
     });
   }
 
+  /**
+   * An SMG that pads a bodiless response does it on every unbind: tolerated, not an error, and
+   * logged once per gateway (docs/protocols.md §9 item 13).
+   */
+  private lenient(command: string, ignored: number): void {
+    if (this.lenientLogged) return;
+    this.lenientLogged = true;
+    this.log.warn(
+      { command, ignored },
+      `SMG 的 ${command} 带有多余的 ${ignored} 字节，已忽略（仅记录一次） trailing octets on a bodiless response ignored (logged once)`,
+    );
+  }
+
   protected openConnections(events: PoolEvents): SgipConnection[] {
-    const all = { ...events, inbound: this.inbound };
+    const all = {
+      ...events,
+      inbound: this.inbound,
+      lenient: (command: string, ignored: number) => this.lenient(command, ignored),
+    };
     return Array.from(
       { length: Math.max(1, this.config.connections) },
       (_, i) =>

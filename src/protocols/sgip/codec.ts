@@ -27,6 +27,35 @@ export function decodeSgip(frame: Buffer): DecodeResult<SgipPdu> {
   return decodePdu(SGIP, frame);
 }
 
+/** A decoded frame, and how many octets a lenient read left out (0 when none). */
+export interface LenientDecode {
+  result: DecodeResult<SgipPdu>;
+  ignored: number;
+}
+
+/**
+ * Decodes like `decodeSgip`, but a response that has no body (UNBIND_RESP) and arrives with one —
+ * some SMGs send the Result and Reserve of the other responses, 9 octets — is read without it
+ * (docs/protocols.md §9 item 13); `ignored` says how many octets were left out. Never throws.
+ */
+export function decodeSgipLenient(frame: Buffer): LenientDecode {
+  const result = decodeSgip(frame);
+  if (result.ok || result.error.code !== 'LENGTH_MISMATCH' || frame.length <= SGIP.headerSize)
+    return { result, ignored: 0 };
+  const id = frame.readUInt32BE(4);
+  if (!BODILESS_RESPONSES.has(id) || frame.readUInt32BE(0) !== frame.length) return { result, ignored: 0 };
+  const head = Buffer.from(frame.subarray(0, SGIP.headerSize));
+  head.writeUInt32BE(SGIP.headerSize, 0);
+  return { result: decodeSgip(head), ignored: frame.length - SGIP.headerSize };
+}
+
+/** Command ids of responses whose body is empty (the high bit marks a response). */
+const BODILESS_RESPONSES: ReadonlySet<number> = new Set<number>(
+  Object.values(SGIP.spec.commands)
+    .filter((c) => c.body.length === 0 && c.id >= 0x80000000)
+    .map((c) => c.id),
+);
+
 /** A framer for one connection: push received chunks, get whole frames or a fatal framing error. */
 export function createSgipFramer(): Framer {
   return createLengthFramer({

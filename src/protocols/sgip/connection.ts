@@ -61,6 +61,8 @@ export interface ConnectionEvents {
   inbound: Inbound;
   problem(kind: ProblemKind, message: string): void;
   reconnecting(): void;
+  /** A bodiless response came with a body and was read without it (codec.ts `decodeSgipLenient`). */
+  lenient(command: string, ignored: number): void;
 }
 
 export interface ConnectionContext {
@@ -193,6 +195,7 @@ export class SgipConnection {
       pdu: (pdu) => this.handle(link, pdu),
       // §3.7.2.4.2: a client that gets a malformed answer drops the link and connects anew.
       malformed: (message) => this.end(link, 'closed', { kind: 'protocol', message }),
+      lenient: (command, ignored) => this.ctx.events.lenient(command, ignored),
       lost: (message) => this.lost(link, message),
     });
     this.link = link;

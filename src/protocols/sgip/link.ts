@@ -10,7 +10,7 @@ import type { Clock, TimerHandle } from '../session/clock.js';
 import { RequestTracker } from '../session/request-tracker.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import type { SubmitResp } from './client-mapping.js';
-import { createSgipFramer, decodeSgip, encodeSgip, type SgipPdu } from './codec.js';
+import { createSgipFramer, decodeSgipLenient, encodeSgip, type SgipPdu } from './codec.js';
 import type { SgipSequence } from './sequence.js';
 
 export interface LinkEvents {
@@ -18,6 +18,8 @@ export interface LinkEvents {
   pdu(pdu: SgipPdu): void;
   /** Bytes that do not frame or decode (§3.7.2.4.2: the client drops such a link). */
   malformed(message: string): void;
+  /** A bodiless response came with a body, read without it (codec.ts `decodeSgipLenient`). */
+  lenient?(command: string, ignored: number): void;
   /** The socket failed or the peer closed it. */
   lost(message: string): void;
 }
@@ -84,7 +86,7 @@ export class SgipLink {
     const pushed = this.framer.push(chunk);
     for (const frame of pushed.frames) {
       if (this.closed) return; // a previous frame ended the link
-      const decoded = decodeSgip(frame);
+      const { result: decoded, ignored } = decodeSgipLenient(frame);
       if (!decoded.ok) {
         const head = frame.subarray(0, 64).toString('hex');
         const { code, message } = decoded.error;
@@ -92,6 +94,7 @@ export class SgipLink {
         return;
       }
       this.lastActivity = this.clock.now();
+      if (ignored > 0) this.events.lenient?.(decoded.value.command, ignored);
       this.events.pdu(decoded.value);
     }
     if (!pushed.ok && !this.closed)

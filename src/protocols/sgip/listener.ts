@@ -21,7 +21,7 @@ import type { SgipOptions } from '../gateway.js';
 import { waitAtMost, type Clock, type TimerHandle } from '../session/clock.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import type { Deliver, Report } from './client-mapping.js';
-import { createSgipFramer, decodeSgip, encodeSgip, type SgipPdu, type SgipPduOf } from './codec.js';
+import { createSgipFramer, decodeSgipLenient, encodeSgip, type SgipPdu, type SgipPduOf } from './codec.js';
 import { LOGIN_TYPE, RESULT } from './codes.js';
 import type { Inbound } from './inbound.js';
 import { refusalOf } from './refusal.js';
@@ -40,6 +40,8 @@ export interface ListenerContext {
   /** Hands DELIVERs and REPORTs to the platform. */
   inbound: Inbound;
   problem(message: string): void;
+  /** A bodiless response came with a body and was read without it (codec.ts `decodeSgipLenient`). */
+  lenient(command: string, ignored: number): void;
 }
 
 const sameText = (a: string, b: string): boolean => {
@@ -105,11 +107,12 @@ class ListenerConnection {
     for (const frame of framed.frames) {
       // A PDU earlier in the chunk (UNBIND, a refused bind) may have closed the link.
       if (this.isClosed()) return;
-      const decoded = decodeSgip(frame);
+      const { result: decoded, ignored } = decodeSgipLenient(frame);
       if (!decoded.ok) {
         this.drop(`报文无法解析 undecodable PDU: ${decoded.error.code} ${decoded.error.message}`);
         return;
       }
+      if (ignored > 0) this.ctx.lenient(decoded.value.command, ignored);
       this.lastActivity = this.ctx.clock.now();
       this.handle(decoded.value);
     }

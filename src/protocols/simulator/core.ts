@@ -9,7 +9,7 @@ import type { Logger } from '../../shared/log.js';
 import { Handsets } from './handsets.js';
 import { Outbound } from './outbound.js';
 import { Scheduler, systemClock, type Clock } from './scheduler.js';
-import type { MoRequest, SimulatorConfig, SimulatorStats } from './types.js';
+import type { MoRequest, ServerAuthenticatorStyle, SimulatorConfig, SimulatorStats } from './types.js';
 
 /** Report of one segment, as the protocol server writes it. */
 export interface ReportPayload<Id> {
@@ -67,6 +67,8 @@ export interface IdStamp {
 export interface CoreOptions<Id> {
   account: string;
   secret: string;
+  /** How a CMPP or SMGP login answer proves the secret (types.ts `SimulatorOptions`). */
+  serverAuthenticator?: ServerAuthenticatorStyle | undefined;
   dlrDelayMs: number;
   failRate: number;
   seed: number;
@@ -109,6 +111,7 @@ const SEQUENCES = 0x10000;
 export class SimulatorCore<Id> {
   readonly account: string;
   readonly secret: string;
+  readonly serverAuthenticator: ServerAuthenticatorStyle;
   readonly gatewayCode: number;
   readonly logger: Logger;
   readonly clock: Clock;
@@ -129,6 +132,7 @@ export class SimulatorCore<Id> {
   constructor(private readonly options: CoreOptions<Id>) {
     this.account = options.account;
     this.secret = options.secret;
+    this.serverAuthenticator = options.serverAuthenticator ?? 'spec';
     this.gatewayCode = options.gatewayCode;
     this.logger = options.logger;
     this.clock = options.clock ?? systemClock;

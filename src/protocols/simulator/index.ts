@@ -58,6 +58,7 @@ function resolve(options: SimulatorOptions): ProtocolServerOptions {
     seed: options.seed ?? randomInt(2 ** 32),
     gatewayCode,
     logger: options.logger ?? silentLogger(),
+    serverAuthenticator: options.serverAuthenticator ?? 'spec',
     peer: options.peer ?? null,
   };
 }

@@ -7,6 +7,9 @@ import type { Logger } from '../../shared/log.js';
 export const SIMULATOR_PROTOCOLS = ['cmpp3', 'cmpp2', 'sgip', 'smgp', 'smpp'] as const;
 export type SimulatorProtocol = (typeof SIMULATOR_PROTOCOLS)[number];
 
+export const SERVER_AUTHENTICATOR_STYLES = ['spec', 'status-only', 'fixed', 'one-octet-status'] as const;
+export type ServerAuthenticatorStyle = (typeof SERVER_AUTHENTICATOR_STYLES)[number];
+
 export interface SimulatorOptions {
   protocol: SimulatorProtocol;
   /** Default 127.0.0.1. */
@@ -29,6 +32,12 @@ export interface SimulatorOptions {
   /** ISMG code written into the carrier message ids (CMPP Msg_Id bits 38–17); default 1. */
   gatewayCode?: number;
   logger?: Logger;
+  /**
+   * CMPP and SMGP: how the login answer's server authenticator is computed — `spec` (default), or
+   * as some deployed gateways do it (docs/protocols.md §9 item 12): MD5 of the status alone, a
+   * fixed string, or the status as one octet where the spec has four.
+   */
+  serverAuthenticator?: ServerAuthenticatorStyle;
   /** SGIP only: the platform's listener the SMG connects to, and the credentials it binds with. */
   peer?: { host: string; port: number; account: string; secret: string };
 }

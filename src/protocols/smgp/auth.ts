@@ -3,6 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatBeijing } from '../../domain/beijing-time.js';
+import type { ServerAuthenticatorStyle } from '../simulator/types.js';
 
 const md5 = (...parts: Buffer[]): Buffer => createHash('md5').update(Buffer.concat(parts)).digest();
 
@@ -24,6 +25,32 @@ export function smgpAuthenticatorServer(status: number, authenticatorClient: Buf
   const statusOctets = Buffer.alloc(4);
   statusOctets.writeUInt32BE(status >>> 0);
   return md5(statusOctets, authenticatorClient, Buffer.from(secret, 'utf8'));
+}
+
+/**
+ * The server authenticator as deployed SMGWs compute it (docs/protocols.md §9 item 12), for the
+ * simulator: `spec` as above; `status-only` MD5 of the 4-octet status alone; `fixed` a constant;
+ * `one-octet-status` the status as one octet.
+ */
+export function smgpAuthenticatorServerAs(
+  style: ServerAuthenticatorStyle,
+  status: number,
+  authenticatorClient: Buffer,
+  secret: string,
+): Buffer {
+  switch (style) {
+    case 'spec':
+      return smgpAuthenticatorServer(status, authenticatorClient, secret);
+    case 'status-only': {
+      const statusOctets = Buffer.alloc(4);
+      statusOctets.writeUInt32BE(status >>> 0);
+      return md5(statusOctets);
+    }
+    case 'fixed':
+      return Buffer.from('0000000000000000', 'latin1');
+    case 'one-octet-status':
+      return md5(Buffer.of(status & 0xff), authenticatorClient, Buffer.from(secret, 'utf8'));
+  }
 }
 
 /** The Login TimeStamp: Beijing wall clock as "MMDDHHMMSS" and as the integer the field carries. */

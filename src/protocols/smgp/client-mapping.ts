@@ -7,11 +7,13 @@ import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
 import type { DeliveryReport, GatewayConfig, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SmgpPduOf } from './codec.js';
 import { codingOfMsgFormat, msgFormatOf, smgpStatusReason, TEMPORARY_STATUSES } from './codes.js';
 import { smgpMsgIdText } from './msg-id.js';
 import { parseSmgpReport } from './report.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<SmgpPduOf<'SMGP_SUBMIT'>, 'sequenceId'>;
 export type SubmitResp = SmgpPduOf<'SMGP_SUBMIT_RESP'>;
@@ -44,7 +46,7 @@ export function submitBodyOf(part: SubmitPart, config: Pick<GatewayConfig, 'serv
     serviceId: config.serviceId,
     ...FEE,
     msgFormat: msgFormatOf(segment.coding),
-    validTime: '',
+    validTime: validityField(part.validUntil),
     atTime: '',
     srcTermId: part.srcId,
     destTermId: [part.mobile],
@@ -54,41 +56,23 @@ export function submitBodyOf(part: SubmitPart, config: Pick<GatewayConfig, 'serv
 }
 
 /** Outcome codes that are ours, not the carrier's (theirs are `SMGP:<Status>`). */
-export const LOCAL_CODES = {
-  timeout: 'SMGP:TIMEOUT',
-  linkLost: 'SMGP:LINK_LOST',
-  noLink: 'SMGP:NO_LINK',
-  busy: 'SMGP:BUSY',
-  closing: 'SMGP:CLOSING',
-  encode: 'SMGP:ENCODE',
-  late: 'SMGP:LATE',
-} as const;
+export const LOCAL_CODES = localCodes('SMGP');
 
 /** Submit_Resp Status 0 → accepted; a temporary Status → retry; others → rejected (§6.2.6). */
 export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcome {
-  switch (answer.kind) {
-    case 'answered': {
-      const { status, msgId } = answer.response;
+  return submitOutcome(
+    answer,
+    LOCAL_CODES,
+    '网关未在时限内应答 no Submit_Resp in time',
+    ({ status, msgId }) => {
       if (status === 0) return { kind: 'accepted', carrierMsgId: smgpMsgIdText(msgId) };
       return {
         kind: TEMPORARY_STATUSES.has(status) ? 'retry' : 'rejected',
         code: `SMGP:${status}`,
         reason: smgpStatusReason(status),
       };
-    }
-    case 'timeout':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.timeout,
-        reason: '网关未在时限内应答 no Submit_Resp in time',
-      };
-    case 'lost':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.linkLost,
-        reason: `连接断开 link lost: ${answer.reason}`,
-      };
-  }
+    },
+  );
 }
 
 /** An 11-digit mobile where the id is one ("86" / "+86" stripped), else the id as sent. */

@@ -78,7 +78,7 @@ class SmgpGateway extends PooledGateway<SmgpConnection, SubmitPart> {
     );
   }
 
-  /** A receive-only login (mode 0) never submits. */
+  /** A receive-only login (LoginMode 1, `LOGIN_MODE.receive`) never submits; send-only (0) and both (2) do. */
   protected override canSubmit(c: SmgpConnection): boolean {
     return c.canSubmit;
   }

@@ -168,11 +168,8 @@ export class SmgpConnection extends LinkConnection<SmgpPdu, SubmitResp, SmgpLink
       return;
     }
     const expected = smgpAuthenticatorServer(status, link.authClient, this.ctx.config.secret);
-    if (!expected.equals(pdu.authenticatorServer)) {
-      const why = 'AuthenticatorServer 校验失败 mismatch: the SMGW does not prove it holds our shared secret';
-      this.drop(link, 'auth', why);
-      return;
-    }
+    const why = 'AuthenticatorServer 校验失败 mismatch: the SMGW does not prove it holds our shared secret';
+    if (!expected.equals(pdu.authenticatorServer) && !this.acceptServerAuthenticator(link, why)) return;
     // An SMGW that answers 1.x or 2.x takes Submits without FixedFee (docs/protocols.md §3.4); anything else,
     // a 0 some gateways leave there included, gets 3.0.
     link.layout = legacyVersion(pdu.serverVersion) ? 'smgp13' : 'smgp30';

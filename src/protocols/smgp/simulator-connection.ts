@@ -1,24 +1,19 @@
 /**
- * One SP connection to the simulated SMGW.
+ * One SP connection to the simulated SMGW (the link mechanics are `simulator/sim-link.ts`).
  *
- * States: login → bound → closed.
  * - login: only Login is allowed; anything else (a Submit first, say) closes the link. A refused
  *   login gets its Login_Resp and the link is closed.
  * - bound: Submits are answered and recorded; reports and uplinks owed to the account are written
  *   here (the core's Outbound picks the link) and acknowledged by Deliver_Resp; Active_Test, Exit
  *   and Query are answered (docs/protocols.md §3.7). LoginMode decides what the link carries (docs/protocols.md §3.3):
  *   a send-only link (0) gets no Delivers, a receive-only one (1) has its Submits refused (11).
- * - closed: input is ignored; what was in flight without an answer goes back to the core.
- * Bytes that cannot be framed or decoded are logged and close the link; the server goes on.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
-import type { Framer } from '../codec/framer.js';
 import { peekCommandId } from '../codec/protocol.js';
-import type { DecodeError } from '../codec/result.js';
+import type { DecodeError, DecodeResult } from '../codec/result.js';
 import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
-import type { OutboundItem, OutboundLink } from '../simulator/outbound.js';
-import { createTickWriter } from '../session/tick-writer.js';
+import { SimLink } from '../simulator/sim-link.js';
 import {
   createSmgpFramer,
   decodeSmgp,
@@ -37,102 +32,36 @@ export interface ConnectionDeps {
   logger: Logger;
 }
 
-type State = 'login' | 'bound' | 'closed';
-
-/** How long a goodbye may take before the socket is destroyed. */
-const GOODBYE_MS = 500;
-
 /** The MsgID of a refused Submit: no message was made, so no id names it. */
 const NO_MSG_ID = Buffer.alloc(10);
 
-export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> {
-  private state: State = 'login';
+export class SmgpSimConnection extends SimLink<SmgpPdu, Buffer> {
   private layout: SmgpLayout = 'smgp30';
   private loginMode: number = LOGIN_MODE.transmit;
-  private readonly framer: Framer = createSmgpFramer();
-  private sequence = 0;
-  /** SequenceID of each Deliver written → the outbound item it carries. */
-  private readonly awaiting = new Map<number, number>();
-  private readonly writeFrame: (frame: Buffer) => void;
-  private readonly logger: Logger;
-  readonly closed: Promise<void>;
 
-  constructor(
-    readonly id: number,
-    private readonly socket: Socket,
-    private readonly deps: ConnectionDeps,
-  ) {
-    this.writeFrame = createTickWriter(socket);
-    this.logger = deps.logger.child({
-      link: id,
-      remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
-    });
-    deps.core.connectionOpened();
-    socket.setNoDelay(true);
-    this.closed = new Promise((resolve) => {
-      socket.once('close', () => {
-        this.state = 'closed';
-        this.awaiting.clear();
-        deps.core.connectionClosed(id);
-        resolve();
-      });
-    });
-    socket.on('error', (err) => this.logger.debug({ err }, '连接错误 link error'));
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.received(chunk);
-      } catch (err) {
-        // A fault while handling one SP's bytes must not take down the links of the others.
-        this.logger.error({ err }, '处理报文出错 failed handling a PDU');
-        this.drop('内部错误 internal error');
-      }
-    });
+  constructor(id: number, socket: Socket, deps: ConnectionDeps) {
+    super(id, socket, deps.core, deps.logger, createSmgpFramer());
   }
 
-  /** Writes a report or an uplink as a Deliver; the Deliver_Resp settles it. */
-  write(item: OutboundItem<OutgoingPayload<Buffer>>): void {
-    const sequenceId = this.nextSequence();
-    const { payload } = item;
-    const now = this.deps.core.clock.now();
-    const pdu =
-      payload.kind === 'report'
-        ? reportDeliver(sequenceId, payload.report, now)
-        : moDeliver(sequenceId, payload.mo, now);
-    if (!this.send(pdu)) {
-      this.deps.core.outbound.drop(item.id);
-      return;
-    }
-    this.awaiting.set(sequenceId, item.id);
+  protected decode(frame: Buffer): DecodeResult<SmgpPdu> {
+    return decodeSmgp(frame, this.layout);
   }
 
-  /** Server shutdown: Exit to a bound SP (docs/protocols.md §3.7), then close, destroying after a bounded wait. */
-  shutdown(): Promise<void> {
-    if (this.state !== 'closed') {
-      const bound = this.state === 'bound';
-      this.leave();
-      if (bound) this.send({ command: 'SMGP_EXIT', sequenceId: this.nextSequence() });
-      this.socket.end();
-      const timer = setTimeout(() => this.socket.destroy(), GOODBYE_MS);
-      void this.closed.then(() => clearTimeout(timer));
-    }
-    return this.closed;
+  protected encode(pdu: SmgpPdu): Buffer {
+    return encodeSmgp(pdu, this.layout);
   }
 
-  private received(chunk: Buffer): void {
-    if (this.state === 'closed') return;
-    const framed = this.framer.push(chunk);
-    for (const frame of framed.frames) {
-      // A PDU earlier in the chunk (Exit, a bad login) may have closed the link.
-      if (this.isClosed()) return;
-      const decoded = decodeSmgp(frame, this.layout);
-      if (decoded.ok) this.handle(decoded.value);
-      else this.undecodable(frame, decoded.error);
-    }
-    if (!framed.ok && !this.isClosed()) this.drop('无法分帧 unframeable bytes', framed.error);
+  /** A report or an uplink as a Deliver; the Deliver_Resp settles it. */
+  protected outgoing(sequenceId: number, payload: OutgoingPayload<Buffer>): SmgpPdu {
+    const now = this.core.clock.now();
+    return payload.kind === 'report'
+      ? reportDeliver(sequenceId, payload.report, now)
+      : moDeliver(sequenceId, payload.mo, now);
   }
 
-  private isClosed(): boolean {
-    return this.state === 'closed';
+  /** Exit to a bound SP (docs/protocols.md §3.7). */
+  protected goodbye(sequenceId: number): SmgpPdu {
+    return { command: 'SMGP_EXIT', sequenceId };
   }
 
   /**
@@ -140,23 +69,23 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
    * say) is answered Status 36 / 10 and the link stays: the framing still holds. Any other
    * undecodable frame closes the link.
    */
-  private undecodable(frame: Buffer, error: DecodeError): void {
+  protected override undecodable(frame: Buffer, error: DecodeError): void {
     if (
       this.state === 'bound' &&
       peekCommandId(frame) === SMGP_COMMAND_IDS.SMGP_SUBMIT &&
       frame.length >= 12
     ) {
-      this.deps.core.count('submits');
+      this.core.count('submits');
       const lengths = error.code === 'TRUNCATED' || error.code === 'LENGTH_MISMATCH';
       const status = lengths ? STATUS.badMsgLength : STATUS.badStructure;
       this.logger.warn({ error }, '提交报文有误 malformed Submit answered');
       this.send({ command: 'SMGP_SUBMIT_RESP', sequenceId: frame.readUInt32BE(8), msgId: NO_MSG_ID, status });
       return;
     }
-    this.drop('报文无法解析 undecodable PDU', error);
+    super.undecodable(frame, error);
   }
 
-  private handle(pdu: SmgpPdu): void {
+  protected handle(pdu: SmgpPdu): void {
     if (this.state === 'login' && pdu.command !== 'SMGP_LOGIN') {
       this.drop(`登录前收到 ${pdu.command} before Login`);
       return;
@@ -170,7 +99,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
         this.submit(pdu);
         return;
       case 'SMGP_DELIVER_RESP':
-        this.delivered(pdu);
+        this.settle(pdu.sequenceId, pdu.status === STATUS.ok, 'Deliver_Resp');
         return;
       case 'SMGP_ACTIVE_TEST':
         this.send({ command: 'SMGP_ACTIVE_TEST_RESP', sequenceId: pdu.sequenceId });
@@ -179,12 +108,10 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
         return;
       case 'SMGP_EXIT':
         this.send({ command: 'SMGP_EXIT_RESP', sequenceId: pdu.sequenceId });
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'SMGP_EXIT_RESP':
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'SMGP_QUERY':
         this.query(pdu);
@@ -199,8 +126,8 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
   }
 
   private login(pdu: SmgpPduOf<'SMGP_LOGIN'>): void {
-    const { core } = this.deps;
-    const answer = answerLogin(pdu, core.account, core.secret);
+    const { core } = this;
+    const answer = answerLogin(pdu, core.account, core.secret, core.serverAuthenticator);
     this.send(answer.resp);
     if (answer.layout === null) {
       core.count('authFailures');
@@ -212,8 +139,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
         loginMode: pdu.loginMode,
       };
       this.logger.info(context, `登录被拒 login refused: ${smgpStatusReason(status)}`);
-      this.leave();
-      this.socket.end();
+      this.end();
       return;
     }
     this.layout = answer.layout;
@@ -226,7 +152,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
   }
 
   private submit(pdu: SmgpPduOf<'SMGP_SUBMIT'>): void {
-    const { core } = this.deps;
+    const { core } = this;
     core.count('submits');
     const config = core.config;
     if (!config.answerSubmits) return;
@@ -266,20 +192,9 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
     }
   }
 
-  private delivered(pdu: SmgpPduOf<'SMGP_DELIVER_RESP'>): void {
-    const itemId = this.awaiting.get(pdu.sequenceId);
-    if (itemId === undefined) {
-      this.logger.debug({ sequenceId: pdu.sequenceId }, '未知的 Deliver_Resp unknown Deliver_Resp');
-      return;
-    }
-    this.awaiting.delete(pdu.sequenceId);
-    if (pdu.status === STATUS.ok) this.deps.core.outbound.ack(itemId, this.id);
-    else this.deps.core.outbound.nack(itemId, this.id);
-  }
-
   /** Query_Resp from the simulator's counters (docs/protocols.md §3.7); the simulator keeps no per-day split. */
   private query(pdu: SmgpPduOf<'SMGP_QUERY'>): void {
-    const s = this.deps.core.stats();
+    const s = this.core.stats();
     this.send({
       command: 'SMGP_QUERY_RESP',
       sequenceId: pdu.sequenceId,
@@ -295,36 +210,5 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
       moWt: 0,
       moFl: 0,
     });
-  }
-
-  /** Leaves the bound set at once, so nothing more is written here. */
-  private leave(): void {
-    this.state = 'closed';
-    this.awaiting.clear();
-    this.deps.core.outbound.unbind(this.id);
-  }
-
-  private drop(why: string, error?: DecodeError): void {
-    this.logger.warn({ error }, `断开连接 closing link: ${why}`);
-    this.leave();
-    this.socket.destroy();
-  }
-
-  private nextSequence(): number {
-    this.sequence = this.sequence >= 0xffffffff ? 1 : this.sequence + 1;
-    return this.sequence;
-  }
-
-  /** Encodes and writes (corked per tick); false when the PDU cannot be encoded (logged). */
-  private send(pdu: SmgpPdu): boolean {
-    let frame: Buffer;
-    try {
-      frame = encodeSmgp(pdu, this.layout);
-    } catch (err) {
-      this.logger.error({ err, command: pdu.command }, '无法编码 cannot encode PDU');
-      return false;
-    }
-    this.writeFrame(frame);
-    return true;
   }
 }

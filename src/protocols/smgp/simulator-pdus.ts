@@ -7,7 +7,8 @@ import { formatBeijing } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData, type ConcatInfo } from '../../domain/text/index.js';
 import type { MoPayload, ReportPayload } from '../simulator/core.js';
-import { smgpAuthenticatorClient, smgpAuthenticatorServer, smgpTimestampText } from './auth.js';
+import type { ServerAuthenticatorStyle } from '../simulator/types.js';
+import { smgpAuthenticatorClient, smgpAuthenticatorServerAs, smgpTimestampText } from './auth.js';
 import type { SmgpLayout, SmgpPdu, SmgpPduOf } from './codec.js';
 import {
   codingOfMsgFormat,
@@ -41,7 +42,12 @@ const md5Equal = (a: Buffer, b: Buffer): boolean => a.length === b.length && tim
  * error (10). A 1.x / 2.x client is served in its own layout and told its own version back, so that
  * it keeps that layout; anyone else hears 0x30. A failed login gets an all-zero AuthenticatorServer.
  */
-export function answerLogin(pdu: SmgpPduOf<'SMGP_LOGIN'>, account: string, secret: string): LoginAnswer {
+export function answerLogin(
+  pdu: SmgpPduOf<'SMGP_LOGIN'>,
+  account: string,
+  secret: string,
+  style: ServerAuthenticatorStyle = 'spec',
+): LoginAnswer {
   const expected = smgpAuthenticatorClient(account, secret, smgpTimestampText(pdu.timeStamp));
   let status: number = STATUS.ok;
   if (pdu.clientId !== account || !md5Equal(pdu.authenticatorClient, expected)) status = STATUS.authError;
@@ -58,7 +64,7 @@ export function answerLogin(pdu: SmgpPduOf<'SMGP_LOGIN'>, account: string, secre
       sequenceId: pdu.sequenceId,
       status,
       authenticatorServer: ok
-        ? smgpAuthenticatorServer(status, pdu.authenticatorClient, secret)
+        ? smgpAuthenticatorServerAs(style, status, pdu.authenticatorClient, secret)
         : Buffer.alloc(16),
       serverVersion: ok && legacy ? pdu.clientVersion : SMGP_VERSION_BYTE,
     },

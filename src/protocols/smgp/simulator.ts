@@ -4,12 +4,13 @@
  * messages to the simulator's handsets, and sends status reports and uplink messages back as
  * Delivers. Protocol-independent behaviour lives in src/protocols/simulator.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { toBeijing } from '../../domain/beijing-time.js';
-import { AppError } from '../../shared/errors.js';
 import { SimulatorCore, type IdStamp } from '../simulator/core.js';
-import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
-import type { MoRequest } from '../simulator/types.js';
+import {
+  serveProtocol,
+  type ProtocolServer,
+  type ProtocolServerOptions,
+} from '../simulator/protocol-server.js';
 import { composeSmgpMsgId } from './msg-id.js';
 import { SmgpSimConnection } from './simulator-connection.js';
 import { MO_FIELD_WIDTH } from './simulator-pdus.js';
@@ -53,51 +54,15 @@ function smgpMsgIdOf(gatewayCode: number): (stamp: IdStamp) => Buffer {
   };
 }
 
-/** Numbers an uplink puts into the 21-octet fields: digits (a leading + allowed), within the width. */
-function checkNumber(name: string, value: string): void {
-  if (!/^\+?\d+$/.test(value) || value.length > MO_FIELD_WIDTH)
-    throw new AppError(
-      'ERR_SIMULATOR_MO_INVALID',
-      `${name} 应为最多 ${MO_FIELD_WIDTH} 位的号码 (a number of at most ${MO_FIELD_WIDTH} digits): ${JSON.stringify(value)}`,
-    );
-}
-
 export async function startSmgpSimulator(options: ProtocolServerOptions): Promise<ProtocolServer> {
   const logger = options.logger.child({ protocol: 'smgp' });
   const core = new SimulatorCore<Buffer>({ ...options, logger, composeId: smgpMsgIdOf(options.gatewayCode) });
-  const connections = new Set<SmgpSimConnection>();
-  let nextLink = 1;
-
-  const server = createServer((socket) => {
-    const connection = new SmgpSimConnection(nextLink++, socket, { core, logger });
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  server.on('error', (err) => logger.error({ err }, '模拟网关监听错误 simulator listener error'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    port,
+  return serveProtocol({
+    host: options.host,
+    port: options.port,
+    logger,
     core,
-    injectMo(mo: MoRequest): { segments: number } {
-      checkNumber('from', mo.from);
-      checkNumber('to', mo.to);
-      if (typeof mo.text !== 'string')
-        throw new AppError('ERR_SIMULATOR_MO_INVALID', 'text 应为字符串 (a string)');
-      return core.queueMo(mo);
-    },
-    async close(): Promise<void> {
-      core.close();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...connections].map((c) => c.shutdown()));
-      await stopped;
-    },
-  };
+    link: (id, socket) => new SmgpSimConnection(id, socket, { core, logger }),
+    moWidths: { from: MO_FIELD_WIDTH, to: MO_FIELD_WIDTH },
+  });
 }

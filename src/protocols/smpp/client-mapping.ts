@@ -16,6 +16,7 @@ import { parseCarrierTime } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, parseUdh, splitUserData, type ConcatInfo } from '../../domain/text/index.js';
 import type { DeliveryReport, SmppOptions, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SmppPduOf, SmppTlvs } from './codec.js';
 import {
@@ -30,6 +31,7 @@ import {
   statusCode,
 } from './codes.js';
 import { normalizeMessageId, parseReceiptText, receiptCarrierId, type RecentIds } from './receipt.js';
+import { validityField } from '../codec/time.js';
 
 export type SubmitBody = Omit<SmppPduOf<'submit_sm'>, 'sequenceNumber'>;
 /** What answers a submit_sm: its response, or a generic_nack with the same sequence_number. */
@@ -81,7 +83,7 @@ function baseBody(part: SubmitPart, options: SmppOptions): Omit<SubmitBody, 'esm
     protocolId: 0,
     priorityFlag: 0,
     scheduleDeliveryTime: '',
-    validityPeriod: '',
+    validityPeriod: validityField(part.validUntil),
     registeredDelivery: part.wantReport ? REGISTERED_DELIVERY_RECEIPT : 0,
     replaceIfPresentFlag: 0,
     dataCoding: dataCodingOf(part.segment.coding),
@@ -153,15 +155,7 @@ export function submitJobsOf(parts: readonly SubmitPart[], options: SmppOptions)
 }
 
 /** Outcome codes that are ours, not the SMSC's (theirs are `SMPP:0x..`). */
-export const LOCAL_CODES = {
-  timeout: 'SMPP:TIMEOUT',
-  linkLost: 'SMPP:LINK_LOST',
-  noLink: 'SMPP:NO_LINK',
-  busy: 'SMPP:BUSY',
-  closing: 'SMPP:CLOSING',
-  encode: 'SMPP:ENCODE',
-  late: 'SMPP:LATE',
-} as const;
+export const LOCAL_CODES = localCodes('SMPP');
 
 /**
  * ESME_ROK → accepted, the message_id normalised (receipt.ts); a temporary status (RTHROTTLED,
@@ -170,35 +164,20 @@ export const LOCAL_CODES = {
  * can name it.
  */
 export function outcomeOfAnswer(answer: RequestResult<SubmitAnswer>): SubmitOutcome {
-  switch (answer.kind) {
-    case 'answered': {
-      const resp = answer.response;
-      const status = resp.commandStatus;
-      if (status === 0 && resp.command === 'submit_sm_resp')
-        return { kind: 'accepted', carrierMsgId: normalizeMessageId(resp.messageId ?? '') };
-      const reason =
-        resp.command === 'generic_nack'
-          ? `generic_nack: ${commandStatusReason(status)}`
-          : commandStatusReason(status);
-      return {
-        kind: commandStatusOf(status).temporary ? 'retry' : 'rejected',
-        code: statusCode(status),
-        reason,
-      };
-    }
-    case 'timeout':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.timeout,
-        reason: 'SMSC 未在时限内应答 no submit_sm_resp in time',
-      };
-    case 'lost':
-      return {
-        kind: 'unanswered',
-        code: LOCAL_CODES.linkLost,
-        reason: `连接断开 link lost: ${answer.reason}`,
-      };
-  }
+  return submitOutcome(answer, LOCAL_CODES, 'SMSC 未在时限内应答 no submit_sm_resp in time', (resp) => {
+    const status = resp.commandStatus;
+    if (status === 0 && resp.command === 'submit_sm_resp')
+      return { kind: 'accepted', carrierMsgId: normalizeMessageId(resp.messageId ?? '') };
+    const reason =
+      resp.command === 'generic_nack'
+        ? `generic_nack: ${commandStatusReason(status)}`
+        : commandStatusReason(status);
+    return {
+      kind: commandStatusOf(status).temporary ? 'retry' : 'rejected',
+      code: statusCode(status),
+      reason,
+    };
+  });
 }
 
 const mobileOf = (address: string): string => normalizeMobile(address) ?? address;

@@ -13,7 +13,15 @@
  */
 import type { Logger } from '../../shared/log.js';
 import { AppError } from '../../shared/errors.js';
-import type { Gateway, GatewayConfig, SmppOptions, SubmitOutcome, SubmitPart } from '../gateway.js';
+import type { TextProfile } from '../../domain/text/types.js';
+import {
+  textProfileOf,
+  type Gateway,
+  type GatewayConfig,
+  type SmppOptions,
+  type SubmitOutcome,
+  type SubmitPart,
+} from '../gateway.js';
 import type { Clock } from '../session/clock.js';
 import { PooledGateway, type PoolEvents, type SubmitJob } from '../session/pooled-gateway.js';
 import {
@@ -56,7 +64,8 @@ export function createSmppGateway(config: GatewayConfig, deps: SmppGatewayDeps):
 }
 
 class SmppGateway extends PooledGateway<SmppConnection, SubmitBody> {
-  readonly textProfile = 'gsm' as const;
+  /** SAR TLVs carry the concatenation outside the short message, so a segment holds a whole SMS. */
+  readonly textProfile: TextProfile;
   /** Ids submit_sm_resp gave lately, to match receipts that write them another way (receipt.ts). */
   private readonly recentIds = new RecentIds();
 
@@ -73,6 +82,7 @@ class SmppGateway extends PooledGateway<SmppConnection, SubmitBody> {
       stateRank: STATE_RANK,
       codes: LOCAL_CODES,
     });
+    this.textProfile = textProfileOf('smpp', options.longMessage);
   }
 
   protected openConnections(events: PoolEvents): SmppConnection[] {

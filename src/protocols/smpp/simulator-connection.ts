@@ -1,25 +1,21 @@
 /**
- * One ESME connection to the simulated SMSC.
+ * One ESME connection to the simulated SMSC (the link mechanics are `simulator/sim-link.ts`).
  *
- * States: open → bound (as transmitter, receiver or transceiver) → closed.
+ * States: open (`login`) → bound (as transmitter, receiver or transceiver) → closed.
  * - open: only a bind_* is served; any other request gets generic_nack ESME_RINVBNDSTS (§4.3). A
  *   refused bind (ESME_RINVSYSID 0x0F, ESME_RINVPASWD 0x0E) gets its response and the link closes.
  * - bound: submit_sm / data_sm are answered and recorded when the bind may transmit (else
  *   ESME_RINVBNDSTS); receipts and uplinks owed to the account are written here when the bind may
  *   receive (the core's Outbound picks the link) and acknowledged by deliver_sm_resp ESME_ROK;
  *   enquire_link and unbind are answered (§4.11, §4.2).
- * - closed: input is ignored; what was in flight without an answer goes back to the core.
  * Bytes that cannot be framed close the link; a framed PDU that does not decode gets generic_nack
  * (§4.3) or, for a broken response, closes the link. The server goes on either way.
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
-import type { Framer } from '../codec/framer.js';
-import type { DecodeError } from '../codec/result.js';
+import type { DecodeError, DecodeResult } from '../codec/result.js';
 import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
-import type { OutboundItem, OutboundLink } from '../simulator/outbound.js';
-import { SequenceCounter } from '../session/request-tracker.js';
-import { createTickWriter } from '../session/tick-writer.js';
+import { SimLink } from '../simulator/sim-link.js';
 import { createSmppFramer, decodeSmpp, encodeSmpp, type SmppPdu, type SmppPduOf } from './codec.js';
 import { commandStatusReason, STATUS } from './codes.js';
 import { undecodableVerdict, type BindKind } from './esme-pdus.js';
@@ -42,11 +38,6 @@ export interface SmscContext {
   remember(msgId: string, text: string): void;
 }
 
-type State = 'open' | 'bound' | 'closed';
-
-/** How long a goodbye may take before the socket is destroyed. */
-const GOODBYE_MS = 500;
-
 const BIND_RESP = {
   bind_transceiver: 'bind_transceiver_resp',
   bind_transmitter: 'bind_transmitter_resp',
@@ -59,95 +50,38 @@ const KIND_OF = {
   bind_receiver: 'receiver',
 } as const satisfies Record<keyof typeof BIND_RESP, BindKind>;
 
-export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> {
-  private state: State = 'open';
+export class SmppSimConnection extends SimLink<SmppPdu, string> {
   private kind: BindKind | null = null;
-  private readonly framer: Framer = createSmppFramer();
-  private readonly seq = new SequenceCounter(0, 0x7fffffff);
-  /** sequence_number of each deliver_sm written → the outbound item it carries. */
-  private readonly awaiting = new Map<number, number>();
-  private readonly writeFrame: (frame: Buffer) => void;
-  private readonly logger: Logger;
-  readonly closed: Promise<void>;
 
   constructor(
-    readonly id: number,
-    private readonly socket: Socket,
+    id: number,
+    socket: Socket,
     private readonly ctx: SmscContext,
   ) {
-    this.writeFrame = createTickWriter(socket);
-    this.logger = ctx.logger.child({
-      link: id,
-      remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
-    });
-    ctx.core.connectionOpened();
-    socket.setNoDelay(true);
-    this.closed = new Promise((resolve) => {
-      socket.once('close', () => {
-        this.state = 'closed';
-        this.awaiting.clear();
-        ctx.core.connectionClosed(id);
-        resolve();
-      });
-    });
-    socket.on('error', (err) => this.logger.debug({ err }, '连接错误 link error'));
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.received(chunk);
-      } catch (err) {
-        // A fault while handling one ESME's bytes must not take down the links of the others.
-        this.logger.error({ err }, '处理报文出错 failed handling a PDU');
-        this.drop('内部错误 internal error');
-      }
-    });
+    super(id, socket, ctx.core, ctx.logger, createSmppFramer(), 0x7fffffff);
   }
 
-  /** Writes a receipt or an uplink as a deliver_sm; the deliver_sm_resp settles it. */
-  write(item: OutboundItem<OutgoingPayload<string>>): void {
-    const sequenceNumber = this.seq.next();
-    const payload = item.payload;
-    const pdu =
-      payload.kind === 'report'
-        ? receiptDeliver(sequenceNumber, payload.report, this.ctx.preview(payload.report.msgId))
-        : moDeliver(sequenceNumber, payload.mo);
-    if (!this.send(pdu)) {
-      this.ctx.core.outbound.drop(item.id);
-      return;
-    }
-    this.awaiting.set(sequenceNumber, item.id);
+  protected decode(frame: Buffer): DecodeResult<SmppPdu> {
+    return decodeSmpp(frame);
   }
 
-  /** Server shutdown: unbind a bound ESME (§4.2), then close, destroying after a bounded wait. */
-  shutdown(): Promise<void> {
-    if (this.state !== 'closed') {
-      const bound = this.state === 'bound';
-      this.leave();
-      if (bound) this.send({ command: 'unbind', commandStatus: 0, sequenceNumber: this.seq.next() });
-      this.socket.end();
-      const timer = setTimeout(() => this.socket.destroy(), GOODBYE_MS);
-      void this.closed.then(() => clearTimeout(timer));
-    }
-    return this.closed;
+  protected encode(pdu: SmppPdu): Buffer {
+    return encodeSmpp(pdu);
   }
 
-  private isClosed(): boolean {
-    return this.state === 'closed';
+  /** A receipt or an uplink as a deliver_sm; the deliver_sm_resp settles it. */
+  protected outgoing(sequenceNumber: number, payload: OutgoingPayload<string>): SmppPdu {
+    return payload.kind === 'report'
+      ? receiptDeliver(sequenceNumber, payload.report, this.ctx.preview(payload.report.msgId))
+      : moDeliver(sequenceNumber, payload.mo);
   }
 
-  private received(chunk: Buffer): void {
-    if (this.isClosed()) return;
-    const framed = this.framer.push(chunk);
-    for (const frame of framed.frames) {
-      // A PDU earlier in the chunk (unbind, a refused bind) may have closed the link.
-      if (this.isClosed()) return;
-      const decoded = decodeSmpp(frame);
-      if (decoded.ok) this.handle(decoded.value);
-      else this.undecodable(frame, decoded.error);
-    }
-    if (!framed.ok && !this.isClosed()) this.drop('无法分帧 unframeable bytes', framed.error);
+  /** unbind to a bound ESME (§4.2). */
+  protected goodbye(sequenceNumber: number): SmppPdu {
+    return { command: 'unbind', commandStatus: 0, sequenceNumber };
   }
 
-  private undecodable(frame: Buffer, error: DecodeError): void {
+  protected override undecodable(frame: Buffer, error: DecodeError): void {
     const verdict = undecodableVerdict(frame, error, 'ESME');
     if (verdict.kind === 'drop') {
       this.drop(verdict.message, error);
@@ -157,8 +91,8 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
     this.nack(verdict.sequenceNumber, verdict.status);
   }
 
-  private handle(pdu: SmppPdu): void {
-    if (this.state === 'open' && !(pdu.command in BIND_RESP) && pdu.command !== 'enquire_link') {
+  protected handle(pdu: SmppPdu): void {
+    if (this.state === 'login' && !(pdu.command in BIND_RESP) && pdu.command !== 'enquire_link') {
       if (!pdu.command.endsWith('_resp') && pdu.command !== 'generic_nack')
         this.nack(pdu.sequenceNumber, STATUS.invalidBindStatus);
       return;
@@ -174,25 +108,21 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
         this.submit(pdu);
         return;
       case 'deliver_sm_resp':
-        this.settled(pdu.sequenceNumber, pdu.commandStatus);
+        this.settle(pdu.sequenceNumber, pdu.commandStatus === STATUS.ok, 'deliver_sm_resp');
         return;
       case 'generic_nack':
-        this.settled(
-          pdu.sequenceNumber,
-          pdu.commandStatus === STATUS.ok ? STATUS.systemError : pdu.commandStatus,
-        );
+        // A generic_nack never takes a receipt, whatever its status says.
+        this.settle(pdu.sequenceNumber, false, 'generic_nack');
         return;
       case 'enquire_link':
         this.send({ command: 'enquire_link_resp', commandStatus: 0, sequenceNumber: pdu.sequenceNumber });
         return;
       case 'unbind':
         this.send({ command: 'unbind_resp', commandStatus: 0, sequenceNumber: pdu.sequenceNumber });
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'unbind_resp':
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'query_sm':
         // Receipts are the simulator's only record of a message's fate (§4.8.2: ESME_RQUERYFAIL).
@@ -222,7 +152,7 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
 
   /** bind_* (§4.1): checks the credentials; a receiving bind starts taking the account's receipts. */
   private bind(pdu: SmppPduOf<'bind_transceiver' | 'bind_transmitter' | 'bind_receiver'>): void {
-    const { core } = this.ctx;
+    const { core } = this;
     const resp = BIND_RESP[pdu.command];
     if (this.state === 'bound') {
       this.send({ command: resp, commandStatus: STATUS.alreadyBound, sequenceNumber: pdu.sequenceNumber });
@@ -239,8 +169,7 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
     if (status !== STATUS.ok) {
       core.count('authFailures');
       this.logger.info({ systemId: pdu.systemId }, `绑定被拒 bind refused: ${commandStatusReason(status)}`);
-      this.leave();
-      this.socket.end();
+      this.end();
       return;
     }
     this.state = 'bound';
@@ -252,7 +181,7 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
 
   /** submit_sm / data_sm (§4.4, §4.7): a message_id per submit, the segment to its handset. */
   private submit(pdu: SmppPduOf<'submit_sm' | 'data_sm'>): void {
-    const { core } = this.ctx;
+    const { core } = this;
     const resp = pdu.command === 'submit_sm' ? 'submit_sm_resp' : 'data_sm_resp';
     const reply = (commandStatus: number, messageId?: string): void => {
       const base = { command: resp, commandStatus, sequenceNumber: pdu.sequenceNumber } as const;
@@ -296,45 +225,7 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
     });
   }
 
-  /** deliver_sm_resp (or a generic_nack) for a receipt or uplink: ESME_ROK takes it, else it waits. */
-  private settled(sequenceNumber: number, status: number): void {
-    const itemId = this.awaiting.get(sequenceNumber);
-    if (itemId === undefined) {
-      this.logger.debug({ sequenceNumber }, '未知的 deliver_sm_resp unknown deliver_sm_resp');
-      return;
-    }
-    this.awaiting.delete(sequenceNumber);
-    if (status === STATUS.ok) this.ctx.core.outbound.ack(itemId, this.id);
-    else this.ctx.core.outbound.nack(itemId, this.id);
-  }
-
   private nack(sequenceNumber: number, status: number): void {
     this.send({ command: 'generic_nack', commandStatus: status, sequenceNumber });
-  }
-
-  /** Leaves the bound set at once, so nothing more is written here. */
-  private leave(): void {
-    this.state = 'closed';
-    this.awaiting.clear();
-    this.ctx.core.outbound.unbind(this.id);
-  }
-
-  private drop(why: string, error?: DecodeError): void {
-    this.logger.warn({ error }, `断开连接 closing link: ${why}`);
-    this.leave();
-    this.socket.destroy();
-  }
-
-  /** Encodes and writes; false when the PDU cannot be encoded (logged). Writes of one tick go together. */
-  private send(pdu: SmppPdu): boolean {
-    let frame: Buffer;
-    try {
-      frame = encodeSmpp(pdu);
-    } catch (err) {
-      this.logger.error({ err, command: pdu.command }, '无法编码 cannot encode PDU');
-      return false;
-    }
-    this.writeFrame(frame);
-    return true;
   }
 }

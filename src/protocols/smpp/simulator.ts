@@ -5,11 +5,14 @@
  * sends receipts (Appendix B text + receipted_message_id + message_state) and uplink messages as
  * deliver_sm. Protocol-independent behaviour lives in src/protocols/simulator.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { AppError } from '../../shared/errors.js';
 import { segmentText, type Segment } from '../../domain/text/index.js';
 import { SimulatorCore, type IdStamp, type OutgoingPayload } from '../simulator/core.js';
-import type { ProtocolServer, ProtocolServerOptions } from '../simulator/protocol-server.js';
+import {
+  serveProtocol,
+  type ProtocolServer,
+  type ProtocolServerOptions,
+} from '../simulator/protocol-server.js';
 import type { MoRequest } from '../simulator/types.js';
 import { SmppSimConnection } from './simulator-connection.js';
 import { receiptPreview } from './simulator-pdus.js';
@@ -23,14 +26,6 @@ const MAX_ADDRESS = 20;
 
 /** Receipt previews kept; older messages get a receipt with an empty `text:`. */
 const PREVIEWS = 100_000;
-
-function checkNumber(name: string, value: string): void {
-  if (!/^\+?\d+$/.test(value) || value.length > MAX_ADDRESS)
-    throw new AppError(
-      'ERR_SIMULATOR_MO_INVALID',
-      `${name} 应为最多 ${MAX_ADDRESS} 位的号码 (a number of at most ${MAX_ADDRESS} digits): ${JSON.stringify(value)}`,
-    );
-}
 
 /**
  * A citizen's message as a handset on an SMPP network sends it (docs/design.md §5, the `gsm` profile): GSM
@@ -54,9 +49,7 @@ function moSegments(text: string, reference: number): Segment[] {
 export async function startSmppSimulator(options: ProtocolServerOptions): Promise<ProtocolServer> {
   const logger = options.logger.child({ protocol: 'smpp' });
   const core = new SimulatorCore<string>({ ...options, logger, composeId: smppMessageIdOf });
-  const connections = new Set<SmppSimConnection>();
   const previews = new Map<string, string>();
-  let nextLink = 1;
   let moReference = 0;
 
   const context = {
@@ -72,29 +65,14 @@ export async function startSmppSimulator(options: ProtocolServerOptions): Promis
     },
   };
 
-  const server = createServer((socket) => {
-    const connection = new SmppSimConnection(nextLink++, socket, context);
-    connections.add(connection);
-    void connection.closed.then(() => connections.delete(connection));
-  });
-  server.on('error', (err) => logger.error({ err }, '模拟短信中心监听错误 simulator listener error'));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-
-  return {
-    port,
+  return serveProtocol({
+    host: options.host,
+    port: options.port,
+    logger,
     core,
-    injectMo(mo: MoRequest): { segments: number } {
-      checkNumber('from', mo.from);
-      checkNumber('to', mo.to);
-      if (typeof mo.text !== 'string')
-        throw new AppError('ERR_SIMULATOR_MO_INVALID', 'text 应为字符串 (a string)');
+    link: (id, socket) => new SmppSimConnection(id, socket, context),
+    moWidths: { from: MAX_ADDRESS, to: MAX_ADDRESS },
+    queueMo(mo: MoRequest): { segments: number } {
       const segments = moSegments(mo.text, moReference);
       moReference = (moReference + 1) & 0xff;
       const payloads = segments.map((segment): OutgoingPayload<string> => ({
@@ -105,11 +83,5 @@ export async function startSmppSimulator(options: ProtocolServerOptions): Promis
       core.outbound.enqueue('mo', payloads, null);
       return { segments: segments.length };
     },
-    async close(): Promise<void> {
-      core.close();
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([...connections].map((c) => c.shutdown()));
-      await stopped;
-    },
-  };
+  });
 }

@@ -21,6 +21,7 @@ import * as m0021 from './0021-backups.js';
 import * as m0022 from './0022-retention.js';
 import * as m0023 from './0023-lease-epoch.js';
 import * as m0024 from './0024-part-writes.js';
+import * as m0037 from './0037-message-validity.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0022-retention', up: m0022.up },
   { name: '0023-lease-epoch', up: m0023.up },
   { name: '0024-part-writes', up: m0024.up },
+  { name: '0037-message-validity', up: m0037.up },
 ];

@@ -93,6 +93,26 @@ test('short connections: idle for idleCloseMs → UNBIND and close; still ready;
   }
 });
 
+test('an UNBIND_RESP with a 9-octet body (Result + Reserve) is read without it: no error on any unbind', async () => {
+  const fake = await smg({ unbindRespBody: Buffer.alloc(9) });
+  const { gateway, recorder } = startGateway(
+    sgipConfig(fake.port, await freePort(), {}, { idleCloseMs: 50 }),
+  );
+  try {
+    await bound(gateway, recorder);
+    for (const round of [1, 2]) {
+      await fake.until(() => fake.of('SGIP_UNBIND').length === round, `idle UNBIND ${round}`);
+      await recorder.signal.until(() => gateway.status().state === 'idle', `idle ${round}`);
+      if (round === 1) assert.equal((await gateway.submit(partsOf('again')))[0]?.kind, 'accepted');
+    }
+    assert.equal(gateway.status().counters.errors, 0);
+    assert.equal(gateway.status().lastError, null);
+  } finally {
+    await gateway.close();
+    await fake.close();
+  }
+});
+
 test('the SMG closing an idle link (§3.1) or unbinding leaves the gateway idle, not failed', async () => {
   const fake = await smg();
   const { gateway, recorder } = startGateway(sgipConfig(fake.port, await freePort()));

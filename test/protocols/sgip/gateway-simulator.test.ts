@@ -101,25 +101,6 @@ test('a short message: accepted as the SUBMIT triple, on the handset, reported D
   });
 });
 
-test('a long message: one SUBMIT per segment, reassembled on the handset, one report per segment', async () => {
-  await withPair({}, async ({ sim, gateway, recorder }) => {
-    await bound(gateway, recorder);
-    const text = '养老保险待遇资格认证已于本月开始，请您及时通过手机或网点办理，逾期将暂停发放。'.repeat(4);
-    const parts = partsOf(text, '18612345678', 0x21);
-    assert.equal(parts.length, 3);
-    const outcomes = await gateway.submit(parts);
-    const ids = outcomes.map((o) => (o.kind === 'accepted' ? o.carrierMsgId : ''));
-    assert.ok(ids.every((id) => CARRIER_ID.test(id)));
-    assert.equal(new Set(ids).size, 3);
-    const [entry] = sim.core.handsets.inbox('18612345678');
-    assert.equal(entry?.text, text);
-    assert.equal(entry.segments, 3);
-    await recorder.signal.until(() => recorder.reports.length === 3, 'three reports');
-    assert.deepEqual(recorder.reports.map((r) => r.carrierMsgId).sort(), [...ids].sort());
-    assert.ok(recorder.reports.every((r) => r.stat === 'DELIVRD'));
-  });
-});
-
 test('a failed message is reported State 2 with an ErrorCode: stat SGIP:<n>, which the platform counts FAILED', async () => {
   await withPair({ sim: { failRate: 1 } }, async ({ gateway, recorder }) => {
     await bound(gateway, recorder);

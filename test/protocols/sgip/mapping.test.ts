@@ -50,6 +50,8 @@ test('SUBMIT per part: SP pays, free, 86-prefixed user, CorpId, ServiceType, Rep
     messageContent: Buffer.from('60a8597d', 'hex'),
   });
   assert.equal(submitBodyOf({ ...part!, wantReport: false }, config).reportFlag, 2, 'no report wanted');
+  // A reply to the citizen's uplink is the first MT after that MO.
+  assert.equal(submitBodyOf({ ...part!, answersUplink: true }, config).morelatetoMtFlag, 0);
   assert.equal(submitBodyOf(part!, { ...config, sgip: { corpId: '12333', reportFlag: 0 } }).reportFlag, 0);
   const ascii = submitBodyOf(partsOf('TD')[0]!, config);
   assert.equal(ascii.messageCoding, 0);

@@ -151,6 +151,8 @@ export interface RawServerOptions {
   submit?: (pdu: SgipPduOf<'SGIP_SUBMIT'>, link: RawLink) => Answer;
   inbound?: (pdu: SgipPduOf<'SGIP_DELIVER'> | SgipPduOf<'SGIP_REPORT'>, link: RawLink) => Answer;
   answerUnbind?: boolean;
+  /** Octets appended to every UNBIND_RESP, as SMGs that send the Result and Reserve there do. */
+  unbindRespBody?: Buffer;
 }
 
 /** A scripted server: answers BIND, SUBMIT, DELIVER, REPORT and UNBIND by default. */
@@ -209,7 +211,14 @@ export class RawSgipServer {
         return;
       case 'SGIP_UNBIND':
         if (o.answerUnbind === false) return;
-        link.send({ command: 'SGIP_UNBIND_RESP', ...sequenceFields(sequenceOf(pdu)) });
+        if (o.unbindRespBody) {
+          const frame = Buffer.concat([
+            encodeSgip({ command: 'SGIP_UNBIND_RESP', ...sequenceFields(sequenceOf(pdu)) }),
+            o.unbindRespBody,
+          ]);
+          frame.writeUInt32BE(frame.length, 0);
+          link.socket.write(frame);
+        } else link.send({ command: 'SGIP_UNBIND_RESP', ...sequenceFields(sequenceOf(pdu)) });
         link.socket.end();
         return;
       case 'SGIP_TRACE':

@@ -72,19 +72,6 @@ test('login right; short and long messages reach the handset; reports carry the 
   await until(() => sim.core.stats().reportsAcked === 3, 'reports acknowledged');
 });
 
-test('failed messages are reported UNDELIV', async (t) => {
-  const sim = await startSim(t, { failRate: 1 });
-  const { gateway, recorder } = rig(t, sim);
-  await bound(gateway, recorder);
-  const [outcome] = await gateway.submit(partsOf('失败', MOBILE));
-  assert.ok(outcome?.kind === 'accepted');
-  await recorder.signal.until(() => recorder.reports.length === 1, 'the report');
-  assert.deepEqual(
-    [recorder.reports[0]!.carrierMsgId, recorder.reports[0]!.stat],
-    [outcome.carrierMsgId, 'UNDELIV'],
-  );
-});
-
 test('login wrong: the simulator refuses (Status 21), the gateway reports it and keeps trying', async (t) => {
   const sim = await startSim(t);
   const { gateway } = rig(t, sim, { secret: 'wrong', requestTimeoutMs: 300 });

@@ -143,9 +143,12 @@ for (const longMessage of ['udh', 'sar', 'payload'] as const) {
     const { gateway, recorder } = startGateway(gatewayConfig(smsc.port, {}, { longMessage }));
     try {
       await bound(gateway, recorder);
-      const chinese = partsOf('社会保障卡'.repeat(30), '13800138000', 0x42, 1); // 150 UCS-2: 3 parts
-      const ascii = partsOf('Pension notice. '.repeat(12), '13900139000', 0x43, 2); // 192 septets: 2 parts
+      const profile = gateway.textProfile;
+      const chinese = partsOf('社会保障卡'.repeat(30), '13800138000', 0x42, 1, profile); // 150 UCS-2: 3 parts
+      const ascii = partsOf('Pension notice. '.repeat(12), '13900139000', 0x43, 2, profile); // 192 septets: 2 parts
       assert.deepEqual([chinese.length, ascii.length], [3, 2]);
+      // SAR carries the concatenation in TLVs: a segment holds 140 octets, not 134.
+      assert.equal(chinese[0]!.segment.payload.length, longMessage === 'sar' ? 140 : 134);
       const outcomes = await gateway.submit([...chinese, ...ascii]);
       assert.equal(outcomes.length, 5);
       assert.ok(outcomes.every((o) => o.kind === 'accepted'));

@@ -1,5 +1,5 @@
 /** Shared set-up for the SMPP gateway tests: config, parts, a gateway with recorded handler calls. */
-import { segmentText } from '../../../src/domain/text/index.js';
+import { segmentText, type TextProfile } from '../../../src/domain/text/index.js';
 import { silentLogger } from '../../../src/shared/log.js';
 import type { Gateway, GatewayConfig, SmppOptions, SubmitPart } from '../../../src/protocols/gateway.js';
 import {
@@ -53,8 +53,14 @@ export function gatewayConfig(
 }
 
 /** The parts of a text cut for an SMPP route (the `gsm` profile, as the dispatcher does). */
-export function partsOf(text: string, mobile = '13800138000', reference = 7, messageId = 1): SubmitPart[] {
-  return segmentText(text, 'gsm', reference).map((segment) => ({
+export function partsOf(
+  text: string,
+  mobile = '13800138000',
+  reference = 7,
+  messageId = 1,
+  profile: TextProfile = 'gsm',
+): SubmitPart[] {
+  return segmentText(text, profile, reference).map((segment) => ({
     messageId,
     mobile,
     srcId: '1065712333',

@@ -22,8 +22,8 @@ for (const longMessage of ['udh', 'sar', 'payload'] as const) {
     );
     try {
       await bound(gateway, recorder);
-      const zh = partsOf(LONG_ZH, '13800138000', 0x11, 1);
-      const en = partsOf(LONG_EN, '13900139000', 0x12, 2);
+      const zh = partsOf(LONG_ZH, '13800138000', 0x11, 1, gateway.textProfile);
+      const en = partsOf(LONG_EN, '13900139000', 0x12, 2, gateway.textProfile);
       assert.ok(zh.length > 1 && en.length > 1);
       const outcomes = await gateway.submit([...zh, ...en]);
       assert.ok(outcomes.every((o) => o.kind === 'accepted'));

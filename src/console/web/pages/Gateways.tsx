@@ -50,6 +50,7 @@ const TEXTS = defineTexts({
     reconnects: '重连',
     errors: '错误',
     lastError: '最近错误',
+    warning: '告警',
     none: '无',
     empty: '未配置网关',
     cmcc: '移动',
@@ -85,6 +86,7 @@ const TEXTS = defineTexts({
     reconnects: 'Reconnects',
     errors: 'Errors',
     lastError: 'Last error',
+    warning: 'Warning',
     none: 'none',
     empty: 'No gateways configured',
     cmcc: 'China Mobile',
@@ -115,6 +117,8 @@ interface Live {
     number
   >;
   lastError: string | null;
+  /** Why a link is used although the carrier's login answer did not prove the secret (warn mode). */
+  warning?: string | null;
 }
 interface GatewayView {
   id: string;
@@ -262,6 +266,16 @@ export default function GatewaysPage() {
                     <Typography.Text type="secondary">{t.none}</Typography.Text>
                   )}
                 </div>
+                {g.live?.warning && (
+                  <div style={{ marginTop: 4 }}>
+                    <Typography.Text type="secondary">{t.warning}: </Typography.Text>
+                    <Tooltip title={g.live.warning}>
+                      <Typography.Text type="warning" ellipsis style={{ maxWidth: 420 }}>
+                        {g.live.warning}
+                      </Typography.Text>
+                    </Tooltip>
+                  </div>
+                )}
               </Card>
             </Col>
           );
