@@ -53,12 +53,21 @@ export function variablesOf(content: string): string[] {
   return [...content.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] ?? '');
 }
 
-/** Fills `{variables}`; one without a value stays visible rather than vanishing silently. */
+/**
+ * Fills `{variables}`; one without a value stays visible rather than vanishing silently. A value is
+ * cut to its variable's longest plausible length (LONGEST_VALUES): an echoed part of what the
+ * citizen sent (`BD#` and 2,000 digits) must not turn an answer into many charged messages.
+ */
 export function renderReply(content: string, values: Readonly<Record<string, string | number>>): string {
   return content.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (whole, name: string) => {
     const v = values[name];
-    return v === undefined ? whole : String(v);
+    return v === undefined ? whole : cut(String(v), Array.from(LONGEST_VALUES[name] ?? '').length || 24);
   });
+}
+
+function cut(value: string, max: number): string {
+  const chars = Array.from(value);
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /**

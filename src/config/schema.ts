@@ -57,6 +57,11 @@ export const configSchema = z
         /** Wrong passwords before an account's interface access is locked, and for how long. */
         passwordFailureLimit: z.number().int().min(1).default(5),
         passwordLockSeconds: z.number().int().min(1).default(900),
+        /** A request's headers must arrive within this, and the whole request within requestTimeoutMs. */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Open connections one address may hold; more are closed at once. */
+        maxConnectionsPerAddress: z.number().int().min(1).default(64),
       })
       .strict()
       .prefault({}),

@@ -452,6 +452,17 @@ export interface BackupsTable {
   error: string | null;
 }
 
+/** Interface password attempts and locks per account and source address (migration 0040). */
+export interface InterfaceLocksTable {
+  app_id: number;
+  source: string;
+  /** Attempts counted (before each check) since window_start; a right password clears the row. */
+  attempts: number;
+  window_start: number;
+  /** 0 when not locked. */
+  locked_until: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -484,6 +495,7 @@ export interface Database {
   reviews: ReviewsTable;
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
+  interface_locks: InterfaceLocksTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

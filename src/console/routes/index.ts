@@ -3,6 +3,7 @@ import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
+import { interfaceLocksRoutes } from './interface-locks.js';
 import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
@@ -28,6 +29,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   repliesRoutes,
   handsetRoutes,
   appsRoutes,
+  interfaceLocksRoutes,
   gatewaysRoutes,
   listsRoutes,
   wordsRoutes,
