@@ -39,6 +39,7 @@ export const REPLY_DEFAULTS = {
   ticketAccepted: '您的申请已受理，受理号{requestNo}，办理结果将短信告知。',
   ticketDone: '受理号{requestNo}已办结：{result}',
   backendDown: '系统繁忙，您的请求已记录，请稍后再试。',
+  tooMany: '您发送的指令过于频繁，请{minutes}分钟后再试。',
 } as const;
 
 export type ReplyKey = keyof typeof REPLY_DEFAULTS;
@@ -92,6 +93,7 @@ export const LONGEST_VALUES: Readonly<Record<string, string>> = {
   asOf: '2026-11',
   requestNo: 'GS12345678',
   result: '已办结，请到经办网点领取',
+  minutes: '1440',
 };
 
 /** Whether the text with the signature is one SMS on every route. */

@@ -196,7 +196,8 @@ export interface CitizenBindingsTable {
 
 /** Wrong service passwords counted per SSN (`ssn`, by its hash) and per phone (`mobile`). */
 export interface PasswordFailuresTable {
-  scope: 'ssn' | 'mobile';
+  /** `pair`: one SSN from one phone, subject `ssnHash|mobile`. */
+  scope: 'ssn' | 'mobile' | 'pair';
   subject: string;
   failures: number;
   window_start: number;

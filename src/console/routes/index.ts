@@ -1,6 +1,7 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
+import { citizenLocksRoutes } from './citizen-locks.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
 import { interfaceLocksRoutes } from './interface-locks.js';
@@ -25,6 +26,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   messagesRoutes,
   uplinksRoutes,
   ticketsRoutes,
+  citizenLocksRoutes,
   surveysRoutes,
   repliesRoutes,
   handsetRoutes,
