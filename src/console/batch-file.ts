@@ -23,24 +23,37 @@ function workerFile(): string {
   return existsSync(js) ? js : fileURLToPath(new URL('./batch-file-worker.ts', import.meta.url));
 }
 
+let pool: Piscina | null = null;
+
+/**
+ * Threads start when a file comes and end a second after the last one: uploads are rare, and an
+ * idle console keeps no thread.
+ */
+function parser(): Piscina {
+  if (!pool) {
+    pool = new Piscina({
+      filename: workerFile(),
+      minThreads: 0,
+      maxThreads: 2,
+      idleTimeout: 1000,
+      resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
+    });
+    // A worker that cannot start or runs out of heap rejects its task; the pool's own event must not end the process.
+    pool.on('error', () => undefined);
+  }
+  return pool;
+}
+
 export async function readBatchFile(fileName: string, base64: string): Promise<BatchFile> {
-  // One thread per file, gone afterwards: uploads are rare, and nothing lingers between them.
-  const pool = new Piscina({
-    filename: workerFile(),
-    minThreads: 0,
-    maxThreads: 1,
-    idleTimeout: 1000,
-    resourceLimits: { maxOldGenerationSizeMb: HEAP_MB },
-  });
-  pool.on('error', () => undefined);
   let answer: WorkerAnswer;
   try {
-    answer = (await pool.run({ fileName, base64 }, { signal: AbortSignal.timeout(DEADLINE_MS) })) as WorkerAnswer;
+    answer = (await parser().run(
+      { fileName, base64 },
+      { signal: AbortSignal.timeout(DEADLINE_MS) },
+    )) as WorkerAnswer;
   } catch (err) {
     const reason = (err as Error).name === 'AbortError' ? '读取超时' : '文件过大或无法解析';
     throw consoleError('SEND_BAD_FILE', `${reason}（${(err as Error).message}）`);
-  } finally {
-    await pool.destroy();
   }
   if (answer.ok) return answer.file;
   throw new ConsoleError(answer.status, answer.body);
