@@ -140,7 +140,9 @@ test('fuzz: random requests at the interface and random files at the send previe
           : body;
       const encoded =
         type === 'application/x-www-form-urlencoded' && typeof payload === 'object' && payload !== null
-          ? new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, JSON.stringify(v)])).toString()
+          ? new URLSearchParams(
+              Object.entries(payload).map(([k, v]): [string, string] => [k, String(JSON.stringify(v))]),
+            ).toString()
           : typeof payload === 'string'
             ? payload
             : JSON.stringify(payload);
