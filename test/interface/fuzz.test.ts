@@ -141,7 +141,7 @@ test('fuzz: random requests at the interface and random files at the send previe
       const encoded =
         type === 'application/x-www-form-urlencoded' && typeof payload === 'object' && payload !== null
           ? new URLSearchParams(
-              Object.entries(payload).map(([k, v]): [string, string] => [k, String(JSON.stringify(v))]),
+              Object.entries(payload).map(([k, v]): [string, string] => [k, JSON.stringify(v)]),
             ).toString()
           : typeof payload === 'string'
             ? payload
