@@ -16,7 +16,7 @@ import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import { peekCommandId } from '../codec/protocol.js';
 import type { DecodeError } from '../codec/result.js';
-import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
+import { closeUnlessLoggedIn, type OutgoingPayload, type SimulatorCore } from '../simulator/core.js';
 import type { OutboundItem, OutboundLink } from '../simulator/outbound.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import {
@@ -68,6 +68,7 @@ export class SmgpSimConnection implements OutboundLink<OutgoingPayload<Buffer>> 
       remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     });
     deps.core.connectionOpened();
+    closeUnlessLoggedIn(socket, deps.core, () => this.state === 'bound');
     socket.setNoDelay(true);
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {

@@ -2,8 +2,10 @@
  * One ESME connection to the simulated SMSC.
  *
  * States: open → bound (as transmitter, receiver or transceiver) → closed.
- * - open: only a bind_* is served; any other request gets generic_nack ESME_RINVBNDSTS (§4.3). A
- *   refused bind (ESME_RINVSYSID 0x0F, ESME_RINVPASWD 0x0E) gets its response and the link closes.
+ * - open: only a bind_* is served; any other request gets generic_nack ESME_RINVBNDSTS (§4.3) and
+ *   the link closes, as it does after a PDU that does not decode (a bad bind) and when no bind came
+ *   within the login timeout. A refused bind (ESME_RINVSYSID 0x0F, ESME_RINVPASWD 0x0E) gets its
+ *   response and the link closes.
  * - bound: submit_sm / data_sm are answered and recorded when the bind may transmit (else
  *   ESME_RINVBNDSTS); receipts and uplinks owed to the account are written here when the bind may
  *   receive (the core's Outbound picks the link) and acknowledged by deliver_sm_resp ESME_ROK;
@@ -16,7 +18,7 @@ import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
 import type { Framer } from '../codec/framer.js';
 import type { DecodeError } from '../codec/result.js';
-import type { OutgoingPayload, SimulatorCore } from '../simulator/core.js';
+import { closeUnlessLoggedIn, type OutgoingPayload, type SimulatorCore } from '../simulator/core.js';
 import type { OutboundItem, OutboundLink } from '../simulator/outbound.js';
 import { SequenceCounter } from '../session/request-tracker.js';
 import { createTickWriter } from '../session/tick-writer.js';
@@ -81,6 +83,7 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
       remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     });
     ctx.core.connectionOpened();
+    closeUnlessLoggedIn(socket, ctx.core, () => this.state === 'bound');
     socket.setNoDelay(true);
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {
@@ -155,12 +158,15 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
     }
     this.logger.warn({ error }, '报文无法解析，回 generic_nack undecodable PDU answered with generic_nack');
     this.nack(verdict.sequenceNumber, verdict.status);
+    // Before a bind, a PDU that does not decode (a bad bind) ends the link: no one unbound lingers.
+    if (this.state === 'open') this.endUnbound('未绑定时报文无法解析 undecodable PDU before bind');
   }
 
   private handle(pdu: SmppPdu): void {
     if (this.state === 'open' && !(pdu.command in BIND_RESP) && pdu.command !== 'enquire_link') {
       if (!pdu.command.endsWith('_resp') && pdu.command !== 'generic_nack')
         this.nack(pdu.sequenceNumber, STATUS.invalidBindStatus);
+      this.endUnbound('未绑定先发请求 a request before bind');
       return;
     }
     switch (pdu.command) {
@@ -317,6 +323,13 @@ export class SmppSimConnection implements OutboundLink<OutgoingPayload<string>> 
     this.state = 'closed';
     this.awaiting.clear();
     this.ctx.core.outbound.unbind(this.id);
+  }
+
+  /** Ends an unbound link after its answer is written, as a refused bind does. */
+  private endUnbound(why: string): void {
+    this.logger.info(`断开未绑定连接 closing unbound link: ${why}`);
+    this.leave();
+    this.socket.end();
   }
 
   private drop(why: string, error?: DecodeError): void {
