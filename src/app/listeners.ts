@@ -62,6 +62,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
       failureWindowMs: config.interface.passwordLockSeconds * 1000,
       lockMs: config.interface.passwordLockSeconds * 1000,
       openWhenWhitelistEmpty: config.interface.openWhenWhitelistEmpty,
+      defaultSignature: config.citizen.signature,
     },
     now,
   );
@@ -105,6 +106,9 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
         {
           bodyLimit: config.interface.bodyLimit,
           trustProxy: config.interface.trustProxy,
+          headersTimeoutMs: config.interface.headersTimeoutMs,
+          requestTimeoutMs: config.interface.requestTimeoutMs,
+          maxConnectionsPerAddress: config.interface.maxConnectionsPerAddress,
           tls: config.interface.tls,
         },
       );

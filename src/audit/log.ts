@@ -12,18 +12,21 @@
  *
  * `verifyAudit` detects, at the first seq affected: a changed field of any entry, an entry deleted
  * or inserted in the middle (a gap or a wrong link), deleted entries at the end (the head still
- * names the old last entry), entries removed from the start beyond the last prune, and a head
- * rewritten without the key. It cannot detect: a whole-database rollback to an earlier copy (say, a
- * restored backup, or a saved head row put back together with the tail deletion) — record the
- * printed head seq and hash somewhere else to catch that; or emptying both tables and resetting the
- * head to its initial state, which looks like a fresh database (verify reports 0 entries). Anyone
- * holding the key can rewrite everything: the key is the trust root.
+ * names the old last entry), entries removed from the start beyond the last prune, a head
+ * rewritten without the key, entries stored beyond the head (an append passes over their seq rather
+ * than failing on it, so a stray row cannot stop logins from being recorded), and a head row that
+ * is gone. It cannot detect: a whole-database rollback to an earlier copy (say, a restored backup,
+ * or a saved head row put back together with the tail deletion) — record the printed head seq and
+ * hash somewhere else to catch that; or emptying the log and resetting the head to its initial
+ * state, which looks like a fresh database (verify reports 0 entries). Anyone holding the key can
+ * rewrite everything: the key is the trust root.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../shared/errors.js';
 import { deriveDataSubkey, readDataMasterKey, type DataKeySettings } from '../security/personal-data.js';
 import {
   appendAuditRecord,
+  countBeyondHead,
   pruneAuditRecords,
   readAuditHead,
   readAuditPage,
@@ -125,11 +128,12 @@ export async function appendAudit(
   at: number = Date.now(),
 ): Promise<AuditRecord> {
   const detail = JSON.stringify(entry.detail ?? {});
-  return appendAuditRecord(handle.db, (head) => {
+  return appendAuditRecord(handle.db, (head, seq) => {
+    if (!head) throw new AppError('ERR_AUDIT_TAMPERED', 'audit_head 链头记录不存在 (the head row is gone)');
     if (!headValid(key, head))
       throw new AppError('ERR_AUDIT_TAMPERED', `audit_head (seq ${head.lastSeq}) 的校验值不符`);
     const fields = {
-      seq: head.lastSeq + 1,
+      seq,
       at,
       kind: entry.kind,
       actor: entry.actor,
@@ -149,12 +153,13 @@ export async function appendAudit(
 }
 
 /**
- * Why the chain breaks at `seq`: `head` the head row was altered; `missing` no entry with this seq
- * (deleted in the middle, or removed from the start); `relinked` its prev_hash is not the previous
- * entry's hash; `changed` a field differs from what was sealed; `truncated` entries from here to
- * the head's last seq were deleted.
+ * Why the chain breaks at `seq`: `head` the head row was altered; `headless` the head row is gone;
+ * `missing` no entry with this seq (deleted in the middle, or removed from the start); `relinked`
+ * its prev_hash is not the previous entry's hash; `changed` a field differs from what was sealed;
+ * `truncated` entries from here to the head's last seq were deleted; `beyond` entries stored past
+ * the head, outside the chain.
  */
-export type AuditProblem = 'head' | 'missing' | 'relinked' | 'changed' | 'truncated';
+export type AuditProblem = 'head' | 'headless' | 'missing' | 'relinked' | 'changed' | 'truncated' | 'beyond';
 
 export type AuditVerdict =
   | { ok: true; count: number; firstSeq: number; lastSeq: number; lastHash: string }
@@ -168,6 +173,7 @@ export async function verifyAudit(
 ): Promise<AuditVerdict> {
   const pageSize = options.pageSize ?? 1000;
   const head = await readAuditHead(handle.db);
+  if (!head) return { ok: false, seq: 0, problem: 'headless', verified: 0 };
   if (!headValid(key, head)) return { ok: false, seq: head.lastSeq, problem: 'head', verified: 0 };
   let prev = head.prunedHash;
   let expected = head.prunedSeq + 1;
@@ -188,6 +194,9 @@ export async function verifyAudit(
   }
   if (expected - 1 !== head.lastSeq) return { ok: false, seq: expected, problem: 'truncated', verified };
   if (prev !== head.lastHash) return { ok: false, seq: head.lastSeq, problem: 'head', verified };
+  // Counted against the head as it stands now: an entry appended during the walk moved the head too.
+  if ((await countBeyondHead(handle.db)) > 0)
+    return { ok: false, seq: head.lastSeq + 1, problem: 'beyond', verified };
   return { ok: true, count: verified, firstSeq: head.prunedSeq + 1, lastSeq: head.lastSeq, lastHash: prev };
 }
 

@@ -17,7 +17,9 @@ import { checkNewPassword, maskSsnText, validSsn } from './people.js';
 import { openBinding, reply, who, type Plan, type PlanDeps, type PlannedReply } from './plan.js';
 import type { ReplyKey } from './replies.js';
 
-/** A locked SSN or phone answers with the time the lock ends. */
+export const pairSubject = (ssnHash: string, mobile: string): string => `${ssnHash}|${mobile}`;
+
+/** A locked SSN, SSN on this phone, or phone answers with the time the lock ends. */
 export async function lockReply(
   deps: PlanDeps,
   mobile: string,
@@ -26,14 +28,16 @@ export async function lockReply(
 ): Promise<PlannedReply | null> {
   const db = deps.handle.db;
   const until =
-    (ssnHash === null ? null : await lockedUntil(db, 'ssn', ssnHash, now)) ??
-    (await lockedUntil(db, 'mobile', mobile, now));
+    (ssnHash === null
+      ? null
+      : ((await lockedUntil(db, 'pair', pairSubject(ssnHash, mobile), now)) ??
+        (await lockedUntil(db, 'ssn', ssnHash, now)))) ?? (await lockedUntil(db, 'mobile', mobile, now));
   return until === null ? null : reply('locked', { until: formatBeijing(until, 'MM月dd日HH:mm') });
 }
 
 /**
- * A wrong password counts against the SSN (when there is one) and the phone; the reply says how
- * many tries are left, or until when it is locked.
+ * A wrong password counts against the SSN on this phone, the SSN on any phone (when there is one)
+ * and the phone; the reply says how many tries are left, or until when it is locked.
  */
 export function failurePlan(
   deps: PlanDeps,
@@ -53,8 +57,12 @@ export function failurePlan(
     effect: async (tx) => {
       const byPhone = await recordFailure(tx, 'mobile', mobile, deps.mobilePolicy, now);
       const bySsn = ssnHash === null ? null : await recordFailure(tx, 'ssn', ssnHash, deps.ssnPolicy, now);
-      const until = bySsn?.lockedUntil ?? byPhone.lockedUntil;
-      const left = Math.min(byPhone.left, bySsn?.left ?? Infinity);
+      const byPair =
+        ssnHash === null
+          ? null
+          : await recordFailure(tx, 'pair', pairSubject(ssnHash, mobile), deps.pairPolicy, now);
+      const until = byPair?.lockedUntil ?? bySsn?.lockedUntil ?? byPhone.lockedUntil;
+      const left = Math.min(byPhone.left, bySsn?.left ?? Infinity, byPair?.left ?? Infinity);
       answer =
         until !== null
           ? reply('locked', { until: formatBeijing(until, 'MM月dd日HH:mm') })
@@ -98,6 +106,7 @@ export async function bindPlan(
       now,
     );
     await clearFailures(tx, 'ssn', ssnHash);
+    await clearFailures(tx, 'pair', pairSubject(ssnHash, mobile));
     await clearFailures(tx, 'mobile', mobile);
     // Table 1: a later BD turns notices back on.
     await resubscribe(tx, mobile);
@@ -185,6 +194,7 @@ export async function changePasswordPlan(
       replies: [reply('passwordChanged', who(person))],
       effect: async (tx) => {
         await clearFailures(tx, 'ssn', binding.ssnHash);
+        await clearFailures(tx, 'pair', pairSubject(binding.ssnHash, mobile));
         await clearFailures(tx, 'mobile', mobile);
       },
     };

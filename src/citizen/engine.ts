@@ -8,6 +8,7 @@
 import { isBackendUnavailable } from '../backend/types.js';
 import {
   markHandled,
+  recentCommands,
   recordRequest,
   unbindAll,
   unsubscribe,
@@ -40,6 +41,7 @@ export class CommandEngine {
       ...deps,
       ssnPolicy: { limit: deps.settings.ssnFailureLimit, windowMs, lockMs },
       mobilePolicy: { limit: deps.settings.mobileFailureLimit, windowMs, lockMs },
+      pairPolicy: { limit: deps.settings.ssnPhoneFailureLimit, windowMs, lockMs },
     };
     this.extensions = deps.settings.extensions.map((e) => ({ code: e.code, params: e.params }));
   }
@@ -49,6 +51,8 @@ export class CommandEngine {
     const { deps } = this;
     const original = cmd.secretEnc === null ? cmd.text : deps.cipher.decrypt(cmd.secretEnc);
     const parsed = parseCommand(original, this.extensions);
+    const throttled = await this.throttle(cmd, commandName(parsed));
+    if (throttled) return this.commit(cmd, throttled);
     let plan: Plan;
     try {
       const survey = await deps.surveys?.match({
@@ -73,6 +77,20 @@ export class CommandEngine {
       plan = { command: commandName(parsed), outcome: 'backend-down', replies: [reply('backendDown')] };
     }
     return this.commit(cmd, plan);
+  }
+
+  /**
+   * Past the number's command limit: one "too many requests" answer in the window, then silence
+   * (recorded, not answered, nothing charged), so a flood of uplinks is not a flood of replies.
+   */
+  private async throttle(cmd: PendingCommand, command: string): Promise<Plan | null> {
+    const { commands, windowMinutes } = this.deps.settings.commandLimit;
+    const since = this.deps.now() - windowMinutes * 60_000;
+    const recent = await recentCommands(this.deps.handle.db, cmd.mobile, since);
+    if (recent.total < commands) return null;
+    return recent.warned
+      ? { command, outcome: 'throttled', replies: [] }
+      : { command, outcome: 'too-many', replies: [reply('tooMany', { minutes: Math.ceil(windowMinutes) })] };
   }
 
   /** A command that failed again and again: the citizen is asked to try later, the request recorded. */

@@ -35,6 +35,7 @@ export interface EngineDeps {
 export interface PlanDeps extends EngineDeps {
   ssnPolicy: FailurePolicy;
   mobilePolicy: FailurePolicy;
+  pairPolicy: FailurePolicy;
 }
 
 /** One answer: a reply text by key, or an extension's own rendered text; to the sender unless `to` names a phone. */

@@ -39,6 +39,7 @@ export const REPLY_DEFAULTS = {
   ticketAccepted: '您的申请已受理，受理号{requestNo}，办理结果将短信告知。',
   ticketDone: '受理号{requestNo}已办结：{result}',
   backendDown: '系统繁忙，您的请求已记录，请稍后再试。',
+  tooMany: '您发送的指令过于频繁，请{minutes}分钟后再试。',
 } as const;
 
 export type ReplyKey = keyof typeof REPLY_DEFAULTS;
@@ -53,12 +54,21 @@ export function variablesOf(content: string): string[] {
   return [...content.matchAll(/\{([A-Za-z][A-Za-z0-9]*)\}/g)].map((m) => m[1] ?? '');
 }
 
-/** Fills `{variables}`; one without a value stays visible rather than vanishing silently. */
+/**
+ * Fills `{variables}`; one without a value stays visible rather than vanishing silently. A value is
+ * cut to its variable's longest plausible length (LONGEST_VALUES): an echoed part of what the
+ * citizen sent (`BD#` and 2,000 digits) must not turn an answer into many charged messages.
+ */
 export function renderReply(content: string, values: Readonly<Record<string, string | number>>): string {
   return content.replace(/\{([A-Za-z][A-Za-z0-9]*)\}/g, (whole, name: string) => {
     const v = values[name];
-    return v === undefined ? whole : String(v);
+    return v === undefined ? whole : cut(String(v), Array.from(LONGEST_VALUES[name] ?? '').length || 24);
   });
+}
+
+function cut(value: string, max: number): string {
+  const chars = Array.from(value);
+  return chars.length <= max ? value : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /**
@@ -83,6 +93,7 @@ export const LONGEST_VALUES: Readonly<Record<string, string>> = {
   asOf: '2026-11',
   requestNo: 'GS12345678',
   result: '已办结，请到经办网点领取',
+  minutes: '1440',
 };
 
 /** Whether the text with the signature is one SMS on every route. */

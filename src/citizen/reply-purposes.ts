@@ -41,6 +41,10 @@ export const REPLY_PURPOSES: Record<ReplyKey, { zh: string; en: string }> = {
   ticketAccepted: { zh: '其他业务申请已受理', en: 'Another request accepted' },
   ticketDone: { zh: '业务申请办结通知', en: 'A request completed' },
   backendDown: { zh: '业务系统暂不可用时的致歉', en: 'The business backend is unavailable' },
+  tooMany: {
+    zh: '同一号码指令过于频繁（citizen.commandLimit）：窗口内只答复一次',
+    en: 'Too many commands from one number (citizen.commandLimit): answered once per window',
+  },
 };
 
 /** Values the preview fills in: what a citizen typically sees. */
@@ -61,4 +65,5 @@ export const REPLY_SAMPLES: Readonly<Record<string, string>> = {
   asOf: '2026-10',
   requestNo: 'GS20261129',
   result: '已办结，请到经办网点领取',
+  minutes: '10',
 };

@@ -7,11 +7,14 @@ import { upsertApp, type AppChanges } from '../store/apps.js';
 import { openDatabase } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { int, need, parse } from './args.js';
+import { LOCKS_USAGE, runAppLocks } from './app-locks.js';
 
 const USAGE =
-  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--status active|frozen|disabled] [--config FILE]';
+  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--status active|frozen|disabled] [--config FILE]\n       ' +
+  LOCKS_USAGE;
 
 export async function runApp(argv: string[]): Promise<number> {
+  if (argv[0] === 'locks' || argv[0] === 'unlock') return runAppLocks(argv);
   const { values, positionals } = parse(
     argv,
     {

@@ -26,6 +26,8 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--config FILE]
+  sms12333 app locks [--config FILE]                      interface password locks
+  sms12333 app unlock --name NAME [--ip ADDRESS] [--config FILE]
   sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]
                    roles: system-admin security-admin auditor (mutually exclusive) operator reviewer case-handler
   sms12333 user list [--config FILE]

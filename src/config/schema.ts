@@ -57,6 +57,11 @@ export const configSchema = z
         /** Wrong passwords before an account's interface access is locked, and for how long. */
         passwordFailureLimit: z.number().int().min(1).default(5),
         passwordLockSeconds: z.number().int().min(1).default(900),
+        /** A request's headers must arrive within this, and the whole request within requestTimeoutMs. */
+        headersTimeoutMs: z.number().int().min(100).default(10_000),
+        requestTimeoutMs: z.number().int().min(100).default(30_000),
+        /** Open connections one address may hold; more are closed at once. */
+        maxConnectionsPerAddress: z.number().int().min(1).default(64),
       })
       .strict()
       .prefault({}),
@@ -204,12 +209,28 @@ export const configSchema = z
           .string()
           .regex(/^(|【[^】]{1,20}】)$/, '【…】 or empty')
           .default('【12333】'),
-        /** Wrong service passwords for one SSN within the window lock its password commands (§6.3). */
-        ssnFailureLimit: z.number().int().min(1).max(100).default(5),
+        /**
+         * Wrong service passwords within the window lock password commands (§6.3): for one SSN from
+         * one phone at ssnPhoneFailureLimit, so a stranger's phone cannot lock the citizen's own;
+         * for one SSN from any phones at ssnFailureLimit (guessing spread over many phones).
+         */
+        ssnPhoneFailureLimit: z.number().int().min(1).max(100).default(5),
+        ssnFailureLimit: z.number().int().min(1).max(1000).default(20),
         /** Likewise for one phone trying several SSNs. */
         mobileFailureLimit: z.number().int().min(1).max(100).default(10),
         failureWindowHours: z.number().min(0.01).max(720).default(24),
         lockHours: z.number().min(0.01).max(720).default(24),
+        /**
+         * Commands one number may send within the window; past it one "too many requests" answer,
+         * then silence until the window has room (nothing more is charged).
+         */
+        commandLimit: z
+          .object({
+            commands: z.number().int().min(1).default(20),
+            windowMinutes: z.number().min(0.01).max(1440).default(10),
+          })
+          .strict()
+          .prefault({}),
         /** How often to look for commands another process stored (a wake-up covers this one's own). */
         pollMs: z.number().int().min(10).max(60_000).default(1000),
         /** Business-system accounts (the card system, a case system) allowed to list and complete tickets. */

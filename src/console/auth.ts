@@ -95,6 +95,7 @@ export class ConsoleAuth {
     private readonly cipher: PersonalDataCipher,
     private readonly settings: ConsoleAuthSettings,
     private readonly now: () => number = Date.now,
+    private readonly verify: (stored: string, password: string) => Promise<boolean> = verifyPassword,
   ) {}
 
   clock(): number {
@@ -138,12 +139,14 @@ export class ConsoleAuth {
     const user = await findUserByName(this.db, username);
     if (!user) {
       this.dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-      await verifyPassword(await this.dummyHash, password);
+      await this.verify(await this.dummyHash, password);
       return this.failUnknown(username, now);
     }
+    // Every answer costs one password check, locked or not, known name or not: the time taken
+    // must not tell which names exist (an unknown name is checked against a dummy hash above).
+    const passwordOk = await this.verify(user.passwordHash, password);
     if (user.lockedUntil !== null && user.lockedUntil > now)
       return { ok: false, reason: 'locked', unlockAt: user.lockedUntil };
-    const passwordOk = await verifyPassword(user.passwordHash, password);
     if (!passwordOk || user.status !== 'active') return this.fail(user, now, 'failed');
     if (this.needsTotp(user)) {
       const secret = this.totpSecret(user);

@@ -32,6 +32,8 @@ export const CONSOLE_ACTIONS = [
   'template.review',
   'batch.review',
   'list.manage',
+  /** Add sensitive words and black-list numbers (only tightens filtering); not edit or remove. */
+  'list.propose',
   'survey.manage',
   'ticket.handle',
   'stats.read',
@@ -43,7 +45,9 @@ export const PERMISSIONS: Readonly<Record<ConsoleRole, readonly ConsoleAction[]>
   'system-admin': ['app.manage', 'gateway.manage', 'config.manage', 'stats.read'],
   'security-admin': ['user.manage', 'role.assign', 'security.settings', 'list.manage'],
   auditor: ['audit.read', 'audit.export'],
-  operator: ['message.send', 'message.read', 'template.manage', 'list.manage', 'survey.manage', 'stats.read'],
+  // Filter rules and lists are the security administrator's (separation of duties): an operator
+  // may add to them, which only blocks more, but never loosen or remove them.
+  operator: ['message.send', 'message.read', 'template.manage', 'list.propose', 'survey.manage', 'stats.read'],
   reviewer: ['template.review', 'batch.review', 'message.read', 'stats.read'],
   'case-handler': ['ticket.handle', 'message.read'],
 };

@@ -37,7 +37,10 @@ export function required(body: Body, name: string): string {
 /** Whether the mobiles field is present with at least one entry. */
 export function hasMobiles(body: Body): boolean {
   const v = body.mobiles;
-  if (Array.isArray(v)) return v.some((x) => x !== null && x !== undefined && String(x).trim() !== '');
+  // No String() of entries: on a deeply nested array it recurses until the stack overflows. A
+  // non-text entry counts as present, so parseMobiles answers it with code 2.
+  if (Array.isArray(v))
+    return v.some((x) => x !== null && x !== undefined && (typeof x !== 'string' || x.trim() !== ''));
   if (typeof v === 'string') return v.trim() !== '';
   return typeof v === 'number';
 }
@@ -188,13 +191,23 @@ export function fillTemplate(content: string, params: Record<string, string>): s
 }
 
 /**
- * The account's signature is the only one (docs/design.md §5): content that repeats it at the start is
- * trimmed to avoid 【x】【x】; content with a different leading 【…】 is refused.
+ * What shows as nothing at the start of a text: format characters (zero-width space and joiners,
+ * bidi marks and overrides, BOM, soft hyphen), controls, every kind of space, marks with nothing
+ * to combine with (variation selectors, combining grapheme joiner), and letters that render blank
+ * (Hangul fillers, braille blank).
+ */
+const INVISIBLE_LEAD = /^[\p{Cf}\p{Cc}\p{Z}\p{M}\u115F\u1160\u2800\u3164\uFFA0]+/u;
+
+/**
+ * The account's signature is the only one (docs/design.md §5, standard §6.1): invisible characters
+ * in front are dropped, so they cannot hide a second signature; content that repeats the account's
+ * signature at the start is trimmed to avoid 【x】【x】; content with a different leading 【…】 is
+ * refused.
  */
 export function stripOwnSignature(content: string, signature: string): string {
-  const trimmed = content.trimStart();
+  const trimmed = content.replace(INVISIBLE_LEAD, '');
   if (signature && trimmed.startsWith(signature)) return trimmed.slice(signature.length);
   if (/^【[^】]{1,20}】/.test(trimmed))
     return fail('FORMAT', 'content 不能自带其他签名，签名由账户决定', 'content');
-  return content;
+  return trimmed;
 }

@@ -23,7 +23,7 @@ export async function authenticateApp(
   if (found?.app.status !== 'active') return fail('APP');
   if (!credentials.ipAllowed(found.blocks, request.ip))
     return fail('IP', `来源地址 ${request.ip} 不在白名单内`);
-  const verdict = await credentials.checkPassword(found.app, password);
+  const verdict = await credentials.checkPassword(found.app, password, request.ip);
   if (!verdict.ok) {
     if (verdict.lockedUntil !== null)
       return fail('PASSWORD', `错误次数过多，已锁定至 ${formatBeijing(verdict.lockedUntil, 'HH:mm:ss')}`);

@@ -2,14 +2,20 @@
  * Who is calling: the account by appName (cached briefly, so a freeze takes effect within a
  * second), its IP whitelist, and its password. An argon2id check costs tens of milliseconds, so a
  * password proven right is remembered as a keyed HMAC bound to the stored hash: later requests
- * compare HMACs in constant time, and changing the password invalidates it. Repeated wrong
- * passwords lock the account's interface access for a while without spending argon2 on them.
+ * compare HMACs in constant time, and changing the password invalidates it. Wrong passwords lock
+ * the account's interface access from that address for a while (store/interface-locks.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { cidrContains, parseCidrList, type Cidr } from '../domain/cidr.js';
 import { verifyPassword } from '../security/passwords.js';
-import { findAppByName, type AppRecord } from '../store/apps.js';
+import { findAppByName, listApps, type AppRecord } from '../store/apps.js';
+import {
+  clearAttempts,
+  countAttempt,
+  lockedUntil,
+  lockSource,
+} from '../store/interface-locks.js';
 import type { Database } from '../store/schema.js';
 
 export interface CredentialSettings {
@@ -18,6 +24,8 @@ export interface CredentialSettings {
   failureWindowMs: number;
   lockMs: number;
   openWhenWhitelistEmpty: boolean;
+  /** Stands in for an account's empty signature, so no message leaves unsigned (standard §6.1). */
+  defaultSignature: string;
 }
 
 interface CachedApp {
@@ -26,19 +34,16 @@ interface CachedApp {
   loadedAt: number;
 }
 
-interface Failures {
-  times: number[];
-  lockedUntil: number;
-}
 
 export type PasswordVerdict = { ok: true } | { ok: false; lockedUntil: number | null };
 
 export class Credentials {
   private readonly apps = new Map<string, CachedApp>();
   private readonly proven = new Map<number, { hash: string; mac: Buffer }>();
-  private readonly checking = new Map<string, Promise<boolean>>();
-  private readonly failures = new Map<number, Failures>();
+  private readonly checking = new Map<string, Promise<PasswordVerdict>>();
+  private readonly locks = new Map<string, { until: number; loadedAt: number }>();
   private readonly key = randomBytes(32);
+  private everyone: { blocks: Cidr[]; open: boolean; loadedAt: number } | null = null;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -51,7 +56,8 @@ export class Credentials {
     const now = this.now();
     let cached = this.apps.get(name);
     if (!cached || now - cached.loadedAt > this.settings.cacheMs) {
-      const app = await findAppByName(this.db, name);
+      const stored = await findAppByName(this.db, name);
+      const app = stored && { ...stored, signature: stored.signature || this.settings.defaultSignature };
       cached = { app, blocks: app ? parseCidrList(app.ipWhitelist.join(',')).blocks : [], loadedAt: now };
       if (this.apps.size > 10_000) this.apps.clear();
       this.apps.set(name, cached);
@@ -62,6 +68,25 @@ export class Credentials {
   /** Forgets a cached account (after it was changed here). */
   invalidate(name: string): void {
     this.apps.delete(name);
+    this.everyone = null;
+  }
+
+  /**
+   * Whether any active account admits this address: checked when a request arrives, before its body
+   * (which names the account) is read, so a host no account lists cannot hold a connection open by
+   * sending it slowly.
+   */
+  async addressKnown(address: string): Promise<boolean> {
+    const now = this.now();
+    if (!this.everyone || now - this.everyone.loadedAt > this.settings.cacheMs) {
+      const active = (await listApps(this.db)).filter((a) => a.status === 'active');
+      this.everyone = {
+        blocks: active.flatMap((a) => parseCidrList(a.ipWhitelist.join(',')).blocks),
+        open: this.settings.openWhenWhitelistEmpty && active.some((a) => a.ipWhitelist.length === 0),
+        loadedAt: now,
+      };
+    }
+    return this.everyone.open || this.everyone.blocks.some((b) => cidrContains(b, address));
   }
 
   ipAllowed(blocks: readonly Cidr[], address: string): boolean {
@@ -69,42 +94,78 @@ export class Credentials {
     return blocks.some((b) => cidrContains(b, address));
   }
 
-  async checkPassword(app: AppRecord, password: string): Promise<PasswordVerdict> {
-    const now = this.now();
-    const f = this.failures.get(app.id);
-    if (f && f.lockedUntil > now) return { ok: false, lockedUntil: f.lockedUntil };
+  /**
+   * Checks a password sent from `source`. A password proven before is compared by HMAC (still
+   * refused while the address is locked); any other is first counted in the database — the count
+   * decides whether argon2 runs at all — so concurrent guesses get at most `failureLimit` checks.
+   * Concurrent requests with the same password from the same address share one count and check.
+   */
+  async checkPassword(app: AppRecord, password: string, source: string): Promise<PasswordVerdict> {
+    const key = { appId: app.id, source };
     const mac = createHmac('sha256', this.key)
       .update(app.passwordHash)
       .update('\u0000')
       .update(password)
       .digest();
     const known = this.proven.get(app.id);
-    if (known?.hash === app.passwordHash && timingSafeEqual(known.mac, mac)) return { ok: true };
-
-    // Concurrent first requests with the same password share one argon2 check.
-    const flightKey = `${app.id}:${mac.toString('base64')}`;
+    if (known?.hash === app.passwordHash && timingSafeEqual(known.mac, mac)) {
+      const until = await this.lockOf(key);
+      return until > this.now() ? { ok: false, lockedUntil: until } : { ok: true };
+    }
+    const flightKey = `${app.id}:${source}:${mac.toString('base64')}`;
     let flight = this.checking.get(flightKey);
     if (!flight) {
-      flight = this.verify(app.passwordHash, password).finally(() => this.checking.delete(flightKey));
+      flight = this.attempt(app, password, key, mac).finally(() => this.checking.delete(flightKey));
       this.checking.set(flightKey, flight);
     }
-    if (await flight) {
-      this.proven.set(app.id, { hash: app.passwordHash, mac });
-      this.failures.delete(app.id);
-      return { ok: true };
-    }
-    return { ok: false, lockedUntil: this.recordFailure(app.id, this.now()) };
+    return flight;
   }
 
-  private recordFailure(appId: number, now: number): number | null {
-    const f = this.failures.get(appId) ?? { times: [], lockedUntil: 0 };
-    f.times = f.times.filter((t) => t > now - this.settings.failureWindowMs);
-    f.times.push(now);
-    if (f.times.length >= this.settings.failureLimit) {
-      f.lockedUntil = now + this.settings.lockMs;
-      f.times = [];
-    }
-    this.failures.set(appId, f);
-    return f.lockedUntil > now ? f.lockedUntil : null;
+  /** Forgets what this process knows of an account's locks (after an administrator lifted them). */
+  forgetLocks(appId: number): void {
+    for (const k of this.locks.keys()) if (k.startsWith(`${appId}:`)) this.locks.delete(k);
   }
+
+  private async attempt(
+    app: AppRecord,
+    password: string,
+    key: { appId: number; source: string },
+    mac: Buffer,
+  ): Promise<PasswordVerdict> {
+    const { failureLimit, failureWindowMs, lockMs } = this.settings;
+    const now = this.now();
+    const count = await countAttempt(this.db, key, now, failureWindowMs);
+    if (count.lockedUntil > now) return this.locked(key, count.lockedUntil);
+    if (count.attempts > failureLimit) return this.locked(key, await lockSource(this.db, key, now + lockMs));
+    if (await this.verify(app.passwordHash, password)) {
+      this.proven.set(app.id, { hash: app.passwordHash, mac });
+      await clearAttempts(this.db, key);
+      this.locks.delete(lockKey(key));
+      return { ok: true };
+    }
+    if (count.attempts >= failureLimit)
+      return this.locked(key, await lockSource(this.db, key, this.now() + lockMs));
+    return { ok: false, lockedUntil: null };
+  }
+
+  private locked(key: { appId: number; source: string }, until: number): PasswordVerdict {
+    if (this.locks.size > 10_000) this.locks.clear();
+    this.locks.set(lockKey(key), { until, loadedAt: this.now() });
+    return { ok: false, lockedUntil: until };
+  }
+
+  /** The lock on this account and address, read at most once per cacheMs. */
+  private async lockOf(key: { appId: number; source: string }): Promise<number> {
+    const now = this.now();
+    const cached = this.locks.get(lockKey(key));
+    if (cached && now - cached.loadedAt <= this.settings.cacheMs) return cached.until;
+    const until = await lockedUntil(this.db, key, now);
+    if (this.locks.size > 10_000) this.locks.clear();
+    this.locks.set(lockKey(key), { until, loadedAt: now });
+    return until;
+  }
+}
+
+function lockKey(key: { appId: number; source: string }): string {
+  return `${key.appId}:${key.source}`;
 }

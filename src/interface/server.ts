@@ -4,6 +4,9 @@
  * 500 page.
  */
 import { readFileSync } from 'node:fs';
+import { createServer, type RequestListener, type Server, type ServerOptions } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
 import Fastify, { LogController, type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import { result, ResultError } from '../domain/result-codes.js';
@@ -17,7 +20,31 @@ import type { OtpService } from '../pipeline/otp.js';
 export interface InterfaceOptions {
   bodyLimit: number;
   trustProxy: boolean;
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxConnectionsPerAddress: number;
   tls?: { cert: string; key: string; ca?: string | undefined; requireClientCert: boolean } | undefined;
+}
+
+const OPEN_PATHS = new Set(['/healthz', '/api/openapi.json']);
+
+/** Closes at once a connection beyond `max` open ones from the same address. */
+function capConnections(server: Server, max: number): void {
+  const open = new Map<string, number>();
+  server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? '';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
+  });
 }
 
 export async function buildInterface(
@@ -37,15 +64,40 @@ export async function buildInterface(
         rejectUnauthorized: options.tls.requireClientCert,
       }
     : null;
+  const timeouts: ServerOptions = {
+    requestTimeout: options.requestTimeoutMs,
+    headersTimeout: Math.min(options.headersTimeoutMs, options.requestTimeoutMs),
+    // Node looks for overdue requests this often (30 s by default, too coarse for a timeout of seconds).
+    connectionsCheckingInterval: Math.min(1000, options.headersTimeoutMs),
+  };
   const app = Fastify({
     loggerInstance: deps.logger,
     // Request lines at thousands per second would drown the log; errors are logged below.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     trustProxy: options.trustProxy,
-    ...(https && { https }),
+    serverFactory: (handler: RequestListener) => {
+      const server: Server = https
+        ? createHttpsServer({ ...https, ...timeouts }, handler)
+        : createServer(timeouts, handler);
+      capConnections(server, options.maxConnectionsPerAddress);
+      return server;
+    },
   }) as unknown as FastifyInstance;
   await app.register(formbody, { bodyLimit: options.bodyLimit });
+  // Fastify reads text/plain by default; the interface documents JSON and forms only (415 otherwise).
+  app.removeContentTypeParser('text/plain');
+
+  // The whitelist before the body: an address no active account lists is answered code 5 and
+  // disconnected without reading what it sends.
+  app.addHook('onRequest', async (request, reply) => {
+    if (OPEN_PATHS.has(request.url)) return;
+    if (await deps.credentials.addressKnown(request.ip)) return;
+    return reply
+      .header('connection', 'close')
+      .status(200)
+      .send(result('IP', `来源地址 ${request.ip} 不在白名单内`));
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof ResultError) return reply.status(error.httpStatus).send(error.body);

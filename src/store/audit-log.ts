@@ -63,15 +63,24 @@ function toRecord(r: AuditLogTable): AuditRecord {
   };
 }
 
-/** Locks the head row for the rest of the transaction and returns it. */
-async function lockHead(trx: Transaction<Database>): Promise<AuditHead> {
+/** Locks the head row for the rest of the transaction and returns it (null: the row is gone). */
+async function lockHead(trx: Transaction<Database>): Promise<AuditHead | null> {
   const row = await trx
     .updateTable('audit_head')
     .set((eb) => ({ last_seq: eb.ref('last_seq') }))
     .where('id', '=', 1)
     .returningAll()
-    .executeTakeFirstOrThrow();
-  return toHead(row);
+    .executeTakeFirst();
+  return row ? toHead(row) : null;
+}
+
+/** The highest seq stored, whether or not the chain reaches it. */
+async function maxSeq(db: Db | Transaction<Database>): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  return r?.seq ?? 0;
 }
 
 async function writeHead(trx: Transaction<Database>, head: AuditHead): Promise<void> {
@@ -89,15 +98,19 @@ async function writeHead(trx: Transaction<Database>, head: AuditHead): Promise<v
 }
 
 /**
- * Appends one record in its own transaction. `seal` sees the locked head and returns the record to
- * insert and the new head; it may throw to refuse (the transaction rolls back).
+ * Appends one record in its own transaction. `seal` sees the locked head (null when the head row is
+ * gone) and `nextSeq`, and returns the record to insert and the new head; it may throw to refuse
+ * (the transaction rolls back). `nextSeq` passes over rows stored beyond the head by someone else,
+ * so writers never collide with them; verify reports those rows.
  */
 export async function appendAuditRecord(
   db: Db,
-  seal: (head: AuditHead) => { record: AuditRecord; head: AuditHead },
+  seal: (head: AuditHead | null, nextSeq: number) => { record: AuditRecord; head: AuditHead },
 ): Promise<AuditRecord> {
   return db.transaction().execute(async (trx) => {
-    const { record, head } = seal(await lockHead(trx));
+    const locked = await lockHead(trx);
+    const next = Math.max(locked?.lastSeq ?? 0, await maxSeq(trx)) + 1;
+    const { record, head } = seal(locked, next);
     await trx
       .insertInto('audit_log')
       .values({
@@ -120,9 +133,19 @@ export async function appendAuditRecord(
   });
 }
 
-export async function readAuditHead(db: Db): Promise<AuditHead> {
-  const row = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-  return toHead(row);
+export async function readAuditHead(db: Db): Promise<AuditHead | null> {
+  const row = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  return row ? toHead(row) : null;
+}
+
+/** Rows stored past the head's last seq, read in one statement with the head. */
+export async function countBeyondHead(db: Db): Promise<number> {
+  const r = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('seq', '>', (eb) => eb.selectFrom('audit_head').select('last_seq').where('id', '=', 1))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 /** Records with afterSeq < seq ≤ upToSeq, in seq order, at most `limit`. */
@@ -175,6 +198,7 @@ export async function pruneAuditRecords(
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const head = await lockHead(trx);
+    if (!head) return 0;
     const young = await trx
       .selectFrom('audit_log')
       .select((eb) => eb.fn.min('seq').as('seq'))

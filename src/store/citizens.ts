@@ -206,7 +206,8 @@ export interface FailurePolicy {
   lockMs: number;
 }
 
-export type FailureScope = 'ssn' | 'mobile';
+/** `pair`: one SSN from one phone, subject `ssnHash|mobile`. */
+export type FailureScope = 'ssn' | 'mobile' | 'pair';
 
 /** Until when password commands are locked for this subject, or null. */
 export async function lockedUntil(
@@ -264,6 +265,56 @@ export async function clearFailures(tx: Db, scope: FailureScope, subject: string
     .where('scope', '=', scope)
     .where('subject', '=', subject)
     .execute();
+}
+
+/** Commands recorded from this number since `since`, and whether one of them was the rate-limit answer. */
+export async function recentCommands(
+  db: Db,
+  mobile: string,
+  since: number,
+): Promise<{ total: number; warned: boolean }> {
+  const r = await db
+    .selectFrom('citizen_requests')
+    .select((eb) => [
+      eb.fn.countAll<number | string>().as('total'),
+      eb.fn
+        .sum<number | string | null>(eb.case().when('outcome', '=', 'too-many').then(1).else(0).end())
+        .as('warned'),
+    ])
+    .where('mobile', '=', mobile)
+    .where('created_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return { total: Number(r.total), warned: Number(r.warned ?? 0) > 0 };
+}
+
+/** Password locks in force (for staff): scope, subject and until when. */
+export async function listPasswordLocks(
+  db: Db,
+  now: number,
+): Promise<{ scope: FailureScope; subject: string; failures: number; lockedUntil: number }[]> {
+  const rows = await db
+    .selectFrom('password_failures')
+    .selectAll()
+    .where('locked_until', '>', now)
+    .orderBy('locked_until', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    scope: r.scope,
+    subject: r.subject,
+    failures: r.failures,
+    lockedUntil: r.locked_until ?? 0,
+  }));
+}
+
+/** Lifts one lock (staff, audited by the caller); answers whether there was one. */
+export async function liftPasswordLock(db: Db, scope: FailureScope, subject: string): Promise<boolean> {
+  const r = await db
+    .deleteFrom('password_failures')
+    .where('scope', '=', scope)
+    .where('subject', '=', subject)
+    .executeTakeFirst();
+  return r.numDeletedRows > 0n;
 }
 
 export interface RequestRecord {

@@ -213,7 +213,8 @@ export interface CitizenBindingsTable {
 
 /** Wrong service passwords counted per SSN (`ssn`, by its hash) and per phone (`mobile`). */
 export interface PasswordFailuresTable {
-  scope: 'ssn' | 'mobile';
+  /** `pair`: one SSN from one phone, subject `ssnHash|mobile`. */
+  scope: 'ssn' | 'mobile' | 'pair';
   subject: string;
   failures: number;
   window_start: number;
@@ -469,6 +470,17 @@ export interface BackupsTable {
   error: string | null;
 }
 
+/** Interface password attempts and locks per account and source address (migration 0040). */
+export interface InterfaceLocksTable {
+  app_id: number;
+  source: string;
+  /** Attempts counted (before each check) since window_start; a right password clears the row. */
+  attempts: number;
+  window_start: number;
+  /** 0 when not locked. */
+  locked_until: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -502,6 +514,7 @@ export interface Database {
   reviews: ReviewsTable;
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
+  interface_locks: InterfaceLocksTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

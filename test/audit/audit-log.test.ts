@@ -139,13 +139,14 @@ for (const dialect of DIALECTS) {
       .updateTable('audit_head')
       .set({ last_seq: 0, last_hash: '', pruned_seq: 0, pruned_hash: '', mac: '' })
       .execute();
-    const reset = await verifyAudit(store, KEY);
-    assert.equal(reset.ok, true, 'an emptied head sees no entries: documented limit');
-    await assert.rejects(
-      appendAudit(store, KEY, entry(1)),
-      (err) => !isAppError(err),
-      'seq 1 exists (primary key): the append fails rather than forking the chain',
+    assert.deepEqual(
+      await verifyAudit(store, KEY),
+      { ok: false, seq: 1, problem: 'beyond', verified: 0 },
+      'the rows left beyond a reset head are reported',
     );
+    // An append passes over them rather than failing on their seq, and verify names the fork.
+    assert.equal((await appendAudit(store, KEY, entry(1))).seq, 22);
+    assert.deepEqual(await verifyAudit(store, KEY), { ok: false, seq: 22, problem: 'relinked', verified: 21 });
     await db.updateTable('audit_head').set({ last_seq: 21, last_hash: last.hash, mac: 'x' }).execute();
     await assert.rejects(appendAudit(store, KEY, entry(1)), (err) => isAppError(err, 'ERR_AUDIT_TAMPERED'));
   });

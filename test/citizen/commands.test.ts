@@ -54,7 +54,11 @@ for (const dialect of DIALECTS) {
     // Everything the platform logs, unredacted: passwords and whole SSNs must never reach the logger.
     const logLines: string[] = [];
     const logger = pino({ level: 'trace' }, { write: (line: string) => void logLines.push(line) });
-    const rig = await startCitizenRig(dialect, PERSONS, { logger });
+    // One phone walks through every command here, more than citizen.commandLimit allows.
+    const rig = await startCitizenRig(dialect, PERSONS, {
+      logger,
+      config: { citizen: { pollMs: 50, commandLimit: { commands: 1000, windowMinutes: 10 } } },
+    });
     try {
       await t.test('anything unknown gets the short help', async () => {
         assert.match(await rig.ask(M1, '你好'), /^回复BD#证件号#密码绑定,CBXX#查参保/);

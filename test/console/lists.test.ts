@@ -28,7 +28,11 @@ for (const dialect of DIALECTS) {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
     const consoleUrl = rig.platform.consoleUrl ?? '';
-    const op = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'list.op', ['operator']));
+    // The lists are the security administrator's (an operator may only add to the black list).
+    const op = await consoleLogin(
+      consoleUrl,
+      await addConsoleUser(rig.platform, 'list.sec', ['security-admin'], { totp: true }),
+    );
     const reviewer = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'rev', ['reviewer']));
     const send = async (mobile: string, content: string) =>
       (
@@ -57,8 +61,14 @@ for (const dialect of DIALECTS) {
 
     assert.equal((await send('13800000001', '停水通知')).msgIds[0]?.status, 'BLOCKED');
 
-    // Removed by its sealed key: the next notice goes.
+    // An operator may add to the black list, never remove from it or exempt a number.
+    const operator = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'list.op', ['operator']));
+    assert.equal((await operator.post('lists/BLACKLIST', { numbers: '13800000003' })).status, 200);
     const key = one.json.entries[0]?.key ?? '';
+    assert.equal((await operator.post('lists/BLACKLIST/remove', { key })).status, 403);
+    assert.equal((await operator.post('lists/WHITELIST', { numbers: '13800000004' })).status, 403);
+
+    // Removed by its sealed key: the next notice goes.
     assert.equal((await op.post('lists/BLACKLIST/remove', { key })).status, 200);
     assert.equal((await op.post('lists/BLACKLIST/remove', { key })).json.code, 'LIST_NOT_LISTED');
     assert.equal((await send('13800000001', '停水通知')).msgIds[0]?.status, 'QUEUED');
@@ -95,7 +105,7 @@ for (const dialect of DIALECTS) {
 
     assert.equal((await reviewer.get('lists?kind=BLACKLIST')).status, 403);
 
-    const entries = await searchAudit(rig.platform.handle.db, { actor: 'list.op', kind: 'data' }, 0, 50);
+    const entries = await searchAudit(rig.platform.handle.db, { actor: 'list.sec', kind: 'data' }, 0, 50);
     const actions = entries.map((e) => e.action);
     assert.ok(
       actions.includes('list.add') && actions.includes('list.remove') && actions.includes('export.list'),

@@ -69,7 +69,7 @@ for (const dialect of DIALECTS) {
       return (out.json as unknown as { reports: Report[] }).reports;
     };
 
-    // Words: added by an operator (list.manage), not by a reviewer.
+    // Words: added by an operator (list.propose), not by a reviewer.
     assert.equal((await rev.post('words', { words: '赌博', action: 'block' })).status, 403);
     const added = await op.post<{ added: string[] }>('words', { words: '赌博\n代开发票', action: 'block' });
     assert.deepEqual(added.json.added, ['赌博', '代开发票']);
@@ -188,11 +188,18 @@ for (const dialect of DIALECTS) {
     ])
       assert.ok(actions.includes(a), a);
 
-    // Removing the block word lets the text through again.
+    // Removing the block word lets the text through again; only the security administrator may.
     const words = await op.get<{ words: { id: number; word: string }[] }>('words');
     const gamble = words.json.words.find((w) => w.word === '赌博');
     assert.ok(gamble);
-    assert.equal((await op.delete(`words/${gamble.id}`)).status, 200);
+    assert.equal((await op.delete(`words/${gamble.id}`)).status, 403, 'an operator may add, not remove');
+    assert.equal((await op.put(`words/${gamble.id}`, { action: 'review' })).status, 403);
+    assert.equal((await send('13800138006', '请勿参与网上赌博活动')).code, 13);
+    const sec = await consoleLogin(
+      consoleUrl,
+      await addConsoleUser(rig.platform, 'word.sec', ['security-admin'], { totp: true }),
+    );
+    assert.equal((await sec.delete(`words/${gamble.id}`)).status, 200);
     assert.equal((await send('13800138006', '请勿参与网上赌博活动')).code, 1);
   });
 }

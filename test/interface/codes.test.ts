@@ -44,8 +44,12 @@ for (const dialect of DIALECTS) {
       await createTestApp(tp.platform.handle.db, 'disabled', { status: 'disabled' });
       assert.equal(await code({ ...base, appName: 'frozen' }), 6);
       assert.equal(await code({ ...base, appName: 'disabled' }), 6);
-      // 6 comes before 5 and 8.
+      // 6 comes before 5 and 8 for an address some account lists.
+      await createTestApp(tp.platform.handle.db, 'elsewhere', { ipWhitelist: ['10.9.0.0/16'] });
+      tp.platform.credentials.invalidate('elsewhere');
       assert.equal(await code({ ...base, appName: 'nobody', password: 'wrong' }, '10.9.9.9'), 6);
+      // An address no account lists is answered 5 before the body is read (docs/security.md §1).
+      assert.equal(await code({ ...base, appName: 'nobody', password: 'wrong' }, '10.8.9.9'), 5);
     });
 
     await t.test('5 for an address outside the whitelist, before the password is looked at', async () => {

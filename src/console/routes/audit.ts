@@ -151,7 +151,7 @@ export const auditRoutes: ConsoleRoutes = (app, ctx) => {
     },
     async (request: FastifyRequest<{ Querystring: AuditQuery }>, reply) => {
       // The export covers the log as it stands now; its own entry (below) comes after.
-      const filter = { ...toFilter(request.query), maxSeq: (await readAuditHead(handle.db)).lastSeq };
+      const filter = { ...toFilter(request.query), maxSeq: (await readAuditHead(handle.db))?.lastSeq ?? 0 };
       const count = await countAudit(handle.db, filter);
       await ctx.audit(request, {
         kind: 'data',

@@ -1,8 +1,10 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appsRoutes } from './apps.js';
+import { citizenLocksRoutes } from './citizen-locks.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
+import { interfaceLocksRoutes } from './interface-locks.js';
 import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
@@ -24,10 +26,12 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   messagesRoutes,
   uplinksRoutes,
   ticketsRoutes,
+  citizenLocksRoutes,
   surveysRoutes,
   repliesRoutes,
   handsetRoutes,
   appsRoutes,
+  interfaceLocksRoutes,
   gatewaysRoutes,
   listsRoutes,
   wordsRoutes,

@@ -18,6 +18,7 @@ import {
   type ListKind,
 } from '../../store/number-lists.js';
 import type { ConsoleRoutes } from '../context.js';
+import { can } from '../../domain/console-roles.js';
 import { consoleError } from '../errors.js';
 
 const KINDS = ['BLACKLIST', 'WHITELIST', 'TD'] as const;
@@ -41,7 +42,9 @@ const beijing = (ms: number): string => formatBeijing(ms, 'yyyy-MM-dd HH:mm:ss')
 export const listsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
   const { cipher } = ctx.deps;
-  const guard = ctx.allow('list.manage');
+  const guard = ctx.allow('list.manage', 'list.propose');
+  // Removing a number, or exempting one (white list), loosens the rules: the security administrator's alone.
+  const manage = ctx.allow('list.manage');
   const view = (e: ListEntry) => ({
     key: cipher.encrypt(e.mobile),
     mobile: maskMobile(e.mobile),
@@ -99,6 +102,8 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
     async (request) => {
       const { kind } = request.params;
       if ((kind as ListKind) === 'TD') throw consoleError('LIST_TD_READONLY');
+      if (kind === 'WHITELIST' && !can(ctx.current(request).user.roles, 'list.manage'))
+        throw consoleError('FORBIDDEN', '白名单由安全管理员维护');
       const { valid, invalid } = pastedNumbers(request.body.numbers);
       if (valid.length + invalid.length > MAX_PASTED)
         throw consoleError('INVALID', `一次最多添加 ${MAX_PASTED} 个号码`, { max: MAX_PASTED });
@@ -125,7 +130,7 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
   app.post<{ Params: { kind: Editable }; Body: { key: string } }>(
     '/console/api/lists/:kind/remove',
     {
-      preHandler: guard,
+      preHandler: manage,
       schema: {
         params: { type: 'object', properties: { kind: { type: 'string', enum: [...KINDS] } } },
         body: {

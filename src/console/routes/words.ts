@@ -22,7 +22,9 @@ const MAX_WORDS_AT_ONCE = 500;
 
 export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
-  const guard = ctx.allow('list.manage');
+  const guard = ctx.allow('list.manage', 'list.propose');
+  // Changing or removing a word loosens the filter: the security administrator's alone.
+  const manage = ctx.allow('list.manage');
   const changed = () => ctx.services().sensitiveWords.invalidate();
 
   app.get('/console/api/words', { preHandler: guard }, async () => {
@@ -102,7 +104,7 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   app.put<{ Params: { id: number }; Body: { action: WordAction } }>(
     '/console/api/words/:id',
     {
-      preHandler: guard,
+      preHandler: manage,
       schema: {
         params: idParams,
         body: {
@@ -130,7 +132,7 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.delete<{ Params: { id: number } }>(
     '/console/api/words/:id',
-    { preHandler: guard, schema: { params: idParams } },
+    { preHandler: manage, schema: { params: idParams } },
     async (request) => {
       const word = await removeSensitiveWord(db, request.params.id);
       if (word === null) throw consoleError('WORD_NOT_FOUND');

@@ -15,7 +15,7 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
-import type { SimulatorCore } from '../simulator/core.js';
+import { closeUnlessLoggedIn, type SimulatorCore } from '../simulator/core.js';
 import { createTickWriter } from '../session/tick-writer.js';
 import { createSgipFramer, decodeSgip, encodeSgip, type SgipPdu, type SgipPduOf } from './codec.js';
 import { LOGIN_TYPE, REPORT_FLAG, RESULT, sgipCodeReason } from './codes.js';
@@ -56,6 +56,7 @@ export class SgipSimConnection {
       remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     });
     deps.core.connectionOpened();
+    closeUnlessLoggedIn(socket, deps.core, () => this.state === 'bound');
     socket.setNoDelay(true);
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {

@@ -43,6 +43,7 @@ const ConfigBody = z
     failRate: z.number().min(0).max(1),
     submitResult: z.number().int().min(0).max(255),
     answerSubmits: z.boolean(),
+    loginTimeoutMs: z.number().int().min(1),
   })
   .partial()
   .strict();
@@ -126,6 +127,7 @@ function stripUndefined(patch: {
   if (patch.failRate !== undefined) out.failRate = patch.failRate;
   if (patch.submitResult !== undefined) out.submitResult = patch.submitResult;
   if (patch.answerSubmits !== undefined) out.answerSubmits = patch.answerSubmits;
+  if (patch.loginTimeoutMs !== undefined) out.loginTimeoutMs = patch.loginTimeoutMs;
   return out;
 }
 

@@ -3,6 +3,7 @@
  * owed to the platform, and carrier message-id stamps. A protocol server (CMPP ISMG, …) owns the
  * sockets and the bytes and calls in here; `Id` is that protocol's carrier message id.
  */
+import type { Socket } from 'node:net';
 import { AppError } from '../../shared/errors.js';
 import { segmentText, type ConcatInfo, type Segment } from '../../domain/text/index.js';
 import type { Logger } from '../../shared/log.js';
@@ -141,6 +142,7 @@ export class SimulatorCore<Id> {
       failRate: options.failRate,
       submitResult: 0,
       answerSubmits: true,
+      loginTimeoutMs: LOGIN_TIMEOUT_MS,
     });
     this.settings = { ...this.initial };
     this.random = seeded(options.seed);
@@ -304,6 +306,24 @@ export class SimulatorCore<Id> {
   }
 }
 
+/** Unauthenticated connections are not kept: a peer that never logs in is closed after this. */
+export const LOGIN_TIMEOUT_MS = 10_000;
+
+/**
+ * Closes `socket` unless `loggedIn()` by the core's login timeout; the timer goes with the socket.
+ * Each protocol's simulator connection calls this when it opens.
+ */
+export function closeUnlessLoggedIn(
+  socket: Socket,
+  core: { readonly config: SimulatorConfig },
+  loggedIn: () => boolean,
+): void {
+  const timer = setTimeout(() => {
+    if (!loggedIn()) socket.destroy();
+  }, core.config.loginTimeoutMs);
+  socket.once('close', () => clearTimeout(timer));
+}
+
 function checkConfig(c: SimulatorConfig): SimulatorConfig {
   const bad = (what: string): never => {
     throw new AppError('ERR_SIMULATOR_CONFIG', what);
@@ -316,11 +336,14 @@ function checkConfig(c: SimulatorConfig): SimulatorConfig {
   if (!Number.isInteger(c.submitResult) || c.submitResult < 0 || c.submitResult > 255)
     bad(`submitResult 应为 0 到 255 的整数 (an integer 0..255): ${c.submitResult}`);
   if (typeof c.answerSubmits !== 'boolean') bad('answerSubmits 应为布尔值 (a boolean)');
+  if (!Number.isInteger(c.loginTimeoutMs) || c.loginTimeoutMs < 1)
+    bad(`loginTimeoutMs 应为正整数 (a positive integer): ${c.loginTimeoutMs}`);
   return {
     dlrDelayMs: c.dlrDelayMs,
     failRate: c.failRate,
     submitResult: c.submitResult,
     answerSubmits: c.answerSubmits,
+    loginTimeoutMs: c.loginTimeoutMs,
   };
 }
 

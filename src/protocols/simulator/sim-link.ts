@@ -13,7 +13,7 @@ import type { Framer } from '../codec/framer.js';
 import type { DecodeError, DecodeResult } from '../codec/result.js';
 import { SequenceCounter } from '../session/request-tracker.js';
 import { createTickWriter } from '../session/tick-writer.js';
-import type { OutgoingPayload, SimulatorCore } from './core.js';
+import { closeUnlessLoggedIn, type OutgoingPayload, type SimulatorCore } from './core.js';
 import type { OutboundItem, OutboundLink } from './outbound.js';
 
 export type SimLinkState = 'login' | 'bound' | 'closed';
@@ -48,6 +48,7 @@ export abstract class SimLink<Pdu extends { command: string }, Id> implements Ou
       remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
     });
     core.connectionOpened();
+    closeUnlessLoggedIn(socket, core, () => this.state === 'bound');
     socket.setNoDelay(true);
     this.closed = new Promise((resolve) => {
       socket.once('close', () => {

@@ -50,6 +50,8 @@ export interface SimulatorConfig {
   submitResult: number;
   /** false = swallow submits without an answer, to exercise request timeouts. */
   answerSubmits: boolean;
+  /** A connection not logged in this long after it opened is closed (default 10 s). */
+  loginTimeoutMs: number;
 }
 
 /** One message as the handset shows it: long messages reassembled, UDH stripped. */

@@ -2,7 +2,9 @@
  * One ESME connection to the simulated SMSC (the link mechanics are `simulator/sim-link.ts`).
  *
  * States: open (`login`) → bound (as transmitter, receiver or transceiver) → closed.
- * - open: only a bind_* is served; any other request gets generic_nack ESME_RINVBNDSTS (§4.3). A
+ * - open: only a bind_* is served; any other request gets generic_nack ESME_RINVBNDSTS (§4.3) and
+ *   the link closes, as it does after a PDU that does not decode (a bad bind) and when no bind came
+ *   within the login timeout. A
  *   refused bind (ESME_RINVSYSID 0x0F, ESME_RINVPASWD 0x0E) gets its response and the link closes.
  * - bound: submit_sm / data_sm are answered and recorded when the bind may transmit (else
  *   ESME_RINVBNDSTS); receipts and uplinks owed to the account are written here when the bind may
@@ -89,12 +91,15 @@ export class SmppSimConnection extends SimLink<SmppPdu, string> {
     }
     this.logger.warn({ error }, '报文无法解析，回 generic_nack undecodable PDU answered with generic_nack');
     this.nack(verdict.sequenceNumber, verdict.status);
+    // Before a bind, a PDU that does not decode (a bad bind) ends the link: no one unbound lingers.
+    if (this.state === 'login') this.endUnbound('未绑定时报文无法解析 undecodable PDU before bind');
   }
 
   protected handle(pdu: SmppPdu): void {
     if (this.state === 'login' && !(pdu.command in BIND_RESP) && pdu.command !== 'enquire_link') {
       if (!pdu.command.endsWith('_resp') && pdu.command !== 'generic_nack')
         this.nack(pdu.sequenceNumber, STATUS.invalidBindStatus);
+      this.endUnbound('未绑定先发请求 a request before bind');
       return;
     }
     switch (pdu.command) {
@@ -227,5 +232,11 @@ export class SmppSimConnection extends SimLink<SmppPdu, string> {
 
   private nack(sequenceNumber: number, status: number): void {
     this.send({ command: 'generic_nack', commandStatus: status, sequenceNumber });
+  }
+
+  /** Ends an unbound link after its answer is written, as a refused bind does. */
+  private endUnbound(why: string): void {
+    this.logger.info(`断开未绑定连接 closing unbound link: ${why}`);
+    this.end();
   }
 }

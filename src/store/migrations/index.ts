@@ -22,6 +22,7 @@ import * as m0022 from './0022-retention.js';
 import * as m0023 from './0023-lease-epoch.js';
 import * as m0024 from './0024-part-writes.js';
 import * as m0037 from './0037-message-validity.js';
+import * as m0040 from './0040-interface-locks.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -51,4 +52,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0023-lease-epoch', up: m0023.up },
   { name: '0024-part-writes', up: m0024.up },
   { name: '0037-message-validity', up: m0037.up },
+  { name: '0040-interface-locks', up: m0040.up },
 ];

@@ -132,7 +132,13 @@ test('POST /sim/config changes behaviour; bad settings are a 400; POST /sim/rese
   const { sim, client, call } = await rig(t);
   const changed = await call('POST', '/sim/config', { failRate: 1 });
   assert.equal(changed.status, 200);
-  assert.deepEqual(changed.json.config, { dlrDelayMs: 5, failRate: 1, submitResult: 0, answerSubmits: true });
+  assert.deepEqual(changed.json.config, {
+    dlrDelayMs: 5,
+    failRate: 1,
+    submitResult: 0,
+    answerSubmits: true,
+    loginTimeoutMs: 10_000,
+  });
   await client.submit({ destTerminalId: ['13800138000'], msgContent: ucs2('失败') });
   const report = decodeCmppReport((await client.next('CMPP_DELIVER')).msgContent);
   assert.ok(report.ok);
@@ -160,7 +166,13 @@ test('unknown paths are a JSON 404 (inject, no port)', async () => {
         throw new Error('unused');
       },
       injectMo: () => Promise.resolve({ segments: 1 }),
-      configure: () => ({ dlrDelayMs: 0, failRate: 0, submitResult: 0, answerSubmits: true }),
+      configure: () => ({
+        dlrDelayMs: 0,
+        failRate: 0,
+        submitResult: 0,
+        answerSubmits: true,
+        loginTimeoutMs: 10_000,
+      }),
       reset: () => undefined,
     },
     silentLogger(),

@@ -62,6 +62,7 @@ test('settings are checked; reset restores the starting ones', () => {
     failRate: 0.5,
     submitResult: 8,
     answerSubmits: true,
+    loginTimeoutMs: 10_000,
   });
   for (const bad of [
     { failRate: -0.1 },

@@ -57,7 +57,7 @@ test('a wrong system_id gets ESME_RINVSYSID, a wrong password ESME_RINVPASWD, an
   }
 });
 
-test('before a bind: enquire_link is answered, other requests get generic_nack ESME_RINVBNDSTS', async () => {
+test('before a bind: enquire_link is answered, other requests get generic_nack ESME_RINVBNDSTS and the link closes', async () => {
   const sim = await startSim();
   const esme = await RawEsme.connect(sim.port);
   try {
@@ -65,7 +65,13 @@ test('before a bind: enquire_link is answered, other requests get generic_nack E
     assert.equal(link.command, 'enquire_link_resp');
     const nack = await esme.request(esme.submitPdu({ shortMessage: Buffer.from('x') }));
     assert.deepEqual([nack.command, nack.commandStatus], ['generic_nack', 0x04]);
+    await esme.until(() => esme.closed, 'the SMSC closes the unbound link');
     assert.equal(sim.core.stats().submits, 0);
+    // A bind that does not decode closes the link too.
+    const bad = await RawEsme.connect(sim.port);
+    bad.socket.write(Buffer.from('00000014000000020000000000000005aabbccdd', 'hex'));
+    await bad.until(() => bad.closed, 'the SMSC closes the link after a bad bind');
+    await bad.close();
   } finally {
     await esme.close();
     await sim.close();

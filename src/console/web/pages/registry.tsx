@@ -129,7 +129,7 @@ export const PAGES: readonly PageDef[] = [
     zh: '黑白名单',
     en: 'Black & white lists',
     group: 'security',
-    actions: ['list.manage'],
+    actions: ['list.manage', 'list.propose'],
     component: lazy(() => import('./Lists.js')),
   },
   {
@@ -137,7 +137,7 @@ export const PAGES: readonly PageDef[] = [
     zh: '敏感词',
     en: 'Sensitive words',
     group: 'security',
-    actions: ['list.manage'],
+    actions: ['list.manage', 'list.propose'],
     component: lazy(() => import('./Words.js')),
   },
   {
