@@ -10,6 +10,10 @@ export const REPLY_PURPOSES: Record<ReplyKey, { zh: string; en: string }> = {
     zh: '帮助：市民发送未知指令或“帮助”时的指令清单',
     en: 'Help: the command list for unknown commands',
   },
+  helpMore: {
+    zh: '帮助（第二条）：其余标准指令和本省扩展指令',
+    en: 'Help, second SMS: the other standard commands and the province’s own',
+  },
   malformed: { zh: '指令格式错误时提示正确格式', en: 'A command in the wrong format, with its usage' },
   notBound: { zh: '查询类指令但本机未绑定证件', en: 'A query from a number with nothing bound' },
   ssnInvalid: { zh: '社会保障号码校验不通过', en: 'The SSN fails its check' },
@@ -18,6 +22,14 @@ export const REPLY_PURPOSES: Record<ReplyKey, { zh: string; en: string }> = {
   locked: { zh: '密码错误次数过多被锁定', en: 'Locked after too many wrong passwords' },
   bound: { zh: '绑定成功', en: 'Binding succeeded' },
   alreadyBound: { zh: '重复绑定同一证件', en: 'The same SSN bound again' },
+  ownerSet: {
+    zh: '再次绑定本机已绑定的证件，将其设为机主（不带参数的指令为其办理）',
+    en: 'An SSN bound here bound again becomes the phone owner (commands without a parameter)',
+  },
+  othersBound: {
+    zh: '不带参数的查询答复机主后，提示本机绑定的其他人如何查询',
+    en: 'After answering for the owner: how to ask for the others bound here',
+  },
   movedAway: { zh: '证件改绑到其他手机时通知原手机', en: 'Tells the old phone the SSN moved to another' },
   passwordPolicy: { zh: '新服务密码不符合规则', en: 'The new service password breaks the policy' },
   passwordChanged: { zh: '服务密码修改成功', en: 'Service password changed' },
@@ -30,7 +42,6 @@ export const REPLY_PURPOSES: Record<ReplyKey, { zh: string; en: string }> = {
   resubscribed: { zh: '恢复接收通知短信（KT）', en: 'Notices resumed (KT)' },
   nameNone: { zh: '按姓名查询但绑定证件中无此姓名', en: 'No bound person with that name' },
   nameMany: { zh: '按姓名查询但有多人重名', en: 'Several bound people share the name' },
-  whichPerson: { zh: '绑定多人时请市民指明查询谁', en: 'Several people bound: whose data' },
   insurance: { zh: '参保信息查询结果（CBXX）', en: 'Insurance status (CBXX)' },
   insuranceNone: { zh: '查无参保记录', en: 'No insurance records' },
   pension: { zh: '养老个人账户余额查询结果（YLZHYE）', en: 'Pension account balance (YLZHYE)' },
