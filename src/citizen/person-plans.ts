@@ -4,7 +4,7 @@
  */
 import { isBackendUnavailable, type PersonSummary } from '../backend/types.js';
 import { bindingsOf, resubscribe } from '../store/citizens.js';
-import { createTicket, requestNumber } from '../store/tickets.js';
+import { createTicket, requestNumber, unfinishedTicketOf } from '../store/tickets.js';
 import { abbreviateInsurances, canonicalOrSelf, formatYuanText, maskName, maskSsnText } from './people.js';
 import { helpPlan, openBinding, reply, who, type Plan, type PlanDeps } from './plan.js';
 import { renderReply, type ReplyKey } from './replies.js';
@@ -107,6 +107,13 @@ export async function cardLossPlan(
   mobile: string,
   person: { ssn: string; name: string; ssnHash: string },
 ): Promise<Plan> {
+  const open = await unfinishedTicketOf(deps.handle.db, 'card-loss', person.ssnHash);
+  if (open)
+    return {
+      command: 'LSGS',
+      outcome: 'ticket-open',
+      replies: [reply('cardLossOpen', { name: maskName(person.name), requestNo: open.requestNo })],
+    };
   const id = await deps.ids.nextId();
   const requestNo = requestNumber('card-loss', id);
   let reference: string | null = null;

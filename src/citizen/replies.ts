@@ -36,7 +36,8 @@ export const REPLY_DEFAULTS = {
   pension: '{name}({ssn})养老个人账户余额{balance}元(截至{asOf})。',
   pensionNone: '{name}({ssn})暂无养老保险个人账户信息。',
   cardLossAccepted: '已受理{name}社保卡临时挂失，受理号{requestNo}，办理结果将短信告知。',
-  cardLossDone: '{name}社保卡已临时挂失(受理号{requestNo})，补卡请持证件到经办网点。',
+  cardLossOpen: '{name}社保卡挂失已在办理中，受理号{requestNo}，办理结果将短信告知。',
+  cardLossDone: '{name}社保卡已临时挂失(受理号{requestNo})。{result}',
   cardLossRejected: '受理号{requestNo}的挂失未能办理：{reason}。请致电12333。',
   ticketAccepted: '您的申请已受理，受理号{requestNo}，办理结果将短信告知。',
   ticketDone: '受理号{requestNo}已办结：{result}',
@@ -84,7 +85,7 @@ export const LONGEST_VALUES: Readonly<Record<string, string>> = {
   balance: '1234567.89',
   asOf: '2026-11',
   requestNo: 'GS12345678',
-  result: '已办结，请到经办网点领取',
+  result: '已办结，请持证件到经办网点领取',
   extensions: ',KT#恢复接收通知短信,ZXCX#查询',
 };
 

@@ -47,7 +47,14 @@ export const REPLY_PURPOSES: Record<ReplyKey, { zh: string; en: string }> = {
   pension: { zh: '养老个人账户余额查询结果（YLZHYE）', en: 'Pension account balance (YLZHYE)' },
   pensionNone: { zh: '无养老个人账户信息', en: 'No pension account' },
   cardLossAccepted: { zh: '社保卡挂失已受理（LSGS）', en: 'Card loss accepted (LSGS)' },
-  cardLossDone: { zh: '社保卡挂失办理完成', en: 'Card loss done' },
+  cardLossOpen: {
+    zh: '同一人的挂失尚未办结时再次挂失，答复已有的受理号',
+    en: 'A second card-loss report while the first is open: its request number',
+  },
+  cardLossDone: {
+    zh: '社保卡挂失办理完成（{result}为经办人填写的说明，未填写时为补卡提示）',
+    en: 'Card loss done ({result}: the handler’s note, else how to get a new card)',
+  },
   cardLossRejected: { zh: '社保卡挂失未能办理', en: 'Card loss could not be done' },
   ticketAccepted: { zh: '其他业务申请已受理', en: 'Another request accepted' },
   ticketDone: { zh: '业务申请办结通知', en: 'A request completed' },

@@ -328,7 +328,7 @@ for (const dialect of DIALECTS) {
       assert.equal(done?.ticket.status, 'DONE');
       assert.equal(
         await rig.nth(M1, before + 1),
-        `张*丰社保卡已临时挂失(受理号${requestNo})，补卡请持证件到经办网点。`,
+        `张*丰社保卡已临时挂失(受理号${requestNo})。补卡请持证件到经办网点。`,
       );
       // Completed once: a second completion changes nothing and sends nothing.
       assert.equal(
