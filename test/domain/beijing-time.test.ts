@@ -2,8 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fromBeijing, reportDoneTime } from '../../src/domain/beijing-time.js';
 
-const at = (h: number, m: number, s: number): number =>
-  fromBeijing({ year: 2026, month: 12, day: 7, hour: h, minute: m, second: s });
+const at = (h: number, m: number, s: number): number => {
+  const ms = fromBeijing({ year: 2026, month: 12, day: 7, hour: h, minute: m, second: s });
+  assert.ok(ms !== null);
+  return ms;
+};
 
 test('a report keeps seconds: the carrier’s when it has them, else its arrival while the two agree', () => {
   // Submitted 10:00:50; the carrier says done at minute 10:00 and the report arrives at 10:00:51.
