@@ -8,6 +8,7 @@ import {
   bindingsOf,
   clearFailures,
   lockedUntil,
+  makeOwner,
   recordFailure,
   resubscribe,
   unbind,
@@ -111,8 +112,18 @@ export async function bindPlan(
     // Table 1: a later BD turns notices back on.
     await resubscribe(tx, mobile);
     if (result.already) {
-      plan.outcome = 'already-bound';
-      plan.replies = [reply('alreadyBound', who(person))];
+      // Binding again someone already bound here names them the phone's owner: the person a
+      // command without its parameter is for.
+      const [owner, ...others] = await bindingsOf(tx, mobile);
+      const again = others.find((b) => b.ssnHash === ssnHash);
+      if (owner?.ssnHash === ssnHash || again === undefined) {
+        plan.outcome = 'already-bound';
+        plan.replies = [reply('alreadyBound', who(person))];
+      } else {
+        await makeOwner(tx, again.id, now);
+        plan.outcome = 'owner-set';
+        plan.replies = [reply('ownerSet', who(person))];
+      }
     } else if (result.previousMobile !== null) {
       plan.outcome = 'moved';
       plan.replies.push({

@@ -22,7 +22,7 @@ import {
 import { bindPlan, changePasswordPlan, unbindPlan } from './binding-plans.js';
 import { idsForOwnMessages, sendOwnMessages, type OutgoingText } from './outgoing.js';
 import { extensionPlan, personPlan } from './person-plans.js';
-import { reply, type EngineDeps, type Plan, type PlanDeps } from './plan.js';
+import { helpPlan, reply, type EngineDeps, type Plan, type PlanDeps } from './plan.js';
 import { renderReply } from './replies.js';
 
 export type { EngineDeps } from './plan.js';
@@ -147,7 +147,7 @@ export class CommandEngine {
     const now = this.deps.now();
     switch (c.kind) {
       case 'unknown':
-        return { command: name, outcome: 'help', replies: [reply('help')] };
+        return helpPlan(this.deps, name);
       case 'malformed':
         return { command: name, outcome: 'malformed', replies: [reply('malformed', { usage: c.usage })] };
       case 'TD':

@@ -4,9 +4,9 @@
  */
 import { isBackendUnavailable, type PersonSummary } from '../backend/types.js';
 import { bindingsOf, resubscribe } from '../store/citizens.js';
-import { createTicket, requestNumber } from '../store/tickets.js';
+import { createTicket, requestNumber, unfinishedTicketOf } from '../store/tickets.js';
 import { abbreviateInsurances, canonicalOrSelf, formatYuanText, maskName, maskSsnText } from './people.js';
-import { openBinding, reply, who, type Plan, type PlanDeps } from './plan.js';
+import { helpPlan, openBinding, reply, who, type Plan, type PlanDeps } from './plan.js';
 import { renderReply, type ReplyKey } from './replies.js';
 
 /** The bound person a CBXX/YLZHYE/LSGS (or extension) means: by name, SSN or its last four. */
@@ -15,20 +15,18 @@ export async function resolvePerson(
   mobile: string,
   command: string,
   query: string | null,
-): Promise<{ person: { ssn: string; name: string; ssnHash: string } } | { plan: Plan }> {
+): Promise<
+  { person: { ssn: string; name: string; ssnHash: string }; othersBound?: number } | { plan: Plan }
+> {
   const bindings = await bindingsOf(deps.handle.db, mobile);
   if (bindings.length === 0) return { plan: { command, outcome: 'not-bound', replies: [reply('notBound')] } };
   const people = bindings.map((b) => ({ ...openBinding(deps, b), ssnHash: b.ssnHash }));
+  // §6.3.1 d: no parameter means oneself — the phone's owner (bindingsOf lists the owner first).
   if (query === null) {
-    if (people.length === 1 && people[0]) return { person: people[0] };
-    return {
-      plan: {
-        command,
-        outcome: 'which',
-        replies: [reply('whichPerson', { count: people.length, command, example: '姓名' })],
-      },
-    };
+    const owner = people[0];
+    if (owner) return { person: owner, othersBound: people.length - 1 };
   }
+  if (query === null) return { plan: { command, outcome: 'not-bound', replies: [reply('notBound')] } };
   const q = query.trim().toUpperCase();
   const matches = /^\d{3}[\dX]$/.test(q)
     ? people.filter((p) => p.ssn.endsWith(q))
@@ -55,7 +53,19 @@ export async function personPlan(
 ): Promise<Plan> {
   const resolved = await resolvePerson(deps, mobile, command, query);
   if ('plan' in resolved) return resolved.plan;
-  const { person } = resolved;
+  const plan = await answerFor(deps, mobile, command, resolved.person);
+  // Answered for the owner: the others on this phone are told how to ask for themselves.
+  if (resolved.othersBound)
+    plan.replies.push(reply('othersBound', { count: resolved.othersBound, command, example: '姓名' }));
+  return plan;
+}
+
+async function answerFor(
+  deps: PlanDeps,
+  mobile: string,
+  command: 'CBXX' | 'YLZHYE' | 'LSGS',
+  person: { ssn: string; name: string; ssnHash: string },
+): Promise<Plan> {
   if (command === 'LSGS') return cardLossPlan(deps, mobile, person);
   const summary: PersonSummary | null = await deps.backend.findPerson(person.ssn);
   if (!summary)
@@ -97,6 +107,13 @@ export async function cardLossPlan(
   mobile: string,
   person: { ssn: string; name: string; ssnHash: string },
 ): Promise<Plan> {
+  const open = await unfinishedTicketOf(deps.handle.db, 'card-loss', person.ssnHash);
+  if (open)
+    return {
+      command: 'LSGS',
+      outcome: 'ticket-open',
+      replies: [reply('cardLossOpen', { name: maskName(person.name), requestNo: open.requestNo })],
+    };
   const id = await deps.ids.nextId();
   const requestNo = requestNumber('card-loss', id);
   let reference: string | null = null;
@@ -142,7 +159,7 @@ export async function extensionPlan(
   params: Record<string, string>,
 ): Promise<Plan> {
   const def = deps.settings.extensions.find((e) => e.code.toUpperCase() === code.toUpperCase());
-  if (!def) return { command: code, outcome: 'help', replies: [reply('help')] };
+  if (!def) return helpPlan(deps, code);
   const handler = def.handler;
   const now = deps.now();
   if (handler.kind === 'resubscribe')

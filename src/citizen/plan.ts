@@ -13,7 +13,7 @@ import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 import { maskName, maskSsnText } from './people.js';
-import type { ReplyKey } from './replies.js';
+import { helpExtensions, type ReplyKey } from './replies.js';
 import type { ReplyTexts } from './reply-texts.js';
 import type { SurveyResponder } from './survey-hook.js';
 
@@ -67,4 +67,13 @@ export const who = (person: { name: string; ssn: string }): { name: string; ssn:
 /** A binding's person, unsealed. */
 export function openBinding(deps: PlanDeps, b: BindingRow): { ssn: string; name: string } {
   return { ssn: deps.cipher.decrypt(b.ssnEnc), name: deps.cipher.decrypt(b.nameEnc) };
+}
+
+/** The command list (§6.3, Table 1 and the province's own): every command, in two short SMS. */
+export function helpPlan(deps: EngineDeps, command: string): Plan {
+  return {
+    command,
+    outcome: 'help',
+    replies: [reply('help'), reply('helpMore', { extensions: helpExtensions(deps.settings.extensions) })],
+  };
 }

@@ -8,6 +8,7 @@ import { measureText } from '../domain/text/index.js';
 
 export const REPLY_DEFAULTS = {
   help: '回复BD#证件号#密码绑定,CBXX#查参保,YLZHYE#查养老余额,LSGS#挂失社保卡,QXBD#解绑,TD#退订',
+  helpMore: '另可发MMCZ#原密码#新密码改密码,QXFW#取消全部服务{extensions}',
   malformed: '指令格式有误，正确格式为：{usage}',
   notBound: '本机尚未绑定社会保障号码，请先发送BD#社会保障号码#服务密码绑定。',
   ssnInvalid: '社会保障号码{ssn}有误({reason})，请核对后重新发送。',
@@ -16,6 +17,8 @@ export const REPLY_DEFAULTS = {
   locked: '密码错误次数过多，已锁定至{until}，届时再试或致电12333。',
   bound: '{name}({ssn})已与本机绑定，发送CBXX#可查询参保信息。',
   alreadyBound: '{name}({ssn})已与本机绑定，无需重复绑定。',
+  ownerSet: '{name}({ssn})已设为本机机主，不带姓名的查询和挂失都将办理其业务。',
+  othersBound: '本机另绑定{count}人，为其办理请在指令后加姓名，如{command}#{example}。',
   movedAway: '{name}({ssn})的短信服务已改绑到尾号{tail}的手机，如非本人操作请致电12333。',
   passwordPolicy: '新密码不符合要求：{reason}，请重新设置。',
   passwordChanged: '{name}({ssn})的服务密码已修改，请妥善保管。',
@@ -28,13 +31,13 @@ export const REPLY_DEFAULTS = {
   resubscribed: '已恢复接收12333通知短信。',
   nameNone: '本机绑定的证件中没有“{query}”，请核对姓名或发送证件号后4位。',
   nameMany: '本机绑定的证件中有{count}人名为“{query}”，请改发证件号后4位。',
-  whichPerson: '本机绑定了{count}人，请在指令后加姓名，如{command}#{example}。',
   insurance: '{name}({ssn})参保:{insurances}。',
   insuranceNone: '{name}({ssn})暂无参保记录。',
   pension: '{name}({ssn})养老个人账户余额{balance}元(截至{asOf})。',
   pensionNone: '{name}({ssn})暂无养老保险个人账户信息。',
   cardLossAccepted: '已受理{name}社保卡临时挂失，受理号{requestNo}，办理结果将短信告知。',
-  cardLossDone: '{name}社保卡已临时挂失(受理号{requestNo})，补卡请持证件到经办网点。',
+  cardLossOpen: '{name}社保卡挂失已在办理中，受理号{requestNo}，办理结果将短信告知。',
+  cardLossDone: '{name}社保卡已临时挂失(受理号{requestNo})。{result}',
   cardLossRejected: '受理号{requestNo}的挂失未能办理：{reason}。请致电12333。',
   ticketAccepted: '您的申请已受理，受理号{requestNo}，办理结果将短信告知。',
   ticketDone: '受理号{requestNo}已办结：{result}',
@@ -92,9 +95,20 @@ export const LONGEST_VALUES: Readonly<Record<string, string>> = {
   balance: '1234567.89',
   asOf: '2026-11',
   requestNo: 'GS12345678',
-  result: '已办结，请到经办网点领取',
+  result: '已办结，请持证件到经办网点领取',
   minutes: '1440',
+  extensions: ',KT#恢复接收通知短信,ZXCX#查询',
 };
+
+const HELP_EXTENSIONS_BUDGET = ',KT#恢复接收通知短信,ZXCX#查询'.length;
+
+/** The province's own commands as the second help SMS lists them; codes alone when the descriptions would not fit. */
+export function helpExtensions(extensions: readonly { code: string; description: string }[]): string {
+  const full = extensions.map((e) => `,${e.code.toUpperCase()}#${e.description}`).join('');
+  return full.length <= HELP_EXTENSIONS_BUDGET
+    ? full
+    : extensions.map((e) => `,${e.code.toUpperCase()}#`).join('');
+}
 
 /** Whether the text with the signature is one SMS on every route. */
 export function fitsOneSms(text: string, signature: string): boolean {

@@ -29,6 +29,9 @@ export interface TicketOutcome {
   by: string;
 }
 
+/** What a completed card loss tells the citizen when the handler wrote nothing. */
+const CARD_LOSS_DONE_HINT = '补卡请持证件到经办网点。';
+
 /**
  * What the citizen is told when a ticket completes (signature not included): the console shows it
  * before a staff member confirms, and completeAndNotify sends exactly this.
@@ -41,10 +44,17 @@ export function ticketResultText(
 ): string {
   const { requestNo } = ticket;
   const name = ticket.nameEnc === null ? '' : maskName(cipher.decrypt(ticket.nameEnc));
+  if (ticket.kind === 'card-loss' && outcome.result === 'done') {
+    const done = renderReply(texts.cardLossDone, {
+      name,
+      requestNo,
+      result: outcome.text ?? CARD_LOSS_DONE_HINT,
+    });
+    // A text edited without {result} still carries what the handler wrote.
+    return outcome.text !== null && !texts.cardLossDone.includes('{result}') ? done + outcome.text : done;
+  }
   if (ticket.kind === 'card-loss')
-    return outcome.result === 'done'
-      ? renderReply(texts.cardLossDone, { name, requestNo })
-      : renderReply(texts.cardLossRejected, { requestNo, reason: outcome.text ?? '信息不符' });
+    return renderReply(texts.cardLossRejected, { requestNo, reason: outcome.text ?? '信息不符' });
   return renderReply(texts.ticketDone, {
     requestNo,
     result: outcome.text ?? (outcome.result === 'done' ? '已办结' : '未能办理，请致电12333'),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { CARRIERS } from '../domain/carrier.js';
+import { BUILTIN_CODES, isBuiltinCode } from '../domain/commands/index.js';
 import { parseClockTime } from '../domain/quiet-hours.js';
 import { PROTOCOLS, SERVER_AUTHENTICATOR_CHECKS } from '../protocols/gateway.js';
 
@@ -111,7 +112,14 @@ export const backendHttp = z
 /** A province's own command (docs/design.md §5 Commands): answered from the backend, or a ticket for staff. */
 export const citizenExtension = z
   .object({
-    code: z.string().regex(/^[A-Za-z]{1,10}$/, '1–10 letters'),
+    code: z
+      .string()
+      .regex(/^[A-Za-z]{1,10}$/, '1–10 letters')
+      // A built-in name would never reach the extension (Table 1 wins), so the province's command
+      // would be silently dead: refuse it where the operator can see why.
+      .refine((code) => !isBuiltinCode(code.toUpperCase()), {
+        error: `标准指令名不可用作省级扩展指令 a command of Table 1 (${BUILTIN_CODES.join(', ')}) cannot be an extension`,
+      }),
     description: z.string().default(''),
     params: z
       .array(z.string().regex(/^\??[A-Za-z][A-Za-z0-9]{0,19}$/, 'a name, `?` first if optional'))

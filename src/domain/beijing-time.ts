@@ -80,3 +80,19 @@ export function parseCarrierTime(text: string): number | null {
     second: text.length === 12 ? n(10) : 0,
   });
 }
+
+/** A report this long after the carrier's stated minute is late: its own minute is nearer the truth. */
+const LATE_REPORT_MS = 2 * 60_000;
+
+/**
+ * When a report's message was done, to the second. A carrier time with seconds is taken as it is.
+ * A minute-only time (CMPP and SMGP Done_time, most SMPP receipts) would sort before a submit made
+ * later in that minute, so the report's arrival stands in for it while the two agree — the arrival
+ * within that minute or shortly after; a report arriving later keeps the carrier's minute.
+ */
+export function reportDoneTime(text: string | undefined, arrival: number): number {
+  const carrier = text === undefined ? null : parseCarrierTime(text);
+  if (carrier === null) return arrival;
+  if (text?.length === 12) return carrier;
+  return arrival >= carrier && arrival - carrier < LATE_REPORT_MS ? arrival : carrier;
+}

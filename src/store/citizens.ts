@@ -96,15 +96,26 @@ export async function markHandled(tx: Db, uplinkId: number, now: number): Promis
   return Number(result.numUpdatedRows) === 1;
 }
 
+/**
+ * The people bound to a phone, its owner first: the one the citizen last named owner, else the
+ * first bound (docs/design.md §5 Commands: a command without its parameter is for the owner).
+ */
 export async function bindingsOf(db: Db, mobile: string): Promise<BindingRow[]> {
   const rows = await db
     .selectFrom('citizen_bindings')
     .selectAll()
     .where('mobile', '=', mobile)
+    .orderBy(sql`CASE WHEN owner_at IS NULL THEN 1 ELSE 0 END`)
+    .orderBy('owner_at', 'desc')
     .orderBy('created_at')
     .orderBy('id')
     .execute();
   return rows.map(toBinding);
+}
+
+/** The citizen names this bound person the phone's owner. */
+export async function makeOwner(tx: Db, bindingId: number, now: number): Promise<void> {
+  await tx.updateTable('citizen_bindings').set({ owner_at: now }).where('id', '=', bindingId).execute();
 }
 
 export async function bindingOf(db: Db, ssnHash: string): Promise<BindingRow | null> {
@@ -137,7 +148,14 @@ export async function bind(
   if (existing) {
     await tx
       .updateTable('citizen_bindings')
-      .set({ mobile: b.mobile, name_enc: b.nameEnc, ssn_enc: b.ssnEnc, created_at: now, updated_at: now })
+      .set({
+        mobile: b.mobile,
+        name_enc: b.nameEnc,
+        ssn_enc: b.ssnEnc,
+        created_at: now,
+        updated_at: now,
+        owner_at: null,
+      })
       .where('id', '=', existing.id)
       .execute();
     return { previousMobile: existing.mobile, already: false };

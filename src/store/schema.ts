@@ -209,6 +209,8 @@ export interface CitizenBindingsTable {
   name_enc: string;
   created_at: number;
   updated_at: number;
+  /** When the citizen named this person the phone's owner (migration 0047); null: never. */
+  owner_at: number | null;
 }
 
 /** Wrong service passwords counted per SSN (`ssn`, by its hash) and per phone (`mobile`). */

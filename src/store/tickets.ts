@@ -104,6 +104,23 @@ export async function findTicket(db: Db, requestNo: string): Promise<TicketRecor
   return row ? toRecord(row) : null;
 }
 
+/** The person's unfinished ticket of this kind, if any: a second report answers with it. */
+export async function unfinishedTicketOf(
+  db: Db,
+  kind: string,
+  ssnHash: string,
+): Promise<TicketRecord | null> {
+  const row = await db
+    .selectFrom('service_tickets')
+    .selectAll()
+    .where('kind', '=', kind)
+    .where('ssn_hash', '=', ssnHash)
+    .where('status', 'in', ['OPEN', 'HANDLING'])
+    .orderBy('id')
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
 /** A staff member takes an open ticket. False when it is not open any more. */
 export async function takeTicket(db: Db, requestNo: string, assignee: string, now: number): Promise<boolean> {
   const result = await db

@@ -55,6 +55,13 @@ test('a case handler takes and completes a card-loss ticket; the citizen receive
 
   await page.getByRole('tab', { name: /处理中/ }).click();
   await table.locator('tr', { hasText: 'handler.li' }).waitFor();
+  // The handler who took it sees the whole identity, on request.
+  await page.getByTestId(`identity-${requestNo}`).click();
+  const identity = page.getByTestId('ticket-identity');
+  await identity.filter({ hasText: ZHANG }).waitFor();
+  assert.match(await identity.innerText(), /张三丰[\s\S]*13800138000/);
+  await page.keyboard.press('Escape');
+  await identity.waitFor({ state: 'detached' });
   await page.getByTestId(`complete-${requestNo}`).click();
   const preview = page.getByTestId('ticket-sms-preview');
   await preview.filter({ hasText: requestNo }).waitFor();

@@ -183,6 +183,7 @@ test('a batch over the review threshold shows that it waits for a reviewer', asy
   assert.match(await page.getByTestId('send-confirm').innerText(), /须审核通过才发送/);
   await page.getByRole('button', { name: /确认发送/ }).click();
   await page.getByTestId('send-held').waitFor();
+  assert.match(await page.getByTestId('send-held').innerText(), /收件人较多/);
   await page.getByTestId('status-HELD').filter({ hasText: '待审核 4' }).waitFor();
   assert.equal(rig.sim.inbox('13800138201').length, 0, 'nothing leaves before the review');
   await page.context().close();

@@ -60,9 +60,22 @@ for (const dialect of DIALECTS) {
       config: { citizen: { pollMs: 50, commandLimit: { commands: 1000, windowMinutes: 10 } } },
     });
     try {
-      await t.test('anything unknown gets the short help', async () => {
-        assert.match(await rig.ask(M1, '你好'), /^回复BD#证件号#密码绑定,CBXX#查参保/);
-        assert.match(await rig.ask(M1, 'XYZ#1'), /^回复BD#/);
+      await t.test('anything unknown gets the help: every command, in two short SMS', async () => {
+        for (const text of ['你好', 'XYZ#1']) {
+          const help = await rig.askAll(M1, text, 2);
+          assert.ok(
+            help.some((h) =>
+              /^回复BD#证件号#密码绑定,CBXX#查参保,YLZHYE#查养老余额,LSGS#挂失社保卡,QXBD#解绑,TD#退订$/.test(
+                h,
+              ),
+            ),
+            help.join(' | '),
+          );
+          assert.ok(
+            help.includes('另可发MMCZ#原密码#新密码改密码,QXFW#取消全部服务,KT#恢复接收通知短信'),
+            help.join(' | '),
+          );
+        }
       });
       await t.test('a query before binding asks for BD first', async () => {
         assert.equal(
@@ -122,7 +135,14 @@ for (const dialect of DIALECTS) {
         await rig.ask(M1, `BD#${LI.toLowerCase()}#135790`);
         await rig.ask(M1, `BD#${WEI_1}#246813`);
         await rig.ask(M1, `BD#${WEI_2}#975312`);
-        assert.equal(await rig.ask(M1, 'CBXX#'), '本机绑定了4人，请在指令后加姓名，如CBXX#姓名。');
+        // No parameter: the first bound is the phone's owner; the others are told how to ask.
+        assert.deepEqual(
+          new Set(await rig.askAll(M1, 'CBXX#', 2)),
+          new Set([
+            `张*丰(${masked(ZHANG)})参保:养老正常,医疗正常,失业暂停。`,
+            '本机另绑定3人，为其办理请在指令后加姓名，如CBXX#姓名。',
+          ]),
+        );
         assert.equal(await rig.ask(M1, 'CBXX#李四'), `李*(${masked(LI)})暂无参保记录。`);
         assert.equal(await rig.ask(M1, 'YLZHYE#李四'), `李*(${masked(LI)})暂无养老保险个人账户信息。`);
         assert.equal(
@@ -151,6 +171,33 @@ for (const dialect of DIALECTS) {
           `张*丰(${masked(ZHANG)})已与本机绑定，无需重复绑定。`,
         );
       });
+      await t.test(
+        'the owner left: the next bound is owner; binding another again names it owner',
+        async () => {
+          assert.deepEqual(
+            new Set(await rig.askAll(M1, 'CBXX#', 2)),
+            new Set([
+              `李*(${masked(LI)})暂无参保记录。`,
+              '本机另绑定2人，为其办理请在指令后加姓名，如CBXX#姓名。',
+            ]),
+          );
+          assert.equal(
+            await rig.ask(M1, `BD#${WEI_2}#975312`),
+            `张*(${masked(WEI_2)})已设为本机机主，不带姓名的查询和挂失都将办理其业务。`,
+          );
+          assert.deepEqual(
+            new Set(await rig.askAll(M1, 'CBXX#', 2)),
+            new Set([
+              `张*(${masked(WEI_2)})参保:生育正常。`,
+              '本机另绑定2人，为其办理请在指令后加姓名，如CBXX#姓名。',
+            ]),
+          );
+          assert.equal(
+            await rig.ask(M1, `BD#${WEI_2}#975312`),
+            `张*(${masked(WEI_2)})已与本机绑定，无需重复绑定。`,
+          );
+        },
+      );
       await t.test('MMCZ: wrong old password, a weak new one, then a change that BD accepts', async () => {
         assert.equal(await rig.ask(M2, 'MMCZ#111111#Ab3927'), '原密码与本机绑定的证件均不符，还可再试4次。');
         assert.match(await rig.ask(M2, 'MMCZ#802613#123456'), /^新密码不符合要求：/);
@@ -285,7 +332,7 @@ for (const dialect of DIALECTS) {
       assert.equal(done?.ticket.status, 'DONE');
       assert.equal(
         await rig.nth(M1, before + 1),
-        `张*丰社保卡已临时挂失(受理号${requestNo})，补卡请持证件到经办网点。`,
+        `张*丰社保卡已临时挂失(受理号${requestNo})。补卡请持证件到经办网点。`,
       );
       // Completed once: a second completion changes nothing and sends nothing.
       assert.equal(

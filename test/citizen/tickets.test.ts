@@ -30,6 +30,11 @@ for (const dialect of DIALECTS) {
       const first = /受理号(GS\d+)/.exec(await rig.ask(M1, 'LSGS#'))?.[1];
       const second = /受理号(GS\d+)/.exec(await rig.ask(M2, 'lsgs#王小二'))?.[1];
       assert.ok(first && second);
+      // Reported again while the first is unfinished: the same request number, no second ticket.
+      assert.equal(
+        await rig.ask(M2, 'LSGS#'),
+        `王*二社保卡挂失已在办理中，受理号${second}，办理结果将短信告知。`,
+      );
 
       const refused = await rig.post('/api/citizen/tickets', {
         appName: rig.appName,
@@ -104,14 +109,22 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(list.stdout(), new RegExp(first));
       const before2 = (await rig.inbox(M2)).length;
       const complete = runCli(
-        ['ticket', 'complete', '--request-no', second, '--result', 'done', '--by', '李科员'],
+        [
+          'ticket',
+          'complete',
+          '--request-no',
+          second,
+          '--result',
+          'done',
+          '--by',
+          '李科员',
+          '--text',
+          '请到网点补卡',
+        ],
         env,
       );
       assert.equal(await complete.exited, 0, complete.stderr());
-      assert.equal(
-        await rig.nth(M2, before2 + 1),
-        `王*二社保卡已临时挂失(受理号${second})，补卡请持证件到经办网点。`,
-      );
+      assert.equal(await rig.nth(M2, before2 + 1), `王*二社保卡已临时挂失(受理号${second})。请到网点补卡`);
       const twice = runCli(['ticket', 'complete', '--request-no', second, '--result', 'done'], env);
       assert.equal(await twice.exited, 1);
       assert.match(twice.stderr(), /不存在或已办结/);

@@ -121,3 +121,25 @@ gateways:
   });
   assert.throws(() => loadConfig({ env: { SMS12333_INTERFACE_PORT: 'eighty' } }), /interface\.port/);
 });
+
+test('a province command named like a Table 1 command is refused at load, naming it', () => {
+  const clash = file(
+    'clash.yaml',
+    `
+citizen:
+  extensions:
+    - { code: KT, handler: { kind: resubscribe } }
+    - { code: bd, handler: { kind: ticket, ticketKind: bind-help } }
+`,
+  );
+  assert.throws(
+    () => loadConfig({ file: clash, env: {} }),
+    (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'ERR_CONFIG_INVALID');
+      assert.match(err.message, /citizen\.extensions\[1\]\.code/);
+      assert.match(err.message, /标准指令名不可用作省级扩展指令/);
+      assert.doesNotMatch(err.message, /extensions\[0\]/);
+      return true;
+    },
+  );
+});

@@ -33,7 +33,7 @@ for (const dialect of DIALECTS) {
       async () => {
         const res = await operator.post<{
           held: number;
-          review: { required: boolean; reviewId: number | null };
+          review: { required: boolean; kind: string | null; reviewId: number | null };
         }>('send', {
           appId,
           file: { name: '产品提醒.csv', data: Buffer.from(csv, 'utf8').toString('base64') },
@@ -48,6 +48,7 @@ for (const dialect of DIALECTS) {
     );
     assert.equal(sent.status, 200);
     assert.equal(sent.json.held, 3, 'every row waits, not only the one with the word');
+    assert.equal(sent.json.review.kind, 'sensitive-words', 'the page says why it waits');
     const reviews = await platform.handle.db.selectFrom('reviews').selectAll().execute();
     assert.equal(reviews.length, 1, 'one review for the whole send');
     const [review] = reviews;

@@ -80,11 +80,22 @@ for (const dialect of DIALECTS) {
         assert.equal((res.json as { code?: string }).code, 'FORBIDDEN');
       }
 
+      // The full identity only for the handler who took the ticket, while working on it.
+      const early = await handler.post<{ code: string }>(`tickets/${requestNo}/identity`);
+      assert.deepEqual([early.status, early.json.code], [403, 'TICKET_NOT_YOURS']);
       const taken = await handler.post<{ ticket: TicketView }>(`tickets/${requestNo}/take`);
       assert.equal(taken.status, 200);
       assert.equal(taken.json.ticket.status, 'HANDLING');
       assert.equal(taken.json.ticket.assignee, 'handler');
       assert.equal((await handler.post(`tickets/${requestNo}/take`)).status, 409, 'taken once');
+      const identity = await handler.post<{ name: string; ssn: string; mobile: string }>(
+        `tickets/${requestNo}/identity`,
+      );
+      assert.equal(identity.status, 200);
+      assert.deepEqual(
+        [identity.json.name, identity.json.ssn, identity.json.mobile],
+        ['张三丰', ZHANG, M1],
+      );
 
       const preview = await handler.get<{ text: string }>(`tickets/${requestNo}/preview?result=done`);
       assert.equal(preview.status, 200);
@@ -111,6 +122,7 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(again.status, 409);
       assert.equal(again.json.code, 'TICKET_COMPLETED');
+      assert.equal((await handler.post(`tickets/${requestNo}/identity`)).status, 403, 'not after completion');
       assert.equal((await handler.post(`tickets/GS99999999/complete`, { result: 'done' })).status, 404);
       const finished = await handler.get<{ tickets: TicketView[] }>('tickets?status=DONE,REJECTED');
       assert.deepEqual(
@@ -129,10 +141,13 @@ for (const dialect of DIALECTS) {
         .map((e) => `${e.kind}:${e.action}:${e.result}:${e.actor}`)
         .reverse();
       assert.deepEqual(actions, [
+        'operation:ticket.identity:denied:handler',
         'operation:ticket.take:ok:handler',
         'operation:ticket.take:failed:handler',
+        'operation:ticket.identity:ok:handler',
         'operation:ticket.complete:ok:handler',
         'operation:ticket.complete:failed:handler',
+        'operation:ticket.identity:denied:handler',
         'operation:ticket.complete:failed:handler',
       ]);
     } finally {

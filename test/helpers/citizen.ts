@@ -25,6 +25,8 @@ export interface CitizenRig extends TestPlatform {
   controlUrl: string;
   /** Texts the platform and returns the text of the next message this phone receives, signature removed. */
   ask(mobile: string, text: string): Promise<string>;
+  /** Texts 12333 and waits for `count` answers (the engine sends at most two). */
+  askAll(mobile: string, text: string, count: number): Promise<string[]>;
   /** Every message this phone received, oldest first. */
   inbox(mobile: string): Promise<InboxEntry[]>;
   /** Waits for the phone's `count`-th message (1-based) and returns its text without the signature. */
@@ -70,21 +72,24 @@ export async function startCitizenRig(
     );
     return strip(messages[count - 1]?.text ?? '');
   };
+  const askAll = async (mobile: string, text: string, count: number): Promise<string[]> => {
+    const before = (await inbox(mobile)).length;
+    const res = await fetch(`${controlUrl}/sim/mo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: mobile, to: SERVICE_NUMBER, text }),
+    });
+    if (!res.ok) throw new Error(`/sim/mo answered ${res.status}: ${await res.text()}`);
+    await nth(mobile, before + count);
+    return (await inbox(mobile)).slice(before, before + count).map((m) => strip(m.text));
+  };
   return {
     ...rig,
     controlUrl,
     inbox,
     nth,
-    async ask(mobile, text) {
-      const before = (await inbox(mobile)).length;
-      const res = await fetch(`${controlUrl}/sim/mo`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ from: mobile, to: SERVICE_NUMBER, text }),
-      });
-      if (!res.ok) throw new Error(`/sim/mo answered ${res.status}: ${await res.text()}`);
-      return nth(mobile, before + 1);
-    },
+    askAll,
+    ask: async (mobile, text) => (await askAll(mobile, text, 1))[0] ?? '',
   };
 }
 

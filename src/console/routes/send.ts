@@ -257,7 +257,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
         replayed,
         ...outcome,
         charged,
-        review: { required: reviewRequired, reviewId: reviewId ?? null },
+        review: { required: reviewRequired, kind: reviewKind, reviewId: reviewId ?? null },
         batchIds: batchIds.slice(0, LISTED_BATCHES),
         batchCount: batchIds.length,
         notBefore: notBefore === undefined ? null : isoBeijing(notBefore),

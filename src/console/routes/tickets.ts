@@ -3,8 +3,9 @@
  * the citizen masked as stored (phone, name, SSN — never the full number), taking a ticket (assign
  * it to oneself), a preview of the result SMS, and completing it — which queues that SMS to the
  * citizen in the same commit, exactly as the interface's /api/citizen/tickets/complete does
- * (citizen/ticket-results.ts). A ticket completes once. `ticket.take` and `ticket.complete` are
- * operation entries in the audit log.
+ * (citizen/ticket-results.ts). A ticket completes once. The handler who took a ticket may look up
+ * the citizen's full name, SSN and phone to act on it. `ticket.take`, `ticket.identity` and
+ * `ticket.complete` are operation entries in the audit log.
  */
 import { maskName, maskSsnText } from '../../citizen/people.js';
 import { completeAndNotify, ticketResultText } from '../../citizen/ticket-results.js';
@@ -175,6 +176,35 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
       if (!taken) throw consoleError('TICKET_NOT_OPEN', undefined, { status: before.status });
       const after = await findTicket(db, requestNo);
       return { ticket: after && view(after) };
+    },
+  );
+
+  // The one place a full identity leaves the database: for the handler who took the ticket and
+  // is working on it, asked for deliberately (a POST), and each look written to the audit log.
+  app.post<{ Params: { requestNo: string } }>(
+    '/console/api/tickets/:requestNo/identity',
+    { preHandler: handle, schema: { params: requestNoParams } },
+    async (request) => {
+      const { requestNo } = request.params;
+      const { username } = ctx.current(request).user;
+      const ticket = await findTicket(db, requestNo);
+      if (!ticket) throw consoleError('TICKET_NOT_FOUND');
+      const allowed = ticket.status === 'HANDLING' && ticket.assignee === username;
+      await ctx.audit(request, {
+        kind: 'operation',
+        action: 'ticket.identity',
+        target: `ticket:${requestNo}`,
+        result: allowed ? 'ok' : 'denied',
+        detail: { status: ticket.status, assignee: ticket.assignee },
+      });
+      if (!allowed) throw consoleError('TICKET_NOT_YOURS');
+      const { cipher } = ctx.services().citizens;
+      return {
+        requestNo,
+        mobile: ticket.mobile,
+        name: ticket.nameEnc === null ? null : cipher.decrypt(ticket.nameEnc),
+        ssn: ticket.ssnEnc === null ? null : cipher.decrypt(ticket.ssnEnc),
+      };
     },
   );
 

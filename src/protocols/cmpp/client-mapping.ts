@@ -2,7 +2,7 @@
  * What the CMPP client puts on the wire for a part, and what it makes of the answers: pure
  * functions between the Gateway contract (gateway.ts) and CMPP PDUs, kept apart from the session.
  */
-import { parseCarrierTime } from '../../domain/beijing-time.js';
+import { reportDoneTime } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
@@ -85,7 +85,7 @@ export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeRe
       stat: r.stat,
       mobile: mobileOf(r.destTerminalId),
       // Done_time is Beijing YYMMDDHHMM (docs/protocols.md §1.7); a malformed one falls back to receipt time.
-      doneAt: parseCarrierTime(r.doneTime) ?? now,
+      doneAt: reportDoneTime(r.doneTime, now),
       receivedAt: now,
     },
   };

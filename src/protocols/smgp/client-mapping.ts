@@ -2,7 +2,7 @@
  * What the SMGP client puts on the wire for a part, and what it makes of the answers: pure
  * functions between the Gateway contract (gateway.ts) and SMGP PDUs, kept apart from the session.
  */
-import { parseCarrierTime } from '../../domain/beijing-time.js';
+import { reportDoneTime } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
@@ -94,7 +94,7 @@ export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeRe
       stat: r.stat,
       mobile: mobileOf(pdu.srcTermId),
       // A missing or malformed done_date falls back to receipt time.
-      doneAt: parseCarrierTime(r.doneDate) ?? now,
+      doneAt: reportDoneTime(r.doneDate, now),
       receivedAt: now,
     },
   };

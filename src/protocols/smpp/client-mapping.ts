@@ -12,7 +12,7 @@
  *   job gets the PDU's one outcome, so an accepted long message has one carrierMsgId on all its
  *   parts and one receipt completes them all. A single-segment message goes as a plain short_message.
  */
-import { parseCarrierTime } from '../../domain/beijing-time.js';
+import { reportDoneTime } from '../../domain/beijing-time.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { decodeText, parseUdh, splitUserData, type ConcatInfo } from '../../domain/text/index.js';
 import type { DeliveryReport, SmppOptions, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
@@ -221,7 +221,7 @@ export function reportOf(
       carrierMsgId,
       stat,
       mobile: mobileOf(pdu.sourceAddr),
-      doneAt: (text?.doneDate === undefined ? null : parseCarrierTime(text.doneDate)) ?? now,
+      doneAt: reportDoneTime(text?.doneDate, now),
       receivedAt: now,
     },
   };

@@ -23,6 +23,7 @@ import * as m0023 from './0023-lease-epoch.js';
 import * as m0024 from './0024-part-writes.js';
 import * as m0037 from './0037-message-validity.js';
 import * as m0040 from './0040-interface-locks.js';
+import * as m0047 from './0047-binding-owner.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0024-part-writes', up: m0024.up },
   { name: '0037-message-validity', up: m0037.up },
   { name: '0040-interface-locks', up: m0040.up },
+  { name: '0047-binding-owner', up: m0047.up },
 ];

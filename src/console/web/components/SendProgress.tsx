@@ -23,7 +23,8 @@ export interface SendOutcome {
   /** Blocking sensitive words that kept texts from being sent. */
   refusedWords?: string[];
   charged?: number;
-  review?: { required: boolean; reviewId?: number | null };
+  /** Why a reviewer must decide: the number of recipients, or review words in the text. */
+  review?: { required: boolean; kind?: 'batch-size' | 'sensitive-words' | null; reviewId?: number | null };
   batchIds: string[];
   batchCount: number;
   notBefore?: string | null;
@@ -184,7 +185,7 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
           <Alert
             type="warning"
             showIcon
-            title={outcome.review?.required === true ? t.review : t.reviewWords}
+            title={outcome.review?.kind === 'batch-size' ? t.review : t.reviewWords}
             data-testid="send-held"
           />
         )}

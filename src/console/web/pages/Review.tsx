@@ -248,7 +248,8 @@ export default function ReviewPage() {
       render: (v: string | null) => v ?? <Typography.Text type="secondary">{t.byInterface}</Typography.Text>,
     },
     { title: t.count, dataIndex: 'messageCount', width: 90, align: 'right' },
-    { title: t.text, key: 'text', render: (_, row) => textCell(row) },
+    // The text takes the room the other columns leave, never less than a readable width.
+    { title: t.text, key: 'text', width: 320, render: (_, row) => textCell(row) },
     {
       title: t.words,
       key: 'words',
@@ -353,7 +354,8 @@ export default function ReviewPage() {
         loading={loading}
         columns={columns}
         dataSource={rows}
-        scroll={{ x: 1100 }}
+        // As wide as its columns: a narrower table squeezed the text to one character per line.
+        scroll={{ x: columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 0), 0) }}
         locale={{ emptyText: view === 'pending' ? t.empty : t.emptyDecided }}
         pagination={{
           current: page,

@@ -10,6 +10,8 @@ import {
   Button,
   Card,
   DatePicker,
+  Descriptions,
+  Modal,
   Select,
   Space,
   Table,
@@ -20,10 +22,11 @@ import {
   message as antMessage,
   type TableColumnsType,
 } from 'antd';
-import { CheckCircleOutlined, ReloadOutlined, UserAddOutlined } from '@ant-design/icons';
+import { CheckCircleOutlined, IdcardOutlined, ReloadOutlined, UserAddOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api, query } from '../api.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
+import { useSession } from '../session.js';
 import { CompleteTicketDialog, kindName, type TicketRow } from '../components/TicketsComplete.js';
 
 const TEXTS = defineTexts({
@@ -52,6 +55,9 @@ const TEXTS = defineTexts({
     actions: '操作',
     take: '接单',
     complete: '办结',
+    identity: '身份信息',
+    identityTitle: '受理号 {no} 的市民身份',
+    identityNote: '完整身份信息仅供办理本单使用，每次查看均记入审计日志。',
     taken: '已接单：{no}',
     done: '已办结，结果短信已发送给市民',
     empty: '暂无工单',
@@ -89,6 +95,10 @@ const TEXTS = defineTexts({
     actions: 'Actions',
     take: 'Take',
     complete: 'Complete',
+    identity: 'Identity',
+    identityTitle: 'The citizen of {no}',
+    identityNote:
+      'The full identity is for handling this ticket only; every look is written to the audit log.',
     taken: 'Taken: {no}',
     done: 'Completed; the citizen has been sent the result',
     empty: 'No tickets',
@@ -114,6 +124,13 @@ const STATUS_COLORS: Record<string, string> = {
 const PAGE_SIZE = 20;
 const REFRESH_MS = 5000;
 
+interface Identity {
+  requestNo: string;
+  mobile: string;
+  name: string | null;
+  ssn: string | null;
+}
+
 interface ListAnswer {
   total: number;
   tickets: TicketRow[];
@@ -133,6 +150,8 @@ export default function TicketsPage() {
   const [loading, setLoading] = useState(true);
   const [completing, setCompleting] = useState<TicketRow | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [identity, setIdentity] = useState<Identity | null>(null);
+  const { me } = useSession();
 
   const load = useCallback(
     async (quiet = false) => {
@@ -170,6 +189,17 @@ export default function TicketsPage() {
       await api.post(`tickets/${row.requestNo}/take`);
       void message.success(fill(t.taken, { no: row.requestNo }));
       await load(true);
+    } catch (err) {
+      void message.error(errorText(lang, err));
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const reveal = async (row: TicketRow) => {
+    setBusy(row.requestNo);
+    try {
+      setIdentity(await api.post<Identity>(`tickets/${row.requestNo}/identity`));
     } catch (err) {
       void message.error(errorText(lang, err));
     } finally {
@@ -233,7 +263,7 @@ export default function TicketsPage() {
       : ([
           {
             title: t.actions,
-            width: 170,
+            width: 250,
             fixed: 'right',
             render: (_, r) => (
               <Space size={4}>
@@ -246,6 +276,17 @@ export default function TicketsPage() {
                     data-testid={`take-${r.requestNo}`}
                   >
                     {t.take}
+                  </Button>
+                )}
+                {r.status === 'HANDLING' && r.assignee === me.user.username && (
+                  <Button
+                    size="small"
+                    icon={<IdcardOutlined />}
+                    loading={busy === r.requestNo}
+                    onClick={() => void reveal(r)}
+                    data-testid={`identity-${r.requestNo}`}
+                  >
+                    {t.identity}
                   </Button>
                 )}
                 <Button
@@ -308,6 +349,26 @@ export default function TicketsPage() {
       }
     >
       {messageHolder}
+      <Modal
+        open={identity !== null}
+        title={identity && fill(t.identityTitle, { no: identity.requestNo })}
+        footer={null}
+        onCancel={() => setIdentity(null)}
+        destroyOnHidden
+      >
+        {identity && (
+          <>
+            <Descriptions column={1} bordered size="small" data-testid="ticket-identity">
+              <Descriptions.Item label={t.name}>{identity.name ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t.ssn}>{identity.ssn ?? '—'}</Descriptions.Item>
+              <Descriptions.Item label={t.mobile}>{identity.mobile}</Descriptions.Item>
+            </Descriptions>
+            <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+              {t.identityNote}
+            </Typography.Paragraph>
+          </>
+        )}
+      </Modal>
       <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
         {t.hint}
       </Typography.Paragraph>
