@@ -13,14 +13,15 @@
  */
 import type { Logger } from 'pino';
 import type { Carrier } from '../domain/carrier.js';
-import { segmentText, type Segment, type TextProfile } from '../domain/text/index.js';
-import type { SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
+import { measureText, segmentText, wholeText, type Segment, type TextProfile } from '../domain/text/index.js';
+import type { Gateway, SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import {
   acceptedParts,
   loadBatches,
   type BatchText,
   type ClaimedMessage,
+  type ClaimRouting,
   type TakenParts,
 } from '../store/outbox.js';
 import type { SubmissionRecord } from '../store/outcomes.js';
@@ -154,10 +155,10 @@ export class Dispatcher {
   private maybeClaim(): void {
     if (this.claiming || !this.running || this.buffer.length >= this.settings.claimBatch / 2) return;
     // Only numbers some bound link can carry; the rest wait in the queue, not in memory.
-    const carriers = this.router.linkedCarriers();
-    if (carriers.length === 0) return;
+    const routing = this.router.claimRouting();
+    if (routing.local.length === 0 && (routing.remote?.carriers.length ?? 0) === 0) return;
     const limit = this.settings.claimBatch - this.buffer.length;
-    this.claiming = this.claim(carriers, limit)
+    this.claiming = this.claim(routing, limit)
       .catch((err: unknown) => {
         this.counters.errors++;
         this.logger.error({ err }, '领取待发短信失败 claim failed');
@@ -168,13 +169,14 @@ export class Dispatcher {
       });
   }
 
-  private async claim(carriers: Carrier[], limit: number): Promise<void> {
+  private async claim(routing: ClaimRouting, limit: number): Promise<void> {
     const now = this.now();
     const claimed = await this.writer.claim({
       owner: this.settings.owner,
       leaseUntil: now + this.settings.leaseMs,
       now,
-      carriers,
+      carriers: routing.local,
+      remote: routing.remote,
       limit,
     });
     this.moreDue = claimed.length >= limit;
@@ -212,9 +214,11 @@ export class Dispatcher {
         continue;
       }
       const carrier = item.message.carrier as Carrier;
-      const gateway = full.has(carrier) ? null : this.router.pick(carrier);
+      const remote = this.router.isRemote(item.message.homeProvince);
+      const route = remote ? `${carrier}:ministry` : carrier;
+      const gateway = full.has(route) ? null : this.router.pick(carrier, remote);
       if (!gateway) {
-        full.add(carrier);
+        full.add(route);
         keep.push(item);
         continue;
       }
@@ -245,9 +249,15 @@ export class Dispatcher {
     for (const b of loaded) this.batches.set(b.id, b);
   }
 
-  private send(item: Buffered, gateway: NonNullable<ReturnType<Router['pick']>>): void {
+  private send(item: Buffered, gateway: Gateway): void {
     const { message, batch, taken } = item;
-    const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
+    const whole = gateway.wholeMessages === true;
+    const segments = whole
+      ? this.wholeFor(batch, gateway.textProfile)
+      : this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
+    const billed = whole
+      ? measureText(batch.signature + batch.content, gateway.textProfile).segments
+      : undefined;
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
     const parts: SubmitPart[] = segments
       // Parts taken under the same cut are not sent again; a different cut starts over.
@@ -263,7 +273,7 @@ export class Dispatcher {
     this.counters.submittedParts += parts.length;
     this.track(
       gateway.submit(parts).then(
-        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null),
+        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null, billed),
         () => this.record(message, gateway.config.id, segments.length, [], [], 'retry'),
       ),
     );
@@ -289,6 +299,17 @@ export class Dispatcher {
     });
   }
 
+  private wholeFor(batch: BatchText, profile: TextProfile): Segment[] {
+    const key = `${batch.id}:${profile}:whole`;
+    let cached = this.segmentCache.get(key);
+    if (!cached) {
+      if (this.segmentCache.size >= BATCH_CACHE_LIMIT) this.segmentCache.clear();
+      cached = [wholeText(batch.signature + batch.content, profile)];
+      this.segmentCache.set(key, cached);
+    }
+    return cached;
+  }
+
   private track(p: Promise<void>): void {
     const tracked = p.finally(() => {
       this.inFlight.delete(tracked);
@@ -305,6 +326,7 @@ export class Dispatcher {
     parts: readonly SubmitPart[],
     outcomes: readonly SubmitOutcome[],
     forced: 'retry' | null,
+    billed?: number,
   ): Promise<void> {
     const record: SubmissionRecord = {
       messageId: message.id,
@@ -313,6 +335,7 @@ export class Dispatcher {
       total,
       accepted: [],
       failure: null,
+      ...(billed !== undefined && { billed }),
     };
     let unanswered = 0;
     let worst: Exclude<SubmitOutcome, { kind: 'accepted' }> | null = null;

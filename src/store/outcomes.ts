@@ -32,6 +32,11 @@ export interface SubmissionRecord {
   /** Segments of this send: the route's cut, which may differ from an earlier attempt's. */
   total: number;
   accepted: { partNo: number; total: number; carrierMsgId: string }[];
+  /**
+   * Segments this send is charged for, when not `total`: a route that cuts the text itself (the
+   * ministry link) takes one part but charges every SMS it becomes.
+   */
+  billed?: number;
   /** Why the remaining parts were not taken; null when every part is now accepted. */
   failure: null | {
     kind: 'retry' | 'unanswered' | 'rejected';
@@ -188,7 +193,7 @@ async function recordSubmissions(
         ? { kind: 'retry' as const, code: 'INCOMPLETE', reason: 'parts missing', unansweredParts: 0 }
         : null);
     if (!failure) {
-      submitted.push([s.messageId, s.gatewayId, Math.max(0, m.charged - s.total)]);
+      submitted.push([s.messageId, s.gatewayId, Math.max(0, m.charged - (s.billed ?? s.total))]);
       touched.add(s.messageId);
       continue;
     }

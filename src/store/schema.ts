@@ -19,6 +19,8 @@ export interface AppsTable {
   reply_url: string | null;
   created_at: number;
   updated_at: number;
+  /** On the ministry platform: the province (two-digit code) this account belongs to (migration 0026). */
+  province: string | null;
 }
 
 export interface SequencesTable {
@@ -77,6 +79,16 @@ export interface MessagesTable {
   stat: string | null;
   error: string | null;
   refunded: Generated<number>;
+  /** Home province code from the segment data, '' when unknown (migration 0026). */
+  home_province: Generated<string>;
+}
+
+/** Where a province's ministry link has read the ministry's report and reply feeds to (migration 0026). */
+export interface FederationCursorsTable {
+  gateway_id: string;
+  feed: 'reports' | 'replies';
+  cursor: string;
+  updated_at: number;
 }
 
 export interface MessagePartsTable {
@@ -458,6 +470,7 @@ export interface Database {
   instances: InstancesTable;
   batches: BatchesTable;
   messages: MessagesTable;
+  federation_cursors: FederationCursorsTable;
   message_parts: MessagePartsTable;
   delivery_reports: DeliveryReportsTable;
   orphan_reports: OrphanReportsTable;

@@ -15,4 +15,4 @@ export { CONCAT_UDH_LENGTH, concatUdh, IEI_CONCAT_16, IEI_CONCAT_8, parseUdh, sp
 export type { DecodableCoding } from './codec.js';
 export { decodeText, encodeText } from './codec.js';
 export { chooseCoding, MAX_SEGMENTS, measureText, segmentEnds, TEXT_LIMITS, unitsOf } from './measure.js';
-export { segmentText } from './segment.js';
+export { segmentText, wholeText } from './segment.js';
