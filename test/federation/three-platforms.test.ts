@@ -158,7 +158,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(arrived.length, 1);
     assert.equal(arrived[0]?.text, '【人社局】您的社保卡已制作完成，请到社保中心领取。');
     // Sender: the ministry's number, the province's extension on it, then province 21's own.
-    assert.equal(arrived[0]?.from, `${SP}21${'01'}`);
+    assert.equal(arrived[0].from, `${SP}2101`);
     assert.equal(p46.sim.inbox(HN).length, 0);
     const row = await p21.platform.handle.db
       .selectFrom('messages')
@@ -172,7 +172,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     const [id] = await send(p46, [LN], '您的养老金已发放。');
     assert.ok(id);
     await eventually(() => (ministry.sim.inbox(LN).length === 1 ? true : undefined), 20_000, '46 → 21');
-    assert.equal(ministry.sim.inbox(LN)[0]?.from, `${SP}46${'01'}`);
+    assert.equal(ministry.sim.inbox(LN)[0]?.from, `${SP}4601`);
   });
 
   await t.test('a 46 citizen answers a province-21 survey; it counts in 21', async () => {
@@ -199,8 +199,10 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     const targets = results.targets as { completed: number };
     const questions = results.questions as { answered: number; options: { code: string; count: number }[] }[];
     assert.equal(targets.completed, 1);
-    assert.equal(questions[0]?.answered, 1);
-    assert.equal(questions[0]?.options.find((o) => o.code === '1')?.count, 1);
+    const [first] = questions;
+    assert.ok(first);
+    assert.equal(first.answered, 1);
+    assert.equal(first.options.find((o) => o.code === '1')?.count, 1);
     const uplink = await p21.platform.handle.db
       .selectFrom('uplink_messages')
       .select(['gateway_id', 'ext'])
