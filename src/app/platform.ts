@@ -229,6 +229,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ids,
     gateways,
     router,
+    phoneData,
     admission,
     sensitiveWords,
     otp,

@@ -19,6 +19,8 @@ import { createTestDatabase } from '../helpers/databases.js';
 import { segmentCsv } from '../helpers/phone-data.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { upsertApp } from '../../src/store/apps.js';
+import { provinceVolume } from '../../src/store/console-stats.js';
+import { countMessages } from '../../src/store/message-search.js';
 import { IdAllocator } from '../../src/store/ids.js';
 
 const SP = '1065712333';
@@ -210,6 +212,16 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
       .executeTakeFirstOrThrow();
     assert.equal(uplink.gateway_id, 'ministry');
     assert.equal(question.from, `${SP}21${uplink.ext}`);
+  });
+
+  await t.test('the ministry counts and finds messages by province account', async () => {
+    const db = ministry.platform.handle.db;
+    const cells = await provinceVolume(db, 0, Date.now() + 1000);
+    const sent = (p: string): number => cells.filter((c) => c.province === p).reduce((n, c) => n + c.n, 0);
+    assert.equal(sent('21'), 3, 'the 46 number, the survey question and its thanks');
+    assert.equal(sent('46'), 1);
+    assert.equal(await countMessages(db, { province: '21' }), 3);
+    assert.equal(await countMessages(db, { province: '46' }), 1);
   });
 
   await t.test(
