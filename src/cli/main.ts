@@ -21,7 +21,7 @@ import { runUser } from './user.js';
 const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
 
 用法 usage:
-  sms12333 serve [--config FILE] [--demo]
+  sms12333 serve [--config FILE] [--demo | --demo-federation]
   sms12333 simulator --protocol cmpp3|cmpp2|sgip|smgp|smpp --port N --control-port M --account A --secret S
                      [--dlr-delay-ms D] [--fail-rate R]
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
