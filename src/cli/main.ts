@@ -47,7 +47,7 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp HEX
   sms12333 phone lookup MOBILE [--config FILE]      (carrier, home province, city, data date)
-  sms12333 bench [--quick] [--dialect sqlite|postgres]
+  sms12333 bench [--quick] [--dialect sqlite|postgres] | bench --federation [--quick]
 `;
 
 export async function main(argv: string[]): Promise<number> {
