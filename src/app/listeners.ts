@@ -15,6 +15,7 @@ import type { Admission } from '../pipeline/admission.js';
 import type { Dispatcher } from '../pipeline/dispatcher.js';
 import { createMetrics } from '../pipeline/metrics.js';
 import type { OtpService } from '../pipeline/otp.js';
+import type { PhoneDataSource } from '../pipeline/phone-data.js';
 import type { Router } from '../pipeline/router.js';
 import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { EventWriter } from '../pipeline/writer.js';
@@ -30,6 +31,7 @@ export interface ListenerDeps {
   ids: IdAllocator;
   gateways: readonly Gateway[];
   router: Router;
+  phoneData: PhoneDataSource | null;
   admission: Admission;
   sensitiveWords: SensitiveWordList;
   otp: OtpService;
@@ -152,6 +154,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
             ids: deps.ids,
             admission: deps.admission,
             router: deps.router,
+            phoneData: deps.phoneData,
             citizens: deps.citizens,
             wakeDispatcher: () => deps.dispatcher.wake(),
             sensitiveWords: deps.sensitiveWords,

@@ -15,13 +15,16 @@ import { Dispatcher } from '../pipeline/dispatcher.js';
 import { FeedSequencer } from '../pipeline/feed-sequencer.js';
 import { startGateways } from '../pipeline/gateway-events.js';
 import { OtpService, otpSecretsFrom } from '../pipeline/otp.js';
+import { BUNDLED_PHONE_DATA, PhoneDataSource } from '../pipeline/phone-data.js';
 import { Router } from '../pipeline/router.js';
 import { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import { Sweeper } from '../pipeline/sweeper.js';
 import { startDataCare } from './data-care.js';
 import { EventWriter } from '../pipeline/writer.js';
 import type { Gateway, GatewayConfig } from '../protocols/gateway.js';
+import type { FeedCursors } from '../protocols/ministry/client.js';
 import { createGateway } from '../protocols/registry.js';
+import { loadFeedCursor, saveFeedCursor } from '../store/federation.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { unregisterInstance } from '../store/instances.js';
@@ -33,7 +36,7 @@ export interface PlatformOptions {
   config: Config;
   logger: Logger;
   /** Builds gateways; tests may wrap the real ones. */
-  gatewayFactory?: (config: GatewayConfig, deps: { logger: Logger }) => Gateway;
+  gatewayFactory?: (config: GatewayConfig, deps: { logger: Logger; cursors?: FeedCursors }) => Gateway;
   now?: () => number;
   /** Demo: the in-process simulators the console's handset page talks to. */
   handsets?: readonly DemoHandsetLink[];
@@ -44,6 +47,8 @@ export interface Platform {
   readonly handle: DatabaseHandle;
   readonly ids: IdAllocator;
   readonly router: Router;
+  /** The segment data in use, when the platform routes by home province (docs/federation.md). */
+  readonly phoneData: PhoneDataSource | null;
   readonly admission: Admission;
   /** The sensitive words admission screens texts for (the console invalidates it after a change). */
   readonly sensitiveWords: SensitiveWordList;
@@ -67,8 +72,8 @@ export interface Platform {
 }
 
 function toGatewayConfig(g: Config['gateways'][number]): GatewayConfig {
-  const { enabled: _enabled, ...rest } = g;
-  return rest;
+  const { enabled: _enabled, url, tls, scope, pollMs, ...rest } = g;
+  return rest.protocol === 'ministry' && url ? { ...rest, ministry: { url, tls, scope, pollMs } } : rest;
 }
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -78,10 +83,29 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const ids = new IdAllocator(handle.db);
 
   const gatewayFactory = options.gatewayFactory ?? createGateway;
+  const cursors: FeedCursors = {
+    load: (gatewayId, feed) => loadFeedCursor(handle.db, gatewayId, feed),
+    save: (gatewayId, feed, cursor) => saveFeedCursor(handle.db, gatewayId, feed, cursor, now()),
+  };
   const gateways = config.gateways
     .filter((g) => g.enabled)
-    .map((g) => gatewayFactory(toGatewayConfig(g), { logger }));
-  const router = new Router(gateways);
+    .map((g) => gatewayFactory(toGatewayConfig(g), { logger, cursors }));
+  // Segment data is read when something routes by it: a ministry link, or a file the operator named.
+  const needsPhoneData =
+    config.phoneData.file !== '' || gateways.some((g) => g.config.protocol === 'ministry');
+  const phoneData = needsPhoneData
+    ? new PhoneDataSource(config.phoneData.file || BUNDLED_PHONE_DATA, logger, config.phoneData.reloadMs)
+    : null;
+  phoneData?.watch();
+  const router = new Router(
+    gateways,
+    now,
+    phoneData && {
+      province: config.platform.province,
+      unknownHome: config.federation.unknownHome,
+      homeOf: (mobile) => phoneData.lookup(mobile)?.province ?? null,
+    },
+  );
   const settings = {
     reportDeadlineMs: config.sending.reportDeadlineSeconds * 1000,
     validityMs: config.sending.validitySeconds * 1000,
@@ -196,6 +220,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await sequencer.settled();
     await reclaimLeases(handle.db, handle.caps, { now: now(), deadOwners: [instanceId] }).catch(() => 0);
     await unregisterInstance(handle.db, instanceId).catch(() => undefined);
+    phoneData?.close();
     await handle.close();
   };
 
@@ -205,6 +230,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ids,
     gateways,
     router,
+    phoneData,
     admission,
     sensitiveWords,
     otp,
@@ -225,6 +251,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     handle,
     ids,
     router,
+    phoneData,
     admission,
     sensitiveWords,
     dispatcher,

@@ -28,6 +28,8 @@ export interface OutgoingText {
 /** How text to a carrier is counted: the running platform's Router, or the configuration (CLI). */
 export interface TextRoutes {
   profilesFor(carrier: Carrier): TextProfile[];
+  /** Home province code of a number ('' unknown), which the claim routes by (pipeline/router.ts). */
+  homeOf?(mobile: string): string;
 }
 
 /**
@@ -57,9 +59,11 @@ export const idsForOwnMessages = (count: number): number => count * 3;
 function recipientOf(router: TextRoutes, mobile: string, fullText: string): AdmissionRecipient {
   const carrier = carrierOf(mobile);
   const profiles = carrier ? router.profilesFor(carrier) : [];
-  if (!carrier || profiles.length === 0) return { mobile, carrier: carrier ?? 'mvno', segments: null };
+  const homeProvince = router.homeOf?.(mobile) ?? '';
+  if (!carrier || profiles.length === 0)
+    return { mobile, carrier: carrier ?? 'mvno', segments: null, homeProvince };
   const segments = Math.max(...profiles.map((p) => measureText(fullText, p).segments));
-  return { mobile, carrier, segments };
+  return { mobile, carrier, segments, homeProvince };
 }
 
 /** Queues the messages; returns each one's message id in order (null when none was made). */

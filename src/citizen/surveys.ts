@@ -318,6 +318,13 @@ export function distinctMobiles(raw: readonly string[]): { valid: string[]; inva
 function recipientOf(router: TextRoutes, mobile: string, fullText: string): AdmissionRecipient {
   const carrier = carrierOf(mobile);
   const profiles = carrier ? router.profilesFor(carrier) : [];
-  if (!carrier || profiles.length === 0) return { mobile, carrier: carrier ?? 'mvno', segments: null };
-  return { mobile, carrier, segments: Math.max(...profiles.map((p) => measureText(fullText, p).segments)) };
+  const homeProvince = router.homeOf?.(mobile) ?? '';
+  if (!carrier || profiles.length === 0)
+    return { mobile, carrier: carrier ?? 'mvno', segments: null, homeProvince };
+  return {
+    mobile,
+    carrier,
+    segments: Math.max(...profiles.map((p) => measureText(fullText, p).segments)),
+    homeProvince,
+  };
 }

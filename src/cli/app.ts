@@ -1,6 +1,7 @@
 /** `sms12333 app add`: create a business-system account, or update the one with that name. */
 import { loadConfig } from '../config/load.js';
 import { parseCidrList } from '../domain/cidr.js';
+import { provinceCodeOf } from '../domain/phone-data.js';
 import { AppError } from '../shared/errors.js';
 import { hashPassword } from '../security/passwords.js';
 import { upsertApp, type AppChanges } from '../store/apps.js';
@@ -10,7 +11,7 @@ import { int, need, parse } from './args.js';
 import { LOCKS_USAGE, runAppLocks } from './app-locks.js';
 
 const USAGE =
-  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--status active|frozen|disabled] [--config FILE]\n       ' +
+  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--province NN] [--status active|frozen|disabled] [--config FILE]\n       ' +
   LOCKS_USAGE;
 
 export async function runApp(argv: string[]): Promise<number> {
@@ -26,6 +27,7 @@ export async function runApp(argv: string[]): Promise<number> {
       signature: { type: 'string' },
       'ext-code': { type: 'string' },
       status: { type: 'string' },
+      province: { type: 'string' },
     },
     USAGE,
   );
@@ -63,6 +65,18 @@ export async function runApp(argv: string[]): Promise<number> {
       throw new AppError('ERR_INPUT_INVALID', '--status: active | frozen | disabled');
     changes.status = values.status as 'active' | 'frozen' | 'disabled';
   }
+  if (values.province !== undefined) {
+    // A province's account on the ministry platform (docs/federation.md); '' removes the tag.
+    const province = values.province === '' ? null : provinceCodeOf(values.province);
+    if (values.province !== '' && province === null)
+      throw new AppError(
+        'ERR_INPUT_INVALID',
+        '--province: 两位省级行政区划代码，如 21 (two-digit province code)',
+      );
+    changes.province = province;
+    // Its extension space on the ministry defaults to the province code.
+    if (province !== null && changes.extCode === undefined) changes.extCode = province;
+  }
   const config = loadConfig({ file: values.config });
   // Replies to survey numbers go to the platform, never to an app (citizen.surveyExtPrefix).
   if (changes.extCode?.startsWith(config.citizen.surveyExtPrefix))
@@ -75,7 +89,8 @@ export async function runApp(argv: string[]): Promise<number> {
     const { app, created } = await upsertApp(handle.db, new IdAllocator(handle.db, 10), name, changes);
     process.stdout.write(
       `${created ? '已创建 created' : '已更新 updated'} app ${app.name}: ` +
-        `whitelist=${app.ipWhitelist.join(',') || '(空 empty)'} balance=${app.balance} signature=${app.signature || '(无 none)'} ext=${app.extCode || '(无 none)'} status=${app.status}\n`,
+        `whitelist=${app.ipWhitelist.join(',') || '(空 empty)'} balance=${app.balance} signature=${app.signature || '(无 none)'} ext=${app.extCode || '(无 none)'} status=${app.status}` +
+        `${app.province ? ` province=${app.province}` : ''}\n`,
     );
   } finally {
     await handle.close();

@@ -6,9 +6,22 @@ import { parse } from './args.js';
 export async function runBench(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { quick: { type: 'boolean' }, dialect: { type: 'string' }, 'pg-url': { type: 'string' } },
-    'sms12333 bench [--quick] [--dialect sqlite|postgres] [--pg-url URL]',
+    {
+      quick: { type: 'boolean' },
+      dialect: { type: 'string' },
+      'pg-url': { type: 'string' },
+      federation: { type: 'boolean' },
+    },
+    'sms12333 bench [--quick] [--dialect sqlite|postgres] [--pg-url URL] | --federation [--quick]',
   );
+  if (values.federation === true) {
+    const { runFederationBench } = await import('../bench/federation.js');
+    await runFederationBench({
+      count: values.quick === true ? 2000 : 10_000,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    return 0;
+  }
   const dialects: BenchDialect[] =
     values.dialect === undefined
       ? ['sqlite', 'postgres']

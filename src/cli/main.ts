@@ -12,6 +12,7 @@ import { runLists } from './lists.js';
 import { runTicket } from './ticket.js';
 import { runMigrate } from './migrate.js';
 import { runPdu } from './pdu.js';
+import { runPhone } from './phone.js';
 import { runServe } from './serve.js';
 import { runSimulator } from './simulator.js';
 import { runSurvey } from './survey.js';
@@ -20,12 +21,12 @@ import { runUser } from './user.js';
 const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
 
 用法 usage:
-  sms12333 serve [--config FILE] [--demo]
+  sms12333 serve [--config FILE] [--demo | --demo-federation]
   sms12333 simulator --protocol cmpp3|cmpp2|sgip|smgp|smpp --port N --control-port M --account A --secret S
                      [--dlr-delay-ms D] [--fail-rate R]
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
-                   [--signature 【…】] [--ext-code DIGITS] [--config FILE]
+                   [--signature 【…】] [--ext-code DIGITS] [--province NN] [--config FILE]
   sms12333 app locks [--config FILE]                      interface password locks
   sms12333 app unlock --name NAME [--ip ADDRESS] [--config FILE]
   sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]
@@ -47,7 +48,8 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 lists export --out FILE | import --file FILE [--config FILE]   (unmasked, audited)
   sms12333 migrate [--config FILE]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp | --gateway ID [--config FILE] HEX
-  sms12333 bench [--quick] [--dialect sqlite|postgres]
+  sms12333 phone lookup MOBILE [--config FILE]      (carrier, home province, city, data date)
+  sms12333 bench [--quick] [--dialect sqlite|postgres] | bench --federation [--quick]
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -74,6 +76,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runMigrate(rest);
       case 'pdu':
         return runPdu(rest);
+      case 'phone':
+        return runPhone(rest);
       case 'bench': {
         const { runBench } = await import('./bench.js');
         return await runBench(rest);

@@ -7,6 +7,7 @@ import { startPlatform } from '../app/platform.js';
 import { startSimulator, type Simulator } from '../protocols/simulator/index.js';
 import { describeUrl } from '../store/connect.js';
 import { parse } from './args.js';
+import { runFederationDemo } from './demo-federation.js';
 import {
   DEMO_ACCOUNT,
   DEMO_LOG,
@@ -26,9 +27,10 @@ import { countUsers } from '../store/console-users.js';
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { config: { type: 'string' }, demo: { type: 'boolean' } },
-    'sms12333 serve [--config FILE] [--demo]',
+    { config: { type: 'string' }, demo: { type: 'boolean' }, 'demo-federation': { type: 'boolean' } },
+    'sms12333 serve [--config FILE] [--demo | --demo-federation]',
   );
+  if (values['demo-federation'] === true) return runFederationDemo();
   const demo = values.demo === true;
   const secrets = demo ? loadDemoSecrets(DEMO_SECRETS) : null;
   const links = secrets ? demoLinks(secrets, demoPorts(process.env)) : [];

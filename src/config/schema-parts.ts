@@ -16,12 +16,15 @@ export const clockTime = z.string().refine((t) => parseClockTime(t) !== null, 'H
 export const gateway = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'letters, digits, _ . - (at most 32)'),
-    protocol: z.enum(PROTOCOLS),
+    // `upstream` was the first name of the link to the ministry platform; it still reads.
+    protocol: z.enum([...PROTOCOLS, 'upstream']).transform((p) => (p === 'upstream' ? 'ministry' : p)),
     host: host.default('127.0.0.1'),
-    port,
+    /** Carrier links: required. The ministry link takes `url` instead. */
+    port: port.default(0),
     account: z.string().min(1),
     secret: z.string(),
-    spNumber: digits.min(1).max(21),
+    /** Required on carrier links; on the ministry link the ministry puts its own in front. */
+    spNumber: digits.max(21).default(''),
     serviceId: z.string().max(10).default(''),
     carriers: z.array(z.enum(CARRIERS)).min(1),
     connections: z.number().int().min(1).max(64).default(1),
@@ -34,6 +37,17 @@ export const gateway = z
     enabled: z.boolean().default(true),
     weight: z.number().int().min(1).max(1000).default(1),
     verifyServerAuthenticator: z.enum(SERVER_AUTHENTICATOR_CHECKS).default('strict'),
+    /** The ministry platform's interface (protocol ministry): http(s)://host:port. */
+    url: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }).optional(),
+    /** Client certificate and the CA to trust for the ministry link (files, PEM). */
+    tls: z
+      .object({ cert: z.string().optional(), key: z.string().optional(), ca: z.string().optional() })
+      .strict()
+      .optional(),
+    /** Ministry link: which numbers it takes — those of other provinces (§5.2 b) or all. */
+    scope: z.enum(['other-provinces', 'all']).default('other-provinces'),
+    /** Ministry link: how often reports and replies are pulled when nothing is pending. */
+    pollMs: z.number().int().min(10).max(60_000).default(1000),
     sgip: z
       .object({
         nodeId: z.number().int().min(0).max(4_294_967_295),

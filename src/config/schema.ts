@@ -103,6 +103,20 @@ export const configSchema = z
       .strict()
       .prefault({}),
     gateways: z.array(gateway).default([]),
+    /** Segment data: 号段 → home province, city, carrier (docs/federation.md). Empty: the bundled dataset. */
+    phoneData: z
+      .object({
+        file: z.string().default(''),
+        /** How often the file is checked for changes. */
+        reloadMs: z.number().int().min(100).default(5000),
+      })
+      .strict()
+      .prefault({}),
+    /** Federation (§5.2): where a number of unknown home province goes — stays local, or to the ministry link. */
+    federation: z
+      .object({ unknownHome: z.enum(['local', 'ministry']).default('local') })
+      .strict()
+      .prefault({}),
     sending: z
       .object({
         /** Most segments of one long message (Appendix A code 9 beyond it). */
@@ -301,6 +315,30 @@ export const configSchema = z
           code: 'custom',
           path: ['gateways', i, 'sgip'],
           message: 'an sgip gateway needs sgip: { nodeId, corpId, listenPort, smgLogin, smgPassword }',
+        });
+      if (g.protocol === 'ministry' && !g.url)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'url'],
+          message: 'a ministry gateway needs url: https://ministry.example:8443',
+        });
+      if (g.protocol !== 'ministry' && g.port === 0)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'port'],
+          message: 'required for a carrier link',
+        });
+      if (g.protocol !== 'ministry' && g.spNumber === '')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'spNumber'],
+          message: 'required for a carrier link',
+        });
+      if (g.protocol === 'ministry' && config.platform.role === 'ministry')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'protocol'],
+          message: 'the ministry platform has no ministry link above it (platform.role is ministry)',
         });
       if (g.reconnectMaxMs < g.reconnectMinMs)
         ctx.addIssue({

@@ -64,6 +64,8 @@ export interface PlanInput {
 export interface PlanSettings {
   maxSegments: number;
   profilesFor(carrier: Carrier): TextProfile[];
+  /** Home province code of a number ('' unknown), which the claim routes by (pipeline/router.ts). */
+  homeOf?(mobile: string): string;
 }
 
 interface Candidate {
@@ -177,7 +179,12 @@ export function planSend(input: PlanInput, settings: PlanSettings): SendPlan {
       };
       groups.set(filled.text, group);
     }
-    group.recipients.push({ mobile, carrier, segments: m?.segments ?? null });
+    group.recipients.push({
+      mobile,
+      carrier,
+      segments: m?.segments ?? null,
+      homeProvince: settings.homeOf?.(mobile) ?? '',
+    });
   }
 
   const list = [...groups.values()];

@@ -112,7 +112,11 @@ export async function resolveSend(
       pasted: body.mobiles ?? null,
       file,
     },
-    { maxSegments: config.sending.maxSegments, profilesFor: (c) => router.profilesFor(c) },
+    {
+      maxSegments: config.sending.maxSegments,
+      profilesFor: (c) => router.profilesFor(c),
+      homeOf: (m) => router.homeOf(m),
+    },
   );
   return { app, plan, content, sendAt, templateId, file, fileName: body.file?.name ?? null };
 }

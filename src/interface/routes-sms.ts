@@ -90,7 +90,10 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
         fail('FORMAT', `templateId ${templateId} 不存在或未审核通过`, 'templateId');
       content = fillTemplate(template.content, params);
     }
-    content = stripOwnSignature(content, appRecord.signature);
+    // A province platform's account (a province, no signature of its own) relays texts that carry
+    // the province's own signatures (docs/federation.md).
+    const relays = appRecord.province !== null && appRecord.signature === '';
+    if (!relays) content = stripOwnSignature(content, appRecord.signature);
     if (content.trim() === '') fail('MISSING', '缺少 content', 'content');
 
     // Code 7, then code 9 by each number's route.
@@ -119,7 +122,7 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
         }
         segmentsByCarrier.set(carrier, segments);
       }
-      return { mobile, carrier, segments };
+      return { mobile, carrier, segments, homeProvince: deps.router.homeOf(mobile) };
     });
 
     // Code 13 (sensitive words), then 3 or 1, decided inside the admission transaction.
@@ -183,6 +186,11 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
       ...result('OK'),
       replies: feed.items.map(({ textEnc, ...r }) => ({
         ...r,
+        // What follows the account's own extension: the extCode it sent with (a province platform
+        // routes the reply on by it, docs/federation.md).
+        subExtCode: r.extCode.startsWith(appRecord.extCode)
+          ? r.extCode.slice(appRecord.extCode.length)
+          : r.extCode,
         // The business system gets what the citizen sent; the table keeps it masked.
         text: textEnc !== null && deps.openText ? deps.openText(textEnc) : r.text,
         receivedTime: isoBeijing(r.receivedTime),

@@ -13,14 +13,15 @@
  */
 import type { Logger } from 'pino';
 import type { Carrier } from '../domain/carrier.js';
-import { segmentText, type Segment, type TextProfile } from '../domain/text/index.js';
-import type { SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
+import { measureText, segmentText, wholeText, type Segment, type TextProfile } from '../domain/text/index.js';
+import type { Gateway, SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import {
   acceptedParts,
   loadBatches,
   type BatchText,
   type ClaimedMessage,
+  type ClaimRouting,
   type TakenParts,
 } from '../store/outbox.js';
 import type { SubmissionRecord } from '../store/outcomes.js';
@@ -172,10 +173,10 @@ export class Dispatcher {
   private maybeClaim(): void {
     if (this.claiming || !this.running || this.buffer.length >= this.settings.claimBatch / 2) return;
     // Only numbers some bound link can carry; the rest wait in the queue, not in memory.
-    const carriers = this.router.linkedCarriers();
-    if (carriers.length === 0) return;
+    const routing = this.router.claimRouting();
+    if (routing.local.length === 0 && (routing.remote?.carriers.length ?? 0) === 0) return;
     const limit = this.settings.claimBatch - this.buffer.length;
-    this.claiming = this.claim(carriers, limit)
+    this.claiming = this.claim(routing, limit)
       .catch((err: unknown) => {
         this.counters.errors++;
         this.logger.error({ err }, '领取待发短信失败 claim failed');
@@ -186,7 +187,7 @@ export class Dispatcher {
       });
   }
 
-  private async claim(carriers: Carrier[], limit: number): Promise<void> {
+  private async claim(routing: ClaimRouting, limit: number): Promise<void> {
     const now = this.now();
     // Taken before the claim, so the lease's end on this clock is never later than in the database.
     const claimedAt = performance.now();
@@ -194,7 +195,8 @@ export class Dispatcher {
       owner: this.settings.owner,
       leaseUntil: now + this.settings.leaseMs,
       now,
-      carriers,
+      carriers: routing.local,
+      remote: routing.remote,
       limit,
     });
     this.moreDue = claimed.length >= limit;
@@ -232,9 +234,11 @@ export class Dispatcher {
         continue;
       }
       const carrier = item.message.carrier as Carrier;
-      const gateway = full.has(carrier) ? null : this.router.pick(carrier);
+      const remote = this.router.isRemote(item.message.homeProvince);
+      const route = remote ? `${carrier}:ministry` : carrier;
+      const gateway = full.has(route) ? null : this.router.pick(carrier, remote);
       if (!gateway) {
-        full.add(carrier);
+        full.add(route);
         keep.push(item);
         continue;
       }
@@ -268,7 +272,7 @@ export class Dispatcher {
     for (const b of loaded) this.batches.set(b.id, b);
   }
 
-  private send(item: Buffered, gateway: NonNullable<ReturnType<Router['pick']>>): void {
+  private send(item: Buffered, gateway: Gateway): void {
     const { message, batch, taken } = item;
     // Past its validity (a review decided late, a long outage): the carrier would refuse the time,
     // and the message is worth nothing now; the retry path ends it EXPIRED.
@@ -276,7 +280,13 @@ export class Dispatcher {
       this.track(this.record(message, gateway.config.id, message.segments, [], [], PAST_VALIDITY));
       return;
     }
-    const segments = this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
+    const whole = gateway.wholeMessages === true;
+    const segments = whole
+      ? this.wholeFor(batch, gateway.textProfile)
+      : this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
+    const billed = whole
+      ? measureText(batch.signature + batch.content, gateway.textProfile).segments
+      : undefined;
     const srcId = (gateway.config.spNumber + batch.srcExt).slice(0, 21);
     // Written later than this, the answer (within the request timeout) and its commit could come
     // after the lease ended and a peer took the message over: the gateway drops it unwritten.
@@ -302,7 +312,7 @@ export class Dispatcher {
     this.counters.submittedParts += parts.length;
     this.track(
       gateway.submit(parts).then(
-        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null),
+        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null, billed),
         (err: unknown) =>
           this.record(message, gateway.config.id, segments.length, [], [], {
             kind: 'retry',
@@ -338,6 +348,17 @@ export class Dispatcher {
     });
   }
 
+  private wholeFor(batch: BatchText, profile: TextProfile): Segment[] {
+    const key = `${batch.id}:${profile}:whole`;
+    let cached = this.segmentCache.get(key);
+    if (!cached) {
+      if (this.segmentCache.size >= BATCH_CACHE_LIMIT) this.segmentCache.clear();
+      cached = [wholeText(batch.signature + batch.content, profile)];
+      this.segmentCache.set(key, cached);
+    }
+    return cached;
+  }
+
   private track(p: Promise<void>): void {
     const tracked = p.finally(() => {
       this.inFlight.delete(tracked);
@@ -354,6 +375,7 @@ export class Dispatcher {
     parts: readonly SubmitPart[],
     outcomes: readonly SubmitOutcome[],
     forced: Failure | null,
+    billed?: number,
   ): Promise<void> {
     const record: SubmissionRecord = {
       messageId: message.id,
@@ -363,6 +385,7 @@ export class Dispatcher {
       total,
       accepted: [],
       failure: null,
+      ...(billed !== undefined && { billed }),
     };
     let unanswered = 0;
     let worst: Exclude<SubmitOutcome, { kind: 'accepted' }> | null = null;

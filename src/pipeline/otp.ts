@@ -95,7 +95,7 @@ export type OtpSendOutcome = IssueResult | { kind: 'too-long'; segments: number;
 export interface OtpDeps {
   handle: DatabaseHandle;
   ids: IdAllocator;
-  router: Pick<Router, 'profilesFor'>;
+  router: Pick<Router, 'profilesFor' | 'homeOf'>;
   secrets: OtpSecrets;
   settings: OtpSettings;
   logger: Logger;
@@ -128,7 +128,12 @@ export class OtpService {
         : Math.max(...profiles.map((p) => measureText(app.signature + content, p).segments));
     if (segments !== null && segments > settings.maxSegments)
       return { kind: 'too-long', segments, max: settings.maxSegments };
-    const recipient: AdmissionRecipient = { mobile, carrier, segments };
+    const recipient: AdmissionRecipient = {
+      mobile,
+      carrier,
+      segments,
+      homeProvince: this.deps.router.homeOf(mobile),
+    };
 
     const otpId = await ids.nextId();
     const result = await issueOtp(

@@ -1,5 +1,6 @@
 /**
- * The one contract every carrier link implements (CMPP 2.0/3.0, SGIP, SMGP, SMPP, upstream):
+ * The one contract every carrier link implements (CMPP 2.0/3.0, SGIP, SMGP, SMPP, and the ministry
+ * platform's interface for a province, src/protocols/ministry):
  * `submit(parts)` answers one outcome per part; reports and uplink messages are handed to the
  * handlers, and the link acknowledges them to the carrier only after the handler's promise settles,
  * so nothing the carrier delivered is lost if the process dies before it is stored.
@@ -7,7 +8,7 @@
 import type { Carrier } from '../domain/carrier.js';
 import type { Segment, TextProfile } from '../domain/text/types.js';
 
-export const PROTOCOLS = ['cmpp2', 'cmpp3', 'sgip', 'smgp', 'smpp', 'upstream'] as const;
+export const PROTOCOLS = ['cmpp2', 'cmpp3', 'sgip', 'smgp', 'smpp', 'ministry'] as const;
 
 export const SERVER_AUTHENTICATOR_CHECKS = ['strict', 'warn', 'off'] as const;
 export type ServerAuthenticatorCheck = (typeof SERVER_AUTHENTICATOR_CHECKS)[number];
@@ -47,6 +48,15 @@ export interface GatewayConfig {
   sgip?: SgipOptions | undefined;
   smgp?: SmgpOptions | undefined;
   smpp?: SmppOptions | undefined;
+  ministry?: MinistryOptions | undefined;
+}
+
+/** The link of a province platform to the ministry platform (docs/federation.md). */
+export interface MinistryOptions {
+  url: string;
+  tls: { cert?: string | undefined; key?: string | undefined; ca?: string | undefined } | undefined;
+  scope: 'other-provinces' | 'all';
+  pollMs: number;
 }
 
 /** SGIP 1.2 (China Unicom): the SMG also connects to the SP to deliver uplinks and reports. */
@@ -154,7 +164,20 @@ export function textProfileOf(protocol: Protocol, longMessage?: SmppOptions['lon
   return longMessage === 'sar' ? 'gsm-sar' : 'gsm';
 }
 
-export const GATEWAY_STATES = ['idle', 'connecting', 'binding', 'bound', 'unbinding', 'closed'] as const;
+/**
+ * Link states. `refused` (the peer refuses our credentials and is retried slowly) and `paused` (our
+ * balance with the peer is used up) are the ministry link's (docs/federation.md).
+ */
+export const GATEWAY_STATES = [
+  'idle',
+  'connecting',
+  'binding',
+  'bound',
+  'unbinding',
+  'closed',
+  'refused',
+  'paused',
+] as const;
 export type GatewayState = (typeof GATEWAY_STATES)[number];
 
 export interface GatewayStatus {
@@ -192,6 +215,11 @@ export interface GatewayHandlers {
 export interface Gateway {
   readonly config: GatewayConfig;
   readonly textProfile: TextProfile;
+  /**
+   * The route cuts text itself (another 12333 platform's interface): each message is one part with
+   * the whole text, charged as `textProfile` would cut it.
+   */
+  readonly wholeMessages?: boolean;
   /** Opens the connections; reconnects by itself until closed. */
   start(handlers: GatewayHandlers): void;
   /** How many more parts it can take now without queueing beyond its window. */

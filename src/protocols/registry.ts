@@ -1,13 +1,16 @@
 /** Builds the gateway for a configured link, by protocol. */
 import type { Logger } from 'pino';
-import { AppError } from '../shared/errors.js';
+import { createMinistryGateway, type FeedCursors } from './ministry/client.js';
 import { createCmppGateway } from './cmpp/client.js';
 import { createSgipGateway } from './sgip/client.js';
 import { createSmgpGateway } from './smgp/client.js';
 import { createSmppGateway } from './smpp/client.js';
 import type { Gateway, GatewayConfig } from './gateway.js';
 
-export function createGateway(config: GatewayConfig, deps: { logger: Logger }): Gateway {
+export function createGateway(
+  config: GatewayConfig,
+  deps: { logger: Logger; cursors?: FeedCursors },
+): Gateway {
   switch (config.protocol) {
     case 'cmpp2':
     case 'cmpp3':
@@ -18,10 +21,7 @@ export function createGateway(config: GatewayConfig, deps: { logger: Logger }): 
       return createSmgpGateway(config, deps);
     case 'smpp':
       return createSmppGateway(config, deps);
-    case 'upstream':
-      throw new AppError(
-        'ERR_CONFIG_INVALID',
-        `gateways[${config.id}].protocol: ${config.protocol} 尚未支持 (not supported yet)`,
-      );
+    case 'ministry':
+      return createMinistryGateway(config, deps);
   }
 }

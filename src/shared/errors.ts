@@ -19,6 +19,11 @@ export const ERROR_CATALOGUE = {
   ERR_GATEWAY_TIMEOUT: { zh: '网关响应超时', en: 'gateway response timed out' },
   ERR_GATEWAY_AUTH: { zh: '网关认证失败', en: 'gateway authentication failed' },
   ERR_GATEWAY_UNKNOWN: { zh: '未知网关', en: 'unknown gateway' },
+  ERR_PHONE_DATA: { zh: '号段数据无法读取或格式有误', en: 'segment data unreadable or malformed' },
+  ERR_MINISTRY_REFUSED: {
+    zh: '部级平台拒绝了本省账户',
+    en: 'the ministry platform refused this province account',
+  },
   ERR_ROUTE_NONE: { zh: '没有可用的网关路由', en: 'no gateway route for the number' },
   ERR_APP_EXISTS: { zh: '业务系统账户已存在', en: 'application account already exists' },
   ERR_APP_NOT_FOUND: { zh: '业务系统账户不存在', en: 'application account not found' },

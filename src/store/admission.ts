@@ -30,6 +30,8 @@ export interface AdmissionRecipient {
   carrier: Carrier;
   /** Segments this number takes on its route; null when no gateway serves it. */
   segments: number | null;
+  /** Home province code from the segment data ('' or absent: unknown), which the claim routes by. */
+  homeProvince?: string;
 }
 
 export interface PreparedAdmission {
@@ -268,6 +270,7 @@ export async function admitInTransaction(
         app_id: req.appId,
         mobile: r.mobile,
         carrier: r.carrier,
+        home_province: r.homeProvince ?? '',
         status,
         segments: r.segments ?? 0,
         charged,

@@ -13,6 +13,8 @@ export interface AppRecord {
   extCode: string;
   status: AppRow['status'];
   updatedAt: number;
+  /** On the ministry platform: the province this account belongs to (docs/federation.md); null otherwise. */
+  province: string | null;
 }
 
 function toRecord(row: AppRow): AppRecord {
@@ -26,6 +28,7 @@ function toRecord(row: AppRow): AppRecord {
     extCode: row.ext_code,
     status: row.status,
     updatedAt: row.updated_at,
+    province: row.province,
   };
 }
 
@@ -52,6 +55,8 @@ export interface AppChanges {
   signature?: string;
   extCode?: string;
   status?: AppRow['status'];
+  /** Two-digit province code; null removes it. */
+  province?: string | null;
 }
 
 /** Creates the account, or updates the given fields of an existing one with that name. */
@@ -75,6 +80,7 @@ export async function upsertApp(
           ...(changes.signature !== undefined && { signature: changes.signature }),
           ...(changes.extCode !== undefined && { ext_code: changes.extCode }),
           ...(changes.status !== undefined && { status: changes.status }),
+          ...(changes.province !== undefined && { province: changes.province }),
           updated_at: now,
         })
         .where('id', '=', existing.id)
@@ -95,6 +101,7 @@ export async function upsertApp(
           reply_url: null,
           created_at: now,
           updated_at: now,
+          province: changes.province ?? null,
         })
         .execute();
     }

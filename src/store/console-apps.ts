@@ -21,6 +21,8 @@ export interface ConsoleApp {
   ipWhitelist: string[];
   reportUrl: string | null;
   replyUrl: string | null;
+  /** On the ministry platform: the province the account belongs to (docs/federation.md). */
+  province: string | null;
   createdAt: number;
   updatedAt: number;
   todayMessages: number;
@@ -32,6 +34,7 @@ export interface AppFields {
   ipWhitelist: string[];
   reportUrl: string | null;
   replyUrl: string | null;
+  province: string | null;
 }
 
 function view(row: AppRow, todayMessages: number): ConsoleApp {
@@ -45,6 +48,7 @@ function view(row: AppRow, todayMessages: number): ConsoleApp {
     ipWhitelist: row.ip_whitelist ? row.ip_whitelist.split(',').filter(Boolean) : [],
     reportUrl: row.report_url,
     replyUrl: row.reply_url,
+    province: row.province,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     todayMessages,
@@ -118,6 +122,7 @@ export async function createConsoleApp(
         status: 'active',
         report_url: input.reportUrl,
         reply_url: input.replyUrl,
+        province: input.province,
         created_at: now,
         updated_at: now,
       })
@@ -152,6 +157,7 @@ export async function editConsoleApp(
         ip_whitelist: fields.ipWhitelist.join(','),
         report_url: fields.reportUrl,
         reply_url: fields.replyUrl,
+        province: fields.province,
         updated_at: now,
       })
       .where('id', '=', id)

@@ -87,3 +87,24 @@ export async function statusDepth(
   );
   return Object.fromEntries(counts);
 }
+
+/**
+ * Messages created in [from, to) by the sending account's province and status: the ministry
+ * platform's per-province figures (docs/federation.md). Accounts without a province are left out.
+ */
+export async function provinceVolume(
+  db: Kysely<Database>,
+  from: number,
+  to: number,
+): Promise<{ province: string; status: string; n: number }[]> {
+  const rows = await db
+    .selectFrom('messages as m')
+    .innerJoin('apps as a', 'a.id', 'm.app_id')
+    .select((eb) => ['a.province', 'm.status', eb.fn.countAll<number | string>().as('n')])
+    .where('m.created_at', '>=', from)
+    .where('m.created_at', '<', to)
+    .where('a.province', 'is not', null)
+    .groupBy(['a.province', 'm.status'])
+    .execute();
+  return rows.map((r) => ({ province: r.province ?? '', status: r.status, n: Number(r.n) }));
+}

@@ -13,6 +13,8 @@ export interface MessageFilter {
   appId?: number | undefined;
   status?: string | undefined;
   carrier?: string | undefined;
+  /** The sending account's province (the ministry platform's province accounts, docs/federation.md). */
+  province?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
 }
@@ -74,6 +76,14 @@ function conditions(eb: ExpressionBuilder<WithM, 'm'>, filter: MessageFilter): E
   if (filter.appId !== undefined) out.push(eb('m.app_id', '=', filter.appId));
   if (filter.status !== undefined) out.push(eb('m.status', '=', filter.status));
   if (filter.carrier !== undefined) out.push(eb('m.carrier', '=', filter.carrier));
+  if (filter.province !== undefined)
+    out.push(
+      eb(
+        'm.app_id',
+        'in',
+        eb.selectFrom('apps').select('apps.id').where('apps.province', '=', filter.province),
+      ),
+    );
   if (filter.from !== undefined) out.push(eb('m.created_at', '>=', filter.from));
   if (filter.to !== undefined) out.push(eb('m.created_at', '<', filter.to));
   return out;

@@ -2,7 +2,7 @@
  * The outbox seen from the dispatcher: claiming queued messages under a lease, and what a claimed
  * message needs to be sent (its batch's text and the parts the carrier already took).
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { Database } from './schema.js';
 import { chunked, eachRow } from './sql-values.js';
@@ -22,15 +22,49 @@ export interface ClaimedMessage {
   createdAt: number;
   /** When the carrier should stop trying (migration 0037); null on older rows. */
   validUntil: number | null;
+  /** Home province code from the segment data at admission ('' = unknown). */
+  homeProvince: string;
 }
 
 export interface ClaimRequest {
   owner: string;
   leaseUntil: number;
   now: number;
-  /** Only messages for these carriers: the ones whose gateways have room now. */
+  /** Only messages for these carriers: the ones whose carrier links are bound now. */
   carriers: readonly string[];
+  /** On a province platform with a ministry link: what that link may take now (pipeline/router.ts). */
+  remote?: RemoteClaim | null;
   limit: number;
+}
+
+/** Which messages the ministry link takes: other provinces' numbers, or all when `province` is null. */
+export interface RemoteClaim {
+  carriers: readonly string[];
+  province: string | null;
+  /** Numbers of unknown home province go to the ministry too (`federation.unknownHome: ministry`). */
+  unknownRemote: boolean;
+}
+
+export interface ClaimRouting {
+  local: string[];
+  remote: RemoteClaim | null;
+}
+
+/** The claim's filter by route: carrier links take local numbers, the ministry link the others. */
+function routeFilter(req: ClaimRequest): RawBuilder<unknown> | null {
+  const remote = req.remote;
+  if (!remote) return req.carriers.length > 0 ? sql`carrier IN (${sql.join(req.carriers)})` : null;
+  const isLocal =
+    remote.province === null
+      ? sql`1 = 0`
+      : remote.unknownRemote
+        ? sql`home_province = ${remote.province}`
+        : sql`home_province IN (${remote.province}, '')`;
+  const branches: RawBuilder<unknown>[] = [];
+  if (req.carriers.length > 0) branches.push(sql`(carrier IN (${sql.join(req.carriers)}) AND ${isLocal})`);
+  if (remote.carriers.length > 0)
+    branches.push(sql`(carrier IN (${sql.join(remote.carriers)}) AND NOT (${isLocal}))`);
+  return branches.length > 0 ? sql`(${sql.join(branches, sql` OR `)})` : null;
 }
 
 /**
@@ -42,7 +76,8 @@ export async function claimMessages(
   caps: Capabilities,
   req: ClaimRequest,
 ): Promise<ClaimedMessage[]> {
-  if (req.carriers.length === 0 || req.limit <= 0) return [];
+  const route = routeFilter(req);
+  if (route === null || req.limit <= 0) return [];
   const lock = caps.skipLocked ? sql` FOR UPDATE SKIP LOCKED` : sql``;
   const result = await sql<{
     id: number;
@@ -57,17 +92,18 @@ export async function claimMessages(
     not_before: number;
     created_at: number;
     valid_until: number | null;
+    home_province: string;
   }>`
     UPDATE messages SET status = 'SENDING', lease_owner = ${req.owner}, lease_until = ${req.leaseUntil},
       attempts = attempts + 1, lease_epoch = lease_epoch + 1
     WHERE id IN (
       SELECT id FROM messages
-      WHERE status = 'QUEUED' AND carrier IN (${sql.join(req.carriers)}) AND not_before <= ${req.now}
+      WHERE status = 'QUEUED' AND ${route} AND not_before <= ${req.now}
       ORDER BY not_before, id
       LIMIT ${req.limit}${lock}
     )
     RETURNING id, batch_id, app_id, mobile, carrier, segments, charged, attempts, lease_epoch, not_before,
-      created_at, valid_until`.execute(db);
+      created_at, valid_until, home_province`.execute(db);
   return result.rows
     .map((r) => ({
       id: r.id,
@@ -82,6 +118,7 @@ export async function claimMessages(
       notBefore: r.not_before,
       createdAt: r.created_at,
       validUntil: r.valid_until,
+      homeProvince: r.home_province,
     }))
     .sort((a, b) => a.notBefore - b.notBefore || a.id - b.id);
 }

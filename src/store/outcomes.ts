@@ -39,6 +39,11 @@ export interface SubmissionRecord {
   accepted: { partNo: number; total: number; carrierMsgId: string }[];
   /** Parts written that got no answer: they may have been taken (the duplicate measure). */
   unanswered?: { partNo: number; total: number }[];
+  /**
+   * Segments this send is charged for, when not `total`: a route that cuts the text itself (the
+   * ministry link) takes one part but charges every SMS it becomes.
+   */
+  billed?: number;
   /** Why the remaining parts were not taken; null when every part is now accepted. */
   failure: null | {
     kind: 'retry' | 'unanswered' | 'rejected';
@@ -277,7 +282,7 @@ async function recordSubmissions(
         ? { kind: 'retry' as const, code: 'INCOMPLETE', reason: 'parts missing', unansweredParts: 0 }
         : null);
     if (!failure) {
-      submitted.push([s.messageId, s.gatewayId, Math.max(0, m.charged - s.total)]);
+      submitted.push([s.messageId, s.gatewayId, Math.max(0, m.charged - (s.billed ?? s.total))]);
       touched.add(s.messageId);
       continue;
     }

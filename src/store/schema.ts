@@ -19,6 +19,8 @@ export interface AppsTable {
   reply_url: string | null;
   created_at: number;
   updated_at: number;
+  /** On the ministry platform: the province (two-digit code) this account belongs to (migration 0026). */
+  province: string | null;
 }
 
 export interface SequencesTable {
@@ -94,6 +96,16 @@ export interface MessagesTable {
   stat: string | null;
   error: string | null;
   refunded: Generated<number>;
+  /** Home province code from the segment data, '' when unknown (migration 0026). */
+  home_province: Generated<string>;
+}
+
+/** Where a province's ministry link has read the ministry's report and reply feeds to (migration 0026). */
+export interface FederationCursorsTable {
+  gateway_id: string;
+  feed: 'reports' | 'replies';
+  cursor: string;
+  updated_at: number;
 }
 
 export interface MessagePartsTable {
@@ -489,6 +501,7 @@ export interface Database {
   instances: InstancesTable;
   batches: BatchesTable;
   messages: MessagesTable;
+  federation_cursors: FederationCursorsTable;
   message_parts: MessagePartsTable;
   part_writes: PartWritesTable;
   delivery_reports: DeliveryReportsTable;

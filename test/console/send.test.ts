@@ -426,6 +426,7 @@ test('batch files: a GB 18030 .csv from Chinese Excel, quoted fields, unreadable
         extCode: '',
         status: 'active',
         updatedAt: 0,
+        province: null,
       },
       content: '{name}您好',
       params: {},

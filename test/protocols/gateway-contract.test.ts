@@ -21,7 +21,7 @@ const SHORT = '您的社保卡已制好，请到网点领取。';
 const LONG = '您好，您的养老金已于本月发放到账，请注意查收；如有疑问请拨打12333咨询。'.repeat(3);
 const MO_LONG = '我想咨询一下养老保险关系转移接续的办理流程和所需材料，'.repeat(4);
 
-type Tested = Exclude<Protocol, 'upstream'>;
+type Tested = Exclude<Protocol, 'ministry'>;
 
 async function setup(
   protocol: Tested,

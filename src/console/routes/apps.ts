@@ -6,6 +6,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { parseCidrList } from '../../domain/cidr.js';
+import { provinceCodeOf } from '../../domain/phone-data.js';
 import { hashPassword } from '../../security/passwords.js';
 import {
   createConsoleApp,
@@ -41,6 +42,7 @@ interface FieldsBody {
   ipWhitelist?: string;
   reportUrl?: string;
   replyUrl?: string;
+  province?: string;
 }
 
 const fieldProperties = {
@@ -49,6 +51,7 @@ const fieldProperties = {
   ipWhitelist: { type: 'string', maxLength: 4000 },
   reportUrl: { type: 'string', maxLength: 500 },
   replyUrl: { type: 'string', maxLength: 500 },
+  province: { type: 'string', maxLength: 20 },
 } as const;
 
 function callbackUrl(text: string | undefined, field: string): string | null {
@@ -73,6 +76,7 @@ function auditView(app: ConsoleApp): Record<string, unknown> {
     ipWhitelist: app.ipWhitelist,
     reportUrl: app.reportUrl,
     replyUrl: app.replyUrl,
+    province: app.province,
   };
 }
 
@@ -96,7 +100,12 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     const { blocks, invalid } = parseCidrList(body.ipWhitelist ?? '');
     if (invalid.length > 0)
       throw consoleError('APP_INVALID', `无效的 IP 地址段：${invalid.join('、')}`, { field: 'ipWhitelist' });
+    const provinceText = (body.province ?? '').trim();
+    const province = provinceText === '' ? null : provinceCodeOf(provinceText);
+    if (provinceText !== '' && province === null)
+      throw consoleError('APP_INVALID', '省份须为两位省级行政区划代码，如 21', { field: 'province' });
     return {
+      province,
       signature,
       extCode,
       ipWhitelist: blocks.map((b) => b.text),

@@ -39,6 +39,7 @@ interface FilterQuery {
   app?: string;
   status?: string;
   carrier?: string;
+  province?: string;
   from?: string;
   to?: string;
 }
@@ -47,6 +48,7 @@ const FILTER_PROPERTIES = {
   mobile: { type: 'string', maxLength: 20 },
   batchId: { type: 'integer', minimum: 1 },
   msgId: { type: 'integer', minimum: 1 },
+  province: { type: 'string', pattern: '^(\\d{2})?$' },
   app: { type: 'string', maxLength: 64 },
   status: { type: 'string', enum: ['', ...STATUSES] },
   carrier: { type: 'string', enum: ['', ...CARRIERS] },
@@ -85,6 +87,7 @@ async function readFilter(ctx: ConsoleContext, q: FilterQuery): Promise<MessageF
     msgId: q.msgId,
     status: q.status || undefined,
     carrier: q.carrier || undefined,
+    province: q.province || undefined,
     from: parseTime(q.from, 'from'),
     to: parseTime(q.to, 'to'),
   };

@@ -8,7 +8,13 @@ import { lastBackups } from '../../store/backup-log.js';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { beijingDayStart } from '../../domain/sending-limits.js';
 import { PENDING_STATUSES } from '../../domain/status.js';
-import { messageVolume, statusDepth, uplinkVolume, type VolumeCell } from '../../store/console-stats.js';
+import {
+  messageVolume,
+  provinceVolume,
+  statusDepth,
+  uplinkVolume,
+  type VolumeCell,
+} from '../../store/console-stats.js';
 import type { ConsoleRoutes } from '../context.js';
 
 const HOUR_MS = 3600_000;
@@ -85,7 +91,7 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
       const now = ctx.now();
       const today = beijingDayStart(now);
       const first = today - (DAYS - 1) * DAY_MS;
-      const [pastCells, todayCells, queue, pastUplinks, todayUplinks] = await Promise.all([
+      const [pastCells, todayCells, queue, pastUplinks, todayUplinks, provinceCells] = await Promise.all([
         cached(`past:${today}`, PAST_TTL_MS, now, () => messageVolume(db, first, today, DAY_MS)),
         cached(`today:${today}`, TODAY_TTL_MS, now, () => messageVolume(db, today, today + DAY_MS, HOUR_MS)),
         cached('queue', TODAY_TTL_MS, now, () => statusDepth(db, QUEUE_STATUSES)),
@@ -93,6 +99,7 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
         cached(`uplinks-today:${today}`, TODAY_TTL_MS, now, () =>
           uplinkVolume(db, today, today + DAY_MS, DAY_MS),
         ),
+        cached(`provinces:${today}`, TODAY_TTL_MS, now, () => provinceVolume(db, first, today + DAY_MS)),
       ]);
       // A cached "today" read just before midnight may hold yesterday's cells: keep only its own day.
       const todayOnly = todayCells.filter((c) => c.bucket >= 0 && c.bucket < 24);
@@ -169,6 +176,22 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
         byGateway: rates(tallyBy(window, (c) => c.gatewayId)),
         queue,
         gateways,
+        /** Per province account over the 30 days shown (the ministry platform, docs/federation.md). */
+        byProvince: rates(
+          tallyBy(
+            // The province in the carrier slot: tallyBy groups by one text key.
+            provinceCells.map((c) => ({
+              bucket: 0,
+              status: c.status,
+              carrier: c.province,
+              gatewayId: null,
+              n: c.n,
+            })),
+            (c) => c.carrier,
+          ),
+        ),
+        /** The segment data in use, when the platform routes by home province. */
+        phoneData: ctx.services().phoneData?.describe() ?? null,
         /** docs/deploy.md "Backups": the latest attempt and the latest that succeeded. */
         backup: await lastBackups(db).then(({ latest, lastOk }) => ({
           latest: latest && { status: latest.status, startedAt: new Date(latest.startedAt).toISOString() },

@@ -23,4 +23,4 @@ export {
   TEXT_LIMITS,
   unitsOf,
 } from './measure.js';
-export { segmentText } from './segment.js';
+export { segmentText, wholeText } from './segment.js';

@@ -39,3 +39,12 @@ export function segmentText(text: string, profile: TextProfile, reference: numbe
     };
   });
 }
+
+/**
+ * The whole text as one piece, for a route that cuts it itself: another 12333 platform's interface
+ * takes the text, not SMS (docs/federation.md). Coded as the profile would code it.
+ */
+export function wholeText(text: string, profile: TextProfile): Segment {
+  const coding = chooseCoding(text, profile);
+  return { partNo: 1, total: 1, coding, udh: null, payload: encodeText(text, coding), text };
+}

@@ -24,6 +24,7 @@ import * as m0024 from './0024-part-writes.js';
 import * as m0037 from './0037-message-validity.js';
 import * as m0040 from './0040-interface-locks.js';
 import * as m0047 from './0047-binding-owner.js';
+import * as m0026 from './0026-federation.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -55,4 +56,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0037-message-validity', up: m0037.up },
   { name: '0040-interface-locks', up: m0040.up },
   { name: '0047-binding-owner', up: m0047.up },
+  { name: '0026-federation', up: m0026.up },
 ];

@@ -19,6 +19,7 @@ export interface AppRow {
   ipWhitelist: string[];
   reportUrl: string | null;
   replyUrl: string | null;
+  province: string | null;
   createdAt: number;
   updatedAt: number;
   todayMessages: number;
@@ -33,6 +34,8 @@ const TEXTS = defineTexts({
     signature: '短信签名',
     signatureRule: '形如【人社局】，括号内 1–20 个字符',
     extCode: '扩展码',
+    province: '所属省份（部级平台）',
+    provinceRule: '两位省级行政区划代码，如 21；非省级账户留空',
     extCodeRule: '至多 8 位数字，不能以 {prefix} 开头（调查专用）',
     whitelist: 'IP 白名单',
     whitelistHelp: '每行或用逗号分隔一个地址或 CIDR 段，如 10.1.2.0/24',
@@ -62,6 +65,8 @@ const TEXTS = defineTexts({
     signature: 'Signature',
     signatureRule: 'like 【人社局】, 1–20 characters inside',
     extCode: 'Extension code',
+    province: 'Province (ministry platform)',
+    provinceRule: 'two-digit province code such as 21; empty for other accounts',
     extCodeRule: 'at most 8 digits, not starting with {prefix} (surveys)',
     whitelist: 'IP whitelist',
     whitelistHelp: 'one address or CIDR per line or comma, e.g. 10.1.2.0/24',
@@ -89,6 +94,7 @@ interface FormValues {
   name?: string;
   signature?: string;
   extCode?: string;
+  province?: string;
   ipWhitelist?: string;
   reportUrl?: string;
   replyUrl?: string;
@@ -125,6 +131,7 @@ export function AppDialog({
       form.setFieldsValue({
         signature: app.signature,
         extCode: app.extCode,
+        province: app.province ?? '',
         ipWhitelist: app.ipWhitelist.join('\n'),
         reportUrl: app.reportUrl ?? '',
         replyUrl: app.replyUrl ?? '',
@@ -138,6 +145,7 @@ export function AppDialog({
     const fields = {
       signature: v.signature?.trim() ?? '',
       extCode: v.extCode?.trim() ?? '',
+      province: v.province?.trim() ?? '',
       ipWhitelist: (v.ipWhitelist ?? '')
         .split(/[\s,，]+/)
         .filter(Boolean)
@@ -212,6 +220,21 @@ export function AppDialog({
             style={{ flex: 1 }}
           >
             <Input placeholder="01" data-testid="app-ext" />
+          </Form.Item>
+          <Form.Item
+            name="province"
+            label={t.province}
+            rules={[
+              {
+                validator: (_, value: string | undefined) =>
+                  /^(\d{2})?$/.test((value ?? '').trim())
+                    ? Promise.resolve()
+                    : Promise.reject(new Error(t.provinceRule)),
+              },
+            ]}
+            style={{ flex: 1 }}
+          >
+            <Input placeholder="21" data-testid="app-province" />
           </Form.Item>
         </Space>
         <Form.Item name="ipWhitelist" label={t.whitelist} extra={t.whitelistHelp}>

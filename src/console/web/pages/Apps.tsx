@@ -37,6 +37,7 @@ const TEXTS = defineTexts({
     low: '余额不足 1000 条',
     signature: '签名',
     extCode: '扩展码',
+    province: '省份',
     whitelist: 'IP 白名单',
     open: '未设置',
     callbacks: '回调地址',
@@ -83,6 +84,7 @@ const TEXTS = defineTexts({
     low: 'Below 1000 segments',
     signature: 'Signature',
     extCode: 'Ext. code',
+    province: 'Province',
     whitelist: 'IP whitelist',
     open: 'not set',
     callbacks: 'Callbacks',
@@ -212,6 +214,7 @@ export default function AppsPage() {
     { title: t.today, dataIndex: 'todayMessages', align: 'right', render: (n: number) => n.toLocaleString() },
     { title: t.signature, dataIndex: 'signature', render: (s: string) => s || '—' },
     { title: t.extCode, dataIndex: 'extCode', render: (s: string) => (s ? <Tag>{s}</Tag> : '—') },
+    { title: t.province, dataIndex: 'province', render: (s: string | null) => s ?? '—' },
     {
       title: t.whitelist,
       dataIndex: 'ipWhitelist',

@@ -68,6 +68,9 @@ interface Dashboard {
   byGateway: RateRow[];
   queue: Record<string, number>;
   gateways: GatewayRow[];
+  /** Per province account (the ministry platform, docs/federation.md). */
+  byProvince?: RateRow[];
+  phoneData?: { date: string; entries: number; blocks: string[]; lastError: string | null } | null;
   backup?: {
     latest: { status: 'running' | 'ok' | 'failed'; startedAt: string } | null;
     lastOk: { startedAt: string; bytes: number | null; trigger: string } | null;
@@ -89,6 +92,10 @@ const TEXTS = defineTexts({
     statusPie: '今日状态分布',
     hourly: '今日每小时发送量',
     gateways: '网关状态',
+    byProvince: '各省账户发送量与送达率（近 30 天）',
+    province: '省份',
+    phoneData: '号段数据 {date}，{entries} 条，覆盖 {blocks}',
+    phoneDataError: '号段数据更新被拒绝：{error}',
     gateway: '网关',
     protocol: '协议',
     state: '状态',
@@ -125,6 +132,10 @@ const TEXTS = defineTexts({
     statusPie: 'Statuses today',
     hourly: 'Today by hour',
     gateways: 'Gateways',
+    byProvince: 'Messages and delivery rate by province account (30 days)',
+    province: 'Province',
+    phoneData: 'Segment data {date}, {entries} entries, covering {blocks}',
+    phoneDataError: 'Segment data update refused: {error}',
     gateway: 'Gateway',
     protocol: 'Protocol',
     state: 'State',
@@ -445,6 +456,34 @@ export default function DashboardPage() {
           </Card>
         </Col>
       </Row>
+      {data?.phoneData && (
+        <Typography.Text type={data.phoneData.lastError ? 'warning' : 'secondary'} data-testid="phone-data">
+          {fill(t.phoneData, {
+            date: data.phoneData.date,
+            entries: data.phoneData.entries,
+            blocks: data.phoneData.blocks.join(' '),
+          })}
+          {data.phoneData.lastError
+            ? ` — ${fill(t.phoneDataError, { error: data.phoneData.lastError })}`
+            : ''}
+        </Typography.Text>
+      )}
+      {(data?.byProvince?.length ?? 0) > 0 && (
+        <Card title={t.byProvince} size="small" data-testid="by-province">
+          <Table<RateRow>
+            rowKey="key"
+            size="small"
+            pagination={false}
+            dataSource={data?.byProvince ?? []}
+            columns={[
+              { title: t.province, dataIndex: 'key' },
+              { title: t.total, dataIndex: 'total' },
+              { title: t.delivered, dataIndex: 'delivered' },
+              { title: t.rate, dataIndex: 'rate', render: (r: number | null) => percent(r) },
+            ]}
+          />
+        </Card>
+      )}
       <Card title={t.gateways} size="small">
         <Table<GatewayRow>
           rowKey="id"

@@ -30,6 +30,8 @@ const TEXTS = defineTexts({
     connecting: '连接中',
     down: '断开',
     disabled: '未启用',
+    refused: '账户被拒（慢速重试）',
+    paused: '余额不足，已暂停',
     address: '地址',
     carriers: '运营商',
     spNumber: '接入号',
@@ -66,6 +68,8 @@ const TEXTS = defineTexts({
     connecting: 'Connecting',
     down: 'Down',
     disabled: 'Disabled',
+    refused: 'Account refused (retrying slowly)',
+    paused: 'Paused: balance used up',
     address: 'Address',
     carriers: 'Carriers',
     spNumber: 'SP number',
@@ -98,7 +102,7 @@ const TEXTS = defineTexts({
 });
 
 interface Live {
-  state: 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closed';
+  state: 'idle' | 'connecting' | 'binding' | 'bound' | 'unbinding' | 'closed' | 'refused' | 'paused';
   bound: number;
   inFlight: number;
   queued: number;
@@ -146,9 +150,15 @@ const COUNTERS = [
   'errors',
 ] as const;
 
-function stateOf(g: GatewayView): { key: 'bound' | 'connecting' | 'down' | 'disabled'; color: string } {
+function stateOf(g: GatewayView): {
+  key: 'bound' | 'connecting' | 'down' | 'disabled' | 'refused' | 'paused';
+  color: string;
+} {
   if (!g.enabled || !g.live) return { key: 'disabled', color: 'default' };
   if (g.live.bound > 0) return { key: 'bound', color: 'success' };
+  // The ministry link's own states (docs/federation.md).
+  if (g.live.state === 'refused') return { key: 'refused', color: 'error' };
+  if (g.live.state === 'paused') return { key: 'paused', color: 'warning' };
   if (g.live.state === 'connecting' || g.live.state === 'binding')
     return { key: 'connecting', color: 'processing' };
   return { key: 'down', color: 'error' };
@@ -202,7 +212,9 @@ export default function GatewaysPage() {
                 data-testid={`gateway-${g.id}`}
                 title={
                   <Space>
-                    <Badge status={state.color as 'success' | 'processing' | 'error' | 'default'} />
+                    <Badge
+                      status={state.color as 'success' | 'processing' | 'error' | 'warning' | 'default'}
+                    />
                     <Typography.Text strong>{g.id}</Typography.Text>
                     <Tag>{g.protocol.toUpperCase()}</Tag>
                   </Space>
