@@ -12,6 +12,10 @@ export interface AppRecord {
   signature: string;
   extCode: string;
   status: AppRow['status'];
+  reportUrl: string | null;
+  replyUrl: string | null;
+  /** The callback secret, sealed (docs/callbacks.md); null until one is made. */
+  callbackSecretEnc: string | null;
   updatedAt: number;
 }
 
@@ -25,6 +29,9 @@ function toRecord(row: AppRow): AppRecord {
     signature: row.signature,
     extCode: row.ext_code,
     status: row.status,
+    reportUrl: row.report_url,
+    replyUrl: row.reply_url,
+    callbackSecretEnc: row.callback_secret_enc,
     updatedAt: row.updated_at,
   };
 }
@@ -52,6 +59,9 @@ export interface AppChanges {
   signature?: string;
   extCode?: string;
   status?: AppRow['status'];
+  reportUrl?: string | null;
+  replyUrl?: string | null;
+  callbackSecretEnc?: string;
 }
 
 /** Creates the account, or updates the given fields of an existing one with that name. */
@@ -75,6 +85,9 @@ export async function upsertApp(
           ...(changes.signature !== undefined && { signature: changes.signature }),
           ...(changes.extCode !== undefined && { ext_code: changes.extCode }),
           ...(changes.status !== undefined && { status: changes.status }),
+          ...(changes.reportUrl !== undefined && { report_url: changes.reportUrl }),
+          ...(changes.replyUrl !== undefined && { reply_url: changes.replyUrl }),
+          ...(changes.callbackSecretEnc !== undefined && { callback_secret_enc: changes.callbackSecretEnc }),
           updated_at: now,
         })
         .where('id', '=', existing.id)
@@ -91,8 +104,9 @@ export async function upsertApp(
           signature: changes.signature ?? '',
           ext_code: changes.extCode ?? '',
           status: changes.status ?? 'active',
-          report_url: null,
-          reply_url: null,
+          report_url: changes.reportUrl ?? null,
+          reply_url: changes.replyUrl ?? null,
+          callback_secret_enc: changes.callbackSecretEnc ?? null,
           created_at: now,
           updated_at: now,
         })

@@ -19,6 +19,8 @@ export interface AppsTable {
   reply_url: string | null;
   created_at: number;
   updated_at: number;
+  /** The callback signing secret, sealed with the data key (migration 0030); null until one is made. */
+  callback_secret_enc: Generated<string | null>;
 }
 
 export interface SequencesTable {
@@ -452,6 +454,36 @@ export interface BackupsTable {
   error: string | null;
 }
 
+/** How far an account's receiver has taken one feed, and the retry state of the next batch (docs/callbacks.md). */
+export interface CallbackCursorsTable {
+  app_id: number;
+  kind: 'report' | 'reply';
+  /** The last `seq` the receiver answered 2xx for (or that was given up). */
+  cursor: Generated<number>;
+  /** Failed attempts of the batch after `cursor`. */
+  attempts: Generated<number>;
+  next_at: Generated<number>;
+  failing_since: number | null;
+  last_error: string | null;
+  last_ok_at: number | null;
+  delivered: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+/** A batch given up after `callbacks.retryHours`; its items stay pullable. */
+export interface CallbackFailuresTable {
+  id: number;
+  app_id: number;
+  kind: 'report' | 'reply';
+  from_seq: number;
+  to_seq: number;
+  items: number;
+  attempts: number;
+  last_error: string;
+  failed_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -484,6 +516,8 @@ export interface Database {
   reviews: ReviewsTable;
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
+  callback_cursors: CallbackCursorsTable;
+  callback_failures: CallbackFailuresTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

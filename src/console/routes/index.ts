@@ -1,5 +1,6 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
+import { appIntegrationRoutes } from './app-integration.js';
 import { appsRoutes } from './apps.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
@@ -28,6 +29,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   repliesRoutes,
   handsetRoutes,
   appsRoutes,
+  appIntegrationRoutes,
   gatewaysRoutes,
   listsRoutes,
   wordsRoutes,
