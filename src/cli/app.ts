@@ -1,4 +1,6 @@
 /** `sms12333 app add`: create a business-system account, or update the one with that name. */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { loadAuditKey } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
 import { checkCallbackUrl } from '../domain/callback-url.js';
@@ -16,7 +18,23 @@ import { int, need, parse } from './args.js';
 
 const USAGE =
   'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--status active|frozen|disabled]\n' +
-  '                 [--report-url URL] [--reply-url URL] [--new-callback-secret] [--config FILE]';
+  '                 [--report-url URL] [--reply-url URL] [--new-callback-secret]\n' +
+  '                 [--auth whitelist|certificate|both] [--cert CLIENT.pem|none] [--config FILE]';
+
+/** A client certificate (PEM) to bind to the account: its SHA-256 fingerprint, subject and expiry. */
+function readCertificate(file: string): { fingerprint: string; subject: string; notAfter: number } {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(readFileSync(file));
+  } catch (err) {
+    throw new AppError('ERR_INPUT_INVALID', `--cert ${file}: ${(err as Error).message}`);
+  }
+  return {
+    fingerprint: cert.fingerprint256,
+    subject: cert.subject.replace(/\n/g, ', '),
+    notAfter: Date.parse(cert.validTo),
+  };
+}
 
 /** `out` is where the account (and a new callback secret, once) is printed. */
 export async function runApp(
@@ -37,6 +55,8 @@ export async function runApp(
       'report-url': { type: 'string' },
       'reply-url': { type: 'string' },
       'new-callback-secret': { type: 'boolean' },
+      auth: { type: 'string' },
+      cert: { type: 'string' },
     },
     USAGE,
   );
@@ -84,6 +104,13 @@ export async function runApp(
     if ('error' in checked) throw new AppError('ERR_INPUT_INVALID', `--${flag}: ${checked.error}`);
     changes[key] = checked.url;
   }
+  if (values.auth !== undefined) {
+    if (values.auth !== 'whitelist' && values.auth !== 'certificate' && values.auth !== 'both')
+      throw new AppError('ERR_INPUT_INVALID', '--auth: whitelist | certificate | both');
+    changes.authMode = values.auth;
+  }
+  if (values.cert !== undefined)
+    changes.certificate = values.cert === 'none' ? null : readCertificate(values.cert);
   const config = loadConfig({ file: values.config });
   // Replies to survey numbers go to the platform, never to an app (citizen.surveyExtPrefix).
   if (changes.extCode?.startsWith(config.citizen.surveyExtPrefix))
@@ -104,6 +131,14 @@ export async function runApp(
     if (values['new-callback-secret'] === true || (willHaveUrl && !before?.callbackSecretEnc)) {
       newSecret = generateCallbackSecret();
       changes.callbackSecretEnc = cipher.encrypt(newSecret);
+    }
+    if ((changes.authMode ?? before?.authMode ?? 'whitelist') !== 'whitelist') {
+      const certificate = changes.certificate === undefined ? before?.certFingerprint : changes.certificate;
+      if (!certificate)
+        throw new AppError(
+          'ERR_INPUT_INVALID',
+          '--auth certificate|both: 需先登记证书 --cert FILE (register the client certificate)',
+        );
     }
     const { app, created } = await upsertApp(handle.db, new IdAllocator(handle.db, 10), name, changes);
     // An address switched on for an existing account starts after what its feed already holds.
@@ -126,12 +161,15 @@ export async function runApp(
         replyUrl: app.replyUrl,
         passwordChanged: !created,
         newCallbackSecret: newSecret !== null,
+        authMode: app.authMode,
+        certFingerprint: app.certFingerprint,
       },
     });
     out.write(
       `${created ? '已创建 created' : '已更新 updated'} app ${app.name}: ` +
         `whitelist=${app.ipWhitelist.join(',') || '(空 empty)'} balance=${app.balance} signature=${app.signature || '(无 none)'} ext=${app.extCode || '(无 none)'} status=${app.status}` +
-        `${app.reportUrl !== null ? ` reportUrl=${app.reportUrl}` : ''}${app.replyUrl !== null ? ` replyUrl=${app.replyUrl}` : ''}\n`,
+        `${app.reportUrl !== null ? ` reportUrl=${app.reportUrl}` : ''}${app.replyUrl !== null ? ` replyUrl=${app.replyUrl}` : ''}` +
+        ` auth=${app.authMode}${app.certSubject !== null ? ` cert=${app.certSubject} (至 until ${new Date(app.certNotAfter ?? 0).toISOString()})` : ''}\n`,
     );
     if (newSecret !== null)
       out.write(`回调签名密钥 callback secret (shown once, keep it with the receiver): ${newSecret}\n`);

@@ -21,6 +21,10 @@ export interface ConsoleApp {
   ipWhitelist: string[];
   reportUrl: string | null;
   replyUrl: string | null;
+  /** What the interface checks beside the password, and the registered client certificate. */
+  authMode: AppRow['auth_mode'];
+  certSubject: string | null;
+  certNotAfter: number | null;
   createdAt: number;
   updatedAt: number;
   todayMessages: number;
@@ -45,6 +49,9 @@ function view(row: AppRow, todayMessages: number): ConsoleApp {
     ipWhitelist: row.ip_whitelist ? row.ip_whitelist.split(',').filter(Boolean) : [],
     reportUrl: row.report_url,
     replyUrl: row.reply_url,
+    authMode: row.auth_mode,
+    certSubject: row.cert_subject,
+    certNotAfter: row.cert_not_after,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     todayMessages,

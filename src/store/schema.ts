@@ -21,6 +21,12 @@ export interface AppsTable {
   updated_at: number;
   /** The callback signing secret, sealed with the data key (migration 0030); null until one is made. */
   callback_secret_enc: Generated<string | null>;
+  /** What the interface checks beside the password (migration 0031). */
+  auth_mode: Generated<'whitelist' | 'certificate' | 'both'>;
+  /** SHA-256 of the registered client certificate (DER), upper-case hex with colons, as Node prints it. */
+  cert_fingerprint: Generated<string | null>;
+  cert_subject: Generated<string | null>;
+  cert_not_after: Generated<number | null>;
 }
 
 export interface SequencesTable {
@@ -484,6 +490,23 @@ export interface CallbackFailuresTable {
   failed_at: number;
 }
 
+/** One interface call (standard §8.1 c): who, from where, what, how it ended. Never a password. */
+export interface InterfaceAccessLogTable {
+  id: number;
+  at: number;
+  /** As the caller gave it (may name no account). */
+  app_name: string | null;
+  source_ip: string;
+  path: string;
+  /** The answer's `code` (Appendix A); null when the answer had none. */
+  code: number | null;
+  /** Numbers in the request (send calls). */
+  numbers: number;
+  duration_ms: number;
+  /** The answer's `msg` for refusals (why), null for code 1. */
+  msg: string | null;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -518,6 +541,7 @@ export interface Database {
   backups: BackupsTable;
   callback_cursors: CallbackCursorsTable;
   callback_failures: CallbackFailuresTable;
+  interface_access_log: InterfaceAccessLogTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -4,6 +4,7 @@ import { appIntegrationRoutes } from './app-integration.js';
 import { appsRoutes } from './apps.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
+import { interfaceLogRoutes } from './interface-log.js';
 import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
@@ -34,4 +35,5 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   listsRoutes,
   wordsRoutes,
   rulesTransferRoutes,
+  interfaceLogRoutes,
 ];

@@ -20,6 +20,7 @@ import * as m0020 from './0020-personal-data-at-rest.js';
 import * as m0021 from './0021-backups.js';
 import * as m0022 from './0022-retention.js';
 import * as m0030 from './0030-callbacks.js';
+import * as m0031 from './0031-interface-access.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0021-backups', up: m0021.up },
   { name: '0022-retention', up: m0022.up },
   { name: '0030-callbacks', up: m0030.up },
+  { name: '0031-interface-access', up: m0031.up },
 ];
