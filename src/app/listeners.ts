@@ -11,6 +11,7 @@ import type { DemoHandsetLink } from '../console/context.js';
 import { buildConsole } from '../console/server.js';
 import { Credentials } from '../interface/credentials.js';
 import { buildInterface } from '../interface/server.js';
+import { AccessLogWriter } from '../pipeline/access-log.js';
 import type { Admission } from '../pipeline/admission.js';
 import type { Dispatcher } from '../pipeline/dispatcher.js';
 import { createMetrics } from '../pipeline/metrics.js';
@@ -69,6 +70,9 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     now,
   );
   let metricsApp: FastifyInstance | null = null;
+  const accessLog = config.interface.enabled
+    ? new AccessLogWriter(handle, deps.ids, logger.child({ component: 'access-log' }))
+    : null;
   const listeners: Listeners = {
     credentials,
     interfaceApp: null,
@@ -78,6 +82,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     consoleUrl: null,
     async close() {
       await listeners.interfaceApp?.close().catch(() => undefined);
+      await accessLog?.close();
       await metricsApp?.close().catch(() => undefined);
       await listeners.consoleApp?.close().catch(() => undefined);
     },
@@ -95,6 +100,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
           otp: config.otp.enabled ? deps.otp : undefined,
           citizen: { tickets: deps.citizens.tickets, ticketApps: config.citizen.ticketApps },
           openText: (token) => deps.citizens.cipher.decrypt(token),
+          accessLog: accessLog ?? undefined,
           survey: { surveys: deps.citizens.surveys, surveyApps: config.citizen.surveyApps },
           logger: logger.child({ component: 'interface' }),
           settings: {

@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { DemoHandsetLink } from '../console/context.js';
 import type { Credentials } from '../interface/credentials.js';
 import { Admission, sendingRulesFrom } from '../pipeline/admission.js';
+import { CallbackDeliverer } from '../pipeline/callbacks.js';
 import { Dispatcher } from '../pipeline/dispatcher.js';
 import { FeedSequencer } from '../pipeline/feed-sequencer.js';
 import { startGateways } from '../pipeline/gateway-events.js';
@@ -207,10 +208,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   if (config.dispatcher.enabled) dispatcher.start();
   sweeper.start();
   citizens.start();
+  const callbacks = new CallbackDeliverer({
+    handle,
+    ids,
+    owner: instanceId,
+    settings: config.callbacks,
+    open: (token) => citizens.cipher.decrypt(token),
+    logger: logger.child({ component: 'callbacks' }),
+    now,
+  });
+  if (config.callbacks.enabled) callbacks.start();
   const dataCare = startDataCare({ config, handle, logger, now });
 
   const stopCore = async (): Promise<void> => {
     await dataCare.stop();
+    await callbacks.stop();
     await admission.close();
     await citizens.close();
     await dispatcher.stop();

@@ -1,20 +1,49 @@
 /** `sms12333 app add`: create a business-system account, or update the one with that name. */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadAuditKey } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
+import { checkCallbackUrl } from '../domain/callback-url.js';
+import { generateCallbackSecret } from '../pipeline/callbacks.js';
+import { loadPersonalDataCipher } from '../security/personal-data.js';
+import { startCallbackCursor } from '../store/callbacks.js';
+import { auditCli } from './cli-audit.js';
 import { parseCidrList } from '../domain/cidr.js';
 import { provinceCodeOf } from '../domain/phone-data.js';
 import { AppError } from '../shared/errors.js';
 import { hashPassword } from '../security/passwords.js';
-import { upsertApp, type AppChanges } from '../store/apps.js';
+import { findAppByName, upsertApp, type AppChanges } from '../store/apps.js';
 import { openDatabase } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { int, need, parse } from './args.js';
 import { LOCKS_USAGE, runAppLocks } from './app-locks.js';
 
 const USAGE =
-  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--province NN] [--status active|frozen|disabled] [--config FILE]\n       ' +
+  'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--province NN] [--status active|frozen|disabled]\n' +
+  '                 [--report-url URL] [--reply-url URL] [--new-callback-secret]\n' +
+  '                 [--auth whitelist|certificate|both] [--cert CLIENT.pem|none] [--config FILE]\n       ' +
   LOCKS_USAGE;
 
-export async function runApp(argv: string[]): Promise<number> {
+/** A client certificate (PEM) to bind to the account: its SHA-256 fingerprint, subject and expiry. */
+function readCertificate(file: string): { fingerprint: string; subject: string; notAfter: number } {
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(readFileSync(file));
+  } catch (err) {
+    throw new AppError('ERR_INPUT_INVALID', `--cert ${file}: ${(err as Error).message}`);
+  }
+  return {
+    fingerprint: cert.fingerprint256,
+    subject: cert.subject.replace(/\n/g, ', '),
+    notAfter: Date.parse(cert.validTo),
+  };
+}
+
+/** `out` is where the account (and a new callback secret, once) is printed. */
+export async function runApp(
+  argv: string[],
+  out: { write(text: string): unknown } = process.stdout,
+): Promise<number> {
   if (argv[0] === 'locks' || argv[0] === 'unlock') return runAppLocks(argv);
   const { values, positionals } = parse(
     argv,
@@ -28,6 +57,11 @@ export async function runApp(argv: string[]): Promise<number> {
       'ext-code': { type: 'string' },
       status: { type: 'string' },
       province: { type: 'string' },
+      'report-url': { type: 'string' },
+      'reply-url': { type: 'string' },
+      'new-callback-secret': { type: 'boolean' },
+      auth: { type: 'string' },
+      cert: { type: 'string' },
     },
     USAGE,
   );
@@ -77,6 +111,23 @@ export async function runApp(argv: string[]): Promise<number> {
     // Its extension space on the ministry defaults to the province code.
     if (province !== null && changes.extCode === undefined) changes.extCode = province;
   }
+  for (const [flag, key] of [
+    ['report-url', 'reportUrl'],
+    ['reply-url', 'replyUrl'],
+  ] as const) {
+    const given = values[flag];
+    if (given === undefined) continue;
+    const checked = checkCallbackUrl(given);
+    if ('error' in checked) throw new AppError('ERR_INPUT_INVALID', `--${flag}: ${checked.error}`);
+    changes[key] = checked.url;
+  }
+  if (values.auth !== undefined) {
+    if (values.auth !== 'whitelist' && values.auth !== 'certificate' && values.auth !== 'both')
+      throw new AppError('ERR_INPUT_INVALID', '--auth: whitelist | certificate | both');
+    changes.authMode = values.auth;
+  }
+  if (values.cert !== undefined)
+    changes.certificate = values.cert === 'none' ? null : readCertificate(values.cert);
   const config = loadConfig({ file: values.config });
   // Replies to survey numbers go to the platform, never to an app (citizen.surveyExtPrefix).
   if (changes.extCode?.startsWith(config.citizen.surveyExtPrefix))
@@ -84,14 +135,62 @@ export async function runApp(argv: string[]): Promise<number> {
       'ERR_INPUT_INVALID',
       `--ext-code: 以 ${config.citizen.surveyExtPrefix} 开头的扩展号留给调查 (reserved for surveys: citizen.surveyExtPrefix)`,
     );
+  const { cipher } = loadPersonalDataCipher(config);
+  const auditKey = loadAuditKey(config);
   const handle = await openDatabase(config.database.url);
   try {
+    const before = await findAppByName(handle.db, name);
+    const willHaveUrl =
+      (changes.reportUrl ?? before?.reportUrl ?? null) !== null ||
+      (changes.replyUrl ?? before?.replyUrl ?? null) !== null;
+    // The secret is made once, when the first address is set (or on request), and shown only now.
+    let newSecret: string | null = null;
+    if (values['new-callback-secret'] === true || (willHaveUrl && !before?.callbackSecretEnc)) {
+      newSecret = generateCallbackSecret();
+      changes.callbackSecretEnc = cipher.encrypt(newSecret);
+    }
+    if ((changes.authMode ?? before?.authMode ?? 'whitelist') !== 'whitelist') {
+      const certificate = changes.certificate === undefined ? before?.certFingerprint : changes.certificate;
+      if (!certificate)
+        throw new AppError(
+          'ERR_INPUT_INVALID',
+          '--auth certificate|both: 需先登记证书 --cert FILE (register the client certificate)',
+        );
+    }
     const { app, created } = await upsertApp(handle.db, new IdAllocator(handle.db, 10), name, changes);
-    process.stdout.write(
+    // An address switched on for an existing account starts after what its feed already holds.
+    if (before && before.reportUrl === null && app.reportUrl !== null)
+      await startCallbackCursor(handle.db, app.id, 'report');
+    if (before && before.replyUrl === null && app.replyUrl !== null)
+      await startCallbackCursor(handle.db, app.id, 'reply');
+    await auditCli(handle, auditKey, {
+      kind: 'data',
+      action: created ? 'app.create' : 'app.edit',
+      target: app.name,
+      result: 'ok',
+      detail: {
+        ipWhitelist: app.ipWhitelist,
+        balance: app.balance,
+        signature: app.signature,
+        extCode: app.extCode,
+        status: app.status,
+        reportUrl: app.reportUrl,
+        replyUrl: app.replyUrl,
+        passwordChanged: !created,
+        newCallbackSecret: newSecret !== null,
+        authMode: app.authMode,
+        certFingerprint: app.certFingerprint,
+      },
+    });
+    out.write(
       `${created ? '已创建 created' : '已更新 updated'} app ${app.name}: ` +
         `whitelist=${app.ipWhitelist.join(',') || '(空 empty)'} balance=${app.balance} signature=${app.signature || '(无 none)'} ext=${app.extCode || '(无 none)'} status=${app.status}` +
-        `${app.province ? ` province=${app.province}` : ''}\n`,
+        (app.province ? ` province=${app.province}` : '') +
+        `${app.reportUrl !== null ? ` reportUrl=${app.reportUrl}` : ''}${app.replyUrl !== null ? ` replyUrl=${app.replyUrl}` : ''}` +
+        ` auth=${app.authMode}${app.certSubject !== null ? ` cert=${app.certSubject} (至 until ${new Date(app.certNotAfter ?? 0).toISOString()})` : ''}\n`,
     );
+    if (newSecret !== null)
+      out.write(`回调签名密钥 callback secret (shown once, keep it with the receiver): ${newSecret}\n`);
   } finally {
     await handle.close();
   }

@@ -4,7 +4,8 @@
  * file; both are audit entries. The file holds whole phone numbers: keep it as you keep a backup.
  */
 import { writeFile, readFile } from 'node:fs/promises';
-import { appendAudit, loadAuditKey } from '../audit/log.js';
+import { loadAuditKey } from '../audit/log.js';
+import { auditCli } from './cli-audit.js';
 import { loadConfig } from '../config/load.js';
 import { parseRules } from '../domain/rules-file.js';
 import { AppError } from '../shared/errors.js';
@@ -36,9 +37,8 @@ export async function runLists(argv: string[]): Promise<number> {
         throw new AppError('ERR_CLI_USAGE', `${out}: ${(err as Error).message}`);
       });
       const lines = text.split('\r\n').filter((l) => l !== '').length - 1;
-      await appendAudit(handle, auditKey, {
+      await auditCli(handle, auditKey, {
         kind: 'data',
-        actor: 'cli',
         action: 'export.rules',
         target: out,
         result: 'ok',
@@ -59,9 +59,8 @@ export async function runLists(argv: string[]): Promise<number> {
       return 1;
     }
     const result = await importRules(handle.db, new IdAllocator(handle.db, 10), entries, 'cli', Date.now());
-    await appendAudit(handle, auditKey, {
+    await auditCli(handle, auditKey, {
       kind: 'data',
-      actor: 'cli',
       action: 'import.rules',
       target: file,
       result: 'ok',

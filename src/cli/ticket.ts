@@ -7,7 +7,9 @@ import { configuredRoutes } from '../citizen/outgoing.js';
 import { completeAndNotify } from '../citizen/ticket-results.js';
 import { maskName } from '../citizen/people.js';
 import { ReplyTexts } from '../citizen/reply-texts.js';
+import { loadAuditKey } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
+import { auditCli } from './cli-audit.js';
 import { formatBeijing } from '../domain/beijing-time.js';
 import { AppError } from '../shared/errors.js';
 import { maskMobile } from '../shared/log.js';
@@ -85,6 +87,13 @@ export async function runTicket(argv: string[]): Promise<number> {
     );
     if (!done)
       throw new AppError('ERR_INPUT_INVALID', `${requestNo}: 不存在或已办结 (unknown or already completed)`);
+    await auditCli(handle, loadAuditKey(config), {
+      kind: 'operation',
+      action: 'ticket.complete',
+      target: requestNo,
+      result: 'ok',
+      detail: { result, by: values.by ?? 'cli' },
+    });
     process.stdout.write(
       `${requestNo} 已${result === 'done' ? '办结' : '退回'} (${result}); 结果短信已排队 (result message queued) → ${maskMobile(done.ticket.mobile)}\n`,
     );

@@ -5,7 +5,8 @@
  * be changed at the first login; there is never a default password. The three administrator roles
  * exclude each other (三员分立). Every change is an audit entry by `cli`.
  */
-import { appendAudit, loadAuditKey, type AuditEntry } from '../audit/log.js';
+import { loadAuditKey, type AuditEntry } from '../audit/log.js';
+import { auditCli } from './cli-audit.js';
 import { loadConfig } from '../config/load.js';
 import { PENDING_TOTP } from '../console/auth.js';
 import { formatBeijing } from '../domain/beijing-time.js';
@@ -106,7 +107,7 @@ export async function runUser(argv: string[]): Promise<number> {
   const auditKey = loadAuditKey(config);
   const handle = await openDatabase(config.database.url);
   const audit = (entry: Omit<AuditEntry, 'actor' | 'result'>) =>
-    appendAudit(handle, auditKey, { ...entry, actor: 'cli', result: 'ok' });
+    auditCli(handle, auditKey, { ...entry, result: 'ok' });
   try {
     const now = Date.now();
     switch (action) {

@@ -15,6 +15,7 @@ import {
   tls,
 } from './schema-parts.js';
 import { backupSettings, retentionSettings } from './schema-data.js';
+import { callbackSettings } from './schema-integration.js';
 
 export { DEFAULT_EXTENSIONS } from './schema-parts.js';
 
@@ -292,6 +293,8 @@ export const configSchema = z
       }),
     backup: backupSettings,
     retention: retentionSettings,
+    /** Reports and replies POSTed to the accounts' reportUrl / replyUrl (docs/callbacks.md). */
+    callbacks: callbackSettings,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

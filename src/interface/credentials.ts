@@ -9,7 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { cidrContains, parseCidrList, type Cidr } from '../domain/cidr.js';
 import { verifyPassword } from '../security/passwords.js';
-import { findAppByName, listApps, type AppRecord } from '../store/apps.js';
+import { findAppByCertificate, findAppByName, listApps, type AppRecord } from '../store/apps.js';
 import {
   clearAttempts,
   countAttempt,
@@ -39,6 +39,7 @@ export type PasswordVerdict = { ok: true } | { ok: false; lockedUntil: number | 
 
 export class Credentials {
   private readonly apps = new Map<string, CachedApp>();
+  private readonly certificates = new Map<string, { owner: string | null; loadedAt: number }>();
   private readonly proven = new Map<number, { hash: string; mac: Buffer }>();
   private readonly checking = new Map<string, Promise<PasswordVerdict>>();
   private readonly locks = new Map<string, { until: number; loadedAt: number }>();
@@ -63,6 +64,17 @@ export class Credentials {
       this.apps.set(name, cached);
     }
     return cached.app ? { app: cached.app, blocks: cached.blocks } : null;
+  }
+
+  /** The account a client certificate is registered to (cached like accounts). */
+  async certificateOwner(fingerprint: string): Promise<string | null> {
+    const now = this.now();
+    const cached = this.certificates.get(fingerprint);
+    if (cached && now - cached.loadedAt <= this.settings.cacheMs) return cached.owner;
+    const owner = await findAppByCertificate(this.db, fingerprint);
+    if (this.certificates.size > 10_000) this.certificates.clear();
+    this.certificates.set(fingerprint, { owner, loadedAt: now });
+    return owner;
   }
 
   /** Forgets a cached account (after it was changed here). */

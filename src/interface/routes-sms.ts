@@ -5,10 +5,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { formatBeijing } from '../domain/beijing-time.js';
 import { carrierOf } from '../domain/phone.js';
 import { measureText } from '../domain/text/index.js';
 import type { Admission } from '../pipeline/admission.js';
+import { isoBeijing, replyItem, reportItem } from '../pipeline/feed-items.js';
 import type { Router } from '../pipeline/router.js';
 import type { AdmissionRecipient } from '../store/admission.js';
 import type { AppRecord } from '../store/apps.js';
@@ -55,10 +55,6 @@ export interface SmsRouteDeps {
 }
 
 const FEED_PAGE = 500;
-
-function isoBeijing(ms: number): string {
-  return `${formatBeijing(ms, 'yyyy-MM-ddTHH:mm:ss')}+08:00`;
-}
 
 export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): void {
   const now = deps.now ?? Date.now;
@@ -173,7 +169,7 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
     const feed = await pullReports(deps.db, appRecord.id, cursorOf(body), FEED_PAGE);
     return {
       ...result('OK'),
-      reports: feed.items.map((r) => ({ ...r, doneTime: isoBeijing(r.doneTime) })),
+      reports: feed.items.map(reportItem),
       nextCursor: String(feed.nextCursor),
     };
   });
@@ -184,16 +180,13 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
     const feed = await pullReplies(deps.db, appRecord.id, cursorOf(body), FEED_PAGE);
     return {
       ...result('OK'),
-      replies: feed.items.map(({ textEnc, ...r }) => ({
-        ...r,
+      replies: feed.items.map((r) => ({
+        ...replyItem(r, deps.openText),
         // What follows the account's own extension: the extCode it sent with (a province platform
         // routes the reply on by it, docs/federation.md).
         subExtCode: r.extCode.startsWith(appRecord.extCode)
           ? r.extCode.slice(appRecord.extCode.length)
           : r.extCode,
-        // The business system gets what the citizen sent; the table keeps it masked.
-        text: textEnc !== null && deps.openText ? deps.openText(textEnc) : r.text,
-        receivedTime: isoBeijing(r.receivedTime),
       })),
       nextCursor: String(feed.nextCursor),
     };

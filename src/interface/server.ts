@@ -16,6 +16,7 @@ import { registerOtpRoutes } from './routes-otp.js';
 import { registerCitizenRoutes, type CitizenRouteDeps } from './routes-citizen.js';
 import { registerSurveyRoutes, type SurveyRouteDeps } from './routes-survey.js';
 import type { OtpService } from '../pipeline/otp.js';
+import type { AccessEntry } from '../store/access-log.js';
 
 export interface InterfaceOptions {
   bodyLimit: number;
@@ -52,6 +53,8 @@ export async function buildInterface(
     otp?: OtpService | undefined;
     citizen?: Omit<CitizenRouteDeps, 'credentials'> | undefined;
     survey?: Pick<SurveyRouteDeps, 'surveys' | 'surveyApps'> | undefined;
+    /** The interface access log (standard §8.1 c); every /api/ call is recorded. */
+    accessLog?: { record(entry: AccessEntry): void } | undefined;
   },
   options: InterfaceOptions,
 ): Promise<FastifyInstance> {
@@ -128,6 +131,8 @@ export async function buildInterface(
     reply.status(404).send(result('NOT_FOUND', `${request.method} ${request.url.split('?')[0] ?? ''}`)),
   );
 
+  if (deps.accessLog) recordCalls(app, deps.accessLog, deps.now ?? Date.now);
+
   app.get('/api/openapi.json', () => OPENAPI);
   app.get('/healthz', () => ({ status: 'ok' }));
   registerSmsRoutes(app, deps);
@@ -146,4 +151,51 @@ export async function buildInterface(
       ...(deps.now && { now: deps.now }),
     });
   return app;
+}
+
+/** How many numbers a call names: `mobiles` (array or comma-separated) or one `mobile`. */
+function numbersIn(body: unknown): number {
+  if (typeof body !== 'object' || body === null) return 0;
+  const { mobiles, mobile } = body as { mobiles?: unknown; mobile?: unknown };
+  if (Array.isArray(mobiles)) return mobiles.length;
+  if (typeof mobiles === 'string') return mobiles.split(',').filter((m) => m.trim() !== '').length;
+  return typeof mobile === 'string' && mobile !== '' ? 1 : 0;
+}
+
+function recordCalls(
+  app: FastifyInstance,
+  log: { record(entry: AccessEntry): void },
+  now: () => number,
+): void {
+  const answers = new WeakMap<object, { code: number | null; msg: string | null; ip: string }>();
+  app.addHook('onSend', async (request, _reply, payload) => {
+    if (typeof payload === 'string' && request.url.startsWith('/api/')) {
+      const code = /^\{"code":(-?\d+)/.exec(payload);
+      let msg: string | null = null;
+      if (code?.[1] !== '1') {
+        const m = /"msg":("(?:[^"\\]|\\.)*")/.exec(payload);
+        msg = m?.[1] ? (JSON.parse(m[1]) as string).slice(0, 200) : null;
+      }
+      // The address is read now: once the answer is out, a closed socket may no longer tell it.
+      answers.set(request, { code: code?.[1] === undefined ? null : Number(code[1]), msg, ip: request.ip });
+    }
+    return payload;
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const answer = answers.get(request) ?? { code: null, msg: null, ip: request.ip };
+    const body = request.body as { appName?: unknown } | undefined;
+    const appName = typeof body?.appName === 'string' ? body.appName.slice(0, 64) : null;
+    log.record({
+      at: now(),
+      app_name: appName,
+      // Typed string, but undefined once a socket has closed.
+      source_ip: answer.ip || request.socket.remoteAddress || '',
+      path: request.url.split('?')[0] ?? request.url,
+      code: answer.code,
+      numbers: numbersIn(request.body),
+      duration_ms: Math.round(reply.elapsedTime),
+      msg: answer.msg,
+    });
+  });
 }

@@ -12,6 +12,15 @@ export interface AppRecord {
   signature: string;
   extCode: string;
   status: AppRow['status'];
+  reportUrl: string | null;
+  replyUrl: string | null;
+  /** The callback secret, sealed (docs/callbacks.md); null until one is made. */
+  callbackSecretEnc: string | null;
+  authMode: AppRow['auth_mode'];
+  /** The registered client certificate (docs/design.md §4.2, standard §8.2 e). */
+  certFingerprint: string | null;
+  certSubject: string | null;
+  certNotAfter: number | null;
   updatedAt: number;
   /** On the ministry platform: the province this account belongs to (docs/federation.md); null otherwise. */
   province: string | null;
@@ -27,6 +36,13 @@ function toRecord(row: AppRow): AppRecord {
     signature: row.signature,
     extCode: row.ext_code,
     status: row.status,
+    reportUrl: row.report_url,
+    replyUrl: row.reply_url,
+    callbackSecretEnc: row.callback_secret_enc,
+    authMode: row.auth_mode,
+    certFingerprint: row.cert_fingerprint,
+    certSubject: row.cert_subject,
+    certNotAfter: row.cert_not_after,
     updatedAt: row.updated_at,
     province: row.province,
   };
@@ -57,6 +73,33 @@ export interface AppChanges {
   status?: AppRow['status'];
   /** Two-digit province code; null removes it. */
   province?: string | null;
+  reportUrl?: string | null;
+  replyUrl?: string | null;
+  callbackSecretEnc?: string;
+  authMode?: AppRow['auth_mode'];
+  /** The client certificate bound to the account; null removes it. */
+  certificate?: { fingerprint: string; subject: string; notAfter: number } | null;
+}
+
+function certificateColumns(c: AppChanges['certificate'] | null) {
+  return {
+    cert_fingerprint: c?.fingerprint ?? null,
+    cert_subject: c?.subject ?? null,
+    cert_not_after: c?.notAfter ?? null,
+  };
+}
+
+/** The account a client certificate is registered to, if any. */
+export async function findAppByCertificate(
+  db: Kysely<Database>,
+  fingerprint: string,
+): Promise<string | null> {
+  const row = await db
+    .selectFrom('apps')
+    .select('name')
+    .where('cert_fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+  return row?.name ?? null;
 }
 
 /** Creates the account, or updates the given fields of an existing one with that name. */
@@ -81,6 +124,11 @@ export async function upsertApp(
           ...(changes.extCode !== undefined && { ext_code: changes.extCode }),
           ...(changes.status !== undefined && { status: changes.status }),
           ...(changes.province !== undefined && { province: changes.province }),
+          ...(changes.reportUrl !== undefined && { report_url: changes.reportUrl }),
+          ...(changes.replyUrl !== undefined && { reply_url: changes.replyUrl }),
+          ...(changes.callbackSecretEnc !== undefined && { callback_secret_enc: changes.callbackSecretEnc }),
+          ...(changes.authMode !== undefined && { auth_mode: changes.authMode }),
+          ...(changes.certificate !== undefined && certificateColumns(changes.certificate)),
           updated_at: now,
         })
         .where('id', '=', existing.id)
@@ -97,8 +145,11 @@ export async function upsertApp(
           signature: changes.signature ?? '',
           ext_code: changes.extCode ?? '',
           status: changes.status ?? 'active',
-          report_url: null,
-          reply_url: null,
+          report_url: changes.reportUrl ?? null,
+          reply_url: changes.replyUrl ?? null,
+          callback_secret_enc: changes.callbackSecretEnc ?? null,
+          auth_mode: changes.authMode ?? 'whitelist',
+          ...certificateColumns(changes.certificate ?? null),
           created_at: now,
           updated_at: now,
           province: changes.province ?? null,

@@ -23,6 +23,10 @@ export interface ConsoleApp {
   replyUrl: string | null;
   /** On the ministry platform: the province the account belongs to (docs/federation.md). */
   province: string | null;
+  /** What the interface checks beside the password, and the registered client certificate. */
+  authMode: AppRow['auth_mode'];
+  certSubject: string | null;
+  certNotAfter: number | null;
   createdAt: number;
   updatedAt: number;
   todayMessages: number;
@@ -49,6 +53,9 @@ function view(row: AppRow, todayMessages: number): ConsoleApp {
     reportUrl: row.report_url,
     replyUrl: row.reply_url,
     province: row.province,
+    authMode: row.auth_mode,
+    certSubject: row.cert_subject,
+    certNotAfter: row.cert_not_after,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     todayMessages,

@@ -21,6 +21,14 @@ export interface AppsTable {
   updated_at: number;
   /** On the ministry platform: the province (two-digit code) this account belongs to (migration 0026). */
   province: string | null;
+  /** The callback signing secret, sealed with the data key (migration 0030); null until one is made. */
+  callback_secret_enc: Generated<string | null>;
+  /** What the interface checks beside the password (migration 0031). */
+  auth_mode: Generated<'whitelist' | 'certificate' | 'both'>;
+  /** SHA-256 of the registered client certificate (DER), upper-case hex with colons, as Node prints it. */
+  cert_fingerprint: Generated<string | null>;
+  cert_subject: Generated<string | null>;
+  cert_not_after: Generated<number | null>;
 }
 
 export interface SequencesTable {
@@ -495,6 +503,53 @@ export interface InterfaceLocksTable {
   locked_until: number;
 }
 
+/** How far an account's receiver has taken one feed, and the retry state of the next batch (docs/callbacks.md). */
+export interface CallbackCursorsTable {
+  app_id: number;
+  kind: 'report' | 'reply';
+  /** The last `seq` the receiver answered 2xx for (or that was given up). */
+  cursor: Generated<number>;
+  /** Failed attempts of the batch after `cursor`. */
+  attempts: Generated<number>;
+  next_at: Generated<number>;
+  failing_since: number | null;
+  last_error: string | null;
+  last_ok_at: number | null;
+  delivered: Generated<number>;
+  lease_owner: string | null;
+  lease_until: number | null;
+}
+
+/** A batch given up after `callbacks.retryHours`; its items stay pullable. */
+export interface CallbackFailuresTable {
+  id: number;
+  app_id: number;
+  kind: 'report' | 'reply';
+  from_seq: number;
+  to_seq: number;
+  items: number;
+  attempts: number;
+  last_error: string;
+  failed_at: number;
+}
+
+/** One interface call (standard §8.1 c): who, from where, what, how it ended. Never a password. */
+export interface InterfaceAccessLogTable {
+  id: number;
+  at: number;
+  /** As the caller gave it (may name no account). */
+  app_name: string | null;
+  source_ip: string;
+  path: string;
+  /** The answer's `code` (Appendix A); null when the answer had none. */
+  code: number | null;
+  /** Numbers in the request (send calls). */
+  numbers: number;
+  duration_ms: number;
+  /** The answer's `msg` for refusals (why), null for code 1. */
+  msg: string | null;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -530,6 +585,9 @@ export interface Database {
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
   interface_locks: InterfaceLocksTable;
+  callback_cursors: CallbackCursorsTable;
+  callback_failures: CallbackFailuresTable;
+  interface_access_log: InterfaceAccessLogTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -5,8 +5,12 @@
  * new password takes effect there within a second.
  */
 import { randomInt } from 'node:crypto';
+import { checkCallbackUrl } from '../../domain/callback-url.js';
 import { parseCidrList } from '../../domain/cidr.js';
 import { provinceCodeOf } from '../../domain/phone-data.js';
+import { generateCallbackSecret } from '../../pipeline/callbacks.js';
+import { findAppById } from '../../store/apps.js';
+import { setCallbackSecret, startCallbackCursor } from '../../store/callbacks.js';
 import { hashPassword } from '../../security/passwords.js';
 import {
   createConsoleApp,
@@ -55,17 +59,9 @@ const fieldProperties = {
 } as const;
 
 function callbackUrl(text: string | undefined, field: string): string | null {
-  const value = (text ?? '').trim();
-  if (value === '') return null;
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
-  if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-    throw consoleError('APP_INVALID', `${field}：须为 http:// 或 https:// 地址`, { field });
-  return value;
+  const checked = checkCallbackUrl(text);
+  if ('error' in checked) throw consoleError('APP_INVALID', `${field}：${checked.error}`, { field });
+  return checked.url;
 }
 
 /** Summary for the audit log: no password, nothing personal. */
@@ -113,6 +109,15 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
       replyUrl: callbackUrl(body.replyUrl, 'replyUrl'),
     };
   };
+  /** An account with a callback address and no secret gets one now, returned to be shown once. */
+  const ensureCallbackSecret = async (id: number): Promise<string | null> => {
+    const record = await findAppById(db, id);
+    if (!record || record.callbackSecretEnc !== null) return null;
+    if (record.reportUrl === null && record.replyUrl === null) return null;
+    const secret = generateCallbackSecret();
+    await setCallbackSecret(db, id, ctx.deps.cipher.encrypt(secret), ctx.now());
+    return secret;
+  };
   const idParams = {
     type: 'object',
     required: ['id'],
@@ -158,6 +163,7 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
         if (outcome.reason === 'name-taken') throw consoleError('APP_EXISTS');
         throw consoleError('APP_EXT_TAKEN', `扩展码已被账户 ${outcome.owner} 使用`);
       }
+      const callbackSecret = await ensureCallbackSecret(outcome.app.id);
       await ctx.audit(request, {
         kind: 'data',
         action: 'app.create',
@@ -165,7 +171,7 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
         result: 'ok',
         detail: { ...auditView(outcome.app), balance: outcome.app.balance },
       });
-      return { app: outcome.app, password };
+      return { app: outcome.app, password, ...(callbackSecret !== null && { callbackSecret }) };
     },
   );
 
@@ -185,6 +191,12 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
         if (outcome.reason === 'not-found') throw consoleError('APP_NOT_FOUND');
         throw consoleError('APP_EXT_TAKEN', `扩展码已被账户 ${outcome.owner} 使用`);
       }
+      // An address switched on starts after what the account's feed already holds.
+      if (outcome.before.reportUrl === null && outcome.after.reportUrl !== null)
+        await startCallbackCursor(db, outcome.after.id, 'report');
+      if (outcome.before.replyUrl === null && outcome.after.replyUrl !== null)
+        await startCallbackCursor(db, outcome.after.id, 'reply');
+      const callbackSecret = await ensureCallbackSecret(outcome.after.id);
       await ctx.audit(request, {
         kind: 'data',
         action: 'app.edit',
@@ -192,7 +204,7 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
         result: 'ok',
         detail: { before: auditView(outcome.before), after: auditView(outcome.after) },
       });
-      return { app: outcome.after };
+      return { app: outcome.after, ...(callbackSecret !== null && { callbackSecret }) };
     },
   );
 

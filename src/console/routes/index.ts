@@ -1,10 +1,12 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
+import { appIntegrationRoutes } from './app-integration.js';
 import { appsRoutes } from './apps.js';
 import { citizenLocksRoutes } from './citizen-locks.js';
 import { gatewaysRoutes } from './gateways.js';
 import { handsetRoutes } from './handset.js';
 import { interfaceLocksRoutes } from './interface-locks.js';
+import { interfaceLogRoutes } from './interface-log.js';
 import { listsRoutes } from './lists.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
@@ -32,8 +34,10 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   handsetRoutes,
   appsRoutes,
   interfaceLocksRoutes,
+  appIntegrationRoutes,
   gatewaysRoutes,
   listsRoutes,
   wordsRoutes,
   rulesTransferRoutes,
+  interfaceLogRoutes,
 ];

@@ -25,6 +25,8 @@ import * as m0037 from './0037-message-validity.js';
 import * as m0040 from './0040-interface-locks.js';
 import * as m0047 from './0047-binding-owner.js';
 import * as m0026 from './0026-federation.js';
+import * as m0030 from './0030-callbacks.js';
+import * as m0031 from './0031-interface-access.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -57,4 +59,6 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0040-interface-locks', up: m0040.up },
   { name: '0047-binding-owner', up: m0047.up },
   { name: '0026-federation', up: m0026.up },
+  { name: '0030-callbacks', up: m0030.up },
+  { name: '0031-interface-access', up: m0031.up },
 ];
