@@ -15,10 +15,10 @@ import type { Admission } from '../pipeline/admission.js';
 import type { Dispatcher } from '../pipeline/dispatcher.js';
 import { createMetrics } from '../pipeline/metrics.js';
 import type { OtpService } from '../pipeline/otp.js';
+import type { GatewayControl } from '../pipeline/gateway-control.js';
 import type { Router } from '../pipeline/router.js';
 import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { EventWriter } from '../pipeline/writer.js';
-import type { Gateway } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
 import { listenAt } from './listen.js';
@@ -28,7 +28,7 @@ export interface ListenerDeps {
   config: Config;
   handle: DatabaseHandle;
   ids: IdAllocator;
-  gateways: readonly Gateway[];
+  gateways: GatewayControl;
   router: Router;
   admission: Admission;
   sensitiveWords: SensitiveWordList;
@@ -119,7 +119,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     if (config.metrics.enabled) {
       const registry = createMetrics({
         handle,
-        gateways: deps.gateways,
+        router: deps.router,
         dispatcher: deps.dispatcher,
         writer: deps.writer,
       });
@@ -148,6 +148,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
             ids: deps.ids,
             admission: deps.admission,
             router: deps.router,
+            gateways: deps.gateways,
             citizens: deps.citizens,
             wakeDispatcher: () => deps.dispatcher.wake(),
             sensitiveWords: deps.sensitiveWords,

@@ -13,7 +13,8 @@ import type { Credentials } from '../interface/credentials.js';
 import { Admission, sendingRulesFrom } from '../pipeline/admission.js';
 import { Dispatcher } from '../pipeline/dispatcher.js';
 import { FeedSequencer } from '../pipeline/feed-sequencer.js';
-import { startGateways } from '../pipeline/gateway-events.js';
+import { GatewayControl } from '../pipeline/gateway-control.js';
+import { gatewayStarter } from '../pipeline/gateway-events.js';
 import { OtpService, otpSecretsFrom } from '../pipeline/otp.js';
 import { Router } from '../pipeline/router.js';
 import { SensitiveWordList } from '../pipeline/sensitive-words.js';
@@ -44,6 +45,8 @@ export interface Platform {
   readonly handle: DatabaseHandle;
   readonly ids: IdAllocator;
   readonly router: Router;
+  /** The gateways in service; paused, retuned, added or removed while running. */
+  readonly gateways: GatewayControl;
   readonly admission: Admission;
   /** The sensitive words admission screens texts for (the console invalidates it after a change). */
   readonly sensitiveWords: SensitiveWordList;
@@ -66,10 +69,8 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-function toGatewayConfig(g: Config['gateways'][number]): GatewayConfig {
-  const { enabled: _enabled, ...rest } = g;
-  return rest;
-}
+/** How soon an instance follows gateway changes made through another instance's console. */
+const GATEWAY_SYNC_MS = 5000;
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config, logger } = options;
@@ -77,11 +78,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const { handle, instanceId, host } = await joinDatabase(config, now());
   const ids = new IdAllocator(handle.db);
 
-  const gatewayFactory = options.gatewayFactory ?? createGateway;
-  const gateways = config.gateways
-    .filter((g) => g.enabled)
-    .map((g) => gatewayFactory(toGatewayConfig(g), { logger }));
-  const router = new Router(gateways);
+  // Filled by the gateway control once the writer that takes their reports exists.
+  const router = new Router([]);
   const settings = {
     reportDeadlineMs: config.sending.reportDeadlineSeconds * 1000,
     validityMs: config.sending.validitySeconds * 1000,
@@ -165,15 +163,36 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     () => dispatcher.wake(),
   );
 
-  startGateways(gateways, {
-    db: handle.db,
-    writer,
-    surveyExtPrefix: config.citizen.surveyExtPrefix,
+  const gateways = new GatewayControl({
+    handle,
+    router,
+    configured: config.gateways,
+    factory: options.gatewayFactory ?? createGateway,
+    start: gatewayStarter({
+      db: handle.db,
+      writer,
+      surveyExtPrefix: config.citizen.surveyExtPrefix,
+      logger,
+      now,
+      uplinkForCitizens: () => citizens.service.wake(),
+      linkUp: () => dispatcher.wake(),
+    }),
+    seal: (plain) => citizens.cipher.encrypt(plain),
+    open: (sealed) => citizens.cipher.decrypt(sealed),
     logger,
     now,
-    uplinkForCitizens: () => citizens.service.wake(),
-    linkUp: () => dispatcher.wake(),
+    pollMs: GATEWAY_SYNC_MS,
   });
+  try {
+    await gateways.start();
+  } catch (err) {
+    await gateways.close();
+    await citizens.close();
+    await writer.close();
+    await unregisterInstance(handle.db, instanceId).catch(() => undefined);
+    await handle.close();
+    throw err;
+  }
 
   for (const notice of [...handle.notices, ...citizens.notices])
     logger.warn({ notice }, '文件权限 file permissions');
@@ -189,7 +208,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await admission.close();
     await citizens.close();
     await dispatcher.stop();
-    await Promise.allSettled(gateways.map((g) => g.close()));
+    await gateways.close();
     await writer.close();
     await sweeper.stop();
     await sequencer.settled();
@@ -224,6 +243,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     handle,
     ids,
     router,
+    gateways,
     admission,
     sensitiveWords,
     dispatcher,

@@ -10,6 +10,7 @@ import type { Citizens } from '../citizen/index.js';
 import type { Config } from '../config/schema.js';
 import type { ConsoleAction, ConsoleRole } from '../domain/console-roles.js';
 import type { Admission } from '../pipeline/admission.js';
+import type { GatewayControl } from '../pipeline/gateway-control.js';
 import type { Router } from '../pipeline/router.js';
 import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { PersonalDataCipher } from '../security/personal-data.js';
@@ -31,6 +32,8 @@ export interface ConsoleServices {
   ids: IdAllocator;
   admission: Admission;
   router: Router;
+  /** The gateways in service, changed at run time from the Gateways page. */
+  gateways: GatewayControl;
   citizens: Citizens;
   /** Lets the dispatcher look at the outbox now rather than at its next poll. */
   wakeDispatcher(): void;

@@ -29,7 +29,8 @@ export interface GatewayEventDeps {
 /** Extension codes are reread at most this often, so a new or frozen app takes effect within it. */
 const EXT_RELOAD_MS = 5000;
 
-export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDeps): void {
+/** What starts a gateway with the platform's handlers: at start, and for links changed at run time. */
+export function gatewayStarter(deps: GatewayEventDeps): (gateway: Gateway) => void {
   const { logger, writer } = deps;
   let extCodes: { appId: number; ext: string }[] = [];
   let extLoadedAt = -Infinity;
@@ -46,7 +47,7 @@ export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDe
     return extCodes.find((e) => ext.startsWith(e.ext))?.appId ?? null;
   };
 
-  for (const gateway of gateways) {
+  return (gateway) => {
     const spNumber = gateway.config.spNumber;
     gateway.start({
       report: (r) =>
@@ -80,5 +81,5 @@ export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDe
         if (s.bound > 0) deps.linkUp();
       },
     });
-  }
+  };
 }

@@ -452,6 +452,25 @@ export interface BackupsTable {
   error: string | null;
 }
 
+/**
+ * A gateway as changed from the console (migration 0034, store/gateway-settings.ts): overrides of a
+ * configured link, or a whole link added (`definition`, its secrets sealed).
+ */
+export interface GatewaySettingsTable {
+  id: string;
+  paused: number;
+  /** Null: as configured. */
+  enabled: number | null;
+  tps: number | null;
+  window: number | null;
+  /** JSON of a link added from the console; null for a link of the configuration file. */
+  definition: string | null;
+  /** Raised on every change, so running instances see which rows moved. */
+  version: number;
+  updated_by: string;
+  updated_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -484,6 +503,7 @@ export interface Database {
   reviews: ReviewsTable;
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
+  gateway_settings: GatewaySettingsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;
