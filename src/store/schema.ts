@@ -471,6 +471,18 @@ export interface GatewaySettingsTable {
   updated_at: number;
 }
 
+/** One console send (migration 0035, store/console-send.ts). */
+export interface SendTasksTable {
+  id: number;
+  app_id: number;
+  /** The page's idempotency key: the task's batches are `console:<key>:<n>`. */
+  send_key: string;
+  file_name: string | null;
+  recipients: number;
+  created_by: string;
+  created_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -504,6 +516,7 @@ export interface Database {
   sensitive_words: SensitiveWordsTable;
   backups: BackupsTable;
   gateway_settings: GatewaySettingsTable;
+  send_tasks: SendTasksTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -20,6 +20,7 @@ import * as m0020 from './0020-personal-data-at-rest.js';
 import * as m0021 from './0021-backups.js';
 import * as m0022 from './0022-retention.js';
 import * as m0034 from './0034-gateway-settings.js';
+import * as m0035 from './0035-send-tasks.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0021-backups', up: m0021.up },
   { name: '0022-retention', up: m0022.up },
   { name: '0034-gateway-settings', up: m0034.up },
+  { name: '0035-send-tasks', up: m0035.up },
 ];
