@@ -68,6 +68,12 @@ test('Apps: create, read the one-time password, top up, freeze; the interface fo
 });
 
 test('Gateways: the link shows connected; an operator pauses, resumes and retunes it', async () => {
+  // The console has its own icon in the browser tab.
+  const icon = await page.locator('link[rel=icon]').getAttribute('href');
+  const iconAnswer = await fetch(new URL(icon ?? '', page.url()));
+  assert.equal(iconAnswer.status, 200);
+  assert.match(iconAnswer.headers.get('content-type') ?? '', /image\/svg\+xml/);
+
   await gotoPage(page, 'gateways');
   const state = page.getByTestId('gateway-state-cmcc-1');
   await state.waitFor();
