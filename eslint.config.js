@@ -19,7 +19,9 @@ const LAYERS = {
   pipeline: ['domain', 'shared', 'store', 'protocols', 'config', 'security', 'audit'],
   citizen: ['domain', 'shared', 'store', 'protocols', 'config', 'security', 'audit', 'backend', 'pipeline'],
   interface: ['domain', 'shared', 'store', 'protocols', 'config', 'security', 'audit', 'pipeline', 'citizen'],
+  contract: ['domain'],
   console: [
+    'contract',
     'domain',
     'shared',
     'store',
@@ -32,7 +34,7 @@ const LAYERS = {
     'citizen',
   ],
   sftp: ['domain', 'shared', 'store', 'protocols', 'config', 'security', 'audit', 'pipeline', 'citizen'],
-  web: ['domain', 'web'],
+  web: ['domain', 'web', 'contract'],
   app: [
     'domain',
     'shared',
@@ -127,8 +129,9 @@ export default tseslint.config(
       },
       'boundaries/elements': [
         { type: 'web', pattern: 'src/console/web/**', partialMatch: false },
+        { type: 'contract', pattern: 'src/console/contract/**', partialMatch: false },
         ...Object.keys(LAYERS)
-          .filter((t) => t !== 'web')
+          .filter((t) => t !== 'web' && t !== 'contract')
           .map((type) => ({ type, pattern: `src/${type}/**`, partialMatch: false })),
       ],
     },

@@ -17,10 +17,10 @@ import type { Dispatcher } from '../pipeline/dispatcher.js';
 import { createMetrics } from '../pipeline/metrics.js';
 import type { OtpService } from '../pipeline/otp.js';
 import type { PhoneDataSource } from '../pipeline/phone-data.js';
+import type { GatewayControl } from '../pipeline/gateway-control.js';
 import type { Router } from '../pipeline/router.js';
 import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { EventWriter } from '../pipeline/writer.js';
-import type { Gateway } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
 import { listenAt } from './listen.js';
@@ -30,7 +30,7 @@ export interface ListenerDeps {
   config: Config;
   handle: DatabaseHandle;
   ids: IdAllocator;
-  gateways: readonly Gateway[];
+  gateways: GatewayControl;
   router: Router;
   phoneData: PhoneDataSource | null;
   admission: Admission;
@@ -131,7 +131,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     if (config.metrics.enabled) {
       const registry = createMetrics({
         handle,
-        gateways: deps.gateways,
+        router: deps.router,
         dispatcher: deps.dispatcher,
         writer: deps.writer,
       });
@@ -161,6 +161,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
             admission: deps.admission,
             router: deps.router,
             phoneData: deps.phoneData,
+            gateways: deps.gateways,
             citizens: deps.citizens,
             wakeDispatcher: () => deps.dispatcher.wake(),
             sensitiveWords: deps.sensitiveWords,

@@ -14,7 +14,8 @@ import { Admission, sendingRulesFrom } from '../pipeline/admission.js';
 import { CallbackDeliverer } from '../pipeline/callbacks.js';
 import { Dispatcher } from '../pipeline/dispatcher.js';
 import { FeedSequencer } from '../pipeline/feed-sequencer.js';
-import { startGateways } from '../pipeline/gateway-events.js';
+import { GatewayControl } from '../pipeline/gateway-control.js';
+import { gatewayStarter } from '../pipeline/gateway-events.js';
 import { OtpService, otpSecretsFrom } from '../pipeline/otp.js';
 import { BUNDLED_PHONE_DATA, PhoneDataSource } from '../pipeline/phone-data.js';
 import { Router } from '../pipeline/router.js';
@@ -50,6 +51,8 @@ export interface Platform {
   readonly router: Router;
   /** The segment data in use, when the platform routes by home province (docs/federation.md). */
   readonly phoneData: PhoneDataSource | null;
+  /** The gateways in service; paused, retuned, added or removed while running. */
+  readonly gateways: GatewayControl;
   readonly admission: Admission;
   /** The sensitive words admission screens texts for (the console invalidates it after a change). */
   readonly sensitiveWords: SensitiveWordList;
@@ -72,10 +75,8 @@ export interface Platform {
   close(): Promise<void>;
 }
 
-function toGatewayConfig(g: Config['gateways'][number]): GatewayConfig {
-  const { enabled: _enabled, url, tls, scope, pollMs, ...rest } = g;
-  return rest.protocol === 'ministry' && url ? { ...rest, ministry: { url, tls, scope, pollMs } } : rest;
-}
+/** How soon an instance follows gateway changes made through another instance's console. */
+const GATEWAY_SYNC_MS = 5000;
 
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   const { config, logger } = options;
@@ -83,23 +84,16 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const { handle, instanceId, host } = await joinDatabase(config, now());
   const ids = new IdAllocator(handle.db);
 
-  const gatewayFactory = options.gatewayFactory ?? createGateway;
-  const cursors: FeedCursors = {
-    load: (gatewayId, feed) => loadFeedCursor(handle.db, gatewayId, feed),
-    save: (gatewayId, feed, cursor) => saveFeedCursor(handle.db, gatewayId, feed, cursor, now()),
-  };
-  const gateways = config.gateways
-    .filter((g) => g.enabled)
-    .map((g) => gatewayFactory(toGatewayConfig(g), { logger, cursors }));
   // Segment data is read when something routes by it: a ministry link, or a file the operator named.
   const needsPhoneData =
-    config.phoneData.file !== '' || gateways.some((g) => g.config.protocol === 'ministry');
+    config.phoneData.file !== '' || config.gateways.some((g) => g.enabled && g.protocol === 'ministry');
   const phoneData = needsPhoneData
     ? new PhoneDataSource(config.phoneData.file || BUNDLED_PHONE_DATA, logger, config.phoneData.reloadMs)
     : null;
   phoneData?.watch();
+  // Filled by the gateway control once the writer that takes their reports exists.
   const router = new Router(
-    gateways,
+    [],
     now,
     phoneData && {
       province: config.platform.province,
@@ -191,15 +185,42 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     () => dispatcher.wake(),
   );
 
-  startGateways(gateways, {
-    db: handle.db,
-    writer,
-    surveyExtPrefix: config.citizen.surveyExtPrefix,
+  // A ministry link keeps its place in the ministry's report and reply feeds here.
+  const feedCursors: FeedCursors = {
+    load: (gatewayId, feed) => loadFeedCursor(handle.db, gatewayId, feed),
+    save: (gatewayId, feed, cursor) => saveFeedCursor(handle.db, gatewayId, feed, cursor, now()),
+  };
+  const gateways = new GatewayControl({
+    handle,
+    router,
+    configured: config.gateways,
+    factory: (gatewayConfig, deps) =>
+      (options.gatewayFactory ?? createGateway)(gatewayConfig, { ...deps, cursors: feedCursors }),
+    start: gatewayStarter({
+      db: handle.db,
+      writer,
+      surveyExtPrefix: config.citizen.surveyExtPrefix,
+      logger,
+      now,
+      uplinkForCitizens: () => citizens.service.wake(),
+      linkUp: () => dispatcher.wake(),
+    }),
+    seal: (plain) => citizens.cipher.encrypt(plain),
+    open: (sealed) => citizens.cipher.decrypt(sealed),
     logger,
     now,
-    uplinkForCitizens: () => citizens.service.wake(),
-    linkUp: () => dispatcher.wake(),
+    pollMs: GATEWAY_SYNC_MS,
   });
+  try {
+    await gateways.start();
+  } catch (err) {
+    await gateways.close();
+    await citizens.close();
+    await writer.close();
+    await unregisterInstance(handle.db, instanceId).catch(() => undefined);
+    await handle.close();
+    throw err;
+  }
 
   for (const notice of [...handle.notices, ...citizens.notices])
     logger.warn({ notice }, '文件权限 file permissions');
@@ -226,7 +247,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await admission.close();
     await citizens.close();
     await dispatcher.stop();
-    await Promise.allSettled(gateways.map((g) => g.close()));
+    await gateways.close();
     await writer.close();
     await sweeper.stop();
     await sequencer.settled();
@@ -264,6 +285,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ids,
     router,
     phoneData,
+    gateways,
     admission,
     sensitiveWords,
     dispatcher,

@@ -11,6 +11,7 @@ import type { Config } from '../config/schema.js';
 import type { ConsoleAction, ConsoleRole } from '../domain/console-roles.js';
 import type { Admission } from '../pipeline/admission.js';
 import type { PhoneDataSource } from '../pipeline/phone-data.js';
+import type { GatewayControl } from '../pipeline/gateway-control.js';
 import type { Router } from '../pipeline/router.js';
 import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { PersonalDataCipher } from '../security/personal-data.js';
@@ -34,6 +35,8 @@ export interface ConsoleServices {
   router: Router;
   /** The segment data in use, when the platform routes by home province (docs/federation.md). */
   phoneData?: PhoneDataSource | null;
+  /** The gateways in service, changed at run time from the Gateways page. */
+  gateways: GatewayControl;
   citizens: Citizens;
   /** Lets the dispatcher look at the outbox now rather than at its next poll. */
   wakeDispatcher(): void;

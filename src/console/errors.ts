@@ -120,6 +120,14 @@ const CONSOLE_ERRORS = {
   },
   REPLY_NOT_FOUND: { status: 404, zh: '没有此回复模板', en: 'no such reply text' },
   REPLY_INVALID: { status: 400, zh: '回复内容不符合要求', en: 'the reply text is not valid' },
+  GATEWAY_NOT_FOUND: { status: 404, zh: '没有此网关', en: 'no such gateway' },
+  GATEWAY_EXISTS: { status: 409, zh: '网关编号已存在', en: 'the gateway id is taken' },
+  GATEWAY_INVALID: { status: 400, zh: '网关设置不符合要求', en: 'the gateway settings are not valid' },
+  GATEWAY_CONFIGURED: {
+    status: 409,
+    zh: '配置文件中的网关只能停用，不能删除',
+    en: 'a gateway of the configuration file can be disabled, not removed',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

@@ -35,7 +35,8 @@ const EXT_RELOAD_MS = 5000;
 /** How far back a reply to a request `extCode` finds the message it answers (docs/design.md §3, item 10 "Uplinks"). */
 const REPLY_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
-export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDeps): void {
+/** What starts a gateway with the platform's handlers: at start, and for links changed at run time. */
+export function gatewayStarter(deps: GatewayEventDeps): (gateway: Gateway) => void {
   const { logger, writer } = deps;
   let extCodes: { appId: number; ext: string }[] = [];
   let activeApps = new Set<number>();
@@ -59,7 +60,7 @@ export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDe
     return sender !== null && activeApps.has(sender) ? sender : null;
   };
 
-  for (const gateway of gateways) {
+  return (gateway) => {
     const spNumber = gateway.config.spNumber;
     gateway.start({
       report: (r) =>
@@ -93,5 +94,5 @@ export function startGateways(gateways: readonly Gateway[], deps: GatewayEventDe
         if (s.bound > 0) deps.linkUp();
       },
     });
-  }
+  };
 }

@@ -13,7 +13,8 @@ import type { EventWriter } from './writer.js';
 
 export interface MetricsSources {
   handle: DatabaseHandle;
-  gateways: readonly Gateway[];
+  /** The gateways in service now (the set changes at run time). */
+  router: { readonly gateways: readonly Gateway[] };
   dispatcher: Dispatcher;
   writer: EventWriter;
 }
@@ -44,7 +45,7 @@ export function createMetrics(sources: MetricsSources): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'sms12333_' });
   const labels = ['gateway', 'protocol'] as const;
-  const statuses = (): GatewayStatus[] => sources.gateways.map((g) => g.status());
+  const statuses = (): GatewayStatus[] => sources.router.gateways.map((g) => g.status());
   const gauge = (name: string, help: string, value: (s: GatewayStatus) => number): void => {
     new Gauge({
       name: `sms12333_gateway_${name}`,

@@ -228,6 +228,8 @@ export interface AuditFilter {
   result?: AuditLogTable['result'] | undefined;
   /** Only records up to this seq (an export stops where the log stood when it began). */
   maxSeq?: number | undefined;
+  /** Leaves out routine reads: access entries of API GETs that succeeded. */
+  hideRoutine?: boolean | undefined;
 }
 
 /** `%`, `_` and the escape character itself match literally. */
@@ -243,6 +245,10 @@ function filtered(db: Db, f: AuditFilter): SelectQueryBuilder<Database, 'audit_l
   if (f.actor !== undefined) q = q.where('actor', '=', f.actor);
   if (f.result !== undefined) q = q.where('result', '=', f.result);
   if (f.maxSeq !== undefined) q = q.where('seq', '<=', f.maxSeq);
+  if (f.hideRoutine === true)
+    q = q.where((eb) =>
+      eb.not(eb.and([eb('kind', '=', 'access'), eb('result', '=', 'ok'), eb('action', 'like', 'api GET %')])),
+    );
   if (f.actionContains !== undefined)
     q = q.where(sql<boolean>`lower(${sql.ref('action')}) like ${likePattern(f.actionContains)} escape '\\'`);
   return q;

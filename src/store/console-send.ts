@@ -2,10 +2,11 @@
  * What the console's Send page reads: the accounts an operator may send under, and the progress of
  * one console send. A console send is the batches admitted with the clientMsgIds
  * `console:<key>:<n>` (one per distinct text and chunk), so its messages are found by that prefix
- * on the (app_id, client_msg_id) index without a table of its own.
+ * on the (app_id, client_msg_id) index; its task row (migration 0035) gives it a number and a name.
  */
 import type { Kysely } from 'kysely';
 import { SERVICE_APP_ID } from './citizens.js';
+import type { IdAllocator } from './ids.js';
 import type { Database } from './schema.js';
 
 export interface SendableApp {
@@ -47,9 +48,7 @@ export interface SendProgress {
 
 /** Counts by message status of the batches of one console send (key as the page gave it). */
 export async function sendProgress(db: Kysely<Database>, appId: number, key: string): Promise<SendProgress> {
-  const prefix = `console:${key}:`;
-  // A range rather than LIKE, so both databases use the index; ';' is the character after ':'.
-  const upper = `console:${key};`;
+  const { from: prefix, to: upper } = sendKeyRange(key);
   const batches = await db
     .selectFrom('batches')
     .select('id')
@@ -75,4 +74,84 @@ export async function sendProgress(db: Kysely<Database>, appId: number, key: str
     }
   }
   return { batchIds: ids.map(String), total, byStatus };
+}
+
+export interface SendTask {
+  id: number;
+  appId: number;
+  key: string;
+  fileName: string | null;
+  recipients: number;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** The task of a send, made on its first submit; a second submit with the same key finds it. */
+export async function openSendTask(
+  db: Kysely<Database>,
+  ids: IdAllocator,
+  task: Omit<SendTask, 'id'>,
+): Promise<SendTask> {
+  const found = await sendTaskByKey(db, task.appId, task.key);
+  if (found) return found;
+  const id = await ids.nextId();
+  await db
+    .insertInto('send_tasks')
+    .values({
+      id,
+      app_id: task.appId,
+      send_key: task.key,
+      file_name: task.fileName,
+      recipients: task.recipients,
+      created_by: task.createdBy,
+      created_at: task.createdAt,
+    })
+    .onConflict((oc) => oc.columns(['app_id', 'send_key']).doNothing())
+    .execute();
+  return (await sendTaskByKey(db, task.appId, task.key)) ?? { id, ...task };
+}
+
+function taskOf(r: {
+  id: number;
+  app_id: number;
+  send_key: string;
+  file_name: string | null;
+  recipients: number;
+  created_by: string;
+  created_at: number;
+}): SendTask {
+  return {
+    id: r.id,
+    appId: r.app_id,
+    key: r.send_key,
+    fileName: r.file_name,
+    recipients: r.recipients,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  };
+}
+
+export async function sendTaskByKey(
+  db: Kysely<Database>,
+  appId: number,
+  key: string,
+): Promise<SendTask | null> {
+  const r = await db
+    .selectFrom('send_tasks')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .where('send_key', '=', key)
+    .executeTakeFirst();
+  return r ? taskOf(r) : null;
+}
+
+export async function sendTask(db: Kysely<Database>, id: number): Promise<SendTask | null> {
+  const r = await db.selectFrom('send_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? taskOf(r) : null;
+}
+
+/** The clientMsgId range of a send's batches: [from, to). */
+export function sendKeyRange(key: string): { from: string; to: string } {
+  // A range rather than LIKE, so both databases use the index; ';' is the character after ':'.
+  return { from: `console:${key}:`, to: `console:${key};` };
 }

@@ -4,6 +4,7 @@
  * message's parts and delivery report. Keyset pages on (created_at, id) — migration 0012.
  */
 import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { sendKeyRange } from './console-send.js';
 import type { Database, MessagesTable } from './schema.js';
 
 export interface MessageFilter {
@@ -17,6 +18,8 @@ export interface MessageFilter {
   province?: string | undefined;
   from?: number | undefined;
   to?: number | undefined;
+  /** The batches of one console send (its app and key). */
+  task?: { appId: number; key: string } | undefined;
 }
 
 /** Position after which the next page starts (exclusive): newest first by creation time, then id. */
@@ -86,6 +89,22 @@ function conditions(eb: ExpressionBuilder<WithM, 'm'>, filter: MessageFilter): E
     );
   if (filter.from !== undefined) out.push(eb('m.created_at', '>=', filter.from));
   if (filter.to !== undefined) out.push(eb('m.created_at', '<', filter.to));
+  if (filter.task !== undefined) {
+    const { appId } = filter.task;
+    const range = sendKeyRange(filter.task.key);
+    out.push(
+      eb(
+        'm.batch_id',
+        'in',
+        eb
+          .selectFrom('batches')
+          .select('batches.id')
+          .where('batches.app_id', '=', appId)
+          .where('batches.client_msg_id', '>=', range.from)
+          .where('batches.client_msg_id', '<', range.to),
+      ),
+    );
+  }
   return out;
 }
 
@@ -161,6 +180,29 @@ export async function countMessages(db: Kysely<Database>, filter: MessageFilter)
   const row = await db
     .selectFrom('messages as m')
     .where((eb) => eb.and(conditions(eb, filter)))
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * How many messages match, counting no further than `cap` (answers `cap + 1` beyond it), so a
+ * search over a busy year stays cheap: the page says "more than cap".
+ */
+export async function countMessagesUpTo(
+  db: Kysely<Database>,
+  filter: MessageFilter,
+  cap: number,
+): Promise<number> {
+  const row = await db
+    .selectFrom(
+      db
+        .selectFrom('messages as m')
+        .where((eb) => eb.and(conditions(eb, filter)))
+        .select('m.id')
+        .limit(cap + 1)
+        .as('hits'),
+    )
     .select((eb) => eb.fn.countAll<number | string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);

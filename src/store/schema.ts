@@ -550,6 +550,37 @@ export interface InterfaceAccessLogTable {
   msg: string | null;
 }
 
+/**
+ * A gateway as changed from the console (migration 0034, store/gateway-settings.ts): overrides of a
+ * configured link, or a whole link added (`definition`, its secrets sealed).
+ */
+export interface GatewaySettingsTable {
+  id: string;
+  paused: number;
+  /** Null: as configured. */
+  enabled: number | null;
+  tps: number | null;
+  window: number | null;
+  /** JSON of a link added from the console; null for a link of the configuration file. */
+  definition: string | null;
+  /** Raised on every change, so running instances see which rows moved. */
+  version: number;
+  updated_by: string;
+  updated_at: number;
+}
+
+/** One console send (migration 0035, store/console-send.ts). */
+export interface SendTasksTable {
+  id: number;
+  app_id: number;
+  /** The page's idempotency key: the task's batches are `console:<key>:<n>`. */
+  send_key: string;
+  file_name: string | null;
+  recipients: number;
+  created_by: string;
+  created_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -588,6 +619,8 @@ export interface Database {
   callback_cursors: CallbackCursorsTable;
   callback_failures: CallbackFailuresTable;
   interface_access_log: InterfaceAccessLogTable;
+  gateway_settings: GatewaySettingsTable;
+  send_tasks: SendTasksTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

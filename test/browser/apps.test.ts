@@ -2,7 +2,7 @@
  * The system administrator's pages in a real browser: an account created on the Apps
  * page answers the HTTP interface with the one-time password shown, a top-up shows in the balance
  * the interface reports, a freeze makes the interface refuse it (code 6); the Gateways page shows
- * the simulator link connected; an edit on the Replies page is what a citizen gets.
+ * the simulator link connected, pauses, resumes and retunes it without a restart; an edit on the Replies page is what a citizen gets.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -67,13 +67,42 @@ test('Apps: create, read the one-time password, top up, freeze; the interface fo
   await eventually(async () => ((await balanceOf('yibao', password)).code === 6 ? true : undefined), 5000);
 });
 
-test('Gateways: the simulator link shows connected with its counters', async () => {
+test('Gateways: the link shows connected; an operator pauses, resumes and retunes it', async () => {
+  // The console has its own icon in the browser tab.
+  const icon = await page.locator('link[rel=icon]').getAttribute('href');
+  const iconAnswer = await fetch(new URL(icon ?? '', page.url()));
+  assert.equal(iconAnswer.status, 200);
+  assert.match(iconAnswer.headers.get('content-type') ?? '', /image\/svg\+xml/);
+
   await gotoPage(page, 'gateways');
   const state = page.getByTestId('gateway-state-cmcc-1');
   await state.waitFor();
   await eventually(async () => ((await state.innerText()) === '已连接' ? true : undefined), 10_000);
   assert.match(await page.getByTestId('gateway-cmcc-1').innerText(), /2 \/ 2 已绑定/);
   await screenshot(page, 'gateways');
+
+  await page.getByTestId('gateway-pause-cmcc-1').click();
+  await page
+    .locator('.ant-popconfirm')
+    .getByRole('button', { name: /确\s*定/ })
+    .click();
+  await page.getByText('网关已暂停').waitFor();
+  await state.filter({ hasText: '已暂停' }).waitFor();
+  assert.ok(rig.platform.router.isPaused('cmcc-1'));
+  assert.equal(rig.platform.router.pick('cmcc'), null, 'nothing new goes to a paused link');
+
+  await page.getByTestId('gateway-resume-cmcc-1').click();
+  await page.getByText('网关已恢复').waitFor();
+  await state.filter({ hasText: '已连接' }).waitFor();
+  assert.equal(rig.platform.router.isPaused('cmcc-1'), false);
+
+  await page.getByTestId('gateway-tune-cmcc-1').click();
+  const dialog = page.locator('.ant-modal');
+  await dialog.getByLabel('限速（条/秒）').fill('800');
+  await dialog.getByRole('button', { name: /保\s*存/ }).click();
+  await page.getByTestId('gateway-tps-cmcc-1').filter({ hasText: '800 条/秒' }).waitFor();
+  await eventually(() => (rig.platform.router.byId('cmcc-1')?.status().tps === 800 ? true : undefined));
+  await state.filter({ hasText: '已连接' }).waitFor({ timeout: 10_000 });
 });
 
 test('Replies: an edited text is what the citizen receives', async () => {

@@ -2,7 +2,8 @@
  * The dashboard and the message search in a real browser: after messages went through
  * the simulator the dashboard counts them and draws its charts; the search finds a delivered
  * message, its drawer shows the parts with DELIVRD and the whole number after an explicit click;
- * a batch deep link filters the page; a CSV export runs to the download.
+ * a batch deep link filters the page; a CSV export runs to the download; the search shows the
+ * total and pages through it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -144,5 +145,31 @@ test('a batch deep link filters the page and the export runs to the download', a
   assert.equal(lines.length, 6, 'header and five rows');
   for (const m of MOBILES) assert.ok(lines.some((l) => l.includes(`${m.slice(0, 3)}****${m.slice(7)}`)));
   assert.ok(!MOBILES.some((m) => text.includes(m)), 'no whole number in the file');
+  await page.context().close();
+});
+
+test('the search shows the total and pages through it', async () => {
+  const more = Array.from({ length: 50 }, (_, i) => `136000001${String(i).padStart(2, '0')}`);
+  const res = await rig.post('/api/sms/send', {
+    appName: rig.appName,
+    password: rig.password,
+    mobiles: more,
+    content: '请按时参加年度认证。',
+  });
+  assert.equal(res.json.code, 1, JSON.stringify(res.json));
+  const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
+  await loginAs(page, await addConsoleUser(rig.platform, 'page.op', ['operator']));
+  await gotoPage(page, 'messages');
+  const rows = page.locator('.ant-table-row');
+  await page.getByTestId('messages-total').filter({ hasText: '共 56 条' }).waitFor();
+  await page.getByTestId('messages-page').filter({ hasText: '第 1 / 2 页' }).waitFor();
+  assert.equal(await rows.count(), 50);
+  await page.getByRole('button', { name: /下一页/ }).click();
+  await page.getByTestId('messages-page').filter({ hasText: '第 2 / 2 页' }).waitFor();
+  await eventually(async () => ((await rows.count()) === 6 ? true : undefined));
+  await page.getByText('138****8021').waitFor();
+  assert.ok(await page.getByRole('button', { name: /下一页/ }).isDisabled());
+  await page.getByRole('button', { name: /上一页/ }).click();
+  await eventually(async () => ((await rows.count()) === 50 ? true : undefined));
   await page.context().close();
 });

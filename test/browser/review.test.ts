@@ -32,7 +32,14 @@ test('a batch held by a review word is approved on the Review page and delivered
   await gotoPage(ops, 'words');
   await ops.getByRole('button', { name: /添加敏感词/ }).click();
   const dialog = ops.locator('.ant-modal');
-  await dialog.getByTestId('word-input').fill('高息理财\n内部渠道');
+  // Imported from a word-list file: the first column of each line.
+  await dialog.locator('input[type=file]').setInputFiles({
+    name: '敏感词.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('\uFEFF高息理财,金融\r\n"内部渠道",其他\r\n\r\n'),
+  });
+  await ops.getByText('已从 敏感词.csv 读入 2 个词').waitFor();
+  assert.equal(await dialog.getByTestId('word-input').inputValue(), '高息理财\n内部渠道');
   await dialog.getByText('人工审核', { exact: true }).click();
   await dialog.getByRole('button', { name: /确\s*定/ }).click();
   await ops.getByText('已添加 2 个').waitFor();

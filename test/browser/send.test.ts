@@ -1,7 +1,7 @@
 /**
  * The Send page in a real browser: an operator uploads an .xlsx with per-row variables,
- * sees the estimate, confirms, and watches every message reach 已送达; the handsets got each row's
- * text. Templates: an operator writes one, a reviewer approves it.
+ * sees the estimate, confirms, and watches every message reach 已送达 as one send task with its
+ * progress, whose messages the search then lists; the handsets got each row's text. Templates: an operator writes one, a reviewer approves it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,9 +79,18 @@ test('an operator sends an .xlsx batch with per-row variables and sees every mes
   await page.getByTestId('send-done').waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('status-DELIVERED').innerText(), '已送达 3');
   assert.equal(await page.getByTestId('send-status').locator('.ant-tag').count(), 1, 'nothing but delivered');
+  // One task, however many texts (three here, one per row) and batches it made.
+  assert.equal(await page.getByTestId('send-task').count(), 1);
+  assert.match(await page.getByTestId('send-task').innerText(), /发送任务 #\d+\s+文件：待遇发放名单\.xlsx/);
+  assert.equal(await page.getByTestId('send-task-counts').innerText(), '共 3 个号码 · 已完成 3 / 3');
+  assert.doesNotMatch(await page.getByTestId('send-progress').innerText(), /批次/);
   const link = await page.getByTestId('send-details').getAttribute('href');
-  assert.match(link ?? '', /^#\/messages\?batchId=\d+$/);
+  assert.match(link ?? '', /^#\/messages\?taskId=\d+$/);
   await screenshot(page, 'send-delivered');
+  await page.getByTestId('send-details').click();
+  await page.getByTestId('messages-task').filter({ hasText: '待遇发放名单.xlsx · 共 3 个号码' }).waitFor();
+  assert.match(await page.getByTestId('messages-total').innerText(), /共 3 条/);
+  assert.equal(await page.locator('.ant-table-row').count(), 3);
 
   assert.deepEqual(
     ['13800138101', '13900139102', '18600186103'].map((m) => rig.sim.inbox(m).map((e) => e.text)),

@@ -123,6 +123,18 @@ test('the auditor reads the log, exports it, verifies it, and cannot send', asyn
   assert.match(await creation.innerText(), /zhao\.sec[\s\S]*li\.op[\s\S]*成功/);
   await rows.filter({ hasText: '登录' }).filter({ hasText: 'zhao.sec' }).first().waitFor();
 
+  // Page views name the page as the menu does; routine reads are folded away until asked for.
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await rows.filter({ hasText: '浏览页面' }).filter({ hasText: '审计日志（audit）' }).first().waitFor();
+  assert.equal(await rows.filter({ hasText: /GET\s*\// }).count(), 0, 'no routine reads');
+  await page.getByTestId('audit-routine').click();
+  await page.getByRole('button', { name: /查\s*询/ }).click();
+  await rows
+    .filter({ hasText: /GET\s*\// })
+    .first()
+    .waitFor();
+  await page.getByTestId('audit-routine').click();
+
   // Verification of the chain.
   await page.getByRole('button', { name: '校验完整性' }).click();
   const verdict = page.getByTestId('audit-verdict');

@@ -26,6 +26,7 @@ interface AuditQuery {
   actor?: string;
   action?: string;
   result?: (typeof AUDIT_RESULTS)[number];
+  routine?: 'hide' | 'show';
   page?: number;
   pageSize?: number;
 }
@@ -37,6 +38,8 @@ const filterProperties = {
   actor: { type: 'string', maxLength: 64 },
   action: { type: 'string', maxLength: 64 },
   result: { type: 'string', enum: AUDIT_RESULTS },
+  /** `hide`: routine reads (successful API GETs) are left out. */
+  routine: { type: 'string', enum: ['hide', 'show'] },
 } as const;
 
 const DAY = 24 * 3600 * 1000;
@@ -79,6 +82,7 @@ function toFilter(q: AuditQuery): AuditFilter {
     actor: blank(q.actor),
     actionContains: blank(q.action),
     result: q.result,
+    hideRoutine: q.routine === 'hide',
   };
 }
 

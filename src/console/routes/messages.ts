@@ -12,8 +12,10 @@ import { normalizeMobile } from '../../domain/phone.js';
 import { FINAL_STATUSES, PENDING_STATUSES } from '../../domain/status.js';
 import { maskMobile } from '../../shared/log.js';
 import { listApps } from '../../store/apps.js';
+import { sendTask } from '../../store/console-send.js';
 import {
   countMessages,
+  countMessagesUpTo,
   messageMobile,
   messageParts,
   messageReport,
@@ -30,11 +32,14 @@ import { exportJobs } from '../exports.js';
 export const EXPORT_ROW_CAP = 200_000;
 const EXPORT_KEEP_MS = 30 * 60_000;
 const EXPORT_PAGE = 1000;
+/** A search counts its matches up to this many; beyond, the page says "more than". */
+export const COUNT_CAP = 10_000;
 const STATUSES: readonly string[] = [...PENDING_STATUSES, ...FINAL_STATUSES];
 
 interface FilterQuery {
   mobile?: string;
   batchId?: number;
+  taskId?: number;
   msgId?: number;
   app?: string;
   status?: string;
@@ -47,6 +52,7 @@ interface FilterQuery {
 const FILTER_PROPERTIES = {
   mobile: { type: 'string', maxLength: 20 },
   batchId: { type: 'integer', minimum: 1 },
+  taskId: { type: 'integer', minimum: 1 },
   msgId: { type: 'integer', minimum: 1 },
   province: { type: 'string', pattern: '^(\\d{2})?$' },
   app: { type: 'string', maxLength: 64 },
@@ -95,6 +101,11 @@ async function readFilter(ctx: ConsoleContext, q: FilterQuery): Promise<MessageF
     const normal = normalizeMobile(q.mobile);
     if (normal === null) throw consoleError('INVALID', '手机号码格式错误', { field: 'mobile' });
     filter.mobile = normal;
+  }
+  if (q.taskId !== undefined) {
+    const task = await sendTask(ctx.deps.handle.db, q.taskId);
+    if (!task) throw consoleError('INVALID', `没有发送任务 ${q.taskId}`, { field: 'taskId' });
+    filter.task = { appId: task.appId, key: task.key };
   }
   if (q.app !== undefined && q.app !== '') {
     const found = (await listApps(ctx.deps.handle.db)).find((a) => a.name === q.app);
@@ -200,13 +211,27 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
       const q = request.query;
       const filter = await readFilter(ctx, q);
       const limit = q.limit ?? 50;
-      const rows = await searchMessages(db, filter, parseCursor(q.after), limit + 1);
+      const [rows, counted] = await Promise.all([
+        searchMessages(db, filter, parseCursor(q.after), limit + 1),
+        countMessagesUpTo(db, filter, COUNT_CAP),
+      ]);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       const apps = (await listApps(db)).map((a) => a.name);
+      const task = q.taskId === undefined ? null : await sendTask(db, q.taskId);
       return {
         rows: page.map(view),
         next: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
+        /** Matches in all, at most COUNT_CAP; `totalExceeds` when there are more. */
+        total: Math.min(counted, COUNT_CAP),
+        totalExceeds: counted > COUNT_CAP,
+        task: task && {
+          id: task.id,
+          fileName: task.fileName,
+          recipients: task.recipients,
+          createdBy: task.createdBy,
+          createdAt: new Date(task.createdAt).toISOString(),
+        },
         /** For the page's business-system filter (12333服务 is the platform's own replies). */
         apps,
       };

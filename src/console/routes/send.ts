@@ -10,7 +10,14 @@ import ExcelJS from 'exceljs';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { FINAL_STATUSES } from '../../domain/status.js';
 import type { AdmissionResult } from '../../store/admission.js';
-import { consoleClientMsgId, listSendableApps, sendProgress } from '../../store/console-send.js';
+import {
+  consoleClientMsgId,
+  listSendableApps,
+  openSendTask,
+  sendProgress,
+  sendTaskByKey,
+  type SendTask,
+} from '../../store/console-send.js';
 import { createReview } from '../../store/reviews.js';
 import { listTemplates } from '../../store/templates.js';
 import type { ConsoleRoutes } from '../context.js';
@@ -146,6 +153,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
       if (earlier.batchIds.length > 0) {
         const blocked = earlier.byStatus.BLOCKED ?? 0;
         return {
+          task: taskView(await sendTaskByKey(db, body.appId, key)),
           key,
           appId: body.appId,
           replayed: true,
@@ -198,6 +206,15 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
               ctx.now(),
             );
 
+      // One task however many texts and batches the send makes.
+      const task = await openSendTask(db, services.ids, {
+        appId: account.id,
+        key,
+        fileName: resolved.fileName,
+        recipients: plan.valid,
+        createdBy: username,
+        createdAt: ctx.now(),
+      });
       const chunks = admissionChunks(plan, services.config.interface.maxMobiles);
       const results = await Promise.all(
         chunks.map((chunk, n): Promise<AdmissionResult> =>
@@ -240,6 +257,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
         target: `app:${account.name}`,
         result: notSent > 0 ? 'failed' : 'ok',
         detail: {
+          taskId: task.id,
           app: account.name,
           fileName: resolved.fileName,
           templateId: resolved.templateId,
@@ -252,6 +270,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
         },
       });
       return {
+        task: taskView(task),
         key,
         appId: account.id,
         replayed,
@@ -282,9 +301,24 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
         },
       },
     },
-    async (request) => progressView(await sendProgress(db, request.query.appId, request.query.key)),
+    async (request) => ({
+      task: taskView(await sendTaskByKey(db, request.query.appId, request.query.key)),
+      ...progressView(await sendProgress(db, request.query.appId, request.query.key)),
+    }),
   );
 };
+
+function taskView(task: SendTask | null) {
+  return (
+    task && {
+      id: task.id,
+      fileName: task.fileName,
+      recipients: task.recipients,
+      createdBy: task.createdBy,
+      createdAt: new Date(task.createdAt).toISOString(),
+    }
+  );
+}
 
 /** What the admission requests of one send answered, added up. */
 function summarise(

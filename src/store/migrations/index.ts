@@ -27,6 +27,8 @@ import * as m0047 from './0047-binding-owner.js';
 import * as m0026 from './0026-federation.js';
 import * as m0030 from './0030-callbacks.js';
 import * as m0031 from './0031-interface-access.js';
+import * as m0034 from './0034-gateway-settings.js';
+import * as m0035 from './0035-send-tasks.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -61,4 +63,6 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0026-federation', up: m0026.up },
   { name: '0030-callbacks', up: m0030.up },
   { name: '0031-interface-access', up: m0031.up },
+  { name: '0034-gateway-settings', up: m0034.up },
+  { name: '0035-send-tasks', up: m0035.up },
 ];

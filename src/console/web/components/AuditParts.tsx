@@ -82,6 +82,13 @@ const ACTION_NAMES: Record<string, { zh: string; en: string }> = {
   'app.reset-password': { zh: '重置接入密码', en: 'Reset access password' },
   'reply.edit': { zh: '修改回复模板', en: 'Edit reply text' },
   'reply.reset': { zh: '恢复默认回复', en: 'Reset reply text' },
+  'gateway.pause': { zh: '暂停网关', en: 'Pause gateway' },
+  'gateway.resume': { zh: '恢复网关', en: 'Resume gateway' },
+  'gateway.tune': { zh: '调整网关限速或窗口', en: 'Tune gateway' },
+  'gateway.enable': { zh: '启用网关', en: 'Enable gateway' },
+  'gateway.disable': { zh: '停用网关', en: 'Disable gateway' },
+  'gateway.add': { zh: '添加网关', en: 'Add gateway' },
+  'gateway.remove': { zh: '删除网关', en: 'Remove gateway' },
 };
 
 export function actionName(action: string, lang: Lang): string | null {

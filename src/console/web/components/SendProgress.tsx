@@ -8,7 +8,17 @@ import { Alert, Button, Card, Col, Progress, Row, Space, Statistic, Tag, Typogra
 import { api, query } from '../api.js';
 import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
 
+/** A send is one task, however many texts and batches it made. */
+export interface SendTaskView {
+  id: number;
+  fileName: string | null;
+  recipients: number;
+  createdBy: string;
+  createdAt: string;
+}
+
 export interface SendOutcome {
+  task: SendTaskView | null;
   key: string;
   appId: number;
   replayed: boolean;
@@ -32,6 +42,7 @@ export interface SendOutcome {
 }
 
 interface Status {
+  task: SendTaskView | null;
   total: number;
   byStatus: Record<string, number>;
   final: boolean;
@@ -81,7 +92,9 @@ const TEXTS = defineTexts({
     done: '全部投递完成',
     polling: '正在刷新投递状态…',
     details: '查看发送明细',
-    batches: '共 {n} 个批次',
+    task: '发送任务 #{id}',
+    taskFile: '文件：{name}',
+    taskCounts: '共 {n} 个号码 · 已完成 {done} / {total}',
     again: '继续发送',
     HELD: '待审核',
     QUEUED: '排队',
@@ -110,7 +123,9 @@ const TEXTS = defineTexts({
     done: 'All messages final',
     polling: 'Refreshing delivery status…',
     details: 'Message details',
-    batches: '{n} batches',
+    task: 'Send task #{id}',
+    taskFile: 'File: {name}',
+    taskCounts: '{n} numbers · {done} / {total} final',
     again: 'Send another',
     HELD: 'Awaiting review',
     QUEUED: 'Queued',
@@ -167,11 +182,22 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
         .reduce((n, [, c]) => n + c, 0)
     : 0;
   const name = (s: string): string => (s in TEXTS.zh ? t[s as StatusKey] : s);
-  const firstBatch = status?.batchIds[0] ?? outcome.batchIds[0];
+  const task = status?.task ?? outcome.task;
 
   return (
     <Card
-      title={t.title}
+      title={
+        task ? (
+          <Space data-testid="send-task">
+            <span>{fill(t.task, { id: task.id })}</span>
+            {task.fileName !== null && (
+              <Typography.Text type="secondary">{fill(t.taskFile, { name: task.fileName })}</Typography.Text>
+            )}
+          </Space>
+        ) : (
+          t.title
+        )
+      }
       data-testid="send-progress"
       extra={
         <Button type="primary" onClick={onAgain}>
@@ -229,7 +255,12 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
           )}
         </Row>
         <div>
-          <Typography.Text strong>{t.progress}</Typography.Text>
+          <Space>
+            <Typography.Text strong>{t.progress}</Typography.Text>
+            <Typography.Text type="secondary" data-testid="send-task-counts">
+              {fill(t.taskCounts, { n: task?.recipients ?? total, done: finalCount, total })}
+            </Typography.Text>
+          </Space>
           <Progress
             percent={total === 0 ? 0 : Math.round((finalCount / total) * 100)}
             status={status?.final === true ? 'success' : 'active'}
@@ -251,15 +282,10 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
           ) : (
             <Typography.Text type="secondary">{t.polling}</Typography.Text>
           )}
-          {firstBatch !== undefined && (
-            <a href={`#/messages?batchId=${firstBatch}`} data-testid="send-details">
+          {task && (
+            <a href={`#/messages?taskId=${task.id}`} data-testid="send-details">
               {t.details}
             </a>
-          )}
-          {(status?.batchCount ?? outcome.batchCount) > 1 && (
-            <Typography.Text type="secondary">
-              {fill(t.batches, { n: status?.batchCount ?? outcome.batchCount })}
-            </Typography.Text>
           )}
         </Space>
       </Space>

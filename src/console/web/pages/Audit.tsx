@@ -12,6 +12,7 @@ import {
   Form,
   Input,
   Select,
+  Switch,
   Space,
   Table,
   Tag,
@@ -34,6 +35,7 @@ import {
 } from '../components/AuditParts.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
 import { useSession } from '../session.js';
+import { PAGES } from './registry.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -68,6 +70,7 @@ const TEXTS = defineTexts({
     view: '查看',
     total: '共 {n} 条',
     empty: '没有符合条件的审计记录',
+    routine: '显示例行查询',
   },
   en: {
     filters: 'Filters',
@@ -102,6 +105,7 @@ const TEXTS = defineTexts({
     view: 'View',
     total: '{n} entries',
     empty: 'No audit entries match',
+    routine: 'Show routine reads',
   },
 });
 
@@ -111,6 +115,16 @@ interface FilterValues {
   actor?: string;
   action?: string;
   result?: AuditResult;
+  /** Successful API reads are folded away unless asked for. */
+  showRoutine?: boolean;
+}
+
+/** Page keys (`send`, `messages`) in the operator's words, as the menu names them. */
+function targetText(action: string, target: string | null, lang: 'zh' | 'en'): string {
+  if (target === null) return '—';
+  if (action !== 'page.view') return target;
+  const page = PAGES.find((p) => p.key === target);
+  return page ? `${page[lang]}（${target}）` : target;
 }
 
 type Verdict =
@@ -154,6 +168,7 @@ function filterQuery(v: FilterValues): Record<string, string | undefined> {
     actor: v.actor,
     action: v.action,
     result: v.result,
+    routine: v.showRoutine === true ? 'show' : 'hide',
   };
 }
 
@@ -163,7 +178,7 @@ export default function AuditPage() {
   const session = useSession();
   const [form] = Form.useForm<FilterValues>();
   const [message, messageHolder] = antMessage.useMessage();
-  const [filters, setFilters] = useState<Record<string, string | undefined>>({});
+  const [filters, setFilters] = useState<Record<string, string | undefined>>({ routine: 'hide' });
   const [paging, setPaging] = useState({ page: 1, pageSize: 20 });
   const [data, setData] = useState<{ total: number; entries: AuditEntryView[] }>({ total: 0, entries: [] });
   const [loading, setLoading] = useState(true);
@@ -220,7 +235,12 @@ export default function AuditPage() {
       ellipsis: true,
       render: (a: string) => <ActionCell action={a} />,
     },
-    { title: t.target, dataIndex: 'target', ellipsis: true, render: (x: string | null) => x ?? '—' },
+    {
+      title: t.target,
+      dataIndex: 'target',
+      ellipsis: true,
+      render: (x: string | null, e) => targetText(e.action, x, lang),
+    },
     {
       title: t.result,
       dataIndex: 'result',
@@ -272,6 +292,9 @@ export default function AuditPage() {
           <Form.Item name="action" label={t.action}>
             <Input allowClear style={{ width: 160 }} />
           </Form.Item>
+          <Form.Item name="showRoutine" label={t.routine} valuePropName="checked">
+            <Switch data-testid="audit-routine" />
+          </Form.Item>
           <Form.Item>
             <Space>
               <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
@@ -280,7 +303,7 @@ export default function AuditPage() {
               <Button
                 onClick={() => {
                   form.resetFields();
-                  setFilters({});
+                  setFilters({ routine: 'hide' });
                   setPaging((p) => ({ ...p, page: 1 }));
                 }}
               >

@@ -31,6 +31,7 @@ import { MessagesExport } from '../components/MessagesExport.js';
 interface Filters {
   mobile?: string | undefined;
   batchId?: number | null | undefined;
+  taskId?: number | null | undefined;
   msgId?: number | null | undefined;
   app?: string | undefined;
   status?: string | undefined;
@@ -42,7 +43,12 @@ interface SearchAnswer {
   rows: MessageView[];
   next: string | null;
   apps: string[];
+  total: number;
+  totalExceeds: boolean;
+  task: { id: number; fileName: string | null; recipients: number } | null;
 }
+
+const PAGE = 50;
 
 const TEXTS = defineTexts({
   zh: {
@@ -64,9 +70,13 @@ const TEXTS = defineTexts({
     gateway: '网关',
     action: '操作',
     detail: '详情',
-    more: '加载更早的短信',
+    prev: '上一页',
+    next: '下一页',
+    pageOf: '第 {page} / {pages} 页',
+    task: '发送任务 #{id}{file} · 共 {n} 个号码',
     empty: '没有符合条件的短信',
-    shown: '已显示 {n} 条',
+    shown: '共 {n} 条',
+    shownMore: '超过 {n} 条',
     hint: '手机号码已脱敏；查看完整号码须在详情中点击“显示完整号码”，该操作记入审计日志。验证码内容入库时已屏蔽。',
   },
   en: {
@@ -88,14 +98,18 @@ const TEXTS = defineTexts({
     gateway: 'Gateway',
     action: 'Action',
     detail: 'Details',
-    more: 'Load older messages',
+    prev: 'Previous',
+    next: 'Next',
+    pageOf: 'Page {page} of {pages}',
+    task: 'Send task #{id}{file} · {n} numbers',
     empty: 'No matching messages',
-    shown: '{n} shown',
+    shown: '{n} in all',
+    shownMore: 'more than {n}',
     hint: 'Numbers are masked; a whole number is shown only through “Show whole number” in the details, which is audited. Verification codes were masked before storage.',
   },
 });
 
-const DEEP_LINK_KEYS = ['batchId', 'msgId', 'mobile', 'status', 'app', 'carrier'] as const;
+const DEEP_LINK_KEYS = ['batchId', 'taskId', 'msgId', 'mobile', 'status', 'app', 'carrier'] as const;
 
 /** The filters in the query part of the hash (`#/messages?batchId=12`). */
 function filtersFromHash(): Filters {
@@ -104,7 +118,7 @@ function filtersFromHash(): Filters {
   for (const key of DEEP_LINK_KEYS) {
     const v = q.get(key);
     if (v === null || v === '') continue;
-    if (key === 'batchId' || key === 'msgId') {
+    if (key === 'batchId' || key === 'taskId' || key === 'msgId') {
       const n = Number(v);
       if (Number.isSafeInteger(n) && n > 0) out[key] = n;
     } else out[key] = v;
@@ -117,6 +131,7 @@ function apiFilters(f: Filters): Record<string, string | number | undefined> {
   return {
     mobile: f.mobile?.trim() || undefined,
     batchId: f.batchId ?? undefined,
+    taskId: f.taskId ?? undefined,
     msgId: f.msgId ?? undefined,
     app: f.app,
     status: f.status,
@@ -131,12 +146,20 @@ export default function MessagesPage() {
   const lang = useLang();
   const [form] = Form.useForm<Filters>();
   const [filters, setFilters] = useState<Filters>(filtersFromHash);
-  const [rows, setRows] = useState<MessageView[]>([]);
-  const [next, setNext] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<SearchAnswer | null>(null);
+  // Keyset pages: the cursor each page starts after (the first starts at the top).
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [pageNo, setPageNo] = useState(0);
   const [apps, setApps] = useState<string[]>([]);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // New filters start again at the first page.
+  const applyFilters = useCallback((f: Filters) => {
+    setFilters(f);
+    setCursors([null]);
+    setPageNo(0);
+  }, []);
 
   // A deep link followed while the page is open (another page's link) replaces the filters.
   useEffect(() => {
@@ -145,41 +168,36 @@ export default function MessagesPage() {
       const f = filtersFromHash();
       form.resetFields();
       form.setFieldsValue(f);
-      setFilters(f);
+      applyFilters(f);
     };
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, [form]);
+  }, [form, applyFilters]);
 
+  const after = cursors[pageNo] ?? null;
   const load = useCallback(async () => {
     setLoading(true);
     setError(null);
     try {
-      const res = await api.get<SearchAnswer>(`messages${query(apiFilters(filters))}`);
-      setRows(res.rows);
-      setNext(res.next);
+      const res = await api.get<SearchAnswer>(
+        `messages${query({ ...apiFilters(filters), after, limit: PAGE })}`,
+      );
+      setAnswer(res);
       setApps(res.apps);
+      if (res.next !== null) setCursors((c) => [...c.slice(0, pageNo + 1), res.next]);
     } catch (err) {
       setError(errorText(lang, err));
     } finally {
       setLoading(false);
     }
-  }, [filters, lang]);
+  }, [filters, lang, after, pageNo]);
 
   useEffect(() => {
     void load();
   }, [load]);
 
-  const more = async () => {
-    if (next === null) return;
-    try {
-      const res = await api.get<SearchAnswer>(`messages${query({ ...apiFilters(filters), after: next })}`);
-      setRows((r) => [...r, ...res.rows]);
-      setNext(res.next);
-    } catch (err) {
-      setError(errorText(lang, err));
-    }
-  };
+  const rows = answer?.rows ?? [];
+  const pages = Math.max(1, Math.ceil((answer?.total ?? 0) / PAGE));
 
   const columns: TableColumnsType<MessageView> = [
     { title: t.createdAt, dataIndex: 'createdAt', width: 165, render: (at: string) => beijingTime(at) },
@@ -253,7 +271,7 @@ export default function MessagesPage() {
           form={form}
           layout="inline"
           initialValues={filters}
-          onFinish={(v) => setFilters(v)}
+          onFinish={(v) => applyFilters(v)}
           style={{ rowGap: 12 }}
         >
           <Form.Item name="mobile" label={t.mobile}>
@@ -302,13 +320,14 @@ export default function MessagesPage() {
                   form.setFieldsValue({
                     mobile: undefined,
                     batchId: null,
+                    taskId: null,
                     msgId: null,
                     app: undefined,
                     status: undefined,
                     carrier: undefined,
                     range: null,
                   });
-                  setFilters({});
+                  applyFilters({});
                 }}
               >
                 {t.reset}
@@ -318,7 +337,22 @@ export default function MessagesPage() {
         </Form>
       </Card>
       <Card
-        title={fill(t.shown, { n: rows.length })}
+        title={
+          <Space data-testid="messages-total">
+            {answer?.task && (
+              <Typography.Text data-testid="messages-task">
+                {fill(t.task, {
+                  id: answer.task.id,
+                  file: answer.task.fileName === null ? '' : ` · ${answer.task.fileName}`,
+                  n: answer.task.recipients,
+                })}
+              </Typography.Text>
+            )}
+            <span>
+              {fill(answer?.totalExceeds === true ? t.shownMore : t.shown, { n: answer?.total ?? 0 })}
+            </span>
+          </Space>
+        }
         extra={
           <Space>
             <Button icon={<ReloadOutlined />} onClick={() => void load()}>
@@ -340,11 +374,23 @@ export default function MessagesPage() {
           locale={{ emptyText: t.empty }}
           onRow={(r) => ({ onDoubleClick: () => setOpen(r.msgId) })}
         />
-        {next !== null && (
-          <div style={{ textAlign: 'center', marginTop: 16 }}>
-            <Button onClick={() => void more()}>{t.more}</Button>
-          </div>
-        )}
+        <Space
+          style={{ width: '100%', justifyContent: 'center', marginTop: 16 }}
+          data-testid="messages-pager"
+        >
+          <Button disabled={pageNo === 0} onClick={() => setPageNo((p) => p - 1)}>
+            {t.prev}
+          </Button>
+          <Typography.Text data-testid="messages-page">
+            {fill(t.pageOf, { page: pageNo + 1, pages: answer?.totalExceeds === true ? `${pages}+` : pages })}
+          </Typography.Text>
+          <Button
+            disabled={answer?.next == null || cursors[pageNo + 1] === undefined}
+            onClick={() => setPageNo((p) => p + 1)}
+          >
+            {t.next}
+          </Button>
+        </Space>
       </Card>
       <MessageDetailDrawer msgId={open} onClose={() => setOpen(null)} />
     </Space>

@@ -22,9 +22,16 @@ import {
   Table,
   Tag,
   Typography,
+  Upload,
   type TableColumnsType,
 } from 'antd';
-import { DeleteOutlined, ExperimentOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  DeleteOutlined,
+  ExperimentOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { api } from '../api.js';
 import { HighlightedText, type TextHit } from '../components/HighlightedText.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
@@ -50,6 +57,8 @@ const TEXTS = defineTexts({
     removeConfirm: '删除敏感词“{word}”？',
     removed: '已删除',
     words: '敏感词（每行一个，可一次粘贴多个）',
+    importFile: '从文件导入（.txt 或 .csv，每行一个，取第一列）',
+    imported: '已从 {name} 读入 {n} 个词，请选择处理方式后确定',
     wordsRequired: '请输入敏感词',
     added: '已添加 {n} 个',
     existing: '{n} 个已存在',
@@ -87,6 +96,8 @@ const TEXTS = defineTexts({
     removeConfirm: 'Remove “{word}”?',
     removed: 'Removed',
     words: 'Words (one a line; paste many at once)',
+    importFile: 'Import from a file (.txt or .csv, one a line, first column)',
+    imported: '{n} words read from {name}; choose the action and confirm',
     wordsRequired: 'Enter a word',
     added: '{n} added',
     existing: '{n} listed already',
@@ -123,6 +134,15 @@ interface TestAnswer {
 }
 
 const ACTION_COLORS: Record<Action, string> = { block: 'red', review: 'orange' };
+
+/** A word list file: one word a line, or a CSV whose first column holds them (a BOM and quotes dropped). */
+function wordsFromFile(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((line) => (line.split(/[,\t]/)[0] ?? '').replace(/^"|"$/g, '').trim())
+    .filter((w) => w !== '');
+}
 
 export default function WordsPage() {
   const t = useTexts(TEXTS);
@@ -366,6 +386,22 @@ export default function WordsPage() {
           >
             <Input.TextArea rows={5} maxLength={20_000} data-testid="word-input" />
           </Form.Item>
+          <Upload
+            accept=".txt,.csv,text/plain,text/csv"
+            showUploadList={false}
+            beforeUpload={(file) => {
+              void file.text().then((text) => {
+                const words = wordsFromFile(text);
+                form.setFieldsValue({ words: words.join('\n') });
+                void antMessage.success(fill(t.imported, { n: words.length, name: file.name }));
+              });
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} data-testid="word-import" style={{ marginBottom: 16 }}>
+              {t.importFile}
+            </Button>
+          </Upload>
           <Form.Item name="action" label={t.action}>
             <Radio.Group>
               <Space orientation="vertical">

@@ -122,7 +122,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Gateways',
     group: 'system',
     actions: ['gateway.manage'],
-    component: lazy(() => import('./Gateways.js')),
+    component: lazy(() => import('./gateways/index.js')),
   },
   {
     key: 'lists',
