@@ -42,6 +42,8 @@ export interface DispatcherSettings {
 }
 
 export interface DispatcherCounters {
+  /** Claim statements run, empty ones included (an idle platform runs about one per poll). */
+  claims: number;
   claimed: number;
   released: number;
   submittedParts: number;
@@ -80,6 +82,7 @@ const PAST_VALIDITY: Failure = {
 
 export class Dispatcher {
   readonly counters: DispatcherCounters = {
+    claims: 0,
     claimed: 0,
     released: 0,
     submittedParts: 0,
@@ -91,6 +94,8 @@ export class Dispatcher {
   private wakeUp: (() => void) | null = null;
   private woken = false;
   private claiming: Promise<void> | null = null;
+  /** A wake-up came while a claim was running: what it announced may have committed too late for it. */
+  private wokenWhileClaiming = false;
   /** The last claim filled its limit: more is probably due. */
   private moreDue = true;
   private buffer: Buffered[] = [];
@@ -115,6 +120,7 @@ export class Dispatcher {
 
   /** A hint that there may be work: new messages, or room freed on a gateway. */
   wake(): void {
+    if (this.claiming) this.wokenWhileClaiming = true;
     this.woken = true;
     const w = this.wakeUp;
     this.wakeUp = null;
@@ -176,18 +182,27 @@ export class Dispatcher {
     const routing = this.router.claimRouting();
     if (routing.local.length === 0 && (routing.remote?.carriers.length ?? 0) === 0) return;
     const limit = this.settings.claimBatch - this.buffer.length;
+    this.wokenWhileClaiming = false;
+    let got = 0;
     this.claiming = this.claim(routing, limit)
+      .then((n) => {
+        got = n;
+      })
       .catch((err: unknown) => {
         this.counters.errors++;
+        this.moreDue = false;
         this.logger.error({ err }, '领取待发短信失败 claim failed');
       })
       .finally(() => {
         this.claiming = null;
-        this.wake();
+        // An empty claim waits for the poll or the next wake-up: claiming again at once is what made
+        // an idle platform spin (docs/design.md "Performance").
+        if (got > 0 || this.moreDue || this.wokenWhileClaiming) this.wake();
       });
   }
 
-  private async claim(routing: ClaimRouting, limit: number): Promise<void> {
+  /** Claims up to `limit` messages into the buffer; returns how many it claimed. */
+  private async claim(routing: ClaimRouting, limit: number): Promise<number> {
     const now = this.now();
     // Taken before the claim, so the lease's end on this clock is never later than in the database.
     const claimedAt = performance.now();
@@ -199,8 +214,9 @@ export class Dispatcher {
       remote: routing.remote,
       limit,
     });
+    this.counters.claims++;
     this.moreDue = claimed.length >= limit;
-    if (claimed.length === 0) return;
+    if (claimed.length === 0) return 0;
     this.counters.claimed += claimed.length;
     await this.loadMissingBatches(claimed);
     const retried = claimed.filter((m) => m.attempts > 1).map((m) => m.id);
@@ -219,6 +235,7 @@ export class Dispatcher {
       if (this.batches.get(message.batchId)?.category === 'otp') this.batches.delete(message.batchId);
     // A message whose batch row is gone cannot be sent; the retry path ends it in time.
     for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], NO_BATCH));
+    return claimed.length;
   }
 
   /** Hands buffered messages to gateways with room, oldest first, skipping carriers that are full. */
