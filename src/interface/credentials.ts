@@ -58,7 +58,13 @@ export class Credentials {
     let cached = this.apps.get(name);
     if (!cached || now - cached.loadedAt > this.settings.cacheMs) {
       const stored = await findAppByName(this.db, name);
-      const app = stored && { ...stored, signature: stored.signature || this.settings.defaultSignature };
+      // A province platform's account relays texts signed by the province (docs/federation.md): it
+      // keeps its empty signature; any other account without one sends under the platform's.
+      const relays = stored?.province != null && stored.signature === '';
+      const app = stored && {
+        ...stored,
+        signature: relays ? '' : stored.signature || this.settings.defaultSignature,
+      };
       cached = { app, blocks: app ? parseCidrList(app.ipWhitelist.join(',')).blocks : [], loadedAt: now };
       if (this.apps.size > 10_000) this.apps.clear();
       this.apps.set(name, cached);
