@@ -122,6 +122,8 @@ export class GatewayControl {
   private chain: Promise<void> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Links taken out of service and still finishing their answers in flight. */
+  private readonly closing = new Set<Promise<void>>();
 
   constructor(private readonly deps: GatewayControlDeps) {}
 
@@ -229,7 +231,7 @@ export class GatewayControl {
     await this.chain;
     const all = [...this.running.values()].map((r) => r.gateway);
     this.running.clear();
-    await Promise.allSettled(all.map((g) => g.close()));
+    await Promise.allSettled([...all.map((g) => g.close()), ...this.closing]);
   }
 
   private async refresh(): Promise<void> {
@@ -290,7 +292,10 @@ export class GatewayControl {
         { gateway: id },
         d ? '网关按新设置重连 gateway restarts with new settings' : '网关停用 gateway disabled',
       );
-      await r.gateway.close();
+      // The replacement starts now: waiting here for the old link's answers in flight (up to its
+      // request timeout) would hold the console's call and every change queued behind it.
+      const closing: Promise<void> = r.gateway.close().finally(() => this.closing.delete(closing));
+      this.closing.add(closing);
     }
     for (const [id, d] of wanted) {
       router.setPaused(id, d.paused);
