@@ -137,6 +137,13 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
 }
 
 /** Brings the schema up to date, or only up to migration `upTo` (a restore, store/restore.ts). */
+/** A "schema … does not exist" error about a schema that is not this database's own. */
+function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
+  const e = error as { code?: string; message?: string };
+  const gone = /schema "([^"]+)" does not exist/.exec(e.message ?? '')?.[1];
+  return e.code === '3F000' && gone !== undefined && gone !== own;
+}
+
 export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<string[]> {
   const provider: MigrationProvider = {
     getMigrations: () =>
@@ -160,9 +167,14 @@ export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<st
     allowUnorderedMigrations: true,
     ...(migrationTableSchema && { migrationTableSchema }),
   });
-  const { error, results } = await (upTo === undefined
-    ? migrator.migrateToLatest()
-    : migrator.migrateTo(upTo));
+  const run = () => (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
+  let { error, results } = await run();
+  // Kysely's table check reads the columns of every schema on the server; a schema another
+  // deployment or test drops meanwhile fails that read (3F000) before any migration ran: read again.
+  for (let attempt = 1; error && attempt <= 5 && isOtherSchemaGone(error, migrationTableSchema); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    ({ error, results } = await run());
+  }
   if (error) {
     throw new AppError('ERR_STORE_UNAVAILABLE', `migration failed: ${(error as Error).message}`, {
       cause: error,
