@@ -95,6 +95,7 @@ test('the security administrator creates an operator and reads the one-time pass
   const fresh = (await shown.innerText()).trim();
   assert.notEqual(fresh, password);
   await page.getByRole('button', { name: '我已记下，关闭' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
   assert.equal((await client.get('me')).status, 401);
 
   // Disabling asks first.
