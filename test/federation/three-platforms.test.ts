@@ -3,13 +3,16 @@
  * province 21 on SQLite and province 46 on PostgreSQL, each with its own carrier simulator, on one
  * machine. A province-21 business system sends to a 21 number, a 46 number and a number of unknown
  * province: the 46 number leaves by the ministry's carrier link, the others by province 21's own;
- * all three reports reach the business system as DELIVERED by pull. A 46 citizen answers a
+ * all three reports reach the business system as DELIVERED, by pull and by its signed push
+ * callback (docs/callbacks.md). A 46 citizen answers a
  * province-21 survey through the ministry and the answer counts in province 21. The ministry goes
  * down: province 21 keeps the messages queued, and once it is back they go and their reports
  * catch up.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -96,11 +99,36 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
         platform: { role: 'province', province: code },
         phoneData: { file: segments },
         citizen: { pollMs: 50, surveyApps: ['hrss'] },
+        callbacks: { pollMs: 50 },
       },
       links: [{ id: 'ministry', gateway: ministryLink(`http://127.0.0.1:${ministryPort}`, `prov${code}`) }],
     });
   const p21 = await province('sqlite', '21');
   cleanup.push(() => p21.close());
+  // Province 21's business system also takes its reports by push (docs/callbacks.md).
+  const pushed = new Map<string, string>();
+  const callbackSecret = 'federation-callback-secret';
+  const badSignatures: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const timestamp = String(req.headers['x-sms12333-timestamp'] ?? '');
+      const expected = `sha256=${createHmac('sha256', callbackSecret).update(`${timestamp}.${body}`).digest('hex')}`;
+      if (req.headers['x-sms12333-signature'] !== expected) badSignatures.push(body);
+      const parsed = JSON.parse(body) as { reports?: { msgId: string; status: string }[] };
+      for (const r of parsed.reports ?? []) pushed.set(r.msgId, r.status);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  await upsertApp(p21.platform.handle.db, new IdAllocator(p21.platform.handle.db, 10), p21.appName, {
+    passwordHash: TEST_PASSWORD_HASH,
+    reportUrl: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/reports`,
+    callbackSecretEnc: p21.platform.citizens.cipher.encrypt(callbackSecret),
+  });
   const p46 = await province('postgres', '46');
   cleanup.push(() => p46.close());
   // The helper starts a simulator per link; the ministry link does not use its own.
@@ -151,6 +179,12 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
       ids.map((id) => finals.get(id)),
       ['DELIVERED', 'DELIVERED', 'DELIVERED'],
     );
+    await eventually(() => (ids.every((id) => pushed.has(id)) ? true : undefined), 20_000, 'callbacks');
+    assert.deepEqual(
+      ids.map((id) => pushed.get(id)),
+      ['DELIVERED', 'DELIVERED', 'DELIVERED'],
+    );
+    assert.deepEqual(badSignatures, []);
     const own21 = p21.sim;
     const ministrySim = ministry.sim;
     assert.equal(own21.inbox(LN).length, 1);
