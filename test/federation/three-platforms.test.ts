@@ -21,6 +21,9 @@ import { TEST_PASSWORD, TEST_PASSWORD_HASH } from '../helpers/apps.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { segmentCsv } from '../helpers/phone-data.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { stringify } from 'yaml';
+import { runSurvey } from '../../src/cli/survey.js';
+import { runCaptured } from '../helpers/cli.js';
 import { upsertApp } from '../../src/store/apps.js';
 import { provinceVolume } from '../../src/store/console-stats.js';
 import { countMessages } from '../../src/store/message-search.js';
@@ -31,6 +34,7 @@ const LN = '13900210001'; // Liaoning (21)
 const HN = '13900460001'; // Hainan (46)
 const HN2 = '13900460002';
 const HN3 = '13900460003';
+const HN4 = '13900460004';
 const UNKNOWN = '13800000001'; // no segment entry: stays local
 
 const ministryLink = (url: string, account: string): Record<string, unknown> => ({
@@ -211,6 +215,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(ministry.sim.inbox(LN)[0]?.from, `${SP}4601`);
   });
 
+  let surveyId = 0;
   await t.test('a 46 citizen answers a province-21 survey; it counts in 21', async () => {
     const api = async (path: string, body: Record<string, unknown>) =>
       (await p21.post(path, { appName: p21.appName, password: p21.password, ...body })).json;
@@ -221,7 +226,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
       questions: [{ text: '您对异地业务办理是否满意？', options: ['满意', '不满意'] }],
     });
     assert.equal(created.code, 1, JSON.stringify(created));
-    const surveyId = Number(created.surveyId);
+    surveyId = Number(created.surveyId);
     const sent = await api('/api/survey/send', { surveyId, mobiles: [HN2] });
     assert.equal(sent.code, 1, JSON.stringify(sent));
     const question = await eventually(() => ministry.sim.inbox(HN2)[0], 20_000, 'survey question');
@@ -248,13 +253,42 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(question.from, `${SP}21${uplink.ext}`);
   });
 
+  await t.test('`sms12333 survey send` routes by the segment data too: a 46 number by the ministry', async () => {
+    const config = join(dir, 'p21.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        database: { url: p21.platform.config.database.url },
+        platform: { role: 'province', province: '21' },
+        phoneData: { file: segments },
+        gateways: [ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21')],
+        log: { level: 'silent' },
+      }),
+    );
+    const mobiles = join(dir, 'mobiles.txt');
+    writeFileSync(mobiles, `${HN4}\n`);
+    const sent = await runCaptured(() =>
+      runSurvey(['send', '--id', String(surveyId), '--mobiles-file', mobiles, '--config', config]),
+    );
+    assert.equal(sent.code, 0, sent.out);
+    assert.match(sent.out, /排队 queued 1/);
+    const question = await eventually(() => ministry.sim.inbox(HN4)[0], 20_000, 'survey question by the CLI');
+    assert.match(question.text, /异地业务/);
+    const row = await p21.platform.handle.db
+      .selectFrom('messages')
+      .select(['home_province', 'gateway_id'])
+      .where('mobile', '=', HN4)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(row, { home_province: '46', gateway_id: 'ministry' });
+  });
+
   await t.test('the ministry counts and finds messages by province account', async () => {
     const db = ministry.platform.handle.db;
     const cells = await provinceVolume(db, 0, Date.now() + 1000);
     const sent = (p: string): number => cells.filter((c) => c.province === p).reduce((n, c) => n + c.n, 0);
-    assert.equal(sent('21'), 3, 'the 46 number, the survey question and its thanks');
+    assert.equal(sent('21'), 4, 'the 46 number, the survey question and its thanks, the question by the CLI');
     assert.equal(sent('46'), 1);
-    assert.equal(await countMessages(db, { province: '21' }), 3);
+    assert.equal(await countMessages(db, { province: '21' }), 4);
     assert.equal(await countMessages(db, { province: '46' }), 1);
   });
 
