@@ -17,9 +17,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../src/bench/processes.js';
-import { TEST_PASSWORD, TEST_PASSWORD_HASH } from '../helpers/apps.js';
+import { TEST_PASSWORD_HASH } from '../helpers/apps.js';
 import { createTestDatabase } from '../helpers/databases.js';
-import { segmentCsv } from '../helpers/phone-data.js';
+import { addProvinceAccounts, ministryLink, writeSegments } from '../helpers/federation.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
 import { stringify } from 'yaml';
 import { runSurvey } from '../../src/cli/survey.js';
@@ -37,33 +37,9 @@ const HN3 = '13900460003';
 const HN4 = '13900460004';
 const UNKNOWN = '13800000001'; // no segment entry: stays local
 
-const ministryLink = (url: string, account: string): Record<string, unknown> => ({
-  id: 'ministry',
-  protocol: 'ministry',
-  url,
-  account,
-  secret: TEST_PASSWORD,
-  spNumber: '',
-  scope: 'other-provinces',
-  carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
-  window: 4,
-  tps: 5000,
-  pollMs: 50,
-  requestTimeoutMs: 3000,
-  reconnectMinMs: 50,
-  reconnectMaxMs: 300,
-});
-
 test('one ministry, two provinces: cross-province sending, reports, survey answers, an outage', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'federation-'));
-  const segments = join(dir, 'segments.csv');
-  writeFileSync(
-    segments,
-    segmentCsv([
-      { prefix: '1390021', province: '21', city: '沈阳市' },
-      { prefix: '1390046', province: '46', city: '海口市' },
-    ]),
-  );
+  const segments = writeSegments(dir);
   const ministryDb = await createTestDatabase('postgres');
   const ministryPort = await freePort();
   const startMinistry = (): Promise<TestPlatform> =>
@@ -83,19 +59,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     await ministryDb.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  // Province accounts on the ministry (§5.2 b): no signature of their own, extension = province code.
-  for (const [name, province] of [
-    ['prov21', '21'],
-    ['prov46', '46'],
-  ] as const)
-    await upsertApp(ministry.platform.handle.db, new IdAllocator(ministry.platform.handle.db, 10), name, {
-      passwordHash: TEST_PASSWORD_HASH,
-      ipWhitelist: ['127.0.0.1/32'],
-      balance: 1000,
-      signature: '',
-      extCode: province,
-      province,
-    });
+  await addProvinceAccounts(ministry.platform.handle.db, ['21', '46']);
 
   const province = (dialect: 'sqlite' | 'postgres', code: string): Promise<TestPlatform> =>
     startTestPlatform(dialect, {
