@@ -55,8 +55,7 @@ export async function parseBatchFile(fileName: string, bytes: Buffer): Promise<B
     if (!isZip) throw bad('文件扩展名为 .xlsx，但内容不是 Excel 工作簿');
     return fromTable(await xlsxLines(bytes, new Caps()));
   }
-  if (/\.xls$/i.test(fileName))
-    throw bad('不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv 后上传');
+  if (/\.xls$/i.test(fileName)) throw bad('不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv 后上传');
   return fromTable(csvLines(decodeText(bytes), new Caps()));
 }
 
@@ -73,20 +72,17 @@ class Caps {
     if (this.lines > MAX_BATCH_ROWS + 1)
       throw bad(`文件最多 ${MAX_BATCH_ROWS} 行，读到第 ${MAX_BATCH_ROWS + 1} 行仍未结束`);
     for (const c of cells) this.text += c.length;
-    if (this.text > MAX_BATCH_TEXT)
-      throw bad(`文件内容超过 ${MAX_BATCH_TEXT / 1024 / 1024}M 字符`);
+    if (this.text > MAX_BATCH_TEXT) throw bad(`文件内容超过 ${MAX_BATCH_TEXT / 1024 / 1024}M 字符`);
   }
 }
 
 function fromTable(lines: TableLine[]): BatchFile {
   const [header, ...body] = lines;
   if (header === undefined) throw bad('文件没有内容');
-  if ('error' in header)
-    throw bad(`第 ${header.line} 行（表头）无法读取：${header.error}`, header.line);
+  if ('error' in header) throw bad(`第 ${header.line} 行（表头）无法读取：${header.error}`, header.line);
   const names = header.cells.map((c) => c.trim());
   const mobileIndex = names.findIndex((n) => MOBILE_HEADERS.has(n.toLowerCase()));
-  if (mobileIndex === -1)
-    throw bad('第 1 行（表头）须有 mobile（手机号码）列', 1);
+  if (mobileIndex === -1) throw bad('第 1 行（表头）须有 mobile（手机号码）列', 1);
   const columns = names.filter((n, i) => i !== mobileIndex && n !== '');
   const rows: BatchRow[] = [];
   const problems: BatchFile['problems'] = [];

@@ -8,9 +8,7 @@ import { BatchFileError, parseBatchFile, type BatchFile } from './batch-file-par
 
 export type WorkerTask = { fileName: string } & ({ base64: string } | { path: string });
 
-export type WorkerAnswer =
-  | { ok: true; file: BatchFile }
-  | { ok: false; message: string; line?: number };
+export type WorkerAnswer = { ok: true; file: BatchFile } | { ok: false; message: string; line?: number };
 
 export default async function parseInWorker(task: WorkerTask): Promise<WorkerAnswer> {
   try {

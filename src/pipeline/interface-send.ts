@@ -53,7 +53,6 @@ export async function interfaceSend(
   t: number,
   fallbackClientMsgId: string | null = null,
 ): Promise<Record<string, unknown>> {
-
   // Code 2: every format check, in field order.
   const mobiles = parseMobiles(body, deps.settings.maxMobiles);
   const extCode = parseExtCode(text(body, 'extCode'), deps.settings.extRoom - appRecord.extCode.length);

@@ -621,6 +621,39 @@ export interface Database {
   interface_access_log: InterfaceAccessLogTable;
   gateway_settings: GatewaySettingsTable;
   send_tasks: SendTasksTable;
+  sftp_credentials: SftpCredentialsTable;
+  sftp_files: SftpFilesTable;
+  sftp_file_messages: SftpFileMessagesTable;
+}
+
+/** An account's SFTP logins (migration 0060): OpenSSH public key lines, and/or an argon2id hash. */
+export interface SftpCredentialsTable {
+  app_id: number;
+  public_keys: string;
+  password_hash: string | null;
+  updated_at: number;
+}
+
+/** A file taken from an account's SFTP inbox (docs/sftp.md). */
+export interface SftpFilesTable {
+  id: number;
+  app_id: number;
+  name: string;
+  sha256: string;
+  bytes: number;
+  status: 'processing' | 'admitted' | 'reported' | 'rejected';
+  rows: Generated<number>;
+  accepted: Generated<number>;
+  error: string | null;
+  received_at: number;
+  admitted_at: number | null;
+  reported_at: number | null;
+}
+
+export interface SftpFileMessagesTable {
+  file_id: number;
+  message_id: number;
+  line: number;
 }
 
 export type AppRow = Selectable<AppsTable>;
