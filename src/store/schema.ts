@@ -49,6 +49,7 @@ import type {
   SequencesTable,
 } from './tables/operations.js';
 import type { FederationCursorsTable } from './tables/federation.js';
+import type { SftpCredentialsTable, SftpFileMessagesTable, SftpFilesTable } from './tables/sftp.js';
 
 export type * from './tables/messages.js';
 export type * from './tables/accounts.js';
@@ -59,6 +60,7 @@ export type * from './tables/surveys.js';
 export type * from './tables/audit.js';
 export type * from './tables/operations.js';
 export type * from './tables/federation.js';
+export type * from './tables/sftp.js';
 
 export interface Database {
   apps: AppsTable;
@@ -100,6 +102,9 @@ export interface Database {
   interface_access_log: InterfaceAccessLogTable;
   gateway_settings: GatewaySettingsTable;
   send_tasks: SendTasksTable;
+  sftp_credentials: SftpCredentialsTable;
+  sftp_files: SftpFilesTable;
+  sftp_file_messages: SftpFileMessagesTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -30,6 +30,7 @@ import * as m0031 from './0031-interface-access.js';
 import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
 import * as m0050 from './0050-ministry-reply-once.js';
+import * as m0060 from './0060-sftp.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -67,4 +68,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0034-gateway-settings', up: m0034.up },
   { name: '0035-send-tasks', up: m0035.up },
   { name: '0050-ministry-reply-once', up: m0050.up },
+  { name: '0060-sftp', up: m0060.up },
 ];
