@@ -128,6 +128,13 @@ const CONSOLE_ERRORS = {
     zh: '配置文件中的网关只能停用，不能删除',
     en: 'a gateway of the configuration file can be disabled, not removed',
   },
+  PROPOSAL_NOT_FOUND: { status: 404, zh: '没有此变更申请', en: 'no such proposal' },
+  PROPOSAL_DECIDED: { status: 409, zh: '该申请已处理', en: 'the proposal was decided already' },
+  PROPOSAL_OWN: {
+    status: 403,
+    zh: '不能审批自己提交的申请',
+    en: 'a proposal is decided by someone other than its proposer',
+  },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ConsoleErrorCode = keyof typeof CONSOLE_ERRORS;

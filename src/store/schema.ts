@@ -581,6 +581,21 @@ export interface SendTasksTable {
   created_at: number;
 }
 
+/** A change to the filter rules or lists an operator proposed (migration 0085, docs/security.md §7). */
+export interface ListProposalsTable {
+  id: number;
+  kind: 'word.add' | 'word.update' | 'word.remove' | 'list.add' | 'list.remove';
+  /** The change as JSON (domain/list-proposals.ts); numbers whole, as in `mobile_blocks`. */
+  payload: string;
+  note: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  proposed_by: string;
+  proposed_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+}
+
 export interface Database {
   apps: AppsTable;
   sequences: SequencesTable;
@@ -621,6 +636,7 @@ export interface Database {
   interface_access_log: InterfaceAccessLogTable;
   gateway_settings: GatewaySettingsTable;
   send_tasks: SendTasksTable;
+  list_proposals: ListProposalsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;
