@@ -93,8 +93,8 @@ const cell = fc.oneof(
 );
 /** Mostly under a header the readers know, so the rows are read and not only the header refused. */
 const header = fc.oneof(
-  fc.constant(['mobile', 'name']),
-  fc.constant(['手机号码', '姓名']),
+  fc.constant<(string | number)[]>(['mobile', 'name']),
+  fc.constant<(string | number)[]>(['手机号码', '姓名']),
   fc.array(cell, { maxLength: 5 }),
 );
 const table = fc
