@@ -58,6 +58,7 @@ const BY_STATUS = {
     PASSWORD_CHANGE_REQUIRED: ['请先修改密码', 'change your password first'],
     TOTP_ENROL_REQUIRED: ['请先绑定动态口令', 'enrol a one-time code first'],
     TEMPLATE_SELF_REVIEW: ['不能审核自己提交的模板', 'you cannot review your own template'],
+    PROPOSAL_OWN: ['不能审批自己提交的申请', 'a proposal is decided by someone other than its proposer'],
     TICKET_NOT_YOURS: [
       '只有已接此单的经办人才能查看完整身份信息',
       'only the handler who took this ticket may see the full identity',
@@ -74,6 +75,7 @@ const BY_STATUS = {
   /** Not there. */
   404: {
     TEMPLATE_NOT_FOUND: notFound('模板', 'template'),
+    PROPOSAL_NOT_FOUND: ['没有此变更申请', 'no such proposal'],
     TICKET_NOT_FOUND: notFound('受理单', 'ticket'),
     SURVEY_NOT_FOUND: notFound('调查', 'survey'),
     LIST_NOT_LISTED: ['该号码不在名单中', 'the number is not on the list'],
@@ -93,6 +95,7 @@ const BY_STATUS = {
     TOTP_NOT_PENDING: ['没有待确认的动态口令', 'no enrolment to confirm'],
     SEND_BALANCE: ['账户余额不足', 'insufficient balance'],
     TEMPLATE_NOT_PENDING: ['模板不在待审核状态', 'the template is not pending review'],
+    PROPOSAL_DECIDED: ['该申请已处理', 'the proposal was decided already'],
     TICKET_NOT_OPEN: ['受理单已被接单或已办结', 'the ticket is taken or completed already'],
     TICKET_COMPLETED: ['受理单已办结，不能重复办结', 'the ticket is completed already'],
     SURVEY_CLOSED: ['调查已结束，不能再发送', 'the survey is closed'],

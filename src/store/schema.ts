@@ -23,7 +23,13 @@ import type {
   InterfaceAccessLogTable,
   InterfaceLocksTable,
 } from './tables/accounts.js';
-import type { MobileBlocksTable, ReviewsTable, SensitiveWordsTable, TemplatesTable } from './tables/rules.js';
+import type {
+  ListProposalsTable,
+  MobileBlocksTable,
+  ReviewsTable,
+  SensitiveWordsTable,
+  TemplatesTable,
+} from './tables/rules.js';
 import type {
   BackendPersonsTable,
   CitizenBindingsTable,
@@ -105,6 +111,7 @@ export interface Database {
   sftp_credentials: SftpCredentialsTable;
   sftp_files: SftpFilesTable;
   sftp_file_messages: SftpFileMessagesTable;
+  list_proposals: ListProposalsTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -54,3 +54,18 @@ export interface ReviewsTable {
   decided_at: number | null;
   note: string | null;
 }
+
+/** A change to the filter rules or lists an operator proposed (migration 0085, docs/security.md §7). */
+export interface ListProposalsTable {
+  id: number;
+  kind: 'word.add' | 'word.update' | 'word.remove' | 'list.add' | 'list.remove';
+  /** The change as JSON (domain/list-proposals.ts); numbers whole, as in `mobile_blocks`. */
+  payload: string;
+  note: string | null;
+  status: 'pending' | 'approved' | 'rejected';
+  proposed_by: string;
+  proposed_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+}
