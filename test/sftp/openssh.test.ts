@@ -2,7 +2,7 @@
  * The SFTP batch interface driven by OpenSSH's own `sftp` client (docs/sftp.md): key login, a CSV and
  * an .xlsx uploaded as `.part` and renamed give result and report files in `outbox/`; a malformed file
  * gives an error file and sends nothing; the same file again sends nothing; `..` and links stay inside
- * the account's folder; a second account sees none of the first's files.
+ * the account's folder; a second account sees none of the first's files; replies land in `outbox/`.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -196,6 +196,20 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
     assert.equal(lstatSync(join(root, 'hrss', 'inbox', name)).isSymbolicLink(), false);
   assert.deepEqual(readdirSync(join(root, 'hrss', 'inbox')), []);
   assert.equal(existsSync(join(dir, 'passwd-copy')), false, 'nothing read from outside the folder');
+
+  // A citizen answers the account's extension code: the reply lands in its outbox too.
+  await rig.sim.injectMo({ from: '13800138000', to: '106571233301', text: '收到，谢谢' });
+  const replies = await eventually(
+    () => readdirSync(outbox).find((f) => f.startsWith('replies-')),
+    20_000,
+    'a replies file',
+  );
+  const reply = readFileSync(join(outbox, replies), 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
+  assert.equal(reply[0], 'replyId,mobile,extCode,subExtCode,text,receivedTime');
+  assert.match(reply[1] ?? '', /^\d+,13800138000,01,,收到，谢谢,\d{4}-/);
 
   // The client reads its answers over SFTP.
   const got = await sftp(service.port, 'hrss', k1.file, ['get outbox/a.csv.result.csv got.csv'], dir);
