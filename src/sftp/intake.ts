@@ -167,7 +167,7 @@ export class SftpIntake {
       await this.folderOf(app.name).ensure();
       await this.answer(
         app.name,
-        `replies-${cursor + 1}-${feed.nextCursor}.csv`,
+        `replies-${seqName(cursor + 1)}-${seqName(feed.nextCursor)}.csv`,
         `${lines.join('\r\n')}\r\n`,
       );
       await setSftpReplyCursor(db, appId, feed.nextCursor);
@@ -314,6 +314,11 @@ export class SftpIntake {
       await markSftpReported(db, file.id, this.now());
     }
   }
+}
+
+/** Sequence numbers padded, so the reply files sort in order by name. */
+function seqName(seq: number): string {
+  return String(seq).padStart(12, '0');
 }
 
 async function hashOf(path: string): Promise<string> {
