@@ -256,6 +256,12 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
   );
   assert.equal(reach.code, 0, reach.out);
   assert.equal(existsSync(join(dir, 'stolen.csv')), false);
+  // An account whose whitelist leaves out the caller's address cannot log in, even with its key.
+  const far = await createTestApp(db, 'far', { ipWhitelist: ['10.0.0.0/8'] });
+  await setSftpCredentials(db, far.id, { publicKeys: [k1.pub] }, Date.now());
+  const outside = await sftp(service.port, 'far', k1.file, ['ls'], dir);
+  assert.notEqual(outside.code, 0);
+  assert.equal(existsSync(join(root, 'far')), false);
   // The first account's key does not open the second account.
   const wrong = await sftp(service.port, 'hr2', k1.file, ['ls'], dir);
   assert.notEqual(wrong.code, 0);
