@@ -11,7 +11,7 @@ import type { IdAllocator } from '../store/ids.js';
 import { SftpIntake } from './intake.js';
 import { SftpListener } from './server.js';
 
-export { parsePublicKey } from './server.js';
+export { parsePublicKey } from '../security/ssh-keys.js';
 
 export interface SftpService {
   host: string;
