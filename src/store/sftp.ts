@@ -242,7 +242,7 @@ export async function markSftpReported(db: Kysely<Database>, id: number, now: nu
 /** Accounts with SFTP credentials, and how far their replies have been written to their outbox. */
 export async function sftpReplyCursors(db: Kysely<Database>): Promise<{ appId: number; cursor: number }[]> {
   const rows = await db.selectFrom('sftp_credentials').select(['app_id', 'reply_cursor']).execute();
-  return rows.map((r) => ({ appId: r.app_id, cursor: Number(r.reply_cursor) }));
+  return rows.map((r) => ({ appId: r.app_id, cursor: r.reply_cursor }));
 }
 
 export async function setSftpReplyCursor(db: Kysely<Database>, appId: number, cursor: number): Promise<void> {

@@ -16,8 +16,6 @@ export async function up(db: Kysely<any>, dialect: MigrationDialect): Promise<vo
     .addColumn('app_id', big, (c) => c.primaryKey())
     .addColumn('public_keys', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('password_hash', 'text')
-    // How far the account's replies have been written to its outbox (the replies feed's seq).
-    .addColumn('reply_cursor', big, (c) => c.notNull().defaultTo(0))
     .addColumn('updated_at', big, (c) => c.notNull())
     .execute();
   await db.schema
