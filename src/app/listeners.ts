@@ -192,6 +192,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
         send: { db: handle.db, admission: deps.admission, router: deps.router, settings: sendSettings },
         ids: deps.ids,
         logger,
+        openText: (token) => deps.citizens.cipher.decrypt(token),
         now,
       });
     }

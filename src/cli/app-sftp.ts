@@ -8,7 +8,7 @@ import { loadAuditKey } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
 import { hashPassword } from '../security/passwords.js';
 import { AppError } from '../shared/errors.js';
-import { parsePublicKey } from '../sftp/index.js';
+import { parsePublicKey } from '../security/ssh-keys.js';
 import { findAppByName } from '../store/apps.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { getSftpCredentials, setSftpCredentials } from '../store/sftp.js';

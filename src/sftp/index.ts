@@ -11,7 +11,7 @@ import type { IdAllocator } from '../store/ids.js';
 import { SftpIntake } from './intake.js';
 import { SftpListener } from './server.js';
 
-export { parsePublicKey } from './server.js';
+export { parsePublicKey } from '../security/ssh-keys.js';
 
 export interface SftpService {
   host: string;
@@ -38,6 +38,8 @@ export async function openSftp(deps: {
   send: InterfaceSendDeps;
   ids: IdAllocator;
   logger: Logger;
+  /** Opens the sealed whole text of a reply stored masked. */
+  openText?: (token: string) => string;
   now?: () => number;
 }): Promise<SftpService> {
   const { config, logger } = deps;
@@ -48,6 +50,7 @@ export async function openSftp(deps: {
     dir: paths.dir,
     defaultSignature: config.citizen.signature,
     pollMs: config.sftp.pollMs,
+    openText: deps.openText,
     logger: logger.child({ component: 'sftp-intake' }),
     ...(deps.now && { now: deps.now }),
   });

@@ -9,7 +9,8 @@
  * `processing`, and running it again replays the rows already admitted — nothing is sent twice and
  * nothing is lost. Then `outbox/NAME.result.csv` is written, the record becomes `admitted`, and the
  * work copy goes. A file that cannot be read is refused whole (`outbox/NAME.error.txt`), nothing
- * sent. Once every message of an admitted file is final, `outbox/NAME.report.csv` follows.
+ * sent. Once every message of an admitted file is final, `outbox/NAME.report.csv` follows. Replies
+ * to the account go to `outbox/replies-FIRST-LAST.csv`.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -21,16 +22,19 @@ import { ResultError } from '../domain/result-codes.js';
 import { requireSendFields } from '../domain/send-request.js';
 import { FINAL_STATUSES } from '../domain/status.js';
 import { BatchFileError, readBatchFile } from '../pipeline/batch-file.js';
-import { isoBeijing } from '../pipeline/feed-items.js';
+import { isoBeijing, replyItem } from '../pipeline/feed-items.js';
 import { interfaceSend, type InterfaceSendDeps } from '../pipeline/interface-send.js';
 import { findAppById, findAppByName, type AppRecord } from '../store/apps.js';
+import { pullReplies } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import {
   admitSftpFile,
   markSftpReported,
   pendingSftpMessages,
   rejectSftpFile,
+  setSftpReplyCursor,
   sftpFilesIn,
+  sftpReplyCursors,
   sftpReportRows,
   takeSftpFile,
   type SftpFile,
@@ -46,6 +50,8 @@ export interface IntakeDeps {
   dir: string;
   /** Stands in for an account's empty signature, as on the interface. */
   defaultSignature: string;
+  /** Opens the sealed whole text of a reply stored masked (store/uplinks.ts). */
+  openText?: ((token: string) => string) | undefined;
   pollMs: number;
   logger: Logger;
   now?: () => number;
@@ -53,6 +59,7 @@ export interface IntakeDeps {
 
 /** Rows admitted at once: one group commit takes them together. */
 const ROWS_AT_ONCE = 500;
+const REPLIES_PER_FILE = 5000;
 const BOM = '\uFEFF';
 
 export class SftpIntake {
@@ -133,6 +140,38 @@ export class SftpIntake {
       }
     }
     await this.report();
+    await this.replies();
+  }
+
+  /**
+   * Replies to each SFTP account since the last pass, as `outbox/replies-FIRST-LAST.csv` (the feed's
+   * sequence numbers): written whole, then the cursor moves, so a crash between rewrites the same
+   * file with the same lines.
+   */
+  private async replies(): Promise<void> {
+    const db = this.deps.send.db;
+    for (const { appId, cursor } of await sftpReplyCursors(db)) {
+      if (this.closed) return;
+      const feed = await pullReplies(db, appId, cursor, REPLIES_PER_FILE);
+      if (feed.items.length === 0) continue;
+      const app = await findAppById(db, appId);
+      if (!app || app.name.startsWith('.')) continue;
+      const lines = [
+        csvLine(['replyId', 'mobile', 'extCode', 'subExtCode', 'text', 'receivedTime']),
+        ...feed.items.map((item) => {
+          const r = replyItem(item, this.deps.openText);
+          const sub = r.extCode.startsWith(app.extCode) ? r.extCode.slice(app.extCode.length) : r.extCode;
+          return spreadsheetLine([r.replyId, r.mobile, r.extCode, sub, r.text, r.receivedTime]);
+        }),
+      ];
+      await this.folderOf(app.name).ensure();
+      await this.answer(
+        app.name,
+        `replies-${seqName(cursor + 1)}-${seqName(feed.nextCursor)}.csv`,
+        `${lines.join('\r\n')}\r\n`,
+      );
+      await setSftpReplyCursor(db, appId, feed.nextCursor);
+    }
   }
 
   private async take(appName: string, work: string, name: string, fromInbox: boolean): Promise<void> {
@@ -275,6 +314,11 @@ export class SftpIntake {
       await markSftpReported(db, file.id, this.now());
     }
   }
+}
+
+/** Sequence numbers padded, so the reply files sort in order by name. */
+function seqName(seq: number): string {
+  return String(seq).padStart(12, '0');
 }
 
 async function hashOf(path: string): Promise<string> {

@@ -48,16 +48,6 @@ export function loadHostKey(file: string): { key: Buffer; created: boolean } {
   return { key: Buffer.from(pair.private), created: true };
 }
 
-/** Whether an OpenSSH public key line parses: what `app add --sftp-key` accepts. */
-export function parsePublicKey(line: string): { algo: string; blob: Buffer } | null {
-  const parsed = ssh2.utils.parseKey(line.trim());
-  const key = Array.isArray(parsed) ? (parsed[0] as unknown) : parsed;
-  if (key instanceof Error || key === undefined) return null;
-  const k = key as ssh2.ParsedKey;
-  if (k.isPrivateKey()) return null;
-  return { algo: k.type, blob: k.getPublicSSH() };
-}
-
 async function accountFor(
   deps: SftpListenerDeps,
   ctx: AuthContext,

@@ -238,3 +238,17 @@ export async function markSftpReported(db: Kysely<Database>, id: number, now: nu
     .where('id', '=', id)
     .execute();
 }
+
+/** Accounts with SFTP credentials, and how far their replies have been written to their outbox. */
+export async function sftpReplyCursors(db: Kysely<Database>): Promise<{ appId: number; cursor: number }[]> {
+  const rows = await db.selectFrom('sftp_credentials').select(['app_id', 'reply_cursor']).execute();
+  return rows.map((r) => ({ appId: r.app_id, cursor: r.reply_cursor }));
+}
+
+export async function setSftpReplyCursor(db: Kysely<Database>, appId: number, cursor: number): Promise<void> {
+  await db
+    .updateTable('sftp_credentials')
+    .set({ reply_cursor: cursor })
+    .where('app_id', '=', appId)
+    .execute();
+}

@@ -2,7 +2,8 @@
  * The SFTP batch interface driven by OpenSSH's own `sftp` client (docs/sftp.md): key login, a CSV and
  * an .xlsx uploaded as `.part` and renamed give result and report files in `outbox/`; a malformed file
  * gives an error file and sends nothing; the same file again sends nothing; `..` and links stay inside
- * the account's folder; a second account sees none of the first's files.
+ * the account's folder; a second account (its key registered on the console) sees none of the first's
+ * files; replies land in `outbox/`; the console lists the account's files.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,6 +24,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { setSftpCredentials } from '../../src/store/sftp.js';
 import { createTestApp } from '../helpers/apps.js';
+import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const run = promisify(execFile);
@@ -89,6 +91,7 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
   const rig = await startTestPlatform('sqlite', {
     config: {
       sftp: { enabled: true, port: 0, hostKeyFile: join(dir, 'keys', 'host'), dir: root, pollMs: 100 },
+      console: { enabled: true, port: 0 },
     },
   });
   t.after(async () => {
@@ -105,7 +108,16 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
   const k1 = await keyPair(dir, 'k1');
   const k2 = await keyPair(dir, 'k2');
   await setSftpCredentials(db, hrss.id, { publicKeys: [k1.pub] }, Date.now());
-  await setSftpCredentials(db, hr2.id, { publicKeys: [k2.pub] }, Date.now());
+  // The second account's key is registered on the console, as a system administrator does it.
+  const admin = await consoleLogin(
+    platform.consoleUrl ?? '',
+    await addConsoleUser(platform, 'sys', ['system-admin'], { totp: true }),
+  );
+  const refused = await admin.put(`apps/${hr2.id}/sftp`, { publicKeys: ['not a key'] });
+  assert.equal(refused.status, 400);
+  const put = await admin.put(`apps/${hr2.id}/sftp`, { publicKeys: [k2.pub], password: 'Sftp-Pass-2' });
+  assert.equal(put.status, 200, JSON.stringify(put.json));
+  assert.deepEqual(put.json, { publicKeys: [k2.pub], hasPassword: true });
 
   // UTF-8 with a BOM, a bad number on line 3.
   writeFileSync(
@@ -197,6 +209,30 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
   assert.deepEqual(readdirSync(join(root, 'hrss', 'inbox')), []);
   assert.equal(existsSync(join(dir, 'passwd-copy')), false, 'nothing read from outside the folder');
 
+  // A citizen answers the account's extension code: the reply lands in its outbox too.
+  await rig.sim.injectMo({ from: '13800138000', to: '106571233301', text: '收到，谢谢' });
+  const replies = await eventually(
+    () => readdirSync(outbox).find((f) => f.startsWith('replies-')),
+    20_000,
+    'a replies file',
+  );
+  const reply = readFileSync(join(outbox, replies), 'utf8')
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/);
+  assert.equal(reply[0], 'replyId,mobile,extCode,subExtCode,text,receivedTime');
+  assert.match(reply[1] ?? '', /^\d+,13800138000,01,,收到，谢谢,\d{4}-/);
+
+  // The console shows the account's SFTP activity.
+  const activity = await admin.get<{ files: { name: string; status: string; rows: number }[] }>(
+    `apps/${hrss.id}/sftp`,
+  );
+  assert.deepEqual(activity.json.files.map((f) => [f.name, f.status, f.rows]).sort(), [
+    ['a.csv', 'reported', 3],
+    ['b.xlsx', 'reported', 2],
+    ['bad.csv', 'rejected', 0],
+  ]);
+
   // The client reads its answers over SFTP.
   const got = await sftp(service.port, 'hrss', k1.file, ['get outbox/a.csv.result.csv got.csv'], dir);
   assert.equal(got.code, 0, got.out);
@@ -242,6 +278,12 @@ test('OpenSSH sftp: files in, results and reports out, nothing outside the folde
   );
   assert.equal(reach.code, 0, reach.out);
   assert.equal(existsSync(join(dir, 'stolen.csv')), false);
+  // An account whose whitelist leaves out the caller's address cannot log in, even with its key.
+  const far = await createTestApp(db, 'far', { ipWhitelist: ['10.0.0.0/8'] });
+  await setSftpCredentials(db, far.id, { publicKeys: [k1.pub] }, Date.now());
+  const outside = await sftp(service.port, 'far', k1.file, ['ls'], dir);
+  assert.notEqual(outside.code, 0);
+  assert.equal(existsSync(join(root, 'far')), false);
   // The first account's key does not open the second account.
   const wrong = await sftp(service.port, 'hr2', k1.file, ['ls'], dir);
   assert.notEqual(wrong.code, 0);

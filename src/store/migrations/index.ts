@@ -32,6 +32,7 @@ import * as m0035 from './0035-send-tasks.js';
 import * as m0050 from './0050-ministry-reply-once.js';
 import * as m0060 from './0060-sftp.js';
 import * as m0085 from './0085-list-proposals.js';
+import * as m0061 from './0061-sftp-replies.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -71,4 +72,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0050-ministry-reply-once', up: m0050.up },
   { name: '0060-sftp', up: m0060.up },
   { name: '0085-list-proposals', up: m0085.up },
+  { name: '0061-sftp-replies', up: m0061.up },
 ];

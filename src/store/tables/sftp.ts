@@ -6,6 +6,8 @@ export interface SftpCredentialsTable {
   app_id: number;
   public_keys: string;
   password_hash: string | null;
+  /** The replies feed's seq written to the account's outbox so far (migration 0061). */
+  reply_cursor: Generated<number>;
   updated_at: number;
 }
 
