@@ -327,21 +327,29 @@ export class Dispatcher {
       }));
     if (message.attempts > 1) this.counters.resubmittedParts += parts.length;
     this.counters.submittedParts += parts.length;
+    // The written parts keep their window slots until their outcome is committed: a process killed
+    // at any moment leaves at most a window's worth written and not recorded (docs/multinode.md).
+    let recorded = () => {};
+    const committed = new Promise<void>((resolve) => (recorded = resolve));
     this.track(
-      gateway.submit(parts).then(
-        (outcomes) => this.record(message, gateway.config.id, segments.length, parts, outcomes, null, billed),
-        (err: unknown) =>
-          this.record(message, gateway.config.id, segments.length, [], [], {
-            kind: 'retry',
-            code: 'GATEWAY_ERROR',
-            reason:
-              `网关提交出错 gateway submit failed: ${err instanceof Error ? err.message : String(err)}`.slice(
-                0,
-                200,
-              ),
-            unansweredParts: 0,
-          }),
-      ),
+      gateway
+        .submit(parts, committed)
+        .then(
+          (outcomes) =>
+            this.record(message, gateway.config.id, segments.length, parts, outcomes, null, billed),
+          (err: unknown) =>
+            this.record(message, gateway.config.id, segments.length, [], [], {
+              kind: 'retry',
+              code: 'GATEWAY_ERROR',
+              reason:
+                `网关提交出错 gateway submit failed: ${err instanceof Error ? err.message : String(err)}`.slice(
+                  0,
+                  200,
+                ),
+              unansweredParts: 0,
+            }),
+        )
+        .finally(recorded),
     );
   }
 

@@ -224,8 +224,13 @@ export interface Gateway {
   start(handlers: GatewayHandlers): void;
   /** How many more parts it can take now without queueing beyond its window. */
   capacity(): number;
-  /** One outcome per part, in order. Never rejects: a broken link answers `retry` or `unanswered`. */
-  submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]>;
+  /**
+   * One outcome per part, in order. Never rejects: a broken link answers `retry` or `unanswered`.
+   * `recorded` settles once the caller has stored the outcomes: until then the parts written keep
+   * their window slots, so no more than a window's worth is ever written and not yet recorded
+   * (docs/multinode.md "Duplicates"). A link without a window may ignore it.
+   */
+  submit(parts: readonly SubmitPart[], recorded?: Promise<unknown>): Promise<SubmitOutcome[]>;
   status(): GatewayStatus;
   /** Stops taking parts, waits for answers in flight (bounded), says goodbye, closes. */
   close(): Promise<void>;

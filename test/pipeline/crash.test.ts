@@ -6,21 +6,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import {
-  freePort,
-  runCli,
-  startSimulatorProcess,
-  waitForHttp,
-  type ChildHandle,
-} from '../../src/bench/processes.js';
 import { openDatabase } from '../../src/store/connect.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';
 import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
+import { TestProcesses } from '../helpers/serve.js';
 
 const REQUESTS = 40;
 const PER_REQUEST = 100;
@@ -43,26 +33,23 @@ async function allInbox(controlUrl: string): Promise<InboxEntry[]> {
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: SIGKILL mid-flight loses no accepted message`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'sms12333-crash-'));
+    const processes = new TestProcesses();
     const target = await createTestDatabase(dialect);
-    const children: ChildHandle[] = [];
     t.after(async () => {
-      for (const c of children) await c.kill('SIGKILL');
+      await processes.close();
       await target.drop();
-      rmSync(dir, { recursive: true, force: true });
     });
 
-    const apiPort = await freePort();
-    const simulator = await startSimulatorProcess({ secret: 'crash-secret', dlrDelayMs: 20 });
-    children.push(simulator.handle);
+    const simulator = await processes.simulator({ secret: 'crash-secret', dlrDelayMs: 20 });
     const { controlUrl } = simulator;
+    const setup = await openDatabase(target.url);
+    await createTestApp(setup.db, 'hrss', { balance: 1_000_000 });
+    await setup.close();
 
-    const configFile = join(dir, 'config.yaml');
-    writeFileSync(
-      configFile,
-      stringify({
+    const server = await processes.serve(
+      'crash',
+      {
         database: { url: target.url },
-        interface: { host: '127.0.0.1', port: apiPort },
         console: { enabled: false },
         metrics: { port: 0 },
         gateways: [
@@ -85,19 +72,10 @@ for (const dialect of DIALECTS) {
         ],
         dispatcher: { pollMs: 20, sweepMs: 200 },
         log: { level: 'warn' },
-      }),
+      },
+      30_000,
     );
-    const setup = await openDatabase(target.url);
-    await createTestApp(setup.db, 'hrss', { balance: 1_000_000 });
-    await setup.close();
-
-    const startServer = async (): Promise<ChildHandle> => {
-      const server = runCli(['serve', '--config', configFile]);
-      children.push(server);
-      await waitForHttp(`http://127.0.0.1:${apiPort}/healthz`, server);
-      return server;
-    };
-    const server = await startServer();
+    const apiPort = server.port;
 
     // Every message has its own number and text, so the handset side can tell a duplicate.
     const accepted = new Map<string, string>();
@@ -157,7 +135,7 @@ for (const dialect of DIALECTS) {
       `the kill happened with ${pendingAtKill.length} messages in flight`,
     );
 
-    await startServer();
+    await server.restart();
     await eventually(
       async () => {
         const pending = await db.db

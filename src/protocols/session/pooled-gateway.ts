@@ -97,6 +97,7 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
       counters: this.counters,
       links: () => this.connections,
       anyUsable: () => this.connections.some((c) => this.canSubmit(c)),
+      limit: () => this.connections.length * this.windowSize(),
     });
   }
 
@@ -157,21 +158,23 @@ export abstract class PooledGateway<C extends PooledConnection, I> implements Ga
     return this.phase === 'running';
   }
 
-  /** Free window slots on usable connections, plus one window's worth of queue; 0 while there is none. */
+  /** Free window slots on usable connections, plus a window of queue (submit-queue.ts `room`); 0 while none. */
   capacity(): number {
     if (!this.running) return 0;
     const usable = this.connections.filter((c) => this.canSubmit(c));
     if (usable.length === 0) return 0;
-    const free = usable.reduce((n, c) => n + c.free, 0);
-    return Math.max(0, free + this.windowSize() - this.queue.length);
+    return this.queue.room(
+      usable.reduce((n, c) => n + c.free, 0),
+      this.windowSize(),
+    );
   }
 
-  async submit(parts: readonly SubmitPart[]): Promise<SubmitOutcome[]> {
+  async submit(parts: readonly SubmitPart[], recorded?: Promise<unknown>): Promise<SubmitOutcome[]> {
     const outcomes: SubmitOutcome[] = [];
     await Promise.all(
       this.jobsOf(parts).map(async (job) => {
         const writeBy = Math.min(...job.parts.map((i) => parts[i]?.writeBy ?? Number.POSITIVE_INFINITY));
-        const outcome = await this.queue.enqueue(job.item, job.parts.length, writeBy);
+        const outcome = await this.queue.enqueue(job.item, job.parts.length, writeBy, recorded);
         for (const i of job.parts) outcomes[i] = outcome;
       }),
     );

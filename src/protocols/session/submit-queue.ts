@@ -10,6 +10,11 @@
  * stored), or older than the queue timeout (the event loop stalled — a paused process — and the
  * timer that should have ended it has not run yet), it is answered `retry` and never written.
  *
+ * A written item keeps its place in the gateway's window (`limit`: the links' windows together) until
+ * it is answered _and_ the promise its submitter gave (`recorded`, the outcome's commit) settles: at
+ * any moment at most that many parts are written and not yet durably recorded, which bounds what a
+ * killed process leaves for its peers to send again (docs/multinode.md "Duplicates").
+ *
  * What differs per protocol stays with the gateway: how an item is encoded and written on a link
  * (`write`), which links exist and whether one is usable, and what to do when none has a slot.
  */
@@ -68,6 +73,8 @@ export interface SubmitQueueOptions<L extends QueueLink, I> {
   starved?(): void;
   /** Milliseconds that only move forward, also while the process is stopped (default performance.now). */
   monotonic?: () => number;
+  /** Items written and not yet released (answered, and recorded when the submitter asked) at most. */
+  limit?: () => number;
 }
 
 interface Queued<I> {
@@ -81,6 +88,8 @@ interface Queued<I> {
   writeBy: number;
   /** Set once the item has its outcome; a second end (which would be a bug) is not counted. */
   done: boolean;
+  /** Settles once the submitter has recorded the outcome; the item holds its slot until then. */
+  recorded: Promise<unknown> | undefined;
 }
 
 export class SubmitQueue<L extends QueueLink, I> {
@@ -90,6 +99,9 @@ export class SubmitQueue<L extends QueueLink, I> {
   private phase: 'idle' | 'running' | 'closed' = 'idle';
   private pumpTimer: TimerHandle | null = null;
   private readonly monotonic: () => number;
+  /** Items written and not yet released, in all and per `recorded` promise (the items of one submit). */
+  private held = 0;
+  private readonly holders = new Map<Promise<unknown>, number>();
 
   constructor(private readonly options: SubmitQueueOptions<L, I>) {
     const { tps } = options.config;
@@ -99,6 +111,17 @@ export class SubmitQueue<L extends QueueLink, I> {
 
   get length(): number {
     return this.queue.length;
+  }
+
+  /**
+   * How many more items to take now, given `free` window slots on the usable links: those it may
+   * write, plus `ahead` to keep queued — none while the window is full of items awaiting their
+   * records, so a slow commit keeps them in the submitter's hands rather than timing out here.
+   */
+  room(free: number, ahead: number): number {
+    const limit = this.options.limit?.() ?? Number.POSITIVE_INFINITY;
+    const writable = Math.max(0, Math.min(free, limit - this.held));
+    return Math.max(0, writable + (this.held >= limit ? 0 : ahead) - this.queue.length);
   }
 
   open(): void {
@@ -128,9 +151,15 @@ export class SubmitQueue<L extends QueueLink, I> {
 
   /**
    * One item's outcome, the same for each of its `parts` (counted per part). `writeBy` is a
-   * monotonic time (`monotonic()`) after which the item must not be written.
+   * monotonic time (`monotonic()`) after which the item must not be written. Once written, the item
+   * holds its slot until it is answered and `recorded` has settled.
    */
-  enqueue(item: I, parts = 1, writeBy = Number.POSITIVE_INFINITY): Promise<SubmitOutcome> {
+  enqueue(
+    item: I,
+    parts = 1,
+    writeBy = Number.POSITIVE_INFINITY,
+    recorded?: Promise<unknown>,
+  ): Promise<SubmitOutcome> {
     const { clock, codes } = this.options;
     const { requestTimeoutMs } = this.options.config;
     if (this.phase !== 'running') {
@@ -144,6 +173,7 @@ export class SubmitQueue<L extends QueueLink, I> {
         parts,
         resolve,
         done: false,
+        recorded,
         queuedAt: this.monotonic(),
         writeBy,
         deadline: clock.setTimer(requestTimeoutMs, () => {
@@ -167,10 +197,14 @@ export class SubmitQueue<L extends QueueLink, I> {
     while (this.queue.length > 0 && this.phase === 'running') {
       // Decided in the same turn as the write below, so nothing late slips out.
       const head = this.queue[0];
-      if (head && this.tooLate(head)) {
+      if (!head) return;
+      if (this.tooLate(head)) {
         this.queue.shift();
         continue;
       }
+      // The window is full of parts written and not yet recorded. A message longer than the window
+      // goes on once it alone fills it: its record waits for all its parts.
+      if (this.held >= (this.options.limit?.() ?? Number.POSITIVE_INFINITY) && !this.alone(head)) return;
       let best: L | null = null;
       for (const link of this.options.links())
         if (link.free > 0 && (!best || link.free > best.free)) best = link;
@@ -222,12 +256,26 @@ export class SubmitQueue<L extends QueueLink, I> {
       return;
     }
     this.options.counters.submitted += queued.parts;
-    this.track(
-      answer.then((outcome) => {
-        this.finish(queued, outcome);
-        this.pump();
-      }),
-    );
+    const { recorded } = queued;
+    this.held++;
+    if (recorded) this.holders.set(recorded, (this.holders.get(recorded) ?? 0) + 1);
+    const answered = answer.then((outcome) => this.finish(queued, outcome));
+    this.track(answered);
+    const release = () => {
+      this.held--;
+      if (recorded) {
+        const left = (this.holders.get(recorded) ?? 1) - 1;
+        if (left > 0) this.holders.set(recorded, left);
+        else this.holders.delete(recorded);
+      }
+      this.pump();
+    };
+    void answered.then(() => recorded).then(release, release);
+  }
+
+  /** Whether every item held belongs to the same submit as `queued`. */
+  private alone(queued: Queued<I>): boolean {
+    return queued.recorded !== undefined && this.holders.get(queued.recorded) === this.held;
   }
 
   private finish(queued: Queued<I>, outcome: SubmitOutcome): void {

@@ -140,13 +140,15 @@ class SgipGateway extends PooledGateway<SgipConnection, SubmitPart> {
     return this.listener.close(drainMs);
   }
 
-  /** Free slots of bound connections, a window per ready idle one, plus one window of queue. */
+  /** Free slots of bound connections, a window per ready idle one, plus a window of queue (`room`). */
   override capacity(): number {
     if (!this.running) return 0;
     const ready = this.connections.filter((c) => c.ready);
     if (ready.length === 0) return 0;
-    const free = ready.reduce((n, c) => n + (c.state === 'bound' ? c.free : c.windowSize), 0);
-    return Math.max(0, free + this.windowSize() - this.queue.length);
+    return this.queue.room(
+      ready.reduce((n, c) => n + (c.state === 'bound' ? c.free : c.windowSize), 0),
+      this.windowSize(),
+    );
   }
 
   /** Ready links: bound, or idle after a bind that proved the credentials (SGIP links close when idle). */

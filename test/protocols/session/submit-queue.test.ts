@@ -2,8 +2,9 @@
  * The queue in front of every gateway's windows, on a manual clock with links whose slots and
  * answers the test controls: the best link is chosen, the token bucket paces, a queued item times
  * out as no-link or busy, an unencodable item is rejected, closing answers what waits, an item past
- * its write deadline or queued across a stall is never written, and every item ends exactly once
- * with its parts counted.
+ * its write deadline or queued across a stall is never written, a written item keeps its place in
+ * the window until its submitter recorded the outcome, and every item ends exactly once with its
+ * parts counted.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +41,7 @@ class FakeLink {
   }
 }
 
-function rig(links: FakeLink[], tps = 1000, monotonic?: () => number) {
+function rig(links: FakeLink[], tps = 1000, monotonic?: () => number, limit?: number) {
   const clock = new ManualClock(0);
   const counters = newGatewayCounters();
   let starved = 0;
@@ -57,6 +58,7 @@ function rig(links: FakeLink[], tps = 1000, monotonic?: () => number) {
       starved += 1;
     },
     monotonic: monotonic ?? (() => clock.now()),
+    ...(limit !== undefined && { limit: () => limit }),
   });
   return { clock, counters, queue, starved: () => starved };
 }
@@ -192,4 +194,42 @@ test('at write time an item past its deadline, or queued across a stall, is answ
   assert.equal(q.kind === 'retry' && q.code, CODES.late);
   assert.match(q.kind === 'retry' ? q.reason : '', /stalled/);
   assert.deepEqual(b.written, []);
+});
+
+test('a written item holds its window place until its outcome is recorded; a long message goes on', async () => {
+  const link = new FakeLink('a', 10);
+  const { queue } = rig([link], 1000, undefined, 2);
+  queue.open();
+  let recordFirst = () => {};
+  const first = new Promise<void>((r) => (recordFirst = r));
+  let recordLong = () => {};
+  const long = new Promise<void>((r) => (recordLong = r));
+  const one = queue.enqueue('m1', 1, Infinity, first);
+  // A three-part message: its parts are queued together behind m1.
+  const parts = ['m2/1', 'm2/2', 'm2/3'].map((p) => queue.enqueue(p, 1, Infinity, long));
+  const other = queue.enqueue('m3', 1, Infinity, Promise.resolve());
+  assert.deepEqual(link.written, ['m1', 'm2/1'], 'the limit of two, though the link has room');
+  assert.equal(queue.room(link.free, 2), 0, 'nothing more taken while the window awaits records');
+  link.answer(accepted('c-1'));
+  assert.equal((await one).kind, 'accepted', 'the outcome comes at once');
+  await flush();
+  assert.deepEqual(link.written, ['m1', 'm2/1'], 'm1 is answered, not yet recorded: its place stays taken');
+  recordFirst();
+  await flush();
+  assert.deepEqual(
+    link.written,
+    ['m1', 'm2/1', 'm2/2', 'm2/3'],
+    'a message longer than the window goes on once it alone fills it',
+  );
+  for (const id of ['c-2', 'c-3', 'c-4']) link.answer(accepted(id));
+  await Promise.all(parts);
+  await flush();
+  assert.deepEqual(link.written.length, 4, 'm3 waits for the long message to be recorded');
+  recordLong();
+  await flush();
+  assert.deepEqual(link.written.at(-1), 'm3');
+  link.answer(accepted('c-5'));
+  assert.equal((await other).kind, 'accepted');
+  await flush();
+  assert.equal(queue.room(link.free, 2), 4, 'every place free again, and a window to queue');
 });
