@@ -531,6 +531,8 @@ export interface CallbackFailuresTable {
   attempts: number;
   last_error: string;
   failed_at: number;
+  /** When an operator asked for the batch to be sent again (console); null once it was tried. */
+  retry_requested_at: number | null;
 }
 
 /** One interface call (standard §8.1 c): who, from where, what, how it ended. Never a password. */
