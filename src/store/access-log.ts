@@ -22,7 +22,7 @@ export interface AccessFilter {
   sourceIp?: string | undefined;
   /** Exact, or every path starting with what precedes a final `*`. */
   path?: string | undefined;
-  /** The answer's code; -1: calls answered without one. */
+  /** The answer's code (Appendix A, -1 included). */
   code?: number | undefined;
   /** Only calls not answered 1. */
   refusedOnly?: boolean | undefined;
@@ -46,8 +46,7 @@ function filtered(db: Kysely<Database>, filter: AccessFilter): AccessQuery {
     q = path.endsWith('*')
       ? q.where(sql<boolean>`path LIKE ${likePrefix(path.slice(0, -1))} ESCAPE '\\'`)
       : q.where('path', '=', path);
-  if (filter.code === -1) q = q.where('code', 'is', null);
-  else if (filter.code !== undefined) q = q.where('code', '=', filter.code);
+  if (filter.code !== undefined) q = q.where('code', '=', filter.code);
   if (filter.refusedOnly === true) q = q.where((eb) => eb.or([eb('code', 'is', null), eb('code', '<>', 1)]));
   return q;
 }

@@ -10,7 +10,7 @@ export const interfaceLogFilter = z
     ip: z.string().max(64).optional(),
     /** A path such as `/api/sms/send`; ending in `*`, every path starting so. */
     path: z.string().max(200).optional(),
-    /** The answer's code; -1: calls answered without one. */
+    /** The answer's code (Appendix A: -1 a parameter missing). */
     code: z.number().int().min(-1).max(99).optional(),
     /** Only calls not answered 1. */
     refused: z.boolean().optional(),
