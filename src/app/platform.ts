@@ -17,7 +17,7 @@ import { FeedSequencer } from '../pipeline/feed-sequencer.js';
 import { GatewayControl } from '../pipeline/gateway-control.js';
 import { gatewayStarter } from '../pipeline/gateway-events.js';
 import { OtpService, otpSecretsFrom } from '../pipeline/otp.js';
-import { BUNDLED_PHONE_DATA, PhoneDataSource } from '../pipeline/phone-data.js';
+import { phoneDataFor, type PhoneDataSource } from '../pipeline/phone-data.js';
 import { Router } from '../pipeline/router.js';
 import { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import { Sweeper } from '../pipeline/sweeper.js';
@@ -85,11 +85,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const ids = new IdAllocator(handle.db);
 
   // Segment data is read when something routes by it: a ministry link, or a file the operator named.
-  const needsPhoneData =
-    config.phoneData.file !== '' || config.gateways.some((g) => g.enabled && g.protocol === 'ministry');
-  const phoneData = needsPhoneData
-    ? new PhoneDataSource(config.phoneData.file || BUNDLED_PHONE_DATA, logger, config.phoneData.reloadMs)
-    : null;
+  const phoneData = phoneDataFor(config, logger);
   phoneData?.watch();
   // Filled by the gateway control once the writer that takes their reports exists.
   const router = new Router(

@@ -16,6 +16,7 @@ import { admitInTransaction, type AdmissionRecipient } from '../store/admission.
 import type { IdAllocator } from '../store/ids.js';
 import type { Database } from '../store/schema.js';
 import { textProfileOf } from '../protocols/gateway.js';
+import { phoneDataFor } from '../pipeline/phone-data.js';
 
 export interface OutgoingText {
   mobile: string;
@@ -35,10 +36,13 @@ export interface TextRoutes {
 /**
  * The routes as configured, for a process that runs no gateways (the CLI): SMPP links count GSM
  * 7-bit. A configuration without gateways (the CLI pointed only at the database) counts both ways:
- * the platform that sends the message cuts it for the route it takes.
+ * the platform that sends the message cuts it for the route it takes. The home province comes from
+ * the segment data the platform routes by (docs/federation.md), so a message queued here takes the
+ * ministry link as one queued by the running platform would.
  */
-export function configuredRoutes(gateways: Config['gateways']): TextRoutes {
-  const enabled = gateways.filter((g) => g.enabled);
+export function configuredRoutes(config: Pick<Config, 'gateways' | 'phoneData'>): TextRoutes {
+  const enabled = config.gateways.filter((g) => g.enabled);
+  const phoneData = phoneDataFor(config, null);
   return {
     profilesFor: (carrier) =>
       enabled.length === 0
@@ -50,6 +54,7 @@ export function configuredRoutes(gateways: Config['gateways']): TextRoutes {
                 .map((g): TextProfile => textProfileOf(g.protocol, g.smpp?.longMessage)),
             ),
           ],
+    ...(phoneData && { homeOf: (mobile: string) => phoneData.lookup(mobile)?.province ?? '' }),
   };
 }
 

@@ -78,7 +78,7 @@ export async function runSurvey(argv: string[]): Promise<number> {
     const surveys = new Surveys({
       handle,
       ids: new IdAllocator(handle.db, 1000),
-      router: configuredRoutes(config.gateways),
+      router: configuredRoutes(config),
       settings: {
         signature: config.citizen.signature,
         extPrefix: config.citizen.surveyExtPrefix,

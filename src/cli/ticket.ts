@@ -76,7 +76,7 @@ export async function runTicket(argv: string[]): Promise<number> {
       {
         handle,
         ids,
-        router: configuredRoutes(config.gateways),
+        router: configuredRoutes(config),
         cipher,
         texts: new ReplyTexts(handle.db, config.citizen.signature),
         signature: config.citizen.signature,

@@ -12,11 +12,27 @@ import { carrierOf } from '../domain/phone.js';
 import type { Carrier } from '../domain/carrier.js';
 import { parsePhoneData, PROVINCES, type PhoneData, type ProvinceCode } from '../domain/phone-data.js';
 import { AppError } from '../shared/errors.js';
+import type { Config } from '../config/schema.js';
 
 /** Shipped with the program: libphonenumber's Chinese geocoding data (see scripts/phone-segments.mjs). */
 export const BUNDLED_PHONE_DATA = fileURLToPath(
   new URL('../../resources/phone-segments.csv.gz', import.meta.url),
 );
+
+/**
+ * The segment data a configuration routes by — when a ministry link or a file the operator named
+ * asks for it — else null. The platform watches it; a CLI command reads it once.
+ */
+export function phoneDataFor(
+  config: Pick<Config, 'phoneData' | 'gateways'>,
+  logger: Logger | null,
+): PhoneDataSource | null {
+  const needed =
+    config.phoneData.file !== '' || config.gateways.some((g) => g.enabled && g.protocol === 'ministry');
+  return needed
+    ? new PhoneDataSource(config.phoneData.file || BUNDLED_PHONE_DATA, logger, config.phoneData.reloadMs)
+    : null;
+}
 
 /** Parsed files by path, size and time: several platforms in one process (tests, the demo) share one copy. */
 const parsedFiles = new Map<string, { stamp: string; data: PhoneData }>();

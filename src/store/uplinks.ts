@@ -4,7 +4,7 @@
  * the last one arrives, then the whole text is one uplink message. A message whose segments do not
  * all arrive within the reassembly time is kept as what arrived, marked PARTIAL.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { IdAllocator } from './ids.js';
 import type { Database, UplinkSegmentsTable } from './schema.js';
 import { SERVICE_APP_ID } from './citizens.js';
@@ -119,7 +119,20 @@ export async function storeUplinks(
     await deleteSegments(tx, stored);
   }
   const rows = whole.map((row) => protectRow(row, protect));
-  for (const chunk of chunked(rows, 500)) await tx.insertInto('uplink_messages').values(chunk).execute();
+  // A reply the ministry's feed gave again (a page read twice) is already here: skipped
+  // (migration 0050, docs/federation.md §4).
+  for (const chunk of chunked(rows, 500))
+    await tx
+      .insertInto('uplink_messages')
+      .values(chunk)
+      .onConflict((oc) =>
+        // Written out as the index's own predicate: SQLite matches the partial index by its text.
+        oc
+          .columns(['gateway_id', 'carrier_msg_id'])
+          .where(sql<boolean>`carrier_msg_id LIKE 'reply-%'`)
+          .doNothing(),
+      )
+      .execute();
 }
 
 /** Messages whose segments stopped arriving: kept as what arrived, marked PARTIAL. */

@@ -78,8 +78,9 @@ test.before(async () => {
   await loginAs(auditor, aud);
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
   await new Promise((r) => receiver.close(r));
 });
 

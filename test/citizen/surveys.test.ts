@@ -17,6 +17,7 @@ import { isAppError } from '../../src/shared/errors.js';
 import { SURVEY_TEXTS } from '../../src/citizen/survey-rules.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';
+import { runCaptured } from '../helpers/cli.js';
 import { SERVICE_NUMBER, startCitizenRig, type CitizenRig } from '../helpers/citizen.js';
 
 const A = '13800138001';
@@ -63,23 +64,8 @@ async function textTo(
   return { from: entry?.from ?? '', text: reply };
 }
 
-/** Runs the CLI in this process, its output captured. */
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = (chunk: string): boolean => {
-    out += chunk;
-    return true;
-  };
-  process.stderr.write = (): boolean => true;
-  try {
-    return { code: await runSurvey(args), out };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
-}
+/** Runs the survey CLI in this process, its output captured. */
+const cli = (args: string[]) => runCaptured(() => runSurvey(args));
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: a survey sent, answered by extension code and by open survey, counted, exported, closed`, async (t) => {

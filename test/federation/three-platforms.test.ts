@@ -3,21 +3,27 @@
  * province 21 on SQLite and province 46 on PostgreSQL, each with its own carrier simulator, on one
  * machine. A province-21 business system sends to a 21 number, a 46 number and a number of unknown
  * province: the 46 number leaves by the ministry's carrier link, the others by province 21's own;
- * all three reports reach the business system as DELIVERED by pull. A 46 citizen answers a
+ * all three reports reach the business system as DELIVERED, by pull and by its signed push
+ * callback (docs/callbacks.md). A 46 citizen answers a
  * province-21 survey through the ministry and the answer counts in province 21. The ministry goes
  * down: province 21 keeps the messages queued, and once it is back they go and their reports
  * catch up.
  */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { freePort } from '../../src/bench/processes.js';
-import { TEST_PASSWORD, TEST_PASSWORD_HASH } from '../helpers/apps.js';
+import { TEST_PASSWORD_HASH } from '../helpers/apps.js';
 import { createTestDatabase } from '../helpers/databases.js';
-import { segmentCsv } from '../helpers/phone-data.js';
+import { addProvinceAccounts, ministryLink, writeSegments } from '../helpers/federation.js';
 import { eventually, startTestPlatform, type TestPlatform } from '../helpers/platform.js';
+import { stringify } from 'yaml';
+import { runSurvey } from '../../src/cli/survey.js';
+import { runCaptured } from '../helpers/cli.js';
 import { upsertApp } from '../../src/store/apps.js';
 import { provinceVolume } from '../../src/store/console-stats.js';
 import { countMessages } from '../../src/store/message-search.js';
@@ -28,35 +34,12 @@ const LN = '13900210001'; // Liaoning (21)
 const HN = '13900460001'; // Hainan (46)
 const HN2 = '13900460002';
 const HN3 = '13900460003';
+const HN4 = '13900460004';
 const UNKNOWN = '13800000001'; // no segment entry: stays local
-
-const ministryLink = (url: string, account: string): Record<string, unknown> => ({
-  id: 'ministry',
-  protocol: 'ministry',
-  url,
-  account,
-  secret: TEST_PASSWORD,
-  spNumber: '',
-  scope: 'other-provinces',
-  carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
-  window: 4,
-  tps: 5000,
-  pollMs: 50,
-  requestTimeoutMs: 3000,
-  reconnectMinMs: 50,
-  reconnectMaxMs: 300,
-});
 
 test('one ministry, two provinces: cross-province sending, reports, survey answers, an outage', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'federation-'));
-  const segments = join(dir, 'segments.csv');
-  writeFileSync(
-    segments,
-    segmentCsv([
-      { prefix: '1390021', province: '21', city: '沈阳市' },
-      { prefix: '1390046', province: '46', city: '海口市' },
-    ]),
-  );
+  const segments = writeSegments(dir);
   const ministryDb = await createTestDatabase('postgres');
   const ministryPort = await freePort();
   const startMinistry = (): Promise<TestPlatform> =>
@@ -76,19 +59,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     await ministryDb.drop();
     rmSync(dir, { recursive: true, force: true });
   });
-  // Province accounts on the ministry (§5.2 b): no signature of their own, extension = province code.
-  for (const [name, province] of [
-    ['prov21', '21'],
-    ['prov46', '46'],
-  ] as const)
-    await upsertApp(ministry.platform.handle.db, new IdAllocator(ministry.platform.handle.db, 10), name, {
-      passwordHash: TEST_PASSWORD_HASH,
-      ipWhitelist: ['127.0.0.1/32'],
-      balance: 1000,
-      signature: '',
-      extCode: province,
-      province,
-    });
+  await addProvinceAccounts(ministry.platform.handle.db, ['21', '46']);
 
   const province = (dialect: 'sqlite' | 'postgres', code: string): Promise<TestPlatform> =>
     startTestPlatform(dialect, {
@@ -96,11 +67,36 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
         platform: { role: 'province', province: code },
         phoneData: { file: segments },
         citizen: { pollMs: 50, surveyApps: ['hrss'] },
+        callbacks: { pollMs: 50 },
       },
       links: [{ id: 'ministry', gateway: ministryLink(`http://127.0.0.1:${ministryPort}`, `prov${code}`) }],
     });
   const p21 = await province('sqlite', '21');
   cleanup.push(() => p21.close());
+  // Province 21's business system also takes its reports by push (docs/callbacks.md).
+  const pushed = new Map<string, string>();
+  const callbackSecret = 'federation-callback-secret';
+  const badSignatures: string[] = [];
+  const receiver = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => {
+      const timestamp = String(req.headers['x-sms12333-timestamp'] ?? '');
+      const expected = `sha256=${createHmac('sha256', callbackSecret).update(`${timestamp}.${body}`).digest('hex')}`;
+      if (req.headers['x-sms12333-signature'] !== expected) badSignatures.push(body);
+      const parsed = JSON.parse(body) as { reports?: { msgId: string; status: string }[] };
+      for (const r of parsed.reports ?? []) pushed.set(r.msgId, r.status);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  cleanup.push(() => new Promise<void>((r) => receiver.close(() => r())));
+  await upsertApp(p21.platform.handle.db, new IdAllocator(p21.platform.handle.db, 10), p21.appName, {
+    passwordHash: TEST_PASSWORD_HASH,
+    reportUrl: `http://127.0.0.1:${(receiver.address() as { port: number }).port}/reports`,
+    callbackSecretEnc: p21.platform.citizens.cipher.encrypt(callbackSecret),
+  });
   const p46 = await province('postgres', '46');
   cleanup.push(() => p46.close());
   // The helper starts a simulator per link; the ministry link does not use its own.
@@ -151,6 +147,12 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
       ids.map((id) => finals.get(id)),
       ['DELIVERED', 'DELIVERED', 'DELIVERED'],
     );
+    await eventually(() => (ids.every((id) => pushed.has(id)) ? true : undefined), 20_000, 'callbacks');
+    assert.deepEqual(
+      ids.map((id) => pushed.get(id)),
+      ['DELIVERED', 'DELIVERED', 'DELIVERED'],
+    );
+    assert.deepEqual(badSignatures, []);
     const own21 = p21.sim;
     const ministrySim = ministry.sim;
     assert.equal(own21.inbox(LN).length, 1);
@@ -177,6 +179,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(ministry.sim.inbox(LN)[0]?.from, `${SP}4601`);
   });
 
+  let surveyId = 0;
   await t.test('a 46 citizen answers a province-21 survey; it counts in 21', async () => {
     const api = async (path: string, body: Record<string, unknown>) =>
       (await p21.post(path, { appName: p21.appName, password: p21.password, ...body })).json;
@@ -187,7 +190,7 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
       questions: [{ text: '您对异地业务办理是否满意？', options: ['满意', '不满意'] }],
     });
     assert.equal(created.code, 1, JSON.stringify(created));
-    const surveyId = Number(created.surveyId);
+    surveyId = Number(created.surveyId);
     const sent = await api('/api/survey/send', { surveyId, mobiles: [HN2] });
     assert.equal(sent.code, 1, JSON.stringify(sent));
     const question = await eventually(() => ministry.sim.inbox(HN2)[0], 20_000, 'survey question');
@@ -214,13 +217,42 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(question.from, `${SP}21${uplink.ext}`);
   });
 
+  await t.test('`sms12333 survey send` routes by the segment data too: a 46 number by the ministry', async () => {
+    const config = join(dir, 'p21.yaml');
+    writeFileSync(
+      config,
+      stringify({
+        database: { url: p21.platform.config.database.url },
+        platform: { role: 'province', province: '21' },
+        phoneData: { file: segments },
+        gateways: [ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21')],
+        log: { level: 'silent' },
+      }),
+    );
+    const mobiles = join(dir, 'mobiles.txt');
+    writeFileSync(mobiles, `${HN4}\n`);
+    const sent = await runCaptured(() =>
+      runSurvey(['send', '--id', String(surveyId), '--mobiles-file', mobiles, '--config', config]),
+    );
+    assert.equal(sent.code, 0, sent.out);
+    assert.match(sent.out, /排队 queued 1/);
+    const question = await eventually(() => ministry.sim.inbox(HN4)[0], 20_000, 'survey question by the CLI');
+    assert.match(question.text, /异地业务/);
+    const row = await p21.platform.handle.db
+      .selectFrom('messages')
+      .select(['home_province', 'gateway_id'])
+      .where('mobile', '=', HN4)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(row, { home_province: '46', gateway_id: 'ministry' });
+  });
+
   await t.test('the ministry counts and finds messages by province account', async () => {
     const db = ministry.platform.handle.db;
     const cells = await provinceVolume(db, 0, Date.now() + 1000);
     const sent = (p: string): number => cells.filter((c) => c.province === p).reduce((n, c) => n + c.n, 0);
-    assert.equal(sent('21'), 3, 'the 46 number, the survey question and its thanks');
+    assert.equal(sent('21'), 4, 'the 46 number, the survey question and its thanks, the question by the CLI');
     assert.equal(sent('46'), 1);
-    assert.equal(await countMessages(db, { province: '21' }), 3);
+    assert.equal(await countMessages(db, { province: '21' }), 4);
     assert.equal(await countMessages(db, { province: '46' }), 1);
   });
 

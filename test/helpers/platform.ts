@@ -6,7 +6,7 @@
 import { validateConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { silentLogger, type Logger } from '../../src/shared/log.js';
-import { startPlatform, type Platform } from '../../src/app/platform.js';
+import { startPlatform, type Platform, type PlatformOptions } from '../../src/app/platform.js';
 import {
   startSimulator,
   type Simulator,
@@ -45,6 +45,8 @@ export interface TestPlatformOptions {
   logger?: Logger;
   /** Offer the simulators with a control port to the console's handset page, as the demo does. */
   handsets?: boolean;
+  /** Builds the gateways (default the real ones), e.g. to wrap one. */
+  gatewayFactory?: PlatformOptions['gatewayFactory'];
   /** Serve from this database (kept afterwards) instead of a fresh scratch one, e.g. a restored backup. */
   databaseUrl?: string;
 }
@@ -128,6 +130,7 @@ export async function startTestPlatform(
       config,
       logger: options.logger ?? silentLogger(),
       ...(options.now && { now: options.now }),
+      ...(options.gatewayFactory && { gatewayFactory: options.gatewayFactory }),
       ...(options.handsets === true && {
         handsets: [...sims.entries()]
           .filter(([, sim]) => sim.controlPort !== null)

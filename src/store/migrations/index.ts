@@ -29,6 +29,7 @@ import * as m0030 from './0030-callbacks.js';
 import * as m0031 from './0031-interface-access.js';
 import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
+import * as m0050 from './0050-ministry-reply-once.js';
 import * as m0065 from './0065-callback-retry.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
@@ -66,5 +67,6 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0031-interface-access', up: m0031.up },
   { name: '0034-gateway-settings', up: m0034.up },
   { name: '0035-send-tasks', up: m0035.up },
+  { name: '0050-ministry-reply-once', up: m0050.up },
   { name: '0065-callback-retry', up: m0065.up },
 ];
