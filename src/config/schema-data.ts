@@ -36,6 +36,8 @@ export const retentionSettings = z
     uplinksDays: days(180),
     /** The record of citizens' commands and how each ended. */
     citizenRequestsDays: days(180),
+    /** The interface access log (every business-system call, refusals and locks included). */
+    interfaceLogDays: days(180),
     /** Export files a stopped process left behind (console exports are removed minutes after download). */
     exportsDays: days(7),
     /** How often the pruning runs, and how many rows one of its transactions removes at most. */

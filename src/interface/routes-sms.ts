@@ -80,14 +80,7 @@ export function registerSmsRoutes(app: FastifyInstance, deps: SmsRouteDeps): voi
     const feed = await pullReplies(deps.db, appRecord.id, cursorOf(body), FEED_PAGE);
     return {
       ...result('OK'),
-      replies: feed.items.map((r) => ({
-        ...replyItem(r, deps.openText),
-        // What follows the account's own extension: the extCode it sent with (a province platform
-        // routes the reply on by it, docs/federation.md).
-        subExtCode: r.extCode.startsWith(appRecord.extCode)
-          ? r.extCode.slice(appRecord.extCode.length)
-          : r.extCode,
-      })),
+      replies: feed.items.map((r) => replyItem(r, appRecord.extCode, deps.openText)),
       nextCursor: String(feed.nextCursor),
     };
   });

@@ -24,6 +24,7 @@ import {
   type CallbackKind,
   type CallbackTarget,
 } from '../store/callbacks.js';
+import { recordResendOutcome, requeuedFailures } from '../store/callback-failures.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { pullReplies, pullReports } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
@@ -137,6 +138,7 @@ export class CallbackDeliverer {
     )
       return;
     try {
+      if (!(await this.resend(target))) return;
       for (let round = 0; round < 20 && !this.stopping.signal.aborted; round++) {
         const state = await readCallbackCursor(db, target.appId, target.kind);
         if (!state) return;
@@ -182,28 +184,47 @@ export class CallbackDeliverer {
     }
   }
 
-  private async batch(target: CallbackTarget, cursor: number): Promise<Batch | null> {
+  /** The items after `cursor` (up to `upTo`: a failed batch sent again), as one POST body. */
+  private async batch(target: CallbackTarget, cursor: number, upTo?: number): Promise<Batch | null> {
     const { db } = this.deps.handle;
-    const limit = this.deps.settings.batchSize;
+    // A batch sent again is whole even if `batchSize` was lowered since (it is at most 500).
+    const limit = upTo === undefined ? this.deps.settings.batchSize : 500;
+    const pack = (feed: { items: unknown[]; nextCursor: number }, items: Record<string, unknown[]>) =>
+      feed.items.length === 0
+        ? null
+        : {
+            body: JSON.stringify({ appName: target.appName, ...items }),
+            items: feed.items.length,
+            toSeq: feed.nextCursor,
+          };
     if (target.kind === 'report') {
-      const feed = await pullReports(db, target.appId, cursor, limit);
-      if (feed.items.length === 0) return null;
-      return {
-        body: JSON.stringify({ appName: target.appName, reports: feed.items.map(reportItem) }),
-        items: feed.items.length,
-        toSeq: feed.nextCursor,
-      };
+      const feed = await pullReports(db, target.appId, cursor, limit, upTo);
+      return pack(feed, { reports: feed.items.map(reportItem) });
     }
-    const feed = await pullReplies(db, target.appId, cursor, limit);
-    if (feed.items.length === 0) return null;
-    return {
-      body: JSON.stringify({
-        appName: target.appName,
-        replies: feed.items.map((r) => replyItem(r, this.deps.open)),
-      }),
-      items: feed.items.length,
-      toSeq: feed.nextCursor,
-    };
+    const feed = await pullReplies(db, target.appId, cursor, limit, upTo);
+    return pack(feed, { replies: feed.items.map((r) => replyItem(r, target.extCode, this.deps.open)) });
+  }
+
+  /**
+   * Failed batches an operator asked to send again (store/callback-failures.ts), oldest first,
+   * each with the delivery id it first had. False when one was refused again: the feed's own
+   * batch waits for its next attempt.
+   */
+  private async resend(target: CallbackTarget): Promise<boolean> {
+    const { db } = this.deps.handle;
+    for (const failed of await requeuedFailures(db, target.appId, target.kind, 20)) {
+      if (this.stopped()) return false;
+      const batch = await this.batch(target, failed.fromSeq - 1, failed.toSeq);
+      // Items removed by retention meanwhile: nothing is left to send.
+      const outcome = batch
+        ? await this.post(target, { ...batch, toSeq: failed.toSeq }, failed.fromSeq - 1)
+        : null;
+      if (this.stopped()) return false;
+      const sent = { ...failed, items: batch?.items ?? 0 };
+      if (!(await recordResendOutcome(db, target, this.deps.owner, sent, outcome, this.now()))) return false;
+      if (outcome !== null) return false;
+    }
+    return true;
   }
 
   /** Null when the receiver took it (2xx); else why not, for the console. */

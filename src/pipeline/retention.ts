@@ -2,7 +2,8 @@
  * Retention (docs/data-protection.md "Retention", `retention.*`): every `intervalSeconds`, what is
  * older than its configured days is removed in batches of `batch` rows, one short transaction each,
  * with the event loop handed back between batches so sends are not held up; a run stops after a
- * bounded number of batches and the next run goes on. Export folders a stopped process left behind
+ * bounded number of batches and the next run goes on. The interface access log goes after
+ * `interfaceLogDays`. Export folders a stopped process left behind
  * in the temporary directory are removed after `exportsDays`.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { DatabaseHandle } from '../store/connect.js';
+import { pruneAccessLog } from '../store/access-log.js';
 import { pruneCitizenRequests, pruneMessages, pruneUplinks } from '../store/retention.js';
 
 /** The console's export jobs make their folders with this prefix (console/exports.ts). */
@@ -25,6 +27,7 @@ export interface RetentionSummary {
   messages: number;
   uplinks: number;
   citizenRequests: number;
+  interfaceLog: number;
   exportDirs: number;
 }
 
@@ -81,9 +84,10 @@ export class Retention {
       messages: await this.drain((b, n) => pruneMessages(db, b, n), s.messagesDays),
       uplinks: await this.drain((b, n) => pruneUplinks(db, b, n), s.uplinksDays),
       citizenRequests: await this.drain((b, n) => pruneCitizenRequests(db, b, n), s.citizenRequestsDays),
+      interfaceLog: await this.drain((b, n) => pruneAccessLog(db, b, n), s.interfaceLogDays),
       exportDirs: await this.pruneExportDirs(this.now() - s.exportsDays * DAY_MS),
     };
-    if (summary.messages + summary.uplinks + summary.citizenRequests + summary.exportDirs > 0)
+    if (Object.values(summary).some((n) => n > 0))
       this.logger.info(summary, '已按保留期限清理 retention pruned');
     return summary;
   }

@@ -159,9 +159,8 @@ export class SftpIntake {
       const lines = [
         csvLine(['replyId', 'mobile', 'extCode', 'subExtCode', 'text', 'receivedTime']),
         ...feed.items.map((item) => {
-          const r = replyItem(item, this.deps.openText);
-          const sub = r.extCode.startsWith(app.extCode) ? r.extCode.slice(app.extCode.length) : r.extCode;
-          return spreadsheetLine([r.replyId, r.mobile, r.extCode, sub, r.text, r.receivedTime]);
+          const r = replyItem(item, app.extCode, this.deps.openText);
+          return spreadsheetLine([r.replyId, r.mobile, r.extCode, r.subExtCode, r.text, r.receivedTime]);
         }),
       ];
       await this.folderOf(app.name).ensure();

@@ -21,6 +21,8 @@ const URL_OF: Record<CallbackKind, 'report_url' | 'reply_url'> = { report: 'repo
 export interface CallbackTarget {
   appId: number;
   appName: string;
+  /** The account's own extension code: a reply's `subExtCode` is what follows it. */
+  extCode: string;
   kind: CallbackKind;
   url: string;
   secretEnc: string | null;
@@ -31,8 +33,9 @@ export interface CallbackTarget {
 
 /**
  * Cursors for accounts that have a callback address but no cursor yet (created with the address:
- * they start at the beginning of their feed), then those with items waiting whose retry time has
- * come and whose lease is free.
+ * they start at the beginning of their feed), then those with items waiting (or failed batches an
+ * operator asked to send again, callback-failures.ts) whose retry time has come and whose lease is
+ * free.
  */
 export async function dueCallbacks(
   db: Kysely<Database>,
@@ -53,24 +56,28 @@ export async function dueCallbacks(
     const rows = await sql<{
       app_id: number;
       name: string;
+      ext_code: string;
       url: string;
       secret: string | null;
       cursor: number;
       attempts: number;
       failing_since: number | null;
     }>`
-      SELECT c.app_id, a.name, a.${sql.ref(URL_OF[kind])} AS url, a.callback_secret_enc AS secret,
+      SELECT c.app_id, a.name, a.ext_code, a.${sql.ref(URL_OF[kind])} AS url, a.callback_secret_enc AS secret,
              c.cursor, c.attempts, c.failing_since
       FROM callback_cursors c JOIN apps a ON a.id = c.app_id
       WHERE c.kind = ${kind} AND a.${sql.ref(URL_OF[kind])} IS NOT NULL AND c.next_at <= ${now}
         AND (c.lease_until IS NULL OR c.lease_until < ${now}
              OR c.lease_owner NOT IN (SELECT id FROM instances))
-        AND EXISTS (SELECT 1 FROM ${feed} f WHERE f.app_id = c.app_id AND f.seq > c.cursor)
+        AND (EXISTS (SELECT 1 FROM ${feed} f WHERE f.app_id = c.app_id AND f.seq > c.cursor)
+             OR EXISTS (SELECT 1 FROM callback_failures r WHERE r.app_id = c.app_id
+                          AND r.kind = c.kind AND r.retry_requested_at IS NOT NULL))
       ORDER BY c.next_at LIMIT ${limit}`.execute(db);
     for (const r of rows.rows)
       out.push({
         appId: r.app_id,
         appName: r.name,
+        extCode: r.ext_code,
         kind,
         url: r.url,
         secretEnc: r.secret,
@@ -256,6 +263,8 @@ export interface CallbackStatus {
   delivered: number;
   failedBatches: number;
   failedItems: number;
+  /** Failed batches an operator asked to send again, not yet tried (callback-failures.ts). */
+  retryRequested: number;
 }
 
 export async function callbackStatus(
@@ -290,6 +299,7 @@ export async function callbackStatus(
       .select((eb) => [
         eb.fn.countAll<number | string>().as('n'),
         eb.fn.sum<number | string | null>('items').as('items'),
+        eb.fn.count<number | string>('retry_requested_at').as('requested'),
       ])
       .where('app_id', '=', appId)
       .where('kind', '=', kind)
@@ -306,6 +316,7 @@ export async function callbackStatus(
       delivered: cursor ? cursor.delivered : 0,
       failedBatches: Number(failed.n),
       failedItems: Number(failed.items ?? 0),
+      retryRequested: Number(failed.requested),
     });
   }
   return out;

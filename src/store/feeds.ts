@@ -76,12 +76,15 @@ export async function pullReports(
   appId: number,
   cursor: number,
   limit: number,
+  /** The last position wanted (a failed callback batch sent again); default: no bound. */
+  upTo = Number.MAX_SAFE_INTEGER,
 ): Promise<{ items: ReportFeedItem[]; nextCursor: number }> {
   const rows = await db
     .selectFrom('delivery_reports')
     .select(['seq', 'message_id', 'mobile', 'status', 'stat', 'done_at'])
     .where('app_id', '=', appId)
     .where('seq', '>', cursor)
+    .where('seq', '<=', upTo)
     .orderBy('seq')
     .limit(limit)
     .execute();
@@ -113,12 +116,14 @@ export async function pullReplies(
   appId: number,
   cursor: number,
   limit: number,
+  upTo = Number.MAX_SAFE_INTEGER,
 ): Promise<{ items: ReplyFeedItem[]; nextCursor: number }> {
   const rows = await db
     .selectFrom('uplink_messages')
     .select(['seq', 'id', 'mobile', 'dest_id', 'ext', 'text', 'text_enc', 'received_at'])
     .where('app_id', '=', appId)
     .where('seq', '>', cursor)
+    .where('seq', '<=', upTo)
     .orderBy('seq')
     .limit(limit)
     .execute();

@@ -201,12 +201,13 @@ for (const dialect of DIALECTS) {
     await tp.sim.injectMo({ from: '13800138000', to: '10657123330199', text: '收到，谢谢' });
     const replies = await eventually(async () => {
       const r = await tp.post('/api/sms/replies', { ...creds });
-      const list = r.json.replies as { mobile: string; text: string; extCode: string }[];
+      const list = r.json.replies as { mobile: string; text: string; extCode: string; subExtCode: string }[];
       return list.length > 0 ? list : undefined;
     });
+    // subExtCode: what follows the account's own extension code (01), as a push callback carries it too.
     assert.deepEqual(
-      replies.map((r) => [r.mobile, r.text, r.extCode]),
-      [['13800138000', '收到，谢谢', '0199']],
+      replies.map((r) => [r.mobile, r.text, r.extCode, r.subExtCode]),
+      [['13800138000', '收到，谢谢', '0199', '99']],
     );
 
     // A long uplink arrives in segments and reaches the app whole.

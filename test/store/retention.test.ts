@@ -1,6 +1,7 @@
 /**
  * Retention (docs/data-protection.md "Retention") removes exactly what is older than configured —
- * strictly before the cut-off, finished messages only, answered uplinks only — on both databases,
+ * strictly before the cut-off, finished messages only, answered uplinks only, the interface access
+ * log after its own days — on both databases,
  * in batches smaller than the backlog.
  */
 import { test } from 'node:test';
@@ -22,11 +23,19 @@ for (const dialect of DIALECTS) {
     t.after(() => store.drop());
     const db = store.db;
     const retention = validateConfig({
-      retention: { messagesDays: 30, uplinksDays: 10, citizenRequestsDays: 5, exportsDays: 2, batch: 10 },
+      retention: {
+        messagesDays: 30,
+        uplinksDays: 10,
+        citizenRequestsDays: 5,
+        interfaceLogDays: 7,
+        exportsDays: 2,
+        batch: 10,
+      },
     }).retention;
     const msgCut = NOW - 30 * DAY;
     const upCut = NOW - 10 * DAY;
     const reqCut = NOW - 5 * DAY;
+    const logCut = NOW - 7 * DAY;
 
     // Batch 1 holds only old finished messages; batch 2 mixes old and young.
     await db
@@ -151,6 +160,27 @@ for (const dialect of DIALECTS) {
       .values([request(400, reqCut - 1), request(401, reqCut)])
       .execute();
 
+    // 23 calls before the cut-off (more than two batches of 10), one at it, one today.
+    const call = (id: number, at: number) => ({
+      id,
+      at,
+      app_name: 'hrss',
+      source_ip: '127.0.0.1',
+      path: '/api/sms/send',
+      code: 8,
+      numbers: 0,
+      duration_ms: 3,
+      msg: '密码错误',
+    });
+    await db
+      .insertInto('interface_access_log')
+      .values([
+        ...Array.from({ length: 23 }, (_, i) => call(500 + i, logCut - 1 - i * DAY)),
+        call(600, logCut),
+        call(601, NOW),
+      ])
+      .execute();
+
     const root = mkdtempSync(join(tmpdir(), 'sms12333-retention-'));
     t.after(() => rmSync(root, { recursive: true, force: true }));
     const oldDir = join(root, `${EXPORT_DIR_PREFIX}old`);
@@ -161,14 +191,22 @@ for (const dialect of DIALECTS) {
     utimesSync(youngDir, (NOW - DAY) / 1000, (NOW - DAY) / 1000);
 
     const summary = await new Retention(store, retention, silentLogger(), () => NOW, root).runOnce();
-    assert.deepEqual(summary, { messages: 26, uplinks: 1, citizenRequests: 1, exportDirs: 1 });
+    assert.deepEqual(summary, {
+      messages: 26,
+      uplinks: 1,
+      citizenRequests: 1,
+      interfaceLog: 23,
+      exportDirs: 1,
+    });
 
-    const ids = async (table: 'messages' | 'uplink_messages' | 'citizen_requests' | 'batches') =>
-      (await db.selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);
+    const ids = async (
+      table: 'messages' | 'uplink_messages' | 'citizen_requests' | 'batches' | 'interface_access_log',
+    ) => (await db.selectFrom(table).select('id').orderBy('id').execute()).map((r) => r.id);
     assert.deepEqual(await ids('messages'), [201, 202, 203]);
     assert.deepEqual(await ids('batches'), [2]);
     assert.deepEqual(await ids('uplink_messages'), [301, 302]);
     assert.deepEqual(await ids('citizen_requests'), [401]);
+    assert.deepEqual(await ids('interface_access_log'), [600, 601]);
     assert.deepEqual(
       (await db.selectFrom('delivery_reports').select('message_id').execute()).map((r) => r.message_id),
       [201],
@@ -180,6 +218,6 @@ for (const dialect of DIALECTS) {
     assert.deepEqual(readdirSync(root).sort(), [`${EXPORT_DIR_PREFIX}young`, 'someone-elses']);
 
     const again = await new Retention(store, retention, silentLogger(), () => NOW, root).runOnce();
-    assert.deepEqual(again, { messages: 0, uplinks: 0, citizenRequests: 0, exportDirs: 0 });
+    assert.deepEqual(again, { messages: 0, uplinks: 0, citizenRequests: 0, interfaceLog: 0, exportDirs: 0 });
   });
 }

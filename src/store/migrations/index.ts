@@ -33,6 +33,7 @@ import * as m0050 from './0050-ministry-reply-once.js';
 import * as m0060 from './0060-sftp.js';
 import * as m0085 from './0085-list-proposals.js';
 import * as m0061 from './0061-sftp-replies.js';
+import * as m0065 from './0065-callback-retry.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -73,4 +74,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0060-sftp', up: m0060.up },
   { name: '0085-list-proposals', up: m0085.up },
   { name: '0061-sftp-replies', up: m0061.up },
+  { name: '0065-callback-retry', up: m0065.up },
 ];

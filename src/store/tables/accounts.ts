@@ -84,4 +84,6 @@ export interface CallbackFailuresTable {
   attempts: number;
   last_error: string;
   failed_at: number;
+  /** When an operator asked for the batch to be sent again (console); null once it was tried. */
+  retry_requested_at: number | null;
 }

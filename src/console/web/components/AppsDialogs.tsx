@@ -20,6 +20,10 @@ export interface AppRow {
   reportUrl: string | null;
   replyUrl: string | null;
   province: string | null;
+  /** What the interface checks beside the password, and the registered client certificate. */
+  authMode: 'whitelist' | 'certificate' | 'both';
+  certSubject: string | null;
+  certNotAfter: number | null;
   createdAt: number;
   updatedAt: number;
   todayMessages: number;

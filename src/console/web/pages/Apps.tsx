@@ -20,6 +20,7 @@ import {
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api } from '../api.js';
 import { AppDialog, AppPasswordDialog, TopUpDialog, type AppRow } from '../components/AppsDialogs.js';
+import { CertificateTag } from '../components/CertificateTag.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
 
 const TEXTS = defineTexts({
@@ -41,6 +42,7 @@ const TEXTS = defineTexts({
     whitelist: 'IP 白名单',
     open: '未设置',
     callbacks: '回调地址',
+    cert: '客户端证书',
     report: '状态报告',
     reply: '上行',
     today: '今日发送',
@@ -88,6 +90,7 @@ const TEXTS = defineTexts({
     whitelist: 'IP whitelist',
     open: 'not set',
     callbacks: 'Callbacks',
+    cert: 'Client certificate',
     report: 'Reports',
     reply: 'Replies',
     today: 'Sent today',
@@ -230,6 +233,16 @@ export default function AppsPage() {
             ))}
           </Space>
         ),
+    },
+    {
+      title: t.cert,
+      key: 'cert',
+      render: (_, a) => (
+        <CertificateTag
+          cert={a.certNotAfter === null ? null : { subject: a.certSubject, notAfter: a.certNotAfter }}
+          testId={`app-cert-${a.name}`}
+        />
+      ),
     },
     {
       title: t.callbacks,

@@ -117,6 +117,14 @@ export const PAGES: readonly PageDef[] = [
     component: lazy(() => import('./Apps.js')),
   },
   {
+    key: 'integration',
+    zh: '接口对接',
+    en: 'Integration',
+    group: 'system',
+    actions: ['app.manage'],
+    component: lazy(() => import('./integration/index.js')),
+  },
+  {
     key: 'gateways',
     zh: '运营商网关',
     en: 'Gateways',
@@ -163,6 +171,14 @@ export const PAGES: readonly PageDef[] = [
     group: 'security',
     actions: ['audit.read'],
     component: lazy(() => import('./Audit.js')),
+  },
+  {
+    key: 'interface-log',
+    zh: '接口访问日志',
+    en: 'Interface access log',
+    group: 'security',
+    actions: ['audit.read'],
+    component: lazy(() => import('./interface-log/index.js')),
   },
 ];
 
