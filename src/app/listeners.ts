@@ -23,6 +23,7 @@ import type { SensitiveWordList } from '../pipeline/sensitive-words.js';
 import type { EventWriter } from '../pipeline/writer.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import type { IdAllocator } from '../store/ids.js';
+import { openSftp, type SftpService } from '../sftp/index.js';
 import { listenAt } from './listen.js';
 
 /** What the listeners serve from: the platform's running core. */
@@ -51,6 +52,8 @@ export interface Listeners {
   metricsUrl: string | null;
   consoleApp: FastifyInstance | null;
   consoleUrl: string | null;
+  /** The SFTP batch interface (docs/sftp.md), when `sftp.enabled`. */
+  sftp: SftpService | null;
   close(): Promise<void>;
 }
 
@@ -80,17 +83,25 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     metricsUrl: null,
     consoleApp: null,
     consoleUrl: null,
+    sftp: null,
     async close() {
+      await listeners.sftp?.close().catch(() => undefined);
       await listeners.interfaceApp?.close().catch(() => undefined);
       await accessLog?.close();
       await metricsApp?.close().catch(() => undefined);
       await listeners.consoleApp?.close().catch(() => undefined);
     },
   };
+  // Extension codes share the 21 digits of a sender number with the longest SP number.
+  const longestSp = Math.max(0, ...config.gateways.map((g) => g.spNumber.length));
+  const sendSettings = {
+    maxMobiles: config.interface.maxMobiles,
+    maxSegments: config.sending.maxSegments,
+    maxScheduleDays: config.sending.maxScheduleDays,
+    extRoom: Math.max(0, 21 - longestSp),
+  };
   try {
     if (config.interface.enabled) {
-      // Extension codes share the 21 digits of a sender number with the longest SP number.
-      const longestSp = Math.max(0, ...config.gateways.map((g) => g.spNumber.length));
       listeners.interfaceApp = await buildInterface(
         {
           db: handle.db,
@@ -103,12 +114,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
           accessLog: accessLog ?? undefined,
           survey: { surveys: deps.citizens.surveys, surveyApps: config.citizen.surveyApps },
           logger: logger.child({ component: 'interface' }),
-          settings: {
-            maxMobiles: config.interface.maxMobiles,
-            maxSegments: config.sending.maxSegments,
-            maxScheduleDays: config.sending.maxScheduleDays,
-            extRoom: Math.max(0, 21 - longestSp),
-          },
+          settings: sendSettings,
           now,
         },
         {
@@ -177,6 +183,16 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
         ...config.console,
         tls: config.console.tls !== undefined,
         hint: '可用 SMS12333_CONSOLE_PORT 换端口或 SMS12333_CONSOLE_ENABLED=false 关闭',
+      });
+    }
+
+    if (config.sftp.enabled) {
+      listeners.sftp = await openSftp({
+        config,
+        send: { db: handle.db, admission: deps.admission, router: deps.router, settings: sendSettings },
+        ids: deps.ids,
+        logger,
+        now,
       });
     }
   } catch (err) {

@@ -4,6 +4,7 @@
  * then the listeners — started in dependency order and stopped in reverse, so that nothing claimed,
  * answered or received is dropped on the way out. Nothing below `src/app/` builds a server.
  */
+import type { SftpService } from '../sftp/index.js';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { createCitizens, type Citizens } from '../citizen/index.js';
@@ -72,6 +73,8 @@ export interface Platform {
   readonly consoleUrl: string | null;
   /** The console listener, when it runs. */
   readonly consoleApp: FastifyInstance | null;
+  /** The SFTP batch interface (docs/sftp.md), when `sftp.enabled`. */
+  readonly sftp: SftpService | null;
   close(): Promise<void>;
 }
 
@@ -295,6 +298,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     metricsUrl: listeners.metricsUrl,
     consoleUrl: listeners.consoleUrl,
     consoleApp: listeners.consoleApp,
+    sftp: listeners.sftp,
     close: () =>
       (closing ??= (async () => {
         await listeners.close();

@@ -16,9 +16,8 @@ import { hashPassword } from '../security/passwords.js';
 import { silentLogger } from '../shared/log.js';
 import { upsertApp } from '../store/apps.js';
 import { IdAllocator } from '../store/ids.js';
+import { BENCH_PASSWORD, SIMULATOR_LOGIN, simulatorLink } from './links.js';
 import { freePort } from './processes.js';
-
-const PASSWORD = 'Bench-Passw0rd';
 
 async function waitFor(
   check: () => Promise<boolean> | boolean,
@@ -45,25 +44,13 @@ export async function runFederationBench(o: { count: number; log: (line: string)
         protocol: 'cmpp3',
         port: 0,
         controlPort: null,
-        account: '901234',
-        secret: 'bench',
+        ...SIMULATOR_LOGIN,
         dlrDelayMs: 10,
       });
       sims.push(s);
       return s;
     };
-    const carrierLink = (s: Simulator): Record<string, unknown> => ({
-      id: 'cmcc-1',
-      protocol: 'cmpp3',
-      port: s.port,
-      account: '901234',
-      secret: 'bench',
-      spNumber: '1065712333',
-      carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
-      connections: 4,
-      window: 64,
-      tps: 100_000,
-    });
+    const carrierLink = (s: Simulator) => simulatorLink('cmcc-1', 'cmpp3', s.port);
     const base = (name: string, port: number): ConfigInput => ({
       database: { url: `sqlite:${join(dir, `${name}.db`)}`, sqliteSynchronous: 'NORMAL' },
       interface: { host: '127.0.0.1', port, maxMobiles: 1000 },
@@ -85,7 +72,7 @@ export async function runFederationBench(o: { count: number; log: (line: string)
       logger: silentLogger(),
     });
     platforms.push(ministry);
-    const hash = await hashPassword(PASSWORD);
+    const hash = await hashPassword(BENCH_PASSWORD);
     await upsertApp(ministry.handle.db, new IdAllocator(ministry.handle.db, 10), 'prov21', {
       passwordHash: hash,
       ipWhitelist: ['127.0.0.1/32'],
@@ -107,7 +94,7 @@ export async function runFederationBench(o: { count: number; log: (line: string)
             protocol: 'ministry',
             url: `http://127.0.0.1:${ministryPort}`,
             account: 'prov21',
-            secret: PASSWORD,
+            secret: BENCH_PASSWORD,
             carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
             window: 16,
             tps: 100_000,
@@ -140,7 +127,7 @@ export async function runFederationBench(o: { count: number; log: (line: string)
         url: '/api/sms/send',
         payload: {
           appName: 'bench',
-          password: PASSWORD,
+          password: BENCH_PASSWORD,
           mobiles,
           content: '您的养老保险待遇已发放，请注意查收。',
         },

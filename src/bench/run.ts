@@ -13,6 +13,7 @@ import { upsertApp } from '../store/apps.js';
 import { openDatabase, type DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { createScratchDatabase, type ScratchDatabase } from '../store/scratch.js';
+import { BENCH_PASSWORD, SIMULATOR_LOGIN, simulatorLink } from './links.js';
 import { postLoad, type LoadResult } from './load.js';
 import { freePort, runCli, startSimulatorProcess, waitForHttp, type ChildHandle } from './processes.js';
 
@@ -24,8 +25,6 @@ export interface BenchOptions {
   pgUrl: string;
   log: (line: string) => void;
 }
-
-const PASSWORD = 'Bench-Passw0rd';
 
 interface Rig {
   db: ScratchDatabase;
@@ -51,7 +50,7 @@ async function startRig(
   const apiPort = await freePort();
   const sgipListen = protocol === 'sgip' ? await freePort() : 0;
   const simulator = await startSimulatorProcess({
-    secret: 'bench',
+    ...SIMULATOR_LOGIN,
     dlrDelayMs: 0,
     protocol,
     ...(protocol === 'sgip' && { peer: { port: sgipListen, account: 'smg', secret: 'bench' } }),
@@ -59,7 +58,7 @@ async function startRig(
   const { handle: sim, controlUrl } = simulator;
   const handle = await openDatabase(db.url);
   await upsertApp(handle.db, new IdAllocator(handle.db, 10), 'bench', {
-    passwordHash: await hashPassword(PASSWORD),
+    passwordHash: await hashPassword(BENCH_PASSWORD),
     ipWhitelist: ['127.0.0.1/32', '::1/128'],
     balance: 1_000_000_000,
     signature: '【12333】',
@@ -76,17 +75,7 @@ async function startRig(
       metrics: { port: 0 },
       gateways: [
         {
-          id: `${protocol}-bench`,
-          protocol,
-          host: '127.0.0.1',
-          port: simulator.port,
-          account: '901234',
-          secret: 'bench',
-          spNumber: '1065712333',
-          carriers: ['cmcc', 'cucc', 'ctcc', 'cbn', 'mvno'],
-          connections: 4,
-          window: 64,
-          tps: 100_000,
+          ...simulatorLink(`${protocol}-bench`, protocol, simulator.port),
           requestTimeoutMs: 10_000,
           ...(protocol === 'sgip' && {
             // SGIP allows at most 32 requests awaiting an answer per connection.
@@ -151,7 +140,7 @@ async function admissionBench(dialect: BenchDialect, o: BenchOptions): Promise<v
     const url = `${rig.apiUrl}/api/sms/send`;
     const base = {
       appName: 'bench',
-      password: PASSWORD,
+      password: BENCH_PASSWORD,
       content: '您的社会保障卡已制作完成，请到经办网点领取。',
     };
     // Warm-up: the first request pays the argon2 check once.
@@ -223,7 +212,7 @@ async function endToEndBench(
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
             appName: 'bench',
-            password: PASSWORD,
+            password: BENCH_PASSWORD,
             content: `第${start}批：参保缴费提醒。`,
             mobiles: mobilesFrom(start, Math.min(1000, total - start)),
           }),

@@ -8,15 +8,8 @@
 import { formatBeijing } from '../domain/beijing-time.js';
 import { maskMobile } from '../shared/log.js';
 import type { DatabaseHandle } from '../store/connect.js';
-import {
-  answerCounts,
-  deliveryCounts,
-  findSurvey,
-  targetCounts,
-  targetsPage,
-  type SurveyRecord,
-  type TargetRecord,
-} from '../store/surveys.js';
+import { answerCounts, deliveryCounts, targetCounts, targetsPage } from '../store/survey-results.js';
+import { findSurvey, type SurveyRecord, type TargetRecord } from '../store/surveys.js';
 import { surveyPhase, type SurveyPhase } from './survey-rules.js';
 
 export interface QuestionResult {

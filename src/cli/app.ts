@@ -17,12 +17,15 @@ import { openDatabase } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
 import { int, need, parse } from './args.js';
 import { LOCKS_USAGE, runAppLocks } from './app-locks.js';
+import { changeSftpCredentials, readPublicKeys, runAppSftp, SFTP_USAGE } from './app-sftp.js';
 
 const USAGE =
   'sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N] [--signature 【…】] [--ext-code DIGITS] [--province NN] [--status active|frozen|disabled]\n' +
   '                 [--report-url URL] [--reply-url URL] [--new-callback-secret]\n' +
-  '                 [--auth whitelist|certificate|both] [--cert CLIENT.pem|none] [--config FILE]\n       ' +
-  LOCKS_USAGE;
+  '                 [--auth whitelist|certificate|both] [--cert CLIENT.pem|none] [--sftp-key FILE.pub]… [--config FILE]\n       ' +
+  LOCKS_USAGE +
+  '\n       ' +
+  SFTP_USAGE;
 
 /** A client certificate (PEM) to bind to the account: its SHA-256 fingerprint, subject and expiry. */
 function readCertificate(file: string): { fingerprint: string; subject: string; notAfter: number } {
@@ -45,6 +48,7 @@ export async function runApp(
   out: { write(text: string): unknown } = process.stdout,
 ): Promise<number> {
   if (argv[0] === 'locks' || argv[0] === 'unlock') return runAppLocks(argv);
+  if (argv[0] === 'sftp') return runAppSftp(argv.slice(1), out);
   const { values, positionals } = parse(
     argv,
     {
@@ -62,6 +66,7 @@ export async function runApp(
       'new-callback-secret': { type: 'boolean' },
       auth: { type: 'string' },
       cert: { type: 'string' },
+      'sftp-key': { type: 'string', multiple: true },
     },
     USAGE,
   );
@@ -128,6 +133,7 @@ export async function runApp(
   }
   if (values.cert !== undefined)
     changes.certificate = values.cert === 'none' ? null : readCertificate(values.cert);
+  const sftpKeys = (values['sftp-key'] ?? []).flatMap(readPublicKeys);
   const config = loadConfig({ file: values.config });
   // Replies to survey numbers go to the platform, never to an app (citizen.surveyExtPrefix).
   if (changes.extCode?.startsWith(config.citizen.surveyExtPrefix))
@@ -182,6 +188,13 @@ export async function runApp(
         certFingerprint: app.certFingerprint,
       },
     });
+    if (sftpKeys.length > 0) {
+      const sftp = await changeSftpCredentials(handle, auditKey, app, {
+        addKeys: sftpKeys,
+        replaceKeys: false,
+      });
+      out.write(`SFTP: ${sftp.keys} 个公钥 public key(s)\n`);
+    }
     out.write(
       `${created ? '已创建 created' : '已更新 updated'} app ${app.name}: ` +
         `whitelist=${app.ipWhitelist.join(',') || '(空 empty)'} balance=${app.balance} signature=${app.signature || '(无 none)'} ext=${app.extCode || '(无 none)'} status=${app.status}` +

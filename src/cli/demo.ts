@@ -13,6 +13,7 @@ import { hashPassword } from '../security/passwords.js';
 import { findAppByName, upsertApp } from '../store/apps.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { IdAllocator } from '../store/ids.js';
+import { setSftpCredentials } from '../store/sftp.js';
 
 export const DEMO_APP = 'demo';
 export const DEMO_SIGNATURE = '【12333】';
@@ -153,20 +154,25 @@ export function demoConfig(links: readonly DemoLink[]): ConfigInput {
     sending: { reportDeadlineSeconds: 600 },
     // The demo account may also play the card system (tickets) and run surveys.
     citizen: { ticketApps: [DEMO_APP], surveyApps: [DEMO_APP] },
+    // Batch files over SFTP (docs/sftp.md), on a free port the banner prints.
+    sftp: { enabled: true, port: 0 },
   };
 }
 
 /** Creates the demo account, or refreshes its password and whitelist; tops up a drained balance. */
 export async function ensureDemoApp(handle: DatabaseHandle, secrets: DemoSecrets): Promise<void> {
   const existing = await findAppByName(handle.db, DEMO_APP);
-  await upsertApp(handle.db, new IdAllocator(handle.db, 10), DEMO_APP, {
-    passwordHash: await hashPassword(secrets.appPassword),
+  const passwordHash = await hashPassword(secrets.appPassword);
+  const { app } = await upsertApp(handle.db, new IdAllocator(handle.db, 10), DEMO_APP, {
+    passwordHash,
     ipWhitelist: ['127.0.0.1/32', '::1/128'],
     signature: existing?.signature || DEMO_SIGNATURE,
     extCode: existing?.extCode ?? '01',
     status: 'active',
     ...((!existing || existing.balance < 10_000) && { balance: DEMO_BALANCE }),
   });
+  // The SFTP password is the interface password (docs/sftp.md).
+  await setSftpCredentials(handle.db, app.id, { passwordHash }, Date.now());
 }
 
 export function demoBanner(o: {
@@ -180,6 +186,8 @@ export function demoBanner(o: {
   /** The console's address, and a line per demo account (src/cli/demo-users.ts). */
   consoleUrl: string | null;
   consoleUsers: readonly string[];
+  /** The SFTP listener's port, when it runs. */
+  sftpPort?: number | null;
 }): string {
   const cmcc = o.links[0];
   const controlUrl = `http://127.0.0.1:${cmcc?.controlPort ?? 0}`;
@@ -212,6 +220,7 @@ sms12333 演示模式已启动 (demo mode is running)
 ${consoleLines}
 ${sims}
   演示账户 account     appName=${DEMO_APP}  password=${o.secrets.appPassword}  (保存在 saved in data/demo.json)
+  SFTP 批量文件 files  ${o.sftpPort == null ? '(off)' : `sftp -P ${o.sftpPort} ${DEMO_APP}@127.0.0.1  (密码同上 same password; docs/sftp.md)`}
   数据库 database      ${o.databaseUrl}
   日志 log             ${DEMO_LOG}   (tail -f ${DEMO_LOG})
   数据密钥 data key    ${o.dataKey}   (证件号和姓名用它加密，请备份 SSNs and names are sealed with it: back it up)

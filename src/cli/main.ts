@@ -27,6 +27,7 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
                      [--peer-host H --peer-port P --peer-account A --peer-secret S]  (sgip)
   sms12333 app add --name NAME --password PW [--ip CIDR[,CIDR…]] [--balance N]
                    [--signature 【…】] [--ext-code DIGITS] [--province NN] [--config FILE]
+  sms12333 app sftp --name NAME [--key FILE.pub]… [--password PW]   SFTP logins (docs/sftp.md)
   sms12333 app locks [--config FILE]                      interface password locks
   sms12333 app unlock --name NAME [--ip ADDRESS] [--config FILE]
   sms12333 user add --username U --role ROLE[,ROLE…] [--config FILE]

@@ -99,6 +99,7 @@ export async function runServe(argv: string[]): Promise<number> {
           : config.security.dataKeyFile || defaultDataKeyFile(config.database.url),
         consoleUrl: platform.consoleUrl,
         consoleUsers: await demoConsoleLines(platform.handle, DEMO_SECRETS, consolePasswords),
+        sftpPort: platform.sftp?.port ?? null,
       }),
     );
   } else {
@@ -113,6 +114,7 @@ export async function runServe(argv: string[]): Promise<number> {
       {
         interface: platform.interfaceUrl,
         console: platform.consoleUrl,
+        sftp: platform.sftp ? `${platform.sftp.host}:${platform.sftp.port}` : null,
         database: describeUrl(config.database.url),
         gateways: config.gateways.map((g) => g.id),
       },

@@ -1,8 +1,9 @@
 /**
  * The keys of the business systems' integration beside the HTTP interface: push callbacks
- * (docs/callbacks.md).
+ * (docs/callbacks.md) and the SFTP batch interface (docs/sftp.md).
  */
 import { z } from 'zod';
+import { host, port } from './schema-parts.js';
 
 export const callbackSettings = z
   .object({
@@ -28,3 +29,27 @@ export const callbackSettings = z
   .strict()
   .prefault({})
   .refine((c) => c.maxRetryMs >= c.firstRetryMs, { error: 'must be ≥ firstRetryMs', path: ['maxRetryMs'] });
+
+/** The SFTP batch interface (docs/sftp.md): business systems drop files, the platform sends them. */
+export const sftpSettings = z
+  .object({
+    enabled: z.boolean().default(false),
+    host: host.default('127.0.0.1'),
+    port: port.default(2222),
+    /** The server's private key; empty: sftp_host_key beside the SQLite database (else ./data), made on first start (0600). */
+    hostKeyFile: z.string().default(''),
+    /** The accounts' folders (<dir>/<appName>/inbox, outbox); empty: sftp/ beside the host key. */
+    dir: z.string().default(''),
+    /** Bytes one account may keep in its folder (inbox and outbox together). */
+    quotaBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .default(512 * 1024 * 1024),
+    /** Files one account may keep in its folder. */
+    quotaFiles: z.number().int().min(1).default(1000),
+    /** How often the inboxes are looked at (an upload also wakes the worker at once) and reports checked. */
+    pollMs: z.number().int().min(50).max(600_000).default(5_000),
+  })
+  .strict()
+  .prefault({});

@@ -15,7 +15,7 @@ import {
   tls,
 } from './schema-parts.js';
 import { backupSettings, retentionSettings } from './schema-data.js';
-import { callbackSettings } from './schema-integration.js';
+import { callbackSettings, sftpSettings } from './schema-integration.js';
 
 export { DEFAULT_EXTENSIONS } from './schema-parts.js';
 
@@ -295,6 +295,8 @@ export const configSchema = z
     retention: retentionSettings,
     /** Reports and replies POSTed to the accounts' reportUrl / replyUrl (docs/callbacks.md). */
     callbacks: callbackSettings,
+    /** Batch files over SFTP (docs/sftp.md). */
+    sftp: sftpSettings,
     log: z
       .object({
         level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -84,8 +84,11 @@ export async function resolveSend(
   now: number,
 ): Promise<ResolvedSend> {
   const { config, router } = services;
-  const app = body.appId === SERVICE_APP_ID ? null : await findAppById(handle.db, body.appId);
-  if (app?.status !== 'active') throw consoleError('SEND_APP_UNAVAILABLE');
+  const stored = body.appId === SERVICE_APP_ID ? null : await findAppById(handle.db, body.appId);
+  if (stored?.status !== 'active') throw consoleError('SEND_APP_UNAVAILABLE');
+  // An account without a signature sends under the platform's, as on the interface (standard §6.1;
+  // docs/security.md §4): nothing leaves unsigned.
+  const app: AppRecord = { ...stored, signature: stored.signature || config.citizen.signature };
 
   let content = body.content ?? '';
   let templateId: number | null = null;

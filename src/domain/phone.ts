@@ -76,3 +76,15 @@ export function pastedEntries(text: string): PastedEntry[] {
   });
   return out;
 }
+
+/** The valid numbers of pasted text, once each, and the entries that are no number (cut to 24 characters). */
+export function pastedNumbers(text: string): { valid: string[]; invalid: string[] } {
+  const valid = new Set<string>();
+  const invalid: string[] = [];
+  for (const { raw } of pastedEntries(text)) {
+    const mobile = normalizeMobile(raw);
+    if (mobile === null) invalid.push(raw.slice(0, 24));
+    else valid.add(mobile);
+  }
+  return { valid: [...valid], invalid };
+}

@@ -45,6 +45,12 @@ export function hasMobiles(body: Body): boolean {
   return typeof v === 'number';
 }
 
+/** Code -1 for a send: numbers, and content unless a template names it. */
+export function requireSendFields(body: Body): void {
+  if (!hasMobiles(body)) fail('MISSING', '缺少 mobiles', 'mobiles');
+  if (text(body, 'templateId') === undefined) required(body, 'content');
+}
+
 const SEPARATORS = /[,，;；、\r\n\t]+/;
 
 /**

@@ -156,3 +156,15 @@ export function compileWords(entries: readonly WordEntry[]): WordMatcher {
     },
   };
 }
+
+/** The words of pasted text: one a line (or separated by commas or semicolons), trimmed, once each. */
+export function pastedWords(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/[\r\n,，;；]+/)
+        .map((w) => w.trim())
+        .filter((w) => w !== ''),
+    ),
+  ];
+}

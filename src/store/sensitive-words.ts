@@ -58,6 +58,37 @@ export async function addSensitiveWord(
   return { kind: 'added', id };
 }
 
+/** Longest word the list takes; a longer one is reported invalid. */
+export const MAX_WORD_LENGTH = 50;
+
+/** Adds several words (`addSensitiveWord` each) and says which were added, listed already, or invalid. */
+export async function addSensitiveWords(
+  db: Kysely<Database>,
+  ids: IdAllocator,
+  entry: { words: readonly string[]; action: WordAction; note: string | null; by: string },
+  now: number,
+): Promise<{ added: string[]; existing: string[]; invalid: string[] }> {
+  const added: string[] = [];
+  const existing: string[] = [];
+  const invalid: string[] = [];
+  for (const word of entry.words) {
+    if (word.length > MAX_WORD_LENGTH) {
+      invalid.push(word.slice(0, MAX_WORD_LENGTH));
+      continue;
+    }
+    const r = await addSensitiveWord(
+      db,
+      ids,
+      { word, action: entry.action, note: entry.note, by: entry.by },
+      now,
+    );
+    if (r.kind === 'added') added.push(word);
+    else if (r.kind === 'exists') existing.push(r.word);
+    else invalid.push(word);
+  }
+  return { added, existing, invalid };
+}
+
 export async function updateSensitiveWordAction(
   db: Kysely<Database>,
   id: number,

@@ -4,19 +4,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HttpBackend } from '../../src/backend/http.js';
 import { BackendUnavailableError, type UnavailableReason } from '../../src/backend/types.js';
 import { freePort } from '../../src/bench/processes.js';
 import { validateConfig } from '../../src/config/load.js';
 import type { BackendHttpSettings } from '../../src/config/schema.js';
 import { isAppError } from '../../src/shared/errors.js';
+import { testCertificates } from '../helpers/certificates.js';
 
 interface Seen {
   path: string;
@@ -246,80 +244,14 @@ test('a refused connection is "unavailable" after the retries; a closed backend 
   await assert.rejects(backend.findPerson(SSN), unavailable('connection'));
 });
 
-function makeCertificates(
-  dir: string,
-): Record<
-  'ca' | 'serverKey' | 'serverCert' | 'clientKey' | 'clientCert' | 'strangerKey' | 'strangerCert',
-  string
-> {
-  const run = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  };
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  run(
-    'req',
-    '-x509',
-    ...key,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=sms12333 test CA',
-  );
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  run('req', ...key, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=core.test');
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.crt',
-    '-days',
-    '1',
-    '-extfile',
-    'san.ext',
-  );
-  run('req', ...key, '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=sms12333');
-  run(
-    'x509',
-    '-req',
-    '-in',
-    'client.csr',
-    '-CA',
-    'ca.crt',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'client.crt',
-    '-days',
-    '1',
-  );
+test('HTTPS with a required client certificate: ours is accepted, none or a stranger is refused', async (t) => {
+  const certs = testCertificates(t, 'sms12333-tls-');
+  certs.sign('server', '/CN=core.test', 'IP:127.0.0.1,DNS:localhost');
+  certs.sign('client', '/CN=sms12333');
   // A client certificate the core's CA never signed.
-  run(
-    'req',
-    '-x509',
-    ...key,
-    '-keyout',
-    'stranger.key',
-    '-out',
-    'stranger.crt',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=stranger',
-  );
-  const at = (f: string): string => join(dir, f);
-  return {
+  certs.selfSigned('stranger', '/CN=stranger');
+  const at = certs.file;
+  const files = {
     ca: at('ca.crt'),
     serverKey: at('server.key'),
     serverCert: at('server.crt'),
@@ -328,12 +260,6 @@ function makeCertificates(
     strangerKey: at('stranger.key'),
     strangerCert: at('stranger.crt'),
   };
-}
-
-test('HTTPS with a required client certificate: ours is accepted, none or a stranger is refused', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms12333-tls-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const files = makeCertificates(dir);
   const server = await serve(core, {
     key: readFileSync(files.serverKey),
     cert: readFileSync(files.serverCert),

@@ -25,8 +25,9 @@ test.before(async () => {
   await loginAs(page, admin);
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 const balanceOf = async (appName: string, password: string) =>

@@ -32,8 +32,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 test('a case handler takes and completes a card-loss ticket; the citizen receives the result', async () => {

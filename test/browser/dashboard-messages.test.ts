@@ -52,8 +52,9 @@ test.before(async () => {
   );
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 test('the dashboard shows today’s numbers, its charts and the gateways', async () => {

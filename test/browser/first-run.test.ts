@@ -23,8 +23,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await demo.close();
+  await browser.close();
 });
 
 /** Opens the printed URL and logs in with the printed one-time password, then sets `chosen`. */

@@ -23,8 +23,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 const statusOf = async (mobile: string): Promise<string | undefined> => {

@@ -19,8 +19,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 test('first login forces a new password, then the menu shows only the role’s pages', async () => {

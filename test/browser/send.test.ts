@@ -22,8 +22,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 async function workbook(rows: (string | number)[][]): Promise<Buffer> {

@@ -22,8 +22,9 @@ test.before(async () => {
   browser = await launchBrowser();
 });
 test.after(async () => {
-  await browser.close();
+  // The platform first, so a browser that failed to start cannot leave the server open.
   await rig.close();
+  await browser.close();
 });
 
 test('the security administrator creates an operator and reads the one-time password', async () => {
@@ -95,6 +96,7 @@ test('the security administrator creates an operator and reads the one-time pass
   const fresh = (await shown.innerText()).trim();
   assert.notEqual(fresh, password);
   await page.getByRole('button', { name: '我已记下，关闭' }).click();
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
   assert.equal((await client.get('me')).status, 401);
 
   // Disabling asks first.

@@ -1,5 +1,5 @@
 /**
- * Uploaded batch files are parsed in a worker thread, streaming, with the row cap checked while
+ * Uploaded batch files are parsed in a worker thread, streaming, with the row and text caps checked while
  * reading (docs/security.md §6): the event loop that serves the interface and the gateways keeps
  * turning while a workbook of the largest allowed size is read.
  */
@@ -16,7 +16,11 @@ async function workbook(rows: number): Promise<Buffer> {
   const stream = new PassThrough();
   const chunks: Buffer[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c));
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useSharedStrings: false, useStyles: false });
+  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
+    stream,
+    useSharedStrings: false,
+    useStyles: false,
+  });
   const sheet = writer.addWorksheet('名单');
   sheet.addRow(['mobile', 'name']).commit();
   for (let i = 0; i < rows; i += 1) sheet.addRow([13_800_000_000 + i, `张${i % 100}`]).commit();
@@ -58,7 +62,16 @@ test('a workbook past the row cap is refused while read, in a worker, without st
   assert.ok(p99 < 1000, `event-loop delay p99 ${p99} ms`);
 
   const csv = `mobile\n${'13800138000\n'.repeat(MAX_BATCH_ROWS + 1)}`;
-  await assert.rejects(readBatchFile('big.csv', Buffer.from(csv).toString('base64')), refusedFor(/最多 100000 行/));
+  await assert.rejects(
+    readBatchFile('big.csv', Buffer.from(csv).toString('base64')),
+    refusedFor(/最多 100000 行/),
+  );
+  // Cell text past the cap stops the read too, however few the rows.
+  const wide = `mobile,note\n${`13800138000,${'x'.repeat(4 * 1024 * 1024)}\n`.repeat(9)}`;
+  await assert.rejects(
+    readBatchFile('wide.csv', Buffer.from(wide).toString('base64')),
+    refusedFor(/超过 32M 字符/),
+  );
   await assert.rejects(
     readBatchFile('x.xlsx', Buffer.from('PK\u0003\u0004 not a zip').toString('base64')),
     refusedFor(/Excel|无法/),

@@ -69,12 +69,21 @@ for (const dialect of DIALECTS) {
       return (out.json as unknown as { reports: Report[] }).reports;
     };
 
-    // Words: added by an operator (list.propose), not by a reviewer.
+    // Words: added by the security administrator (list.manage); an operator proposes
+    // (test/console/proposals.test.ts), a reviewer does neither.
+    const sec = await consoleLogin(
+      consoleUrl,
+      await addConsoleUser(rig.platform, 'word.sec', ['security-admin'], { totp: true }),
+    );
     assert.equal((await rev.post('words', { words: '赌博', action: 'block' })).status, 403);
-    const added = await op.post<{ added: string[] }>('words', { words: '赌博\n代开发票', action: 'block' });
+    assert.equal((await op.post('words', { words: '赌博', action: 'block' })).status, 403);
+    const added = await sec.post<{ added: string[] }>('words', { words: '赌博\n代开发票', action: 'block' });
     assert.deepEqual(added.json.added, ['赌博', '代开发票']);
-    assert.equal((await op.post('words', { words: '高息理财', action: 'review', note: '金融' })).status, 200);
-    assert.equal((await op.post('words', { words: '赌 博', action: 'review' })).json.code, 'WORD_EXISTS');
+    assert.equal(
+      (await sec.post('words', { words: '高息理财', action: 'review', note: '金融' })).status,
+      200,
+    );
+    assert.equal((await sec.post('words', { words: '赌 博', action: 'review' })).json.code, 'WORD_EXISTS');
     const tried = await op.post<{ verdict: string; block: string[] }>('words/test', {
       text: '网上 赌－博 违法',
     });
@@ -192,13 +201,9 @@ for (const dialect of DIALECTS) {
     const words = await op.get<{ words: { id: number; word: string }[] }>('words');
     const gamble = words.json.words.find((w) => w.word === '赌博');
     assert.ok(gamble);
-    assert.equal((await op.delete(`words/${gamble.id}`)).status, 403, 'an operator may add, not remove');
+    assert.equal((await op.delete(`words/${gamble.id}`)).status, 403, 'an operator proposes, not removes');
     assert.equal((await op.put(`words/${gamble.id}`, { action: 'review' })).status, 403);
     assert.equal((await send('13800138006', '请勿参与网上赌博活动')).code, 13);
-    const sec = await consoleLogin(
-      consoleUrl,
-      await addConsoleUser(rig.platform, 'word.sec', ['security-admin'], { totp: true }),
-    );
     assert.equal((await sec.delete(`words/${gamble.id}`)).status, 200);
     assert.equal((await send('13800138006', '请勿参与网上赌博活动')).code, 1);
   });

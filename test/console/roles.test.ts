@@ -37,7 +37,7 @@ for (const dialect of DIALECTS) {
     assert.ok(consoleApp, 'console listener');
     const routes = consoleRouteTable(consoleApp).filter((r) => r.method !== 'HEAD');
     // Every area of the console is there (users, audit, send, templates, reviews, words, messages,
-    // uplinks, stats, tickets, surveys, replies, handset, apps, gateways, lists): 70-odd routes.
+    // uplinks, stats, tickets, surveys, replies, handset, apps, gateways, lists, proposals): 70-odd routes.
     assert.ok(routes.length >= 60, `console routes registered: ${routes.length}`);
     for (const area of [
       'users',
@@ -56,6 +56,7 @@ for (const dialect of DIALECTS) {
       'apps',
       'gateways',
       'lists',
+      'proposals',
     ])
       assert.ok(
         routes.some((r) => r.url.startsWith(`/console/api/${area}`)),

@@ -35,7 +35,14 @@ export async function openConsole(
   consoleUrl: string,
   lang: 'zh' | 'en' = 'zh',
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
+  // Reduced motion: the console then turns antd's animations off, so a dialog closed is gone at once
+  // (a close animation stalled on a loaded CI machine left a dialog's mask over the page for 30 s).
+  // first-run.test.ts keeps the animated path.
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    reducedMotion: 'reduce',
+  });
   const page = await context.newPage();
   // The test code has no DOM types: browser-side code is passed as text.
   await page.addInitScript({ content: `localStorage.setItem('sms12333.lang', ${JSON.stringify(lang)});` });

@@ -3,14 +3,12 @@
  * access log (§8.1 c): two accounts with certificates from one CA cannot use each other's (code 5,
  * saying why); every call — refusals, wrong passwords and the lock included — is logged with its
  * account, address, path, code and number count, and never a password. A throw-away CA is made
- * with openssl for the run.
+ * with openssl for the run (test/helpers/certificates.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runApp } from '../../src/cli/app.js';
 import { searchAccessLog } from '../../src/store/access-log.js';
@@ -18,56 +16,15 @@ import { findAppByName } from '../../src/store/apps.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
 import { TEST_PASSWORD } from '../helpers/apps.js';
-
-function makeCertificates(dir: string): void {
-  const run = (...args: string[]): void => {
-    execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  };
-  const key = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  run(
-    'req',
-    '-x509',
-    ...key,
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=sms12333 test CA',
-  );
-  const sign = (name: string, subject: string, ext?: string): void => {
-    run('req', ...key, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', subject);
-    run(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.crt`,
-      '-days',
-      '1',
-      ...(ext ? ['-extfile', ext] : []),
-    );
-  };
-  execFileSync('sh', ['-c', 'echo "subjectAltName=IP:127.0.0.1" > san.ext'], { cwd: dir });
-  sign('server', '/CN=127.0.0.1', 'san.ext');
-  sign('hr1', '/CN=hr1/O=人社局');
-  sign('hr2', '/CN=hr2/O=人社局');
-}
+import { testCertificates } from '../helpers/certificates.js';
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: certificates are bound to their accounts; the access log holds every call`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'sms12333-certs-'));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
-    makeCertificates(dir);
-    const file = (name: string) => join(dir, name);
+    const certs = testCertificates(t);
+    certs.sign('server', '/CN=127.0.0.1', 'IP:127.0.0.1');
+    certs.sign('hr1', '/CN=hr1/O=人社局');
+    certs.sign('hr2', '/CN=hr2/O=人社局');
+    const { dir, file } = certs;
     const env = await startTestPlatform(dialect, {
       config: {
         interface: {
@@ -87,7 +44,6 @@ for (const dialect of DIALECTS) {
 
     // Accounts through the command line, against the platform's own database and key.
     const configFile = join(dir, 'config.json');
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(
       configFile,
       JSON.stringify({

@@ -8,6 +8,7 @@ import { handsetRoutes } from './handset.js';
 import { interfaceLocksRoutes } from './interface-locks.js';
 import { interfaceLogRoutes } from './interface-log.js';
 import { listsRoutes } from './lists.js';
+import { proposalsRoutes } from './proposals.js';
 import { messagesRoutes } from './messages.js';
 import { repliesRoutes } from './replies.js';
 import { reviewsRoutes } from './reviews.js';
@@ -37,6 +38,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   appIntegrationRoutes,
   gatewaysRoutes,
   listsRoutes,
+  proposalsRoutes,
   wordsRoutes,
   rulesTransferRoutes,
   interfaceLogRoutes,

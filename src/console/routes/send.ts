@@ -86,8 +86,12 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
     };
   };
 
+  // The signature shown is the one the texts go under: the platform's for an account without one.
   app.get('/console/api/send/apps', { preHandler: mayDo }, async () => ({
-    apps: await listSendableApps(db),
+    apps: (await listSendableApps(db)).map((a) => ({
+      ...a,
+      signature: a.signature || ctx.services().config.citizen.signature,
+    })),
   }));
 
   app.get<{ Querystring: { appId: number } }>(

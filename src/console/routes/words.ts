@@ -1,11 +1,12 @@
 /**
  * The sensitive-word list (docs/design.md §5.7; the standard's §8.2 b filter rules), for `list.manage`: list, add (one word a
  * line), change the action, remove, and try a text against the list. Every change is a `data`
- * audit entry and reaches admission at once in this process (within seconds in others).
+ * audit entry and reaches admission at once in this process (within seconds in others). An operator
+ * (`list.propose`) reads the list and proposes changes instead (routes/proposals.ts).
  */
-import { compileWords, WORD_ACTIONS, type WordAction } from '../../domain/sensitive-words.js';
+import { compileWords, pastedWords, WORD_ACTIONS, type WordAction } from '../../domain/sensitive-words.js';
 import {
-  addSensitiveWord,
+  addSensitiveWords,
   listSensitiveWords,
   removeSensitiveWord,
   updateSensitiveWordAction,
@@ -18,12 +19,13 @@ const idParams = {
   required: ['id'],
   properties: { id: { type: 'integer', minimum: 1 } },
 } as const;
-const MAX_WORDS_AT_ONCE = 500;
+export const MAX_WORDS_AT_ONCE = 500;
 
 export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
   const guard = ctx.allow('list.manage', 'list.propose');
-  // Changing or removing a word loosens the filter: the security administrator's alone.
+  // Filter rules are the security administrator's alone (separation of duties): even an added word
+  // can stop every notice, so an operator's change is a proposal the administrator decides.
   const manage = ctx.allow('list.manage');
   const changed = () => ctx.services().sensitiveWords.invalidate();
 
@@ -41,7 +43,7 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   app.post<{ Body: { words: string; action: WordAction; note?: string } }>(
     '/console/api/words',
     {
-      preHandler: guard,
+      preHandler: manage,
       schema: {
         body: {
           type: 'object',
@@ -58,35 +60,16 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
     async (request) => {
       const { action } = request.body;
       const note = request.body.note?.trim() ?? '';
-      const lines = [
-        ...new Set(
-          request.body.words
-            .split(/[\r\n,，;；]+/)
-            .map((w) => w.trim())
-            .filter((w) => w !== ''),
-        ),
-      ];
+      const lines = pastedWords(request.body.words);
       if (lines.length === 0 || lines.length > MAX_WORDS_AT_ONCE)
         throw consoleError('INVALID', `一次添加 1–${MAX_WORDS_AT_ONCE} 个敏感词`, { field: 'words' });
       const { username } = ctx.current(request).user;
-      const added: string[] = [];
-      const existing: string[] = [];
-      const invalid: string[] = [];
-      for (const word of lines) {
-        if (word.length > 50) {
-          invalid.push(word.slice(0, 50));
-          continue;
-        }
-        const r = await addSensitiveWord(
-          db,
-          ctx.services().ids,
-          { word, action, note: note === '' ? null : note, by: username },
-          ctx.now(),
-        );
-        if (r.kind === 'added') added.push(word);
-        else if (r.kind === 'exists') existing.push(r.word);
-        else invalid.push(word);
-      }
+      const { added, existing, invalid } = await addSensitiveWords(
+        db,
+        ctx.services().ids,
+        { words: lines, action, note: note === '' ? null : note, by: username },
+        ctx.now(),
+      );
       if (added.length > 0) changed();
       await ctx.audit(request, {
         kind: 'data',

@@ -175,12 +175,26 @@ function FirstSteps({ me, refresh }: { me: Me; refresh: () => Promise<void> }) {
   );
 }
 
+/** Follows the system's "reduce motion" setting: dialogs and menus then open and close without animation. */
+function useReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const follow = () => setReduced(list.matches);
+    list.addEventListener('change', follow);
+    return () => list.removeEventListener('change', follow);
+  }, []);
+  return reduced;
+}
+
 export function App() {
   const [lang, setLangState] = useState<Lang>(() =>
     localStorage.getItem('sms12333.lang') === 'en' ? 'en' : 'zh',
   );
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [timedOut, setTimedOut] = useState(false);
+  const reducedMotion = useReducedMotion();
 
   const setLang = useCallback((l: Lang) => {
     localStorage.setItem('sms12333.lang', l);
@@ -245,7 +259,10 @@ export function App() {
 
   return (
     <LangContext.Provider value={{ lang, setLang }}>
-      <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1a5fb4' } }}>
+      <ConfigProvider
+        locale={lang === 'en' ? enUS : zhCN}
+        theme={{ token: { colorPrimary: '#1a5fb4', motion: !reducedMotion } }}
+      >
         <SessionContext.Provider value={session}>{body}</SessionContext.Provider>
       </ConfigProvider>
     </LangContext.Provider>

@@ -1,5 +1,6 @@
 /**
- * One SP connection to the simulated SMG (SGIP 1.2 §3.7.2, SP → SMG direction).
+ * One SP connection to the simulated SMG (SGIP 1.2 §3.7.2, SP → SMG direction); the link mechanics
+ * are `simulator/sim-link.ts`.
  *
  * States: login → bound → closed.
  * - login: only SGIP_BIND; Login Type 1 with exactly the configured account and secret binds
@@ -15,8 +16,9 @@
  */
 import type { Socket } from 'node:net';
 import type { Logger } from '../../shared/log.js';
-import { closeUnlessLoggedIn, type SimulatorCore } from '../simulator/core.js';
-import { createTickWriter } from '../session/tick-writer.js';
+import type { DecodeResult } from '../codec/result.js';
+import type { SimulatorCore } from '../simulator/core.js';
+import { SimLink } from '../simulator/sim-link.js';
 import { createSgipFramer, decodeSgip, encodeSgip, type SgipPdu, type SgipPduOf } from './codec.js';
 import { LOGIN_TYPE, REPORT_FLAG, RESULT, sgipCodeReason } from './codes.js';
 import { refusalOf } from './refusal.js';
@@ -33,87 +35,42 @@ export interface SimConnectionDeps {
   idleMs: number;
 }
 
-/** How long a goodbye may take before the socket is destroyed. */
-const GOODBYE_MS = 500;
-
-export class SgipSimConnection {
-  private state: 'login' | 'bound' | 'closed' = 'login';
-  private readonly framer = createSgipFramer();
-  private readonly writeFrame: (frame: Buffer) => void;
-  private readonly logger: Logger;
+export class SgipSimConnection extends SimLink<SgipPdu, SgipSequence> {
   private idleTimer: ReturnType<typeof setTimeout> | null = null;
   private lastActivity = Date.now();
-  readonly closed: Promise<void>;
 
   constructor(
-    readonly id: number,
-    private readonly socket: Socket,
+    id: number,
+    socket: Socket,
     private readonly deps: SimConnectionDeps,
   ) {
-    this.writeFrame = createTickWriter(socket);
-    this.logger = deps.logger.child({
-      link: id,
-      remote: `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`,
+    super(id, socket, deps.core, deps.logger, createSgipFramer());
+    socket.on('data', () => {
+      this.lastActivity = Date.now();
     });
-    deps.core.connectionOpened();
-    closeUnlessLoggedIn(socket, deps.core, () => this.state === 'bound');
-    socket.setNoDelay(true);
-    this.closed = new Promise((resolve) => {
-      socket.once('close', () => {
-        this.leave();
-        deps.core.connectionClosed(id);
-        resolve();
-      });
-    });
-    socket.on('error', (err) => this.logger.debug({ err }, '连接错误 link error'));
-    socket.on('data', (chunk: Buffer) => {
-      try {
-        this.received(chunk);
-      } catch (err) {
-        // A fault while handling one SP's bytes must not take down the links of the others.
-        this.logger.error({ err }, '处理报文出错 failed handling a PDU');
-        this.drop('内部错误 internal error');
-      }
-    });
+    void this.closed.then(() => this.stopIdle());
     this.armIdle(deps.idleMs);
   }
 
-  /** Server shutdown: UNBIND to a bound SP (§4.2.3.2), then close, destroying after a bounded wait. */
-  shutdown(): Promise<void> {
-    if (this.state !== 'closed') {
-      const bound = this.state === 'bound';
-      this.leave();
-      if (bound) this.send({ command: 'SGIP_UNBIND', ...sequenceFields(this.deps.core.newId()) });
-      this.socket.end();
-      const timer = setTimeout(() => this.socket.destroy(), GOODBYE_MS);
-      void this.closed.then(() => clearTimeout(timer));
-    }
-    return this.closed;
+  protected decode(frame: Buffer): DecodeResult<SgipPdu> {
+    return decodeSgip(frame);
   }
 
-  private received(chunk: Buffer): void {
-    if (this.isClosed()) return;
-    this.lastActivity = Date.now();
-    const framed = this.framer.push(chunk);
-    for (const frame of framed.frames) {
-      // A PDU earlier in the chunk (UNBIND, a refused login) may have closed the link.
-      if (this.isClosed()) return;
-      const decoded = decodeSgip(frame);
-      if (!decoded.ok) {
-        this.drop(`报文无法解析 undecodable PDU: ${decoded.error.code} ${decoded.error.message}`);
-        return;
-      }
-      this.handle(decoded.value);
-    }
-    if (!framed.ok && !this.isClosed())
-      this.drop(`无法分帧 unframeable bytes: ${framed.error.code} ${framed.error.message}`);
+  protected encode(pdu: SgipPdu): Buffer {
+    return encodeSgip(pdu);
   }
 
-  private isClosed(): boolean {
-    return this.state === 'closed';
+  /** Never called: this link is not one the core's Outbound writes to (see above). */
+  protected outgoing(): SgipPdu {
+    throw new Error('SGIP reports and uplinks go on the SMG’s own link');
   }
 
-  private handle(pdu: SgipPdu): void {
+  /** UNBIND to a bound SP (§4.2.3.2); SGIP numbers it with a sequence triple. */
+  protected goodbye(): SgipPdu {
+    return { command: 'SGIP_UNBIND', ...sequenceFields(this.core.newId()) };
+  }
+
+  protected handle(pdu: SgipPdu): void {
     if (this.state === 'login') {
       if (pdu.command === 'SGIP_BIND') this.login(pdu);
       else this.drop(`登录前收到 ${pdu.command} before SGIP_BIND`);
@@ -125,12 +82,10 @@ export class SgipSimConnection {
         return;
       case 'SGIP_UNBIND':
         this.send({ command: 'SGIP_UNBIND_RESP', ...sequenceFields(sequenceOf(pdu)) });
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'SGIP_UNBIND_RESP':
-        this.leave();
-        this.socket.end();
+        this.end();
         return;
       case 'SGIP_BIND':
       case 'SGIP_DELIVER':
@@ -149,7 +104,7 @@ export class SgipSimConnection {
   }
 
   private login(pdu: SgipPduOf<'SGIP_BIND'>): void {
-    const { core } = this.deps;
+    const { core } = this;
     const result = bindResult(pdu, LOGIN_TYPE.spToSmg, core.account, core.secret);
     this.send({ command: 'SGIP_BIND_RESP', ...sequenceFields(sequenceOf(pdu)), result });
     if (result !== RESULT.ok) {
@@ -158,8 +113,7 @@ export class SgipSimConnection {
         { result, loginName: pdu.loginName, loginType: pdu.loginType },
         `登录被拒 login refused: ${sgipCodeReason(result)}`,
       );
-      this.leave();
-      this.socket.end();
+      this.end();
       return;
     }
     this.state = 'bound';
@@ -168,7 +122,7 @@ export class SgipSimConnection {
   }
 
   private submit(pdu: SgipPduOf<'SGIP_SUBMIT'>): void {
-    const { core } = this.deps;
+    const { core } = this;
     core.count('submits');
     const config = core.config;
     if (!config.answerSubmits) return;
@@ -218,25 +172,14 @@ export class SgipSimConnection {
     }, ms);
   }
 
-  /** Leaves the bound set at once, so nothing more is handled here. */
-  private leave(): void {
-    this.state = 'closed';
+  private stopIdle(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
   }
 
-  private drop(why: string): void {
-    this.logger.warn(`断开连接 closing link: ${why}`);
-    this.leave();
-    this.socket.destroy();
-  }
-
-  /** Encodes and writes; writes within one tick are corked together. */
-  private send(pdu: SgipPdu): void {
-    try {
-      this.writeFrame(encodeSgip(pdu));
-    } catch (err) {
-      this.logger.error({ err, command: pdu.command }, '无法编码 cannot encode PDU');
-    }
+  /** Leaves the bound set at once, so nothing more is handled here. */
+  protected override leave(): void {
+    super.leave();
+    this.stopIdle();
   }
 }

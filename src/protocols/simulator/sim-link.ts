@@ -1,8 +1,8 @@
 /**
- * What every simulated carrier's server side of one connection shares (CMPP, SMGP, SMPP): the
- * socket with its framer and per-tick writer, the sequence numbers it gives, the reports and
- * uplinks written and waiting for their answer, the goodbye at shutdown, and closing on bytes
- * that do not frame or decode. A protocol adds its login check and its PDU switch.
+ * What every simulated carrier's server side of one connection shares (CMPP, SMGP, SMPP, and
+ * SGIP's SP link): the socket with its framer and per-tick writer, the sequence numbers it gives,
+ * the reports and uplinks written and waiting for their answer, the goodbye at shutdown, and
+ * closing on bytes that do not frame or decode. A protocol adds its login check and its PDU switch.
  *
  * States: login (SMPP: open, before a bind) → bound → closed. Input on a closed link is ignored; what was written without an
  * answer goes back to the core's Outbound, which writes it again on another link.

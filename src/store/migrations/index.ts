@@ -30,6 +30,8 @@ import * as m0031 from './0031-interface-access.js';
 import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
 import * as m0050 from './0050-ministry-reply-once.js';
+import * as m0060 from './0060-sftp.js';
+import * as m0085 from './0085-list-proposals.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -67,4 +69,6 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0034-gateway-settings', up: m0034.up },
   { name: '0035-send-tasks', up: m0035.up },
   { name: '0050-ministry-reply-once', up: m0050.up },
+  { name: '0060-sftp', up: m0060.up },
+  { name: '0085-list-proposals', up: m0085.up },
 ];

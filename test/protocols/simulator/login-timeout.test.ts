@@ -1,6 +1,6 @@
 /**
  * Every simulator closes a connection that has not logged in within its login timeout
- * (`loginTimeoutMs`, docs/security.md §7): nobody holds a carrier's port open without credentials.
+ * (`loginTimeoutMs`, docs/security.md §9): nobody holds a carrier's port open without credentials.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -22,6 +22,8 @@ import {
 import { DeleteOutlined, DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api, query } from '../api.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
+import { useSession } from '../session.js';
+import { propose, PROPOSE_TEXTS } from './proposals/propose.js';
 
 type Kind = 'BLACKLIST' | 'WHITELIST' | 'TD';
 
@@ -109,7 +111,10 @@ const PAGE_SIZE = 20;
 
 export default function ListsPage() {
   const t = useTexts(TEXTS);
+  const pt = useTexts(PROPOSE_TEXTS);
   const lang = useLang();
+  // An operator proposes; the security administrator's changes take effect at once.
+  const manage = useSession().can('list.manage');
   const [kind, setKind] = useState<Kind>('BLACKLIST');
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
@@ -138,7 +143,13 @@ export default function ListsPage() {
   }, [load]);
 
   const remove = async (entry: Entry) => {
+    if (kind === 'TD') return;
     try {
+      if (!manage) {
+        await propose({ kind: 'list.remove', list: kind, key: entry.key });
+        void antMessage.success(pt.proposed);
+        return;
+      }
       await api.post(`lists/${kind}/remove`, { key: entry.key });
       void antMessage.success(t.removed);
       await load();
@@ -148,7 +159,25 @@ export default function ListsPage() {
   };
 
   const add = async (values: { numbers: string; reason?: string }) => {
+    if (kind === 'TD') return;
     try {
+      if (!manage) {
+        const res = await propose({
+          kind: 'list.add',
+          list: kind,
+          numbers: values.numbers,
+          ...(values.reason !== undefined && values.reason !== '' && { note: values.reason }),
+        });
+        void antMessage.success(pt.proposed);
+        if (res.invalid.length > 0)
+          void antMessage.warning(
+            fill(t.invalid, { n: res.invalid.length, list: res.invalid.join('、') }),
+            6,
+          );
+        setAdding(false);
+        form.resetFields();
+        return;
+      }
       const res = await api.post<{ added: number; already: number; invalid: string[]; invalidCount: number }>(
         `lists/${kind}`,
         {
@@ -212,6 +241,7 @@ export default function ListsPage() {
         }))}
       />
       <Alert type="info" showIcon title={t[`${kind}Hint`]} style={{ marginBottom: 16 }} />
+      {!manage && <Alert type="info" showIcon title={pt.proposeHint} style={{ marginBottom: 16 }} />}
       <Space style={{ marginBottom: 16, display: 'flex', justifyContent: 'space-between' }} wrap>
         <Input.Search
           allowClear

@@ -35,6 +35,8 @@ import {
 import { api } from '../api.js';
 import { HighlightedText, type TextHit } from '../components/HighlightedText.js';
 import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
+import { useSession } from '../session.js';
+import { propose, PROPOSE_TEXTS } from './proposals/propose.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -146,7 +148,10 @@ function wordsFromFile(text: string): string[] {
 
 export default function WordsPage() {
   const t = useTexts(TEXTS);
+  const pt = useTexts(PROPOSE_TEXTS);
   const lang = useLang();
+  // An operator proposes; the security administrator's changes take effect at once.
+  const manage = useSession().can('list.manage');
   const [rows, setRows] = useState<WordRow[]>([]);
   const [loading, setLoading] = useState(true);
   const [filter, setFilter] = useState<'all' | Action>('all');
@@ -182,12 +187,20 @@ export default function WordsPage() {
   const add = async () => {
     const values = await form.validateFields();
     setSaving(true);
+    const body = {
+      words: values.words,
+      action: values.action,
+      ...(values.note !== undefined && values.note.trim() !== '' && { note: values.note.trim() }),
+    };
     try {
-      const r = await api.post<{ added: string[]; existing: string[]; invalid: string[] }>('words', {
-        words: values.words,
-        action: values.action,
-        ...(values.note !== undefined && values.note.trim() !== '' && { note: values.note.trim() }),
-      });
+      if (!manage) {
+        await propose({ kind: 'word.add', ...body });
+        void antMessage.success(pt.proposed);
+        setAdding(false);
+        form.resetFields();
+        return;
+      }
+      const r = await api.post<{ added: string[]; existing: string[]; invalid: string[] }>('words', body);
       const parts = [fill(t.added, { n: r.added.length })];
       if (r.existing.length > 0) parts.push(fill(t.existing, { n: r.existing.length }));
       if (r.invalid.length > 0) parts.push(fill(t.invalid, { n: r.invalid.length }));
@@ -204,8 +217,9 @@ export default function WordsPage() {
 
   const changeAction = async (row: WordRow, action: Action) => {
     try {
-      await api.put(`words/${row.id}`, { action });
-      void antMessage.success(t.changed);
+      if (manage) await api.put(`words/${row.id}`, { action });
+      else await propose({ kind: 'word.update', wordId: row.id, action });
+      void antMessage.success(manage ? t.changed : pt.proposed);
       await load();
     } catch (err) {
       void antMessage.error(errorText(lang, err));
@@ -214,8 +228,9 @@ export default function WordsPage() {
 
   const remove = async (row: WordRow) => {
     try {
-      await api.delete(`words/${row.id}`);
-      void antMessage.success(t.removed);
+      if (manage) await api.delete(`words/${row.id}`);
+      else await propose({ kind: 'word.remove', wordId: row.id });
+      void antMessage.success(manage ? t.removed : pt.proposed);
       await load();
     } catch (err) {
       void antMessage.error(errorText(lang, err));
@@ -292,6 +307,7 @@ export default function WordsPage() {
             </Space>
           }
         >
+          {!manage && <Alert type="info" showIcon title={pt.proposeHint} style={{ marginBottom: 16 }} />}
           <Space style={{ marginBottom: 16 }} wrap>
             <Segmented
               value={filter}

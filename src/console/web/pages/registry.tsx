@@ -141,6 +141,14 @@ export const PAGES: readonly PageDef[] = [
     component: lazy(() => import('./Words.js')),
   },
   {
+    key: 'proposals',
+    zh: '变更审批',
+    en: 'Changes',
+    group: 'security',
+    actions: ['list.manage', 'list.propose'],
+    component: lazy(() => import('./proposals/index.js')),
+  },
+  {
     key: 'users',
     zh: '用户与角色',
     en: 'Users & roles',

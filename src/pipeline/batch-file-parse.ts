@@ -2,12 +2,27 @@
  * Parsing a batch file (batch-file.ts) inside the worker thread: streaming, with the row cap and the
  * text cap checked while reading, so a workbook of millions of rows stops at the cap instead of
  * being inflated whole. The header names the columns: a `mobile` column (手机号码 also accepted)
- * and any number of variable columns. Line numbers are the file's own, header = line 1.
+ * and any number of variable columns. Line numbers are the file's own, header = line 1. Used by the
+ * console's Send page and the SFTP batch interface (docs/sftp.md).
  */
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { readCsv } from '../domain/csv.js';
-import { ConsoleError, consoleError } from './errors.js';
+
+/** A file that cannot be read as a whole: the reason, and the line when one is to blame. */
+export class BatchFileError extends Error {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
+    super(message);
+    this.name = 'BatchFileError';
+  }
+}
+
+function bad(message: string, line?: number): BatchFileError {
+  return new BatchFileError(message, line);
+}
 
 export interface BatchRow {
   line: number;
@@ -33,16 +48,14 @@ export const MAX_BATCH_TEXT = 32 * 1024 * 1024;
 
 const MOBILE_HEADERS = new Set(['mobile', 'mobiles', 'phone', '手机', '手机号', '手机号码', '号码']);
 
-export async function parseBatchFile(fileName: string, base64: string): Promise<BatchFile> {
-  const bytes = Buffer.from(base64, 'base64');
-  if (bytes.length === 0) throw consoleError('SEND_BAD_FILE', '上传的文件为空');
+export async function parseBatchFile(fileName: string, bytes: Buffer): Promise<BatchFile> {
+  if (bytes.length === 0) throw bad('上传的文件为空');
   const isZip = bytes[0] === 0x50 && bytes[1] === 0x4b;
   if (/\.xlsx$/i.test(fileName) || isZip) {
-    if (!isZip) throw consoleError('SEND_BAD_FILE', '文件扩展名为 .xlsx，但内容不是 Excel 工作簿');
+    if (!isZip) throw bad('文件扩展名为 .xlsx，但内容不是 Excel 工作簿');
     return fromTable(await xlsxLines(bytes, new Caps()));
   }
-  if (/\.xls$/i.test(fileName))
-    throw consoleError('SEND_BAD_FILE', '不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv 后上传');
+  if (/\.xls$/i.test(fileName)) throw bad('不支持旧版 .xls 文件，请另存为 .xlsx 或 .csv 后上传');
   return fromTable(csvLines(decodeText(bytes), new Caps()));
 }
 
@@ -57,22 +70,19 @@ class Caps {
     this.lines += 1;
     // The header is line one: MAX_BATCH_ROWS rows come after it.
     if (this.lines > MAX_BATCH_ROWS + 1)
-      throw consoleError('SEND_BAD_FILE', `文件最多 ${MAX_BATCH_ROWS} 行，读到第 ${MAX_BATCH_ROWS + 1} 行仍未结束`);
+      throw bad(`文件最多 ${MAX_BATCH_ROWS} 行，读到第 ${MAX_BATCH_ROWS + 1} 行仍未结束`);
     for (const c of cells) this.text += c.length;
-    if (this.text > MAX_BATCH_TEXT)
-      throw consoleError('SEND_BAD_FILE', `文件内容超过 ${MAX_BATCH_TEXT / 1024 / 1024}M 字符`);
+    if (this.text > MAX_BATCH_TEXT) throw bad(`文件内容超过 ${MAX_BATCH_TEXT / 1024 / 1024}M 字符`);
   }
 }
 
 function fromTable(lines: TableLine[]): BatchFile {
   const [header, ...body] = lines;
-  if (header === undefined) throw consoleError('SEND_BAD_FILE', '文件没有内容');
-  if ('error' in header)
-    throw consoleError('SEND_BAD_FILE', `第 ${header.line} 行（表头）无法读取：${header.error}`);
+  if (header === undefined) throw bad('文件没有内容');
+  if ('error' in header) throw bad(`第 ${header.line} 行（表头）无法读取：${header.error}`, header.line);
   const names = header.cells.map((c) => c.trim());
   const mobileIndex = names.findIndex((n) => MOBILE_HEADERS.has(n.toLowerCase()));
-  if (mobileIndex === -1)
-    throw consoleError('SEND_BAD_FILE', '第 1 行（表头）须有 mobile（手机号码）列', { line: 1 });
+  if (mobileIndex === -1) throw bad('第 1 行（表头）须有 mobile（手机号码）列', 1);
   const columns = names.filter((n, i) => i !== mobileIndex && n !== '');
   const rows: BatchRow[] = [];
   const problems: BatchFile['problems'] = [];
@@ -96,7 +106,9 @@ function decodeText(bytes: Buffer): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     // Excel on a Chinese Windows saves "CSV" in the ANSI code page, GBK; GB 18030 is its superset.
-    return new TextDecoder('gb18030').decode(bytes);
+    const text = new TextDecoder('gb18030').decode(bytes);
+    if (text.includes('\uFFFD')) throw bad('文件编码既不是 UTF-8 也不是 GBK，请另存为 UTF-8 编码的 CSV');
+    return text;
   }
 }
 
@@ -134,10 +146,10 @@ async function xlsxLines(bytes: Buffer, caps: Caps): Promise<TableLine[]> {
       break;
     }
   } catch (err) {
-    if (err instanceof ConsoleError) throw err;
-    throw consoleError('SEND_BAD_FILE', `无法读取 Excel 文件：${(err as Error).message}`);
+    if (err instanceof BatchFileError) throw err;
+    throw bad(`无法读取 Excel 文件：${(err as Error).message}`);
   }
-  if (sheets === 0) throw consoleError('SEND_BAD_FILE', 'Excel 文件没有工作表');
+  if (sheets === 0) throw bad('Excel 文件没有工作表');
   return out;
 }
 
