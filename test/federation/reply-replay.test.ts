@@ -101,12 +101,20 @@ for (const dialect of DIALECTS) {
       .execute();
     assert.equal(stored.length, 1, JSON.stringify(stored));
     assert.equal(stored[0]?.ext, '01');
-    const replies = await p21.post('/api/sms/replies', {
-      appName: p21.appName,
-      password: p21.password,
-      cursor: '0',
-    });
-    const items = replies.json.replies as { mobile: string; text: string }[];
+    // The feed numbers new rows a moment after they are stored (docs/callbacks.md).
+    const items = await eventually(
+      async () => {
+        const replies = await p21.post('/api/sms/replies', {
+          appName: p21.appName,
+          password: p21.password,
+          cursor: '0',
+        });
+        const list = replies.json.replies as { mobile: string; text: string }[];
+        return list.length > 0 ? list : undefined;
+      },
+      10_000,
+      'the reply in the business system feed',
+    );
     assert.deepEqual(
       items.map((r) => [r.mobile, r.text]),
       [[HN, '1']],

@@ -10,26 +10,10 @@ import { openDatabase } from '../../src/store/connect.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';
 import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
-import { TestProcesses } from '../helpers/serve.js';
+import { simInbox, TestProcesses } from '../helpers/serve.js';
 
 const REQUESTS = 40;
 const PER_REQUEST = 100;
-
-interface InboxEntry {
-  mobile: string;
-  text: string;
-}
-
-async function allInbox(controlUrl: string): Promise<InboxEntry[]> {
-  const out: InboxEntry[] = [];
-  for (let offset = 0; ; offset += 1000) {
-    const res = (await (await fetch(`${controlUrl}/sim/inbox?limit=1000&offset=${offset}`)).json()) as {
-      messages: InboxEntry[];
-    };
-    out.push(...res.messages);
-    if (res.messages.length < 1000) return out;
-  }
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: SIGKILL mid-flight loses no accepted message`, async (t) => {
@@ -149,7 +133,7 @@ for (const dialect of DIALECTS) {
       'every message final after restart',
     );
 
-    const inbox = await allInbox(controlUrl);
+    const inbox = await simInbox(controlUrl);
     const received = new Map<string, number>();
     for (const e of inbox)
       received.set(`${e.mobile}|${e.text}`, (received.get(`${e.mobile}|${e.text}`) ?? 0) + 1);

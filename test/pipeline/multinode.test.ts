@@ -20,7 +20,7 @@ import { partCopies } from '../../src/store/part-writes.js';
 import { createTestApp, TEST_PASSWORD } from '../helpers/apps.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
-import { TestProcesses, type ServeProcess } from '../helpers/serve.js';
+import { simInbox, simStats, TestProcesses, type ServeProcess } from '../helpers/serve.js';
 
 const LEASE_SECONDS = 4;
 const WINDOW = 16;
@@ -110,19 +110,14 @@ test('postgres: three serve processes — paused inside and outside a transactio
   ]);
   const [a, b, c] = nodes;
 
-  const inbox = async (): Promise<Copy[]> => {
-    const out: Copy[] = [];
-    for (let offset = 0; ; offset += 1000) {
-      const res = (await (await fetch(`${controlUrl}/sim/inbox?limit=1000&offset=${offset}`)).json()) as {
-        messages: { mobile: string; from: string; text: string; receivedAt: string }[];
-      };
-      for (const m of res.messages)
-        out.push({ mobile: m.mobile, from: m.from, text: m.text, at: Date.parse(m.receivedAt) });
-      if (res.messages.length < 1000) return out;
-    }
-  };
-  const submits = async (): Promise<number> =>
-    ((await (await fetch(`${controlUrl}/sim/stats`)).json()) as { submits: number }).submits;
+  const inbox = async (): Promise<Copy[]> =>
+    (await simInbox(controlUrl)).map((m) => ({
+      mobile: m.mobile,
+      from: m.from,
+      text: m.text,
+      at: Date.parse(m.receivedAt),
+    }));
+  const submits = async (): Promise<number> => (await simStats(controlUrl)).submits;
   const waitSubmits = async (atLeast: number) =>
     eventually(async () => ((await submits()) >= atLeast ? true : undefined), 30_000, 'submits');
   /** `requests` requests of PER_REQUEST numbers each, through `via`'s interface; answers the numbers. */
