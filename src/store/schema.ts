@@ -3,6 +3,7 @@
  * the id allocator (ids.ts), so both dialects read them as plain numbers.
  */
 import type { Generated, Insertable, Selectable } from 'kysely';
+import type { TemplateKind } from '../domain/template-kind.js';
 
 export interface AppsTable {
   id: number;
@@ -218,6 +219,8 @@ export interface TemplatesTable {
   reviewed_by: string | null;
   reviewed_at: number | null;
   review_note: string | null;
+  /** `otp` (验证码) or `notice` (通知), migration 0080; existing templates are notices. */
+  kind: TemplateKind;
 }
 
 /** One SSN is bound to one phone; one phone may hold several SSNs (§6.2.1). */

@@ -29,6 +29,7 @@ import * as m0030 from './0030-callbacks.js';
 import * as m0031 from './0031-interface-access.js';
 import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
+import * as m0080 from './0080-template-kinds.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -65,4 +66,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0031-interface-access', up: m0031.up },
   { name: '0034-gateway-settings', up: m0034.up },
   { name: '0035-send-tasks', up: m0035.up },
+  { name: '0080-template-kinds', up: m0080.up },
 ];

@@ -57,7 +57,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Templates',
     group: 'work',
     actions: ['template.manage', 'template.review'],
-    component: lazy(() => import('./Templates.js')),
+    component: lazy(() => import('./templates/index.js')),
   },
   {
     key: 'messages',

@@ -1,85 +1,16 @@
 /**
- * The Templates page's dialogs: writing or editing a template (with the live counter of signature +
- * content and the variables found) and a reviewer's decision with a note.
+ * The Templates page's dialogs: writing or editing a template (its kind, and the live counter of
+ * signature + content with the variables found) and a reviewer's decision with a note.
  */
 import { useMemo, useState } from 'react';
-import { Form, Input, Modal, Select, Space, Tag, Typography } from 'antd';
-import { placeholdersOf } from '../../../domain/placeholders.js';
-import { measureText, TEXT_LIMITS } from '../../../domain/text/measure.js';
-import { api } from '../api.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    name: '模板名称',
-    app: '所属账户',
-    allApps: '全部账户通用',
-    content: '模板内容',
-    approve: '通过',
-    reject: '驳回',
-    note: '审核意见',
-    notePlaceholder: '驳回时须填写原因',
-    approveTitle: '通过模板“{name}”',
-    rejectTitle: '驳回模板“{name}”',
-    createTitle: '新建模板',
-    editTitle: '编辑模板',
-    editHint: '修改后模板将重新进入待审核状态，审核通过前不能使用',
-    contentPlaceholder: '不含签名；变量写作 {name}，发送时按号码或文件列填充',
-    counter: '含签名 {units} / {limit} 字 · {segments} 条',
-    counterNoSig: '不含签名 {units} 字 · {segments} 条（通用模板按各账户签名计）',
-    found: '识别到的变量：',
-    none: '无',
-    save: '提交审核',
-    cancel: '取消',
-    required: '必填',
-  },
-  en: {
-    name: 'Name',
-    app: 'Account',
-    allApps: 'All accounts',
-    content: 'Content',
-    approve: 'Approve',
-    reject: 'Reject',
-    note: 'Note',
-    notePlaceholder: 'A reason is required to reject',
-    approveTitle: 'Approve “{name}”',
-    rejectTitle: 'Reject “{name}”',
-    createTitle: 'New template',
-    editTitle: 'Edit template',
-    editHint: 'An edited template goes back to review and cannot be used until approved',
-    contentPlaceholder: 'Without signature; variables as {name}, filled per number or file column',
-    counter: '{units} / {limit} characters with the signature · {segments} SMS',
-    counterNoSig: '{units} characters without signature · {segments} SMS (each account adds its own)',
-    found: 'Variables found: ',
-    none: 'none',
-    save: 'Submit for review',
-    cancel: 'Cancel',
-    required: 'Required',
-  },
-});
-
-export type TemplateStatus = 'pending' | 'approved' | 'rejected';
-
-export interface TemplateRow {
-  id: number;
-  appId: number | null;
-  appName: string | null;
-  name: string;
-  content: string;
-  status: TemplateStatus;
-  variables: string[];
-  createdBy: string | null;
-  updatedAt: string | null;
-  reviewedBy: string | null;
-  reviewedAt: string | null;
-  reviewNote: string | null;
-}
-
-export interface AppOption {
-  id: number;
-  name: string;
-  signature: string;
-}
+import { Form, Input, Modal, Radio, Select, Space, Tag, Typography } from 'antd';
+import type { TemplateApp, TemplateInput, TemplateView } from '../../../contract/templates.js';
+import { TEMPLATE_KINDS } from '../../../../domain/template-kind.js';
+import { placeholdersOf } from '../../../../domain/placeholders.js';
+import { measureText, TEXT_LIMITS } from '../../../../domain/text/measure.js';
+import { api } from '../../api.js';
+import { errorText, fill, useLang } from '../../i18n.js';
+import type { TemplateTexts } from './texts.js';
 
 /** Signature + content as the Chinese carriers' links count it. */
 export function measure(signature: string, content: string) {
@@ -88,14 +19,15 @@ export function measure(signature: string, content: string) {
 }
 
 export function TemplateDialog(props: {
-  row: TemplateRow | null;
-  apps: AppOption[];
+  row: TemplateView | null;
+  apps: TemplateApp[];
+  t: TemplateTexts;
   onClose: () => void;
   onSaved: () => void;
 }) {
-  const t = useTexts(TEXTS);
+  const { t } = props;
   const lang = useLang();
-  const [form] = Form.useForm<{ appId: number | null; name: string; content: string }>();
+  const [form] = Form.useForm<Required<TemplateInput>>();
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const appId = Form.useWatch('appId', form) ?? null;
@@ -110,7 +42,12 @@ export function TemplateDialog(props: {
     setSaving(true);
     setError(null);
     try {
-      const body = { appId: values.appId, name: values.name, content: values.content };
+      const body: TemplateInput = {
+        appId: values.appId,
+        name: values.name,
+        kind: values.kind,
+        content: values.content,
+      };
       if (props.row) await api.put(`templates/${props.row.id}`, body);
       else await api.post('templates', body);
       props.onSaved();
@@ -138,6 +75,7 @@ export function TemplateDialog(props: {
         initialValues={{
           appId: props.row?.appId ?? null,
           name: props.row?.name ?? '',
+          kind: props.row?.kind ?? 'notice',
           content: props.row?.content ?? '',
         }}
       >
@@ -149,6 +87,13 @@ export function TemplateDialog(props: {
               { value: null, label: t.allApps },
               ...props.apps.map((a) => ({ value: a.id, label: `${a.name} ${a.signature}` })),
             ]}
+          />
+        </Form.Item>
+        <Form.Item name="kind" label={t.kind}>
+          <Radio.Group
+            aria-label={t.kind}
+            optionType="button"
+            options={TEMPLATE_KINDS.map((k) => ({ value: k, label: t[k] }))}
           />
         </Form.Item>
         <Form.Item
@@ -187,12 +132,13 @@ export function TemplateDialog(props: {
 }
 
 export function DecisionDialog(props: {
-  row: TemplateRow;
+  row: TemplateView;
   decision: 'approve' | 'reject';
+  t: TemplateTexts;
   onClose: () => void;
   onDone: () => void;
 }) {
-  const t = useTexts(TEXTS);
+  const { t } = props;
   const lang = useLang();
   const [note, setNote] = useState('');
   const [saving, setSaving] = useState(false);

@@ -1,13 +1,13 @@
 /**
  * Templates: operators write them, reviewers approve or reject them with a note. A new or
  * edited template is pending and cannot be sent until approved. The counter measures signature +
- * content as the Chinese carriers' links count it (70 per SMS in UCS-2, 67 per long segment).
+ * content as the Chinese carriers' links count it (70 per SMS in UCS-2, 67 per long segment). Each
+ * template is a 验证码 or a 通知 text (docs/console.md "Templates").
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import {
   Button,
   Card,
-  message as antMessage,
   Popconfirm,
   Segmented,
   Space,
@@ -18,132 +18,64 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { CheckOutlined, CloseOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import { api } from '../api.js';
-import {
-  DecisionDialog,
-  measure,
-  TemplateDialog,
-  type AppOption,
-  type TemplateRow,
-  type TemplateStatus as Status,
-} from '../components/TemplatesDialogs.js';
-import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-import { useSession } from '../session.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '短信模板',
-    all: '全部',
-    pending: '待审核',
-    approved: '已通过',
-    rejected: '已驳回',
-    add: '新建模板',
-    refresh: '刷新',
-    name: '模板名称',
-    app: '所属账户',
-    allApps: '全部账户通用',
-    content: '模板内容',
-    length: '字数 / 条数',
-    lengthValue: '{units} 字 · {segments} 条',
-    status: '状态',
-    author: '提交人',
-    review: '审核',
-    updated: '更新时间',
-    actions: '操作',
-    edit: '编辑',
-    delete: '删除',
-    deleteConfirm: '删除模板“{name}”？',
-    approve: '通过',
-    reject: '驳回',
-    own: '不能审核自己提交的模板',
-    cancel: '取消',
-    ok: '确定',
-    saved: '已提交，等待审核',
-    deleted: '已删除',
-    empty: '暂无模板',
-    total: '共 {n} 个模板',
-  },
-  en: {
-    title: 'Templates',
-    all: 'All',
-    pending: 'Pending',
-    approved: 'Approved',
-    rejected: 'Rejected',
-    add: 'New template',
-    refresh: 'Refresh',
-    name: 'Name',
-    app: 'Account',
-    allApps: 'All accounts',
-    content: 'Content',
-    length: 'Length',
-    lengthValue: '{units} chars · {segments} SMS',
-    status: 'Status',
-    author: 'Author',
-    review: 'Review',
-    updated: 'Updated',
-    actions: 'Actions',
-    edit: 'Edit',
-    delete: 'Delete',
-    deleteConfirm: 'Delete template “{name}”?',
-    approve: 'Approve',
-    reject: 'Reject',
-    own: 'You cannot review your own template',
-    cancel: 'Cancel',
-    ok: 'OK',
-    saved: 'Submitted for review',
-    deleted: 'Deleted',
-    empty: 'No templates',
-    total: '{n} templates',
-  },
-});
+import type {
+  TemplateKind as Kind,
+  TemplatesAnswer,
+  TemplateStatus as Status,
+  TemplateView,
+} from '../../../contract/templates.js';
+import { api } from '../../api.js';
+import { beijingTime, fill, useTexts } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import { useAction, useApi } from '../../use-api.js';
+import { TEMPLATE_KINDS } from '../../../../domain/template-kind.js';
+import { DecisionDialog, measure, TemplateDialog } from './TemplateDialogs.js';
+import { TEXTS } from './texts.js';
 
 const STATUS_COLORS: Record<Status, string> = { pending: 'gold', approved: 'green', rejected: 'red' };
+const KIND_COLORS: Record<Kind, string> = { otp: 'purple', notice: 'cyan' };
+
+function queryOf(status: Status | 'all', kind: Kind | 'all'): string {
+  const query = new URLSearchParams();
+  if (status !== 'all') query.set('status', status);
+  if (kind !== 'all') query.set('kind', kind);
+  const text = query.toString();
+  return text === '' ? 'templates' : `templates?${text}`;
+}
 
 export default function TemplatesPage() {
   const t = useTexts(TEXTS);
-  const lang = useLang();
   const session = useSession();
-  const [message, messageHolder] = antMessage.useMessage();
-  const [rows, setRows] = useState<TemplateRow[]>([]);
-  const [apps, setApps] = useState<AppOption[]>([]);
-  const [loading, setLoading] = useState(true);
   const [filter, setFilter] = useState<Status | 'all'>('all');
-  const [editing, setEditing] = useState<TemplateRow | 'new' | null>(null);
-  const [deciding, setDeciding] = useState<{ row: TemplateRow; decision: 'approve' | 'reject' } | null>(null);
+  const [kind, setKind] = useState<Kind | 'all'>('all');
+  const { data, error, loading, reload } = useApi<TemplatesAnswer>(queryOf(filter, kind));
+  const act = useAction(reload);
+  /** A dialog made the change: say so and reload. */
+  const done = (text: string) => void act(() => Promise.resolve(), text);
+  const rows = data?.templates ?? [];
+  const apps = data?.apps ?? [];
+  const [editing, setEditing] = useState<TemplateView | 'new' | null>(null);
+  const [deciding, setDeciding] = useState<{ row: TemplateView; decision: 'approve' | 'reject' } | null>(
+    null,
+  );
   const canManage = session.can('template.manage');
   const canReview = session.can('template.review');
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const r = await api.get<{ templates: TemplateRow[]; apps: AppOption[] }>(
-        filter === 'all' ? 'templates' : `templates?status=${filter}`,
-      );
-      setRows(r.templates);
-      setApps(r.apps);
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    } finally {
-      setLoading(false);
-    }
-  }, [filter, lang, message]);
-  useEffect(() => void load(), [load]);
 
   const signatureOf = (appId: number | null): string | null =>
     appId === null ? null : (apps.find((a) => a.id === appId)?.signature ?? '');
 
-  const remove = async (row: TemplateRow) => {
-    try {
-      await api.delete(`templates/${row.id}`);
-      void message.success(t.deleted);
-      await load();
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    }
-  };
-
-  const columns: TableColumnsType<TemplateRow> = [
+  const columns: TableColumnsType<TemplateView> = [
     { title: t.name, dataIndex: 'name', width: 140 },
+    {
+      title: t.kind,
+      dataIndex: 'kind',
+      width: 90,
+      render: (k: Kind) => (
+        <Tag color={KIND_COLORS[k]} data-testid={`template-kind-${k}`}>
+          {t[k]}
+        </Tag>
+      ),
+    },
     {
       title: t.app,
       dataIndex: 'appName',
@@ -243,7 +175,7 @@ export default function TemplatesPage() {
                 title={fill(t.deleteConfirm, { name: r.name })}
                 okText={t.ok}
                 cancelText={t.cancel}
-                onConfirm={() => void remove(r)}
+                onConfirm={() => void act(() => api.delete(`templates/${r.id}`), t.deleted)}
               >
                 <Button size="small" type="link" danger>
                   {t.delete}
@@ -261,6 +193,14 @@ export default function TemplatesPage() {
       title={t.title}
       extra={
         <Space>
+          <Segmented<Kind | 'all'>
+            value={kind}
+            onChange={setKind}
+            options={[
+              { value: 'all', label: t.allKinds },
+              ...TEMPLATE_KINDS.map((k) => ({ value: k, label: t[k] })),
+            ]}
+          />
           <Segmented<Status | 'all'>
             value={filter}
             onChange={setFilter}
@@ -269,7 +209,7 @@ export default function TemplatesPage() {
               label: t[s],
             }))}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
             {t.refresh}
           </Button>
           {canManage && (
@@ -280,7 +220,7 @@ export default function TemplatesPage() {
         </Space>
       }
     >
-      {messageHolder}
+      {error !== null && <Typography.Text type="danger">{error}</Typography.Text>}
       <Table
         rowKey="id"
         size="middle"
@@ -295,11 +235,11 @@ export default function TemplatesPage() {
         <TemplateDialog
           row={editing === 'new' ? null : editing}
           apps={apps}
+          t={t}
           onClose={() => setEditing(null)}
           onSaved={() => {
             setEditing(null);
-            void message.success(t.saved);
-            void load();
+            done(t.saved);
           }}
         />
       )}
@@ -307,11 +247,11 @@ export default function TemplatesPage() {
         <DecisionDialog
           row={deciding.row}
           decision={deciding.decision}
+          t={t}
           onClose={() => setDeciding(null)}
           onDone={() => {
-            void message.success(deciding.decision === 'approve' ? t.approved : t.rejected);
+            done(deciding.decision === 'approve' ? t.approved : t.rejected);
             setDeciding(null);
-            void load();
           }}
         />
       )}
