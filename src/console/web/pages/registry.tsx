@@ -33,7 +33,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Dashboard',
     group: 'work',
     actions: ['stats.read'],
-    component: lazy(() => import('./Dashboard.js')),
+    component: lazy(() => import('./dashboard/index.js')),
   },
   {
     key: 'send',
