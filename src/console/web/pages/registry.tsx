@@ -65,7 +65,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Messages',
     group: 'work',
     actions: ['message.read'],
-    component: lazy(() => import('./Messages.js')),
+    component: lazy(() => import('./messages/index.js')),
   },
   {
     key: 'uplinks',

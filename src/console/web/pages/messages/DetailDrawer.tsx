@@ -18,50 +18,11 @@ import {
   message,
 } from 'antd';
 import { EyeOutlined } from '@ant-design/icons';
-import { api } from '../api.js';
-import { beijingTime, defineTexts, errorText, useLang, useTexts } from '../i18n.js';
-import { CARRIER_NAMES, StatusTag } from './MessageStatus.js';
-
-export interface MessageView {
-  msgId: string;
-  batchId: string;
-  app: string | null;
-  mobile: string;
-  carrier: string;
-  content: string;
-  status: string;
-  stat: string | null;
-  error: string | null;
-  segments: number;
-  charged: number;
-  createdAt: string;
-  submittedAt: string | null;
-  doneAt: string | null;
-  gateway: string | null;
-}
-
-interface Part {
-  partNo: number;
-  total: number;
-  gateway: string;
-  carrierMsgId: string;
-  status: string;
-  stat: string | null;
-  submittedAt: string;
-  doneAt: string | null;
-}
-
-interface Detail {
-  message: MessageView;
-  parts: Part[];
-  report: {
-    status: string;
-    stat: string | null;
-    doneAt: string;
-    createdAt: string;
-    sequenced: boolean;
-  } | null;
-}
+import type { MessageDetail } from '../../../contract/messages.js';
+import { api } from '../../api.js';
+import { beijingTime, defineTexts, errorText, useLang, useTexts } from '../../i18n.js';
+import { CARRIER_NAMES, StatusTag } from '../../components/MessageStatus.js';
+import { useApi } from '../../use-api.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -130,21 +91,14 @@ const LABEL = { whiteSpace: 'nowrap' } as const;
 export function MessageDetailDrawer({ msgId, onClose }: { msgId: string | null; onClose: () => void }) {
   const t = useTexts(TEXTS);
   const lang = useLang();
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const loaded = useApi<MessageDetail>(msgId === null ? null : `messages/${msgId}`);
+  // An answer for another message (the one open before) is not shown.
+  const detail = loaded.data?.message.msgId === msgId ? loaded.data : null;
+  const error = loaded.error;
   const [whole, setWhole] = useState<string | null>(null);
   const [unmasking, setUnmasking] = useState(false);
 
-  useEffect(() => {
-    setDetail(null);
-    setWhole(null);
-    setError(null);
-    if (msgId === null) return;
-    api
-      .get<Detail>(`messages/${msgId}`)
-      .then(setDetail)
-      .catch((err: unknown) => setError(errorText(lang, err)));
-  }, [msgId, lang]);
+  useEffect(() => setWhole(null), [msgId]);
 
   const unmask = async () => {
     if (msgId === null) return;

@@ -5,16 +5,9 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Modal, Progress, Space, Typography } from 'antd';
 import { DownloadOutlined, ExportOutlined } from '@ant-design/icons';
-import { api } from '../api.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-interface Job {
-  id: string;
-  state: 'running' | 'done' | 'failed';
-  written: number;
-  total: number;
-  fileName: string;
-}
+import type { ExportJob as Job, ExportStarted } from '../../../contract/messages.js';
+import { api } from '../../api.js';
+import { defineTexts, errorText, fill, useLang, useTexts } from '../../i18n.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -52,7 +45,7 @@ export function MessagesExport({ filters }: { filters: Record<string, string | n
     setError(null);
     try {
       const body = Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== ''));
-      const res = await api.post<{ id: string; total: number }>('messages/exports', body);
+      const res = await api.post<ExportStarted>('messages/exports', body);
       setJob({ id: res.id, state: 'running', written: 0, total: res.total, fileName: '' });
       setOpen(true);
     } catch (err) {
