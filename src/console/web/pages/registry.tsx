@@ -73,7 +73,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Uplink inbox',
     group: 'work',
     actions: ['message.read'],
-    component: lazy(() => import('./Uplinks.js')),
+    component: lazy(() => import('./uplinks/index.js')),
   },
   {
     key: 'tickets',
