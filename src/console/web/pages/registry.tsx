@@ -154,7 +154,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Audit log',
     group: 'security',
     actions: ['audit.read'],
-    component: lazy(() => import('./Audit.js')),
+    component: lazy(() => import('./audit/index.js')),
   },
 ];
 

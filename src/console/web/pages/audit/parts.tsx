@@ -1,24 +1,16 @@
-/** The Audit page's pieces: names and colours of kinds and results, and the entry drawer. */
+/**
+ * The Audit page's pieces: names and colours of kinds and results, actions and page keys in words,
+ * and the entry drawer.
+ */
 import { Descriptions, Drawer, Tag, Typography } from 'antd';
-import type { ConsoleRole } from '../../../domain/console-roles.js';
-import { beijingTime, defineTexts, ROLE_NAMES, useLang, useTexts, type Lang } from '../i18n.js';
+import type { AuditEntry as AuditEntryView } from '../../../contract/audit.js';
+import type { ConsoleRole } from '../../../../domain/console-roles.js';
+import { beijingTime, defineTexts, ROLE_NAMES, useLang, useTexts, type Lang } from '../../i18n.js';
+import { PAGES } from '../registry.js';
 
-export type AuditKind = 'access' | 'operation' | 'data';
-export type AuditResult = 'ok' | 'denied' | 'failed';
-
-export interface AuditEntryView {
-  seq: number;
-  at: string;
-  kind: AuditKind;
-  actor: string;
-  role: string | null;
-  sourceIp: string | null;
-  action: string;
-  target: string | null;
-  result: AuditResult;
-  detail: unknown;
-  hash: string;
-}
+export type { AuditEntryView };
+export type AuditKind = AuditEntryView['kind'];
+export type AuditResult = AuditEntryView['result'];
 
 export const KIND_NAMES: Record<AuditKind, { zh: string; en: string; color: string }> = {
   access: { zh: '访问', en: 'Access', color: 'blue' },
@@ -175,5 +167,35 @@ export function AuditDrawer({ entry, onClose }: { entry: AuditEntryView | null; 
         </Descriptions>
       )}
     </Drawer>
+  );
+}
+
+/** Page keys (`send`, `messages`) in the operator's words, as the menu names them. */
+export function targetText(action: string, target: string | null, lang: 'zh' | 'en'): string {
+  if (target === null) return '—';
+  if (action !== 'page.view') return target;
+  const page = PAGES.find((p) => p.key === target);
+  return page ? `${page[lang]}（${target}）` : target;
+}
+
+/** A known action by name; an API call as its method and the path below /console/api. */
+export function ActionCell({ action }: { action: string }) {
+  const lang = useLang();
+  const name = actionName(action, lang);
+  if (name !== null) return <span title={action}>{name}</span>;
+  const api = /^api (\w+) \/console\/api(\/.*)$/.exec(action);
+  if (api)
+    return (
+      <span title={action}>
+        <Tag variant="filled" style={{ marginRight: 4, fontSize: 11 }}>
+          {api[1]}
+        </Tag>
+        <Typography.Text style={{ fontSize: 12 }}>{api[2]}</Typography.Text>
+      </span>
+    );
+  return (
+    <Typography.Text code style={{ fontSize: 12 }}>
+      {action}
+    </Typography.Text>
   );
 }
