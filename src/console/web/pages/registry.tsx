@@ -49,7 +49,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Review',
     group: 'work',
     actions: ['batch.review', 'template.review'],
-    component: lazy(() => import('./Review.js')),
+    component: lazy(() => import('./review/index.js')),
   },
   {
     key: 'templates',
@@ -138,7 +138,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Sensitive words',
     group: 'security',
     actions: ['list.manage', 'list.propose'],
-    component: lazy(() => import('./Words.js')),
+    component: lazy(() => import('./words/index.js')),
   },
   {
     key: 'users',
