@@ -81,7 +81,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Card-loss tickets',
     group: 'citizen',
     actions: ['ticket.handle'],
-    component: lazy(() => import('./Tickets.js')),
+    component: lazy(() => import('./tickets/index.js')),
   },
   {
     key: 'surveys',

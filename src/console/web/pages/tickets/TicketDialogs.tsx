@@ -1,29 +1,15 @@
 /**
- * The 办结 dialog of the Tickets page: the outcome, a result text (a usual one picked, or typed —
- * at most 15 characters so the result stays one SMS), and the SMS the citizen will receive, as the
- * server renders it from the current reply texts.
+ * The Tickets page's dialogs. 办结: the outcome, a result text (a usual one picked, or typed — at
+ * most 15 characters so the result stays one SMS), and the SMS the citizen will receive, as the
+ * server renders it from the current reply texts. 查看身份: the taker's full view of the citizen.
  */
 import { useEffect, useState } from 'react';
 import { Alert, AutoComplete, Descriptions, Form, Modal, Radio, Typography } from 'antd';
 import { MobileOutlined } from '@ant-design/icons';
-import { api, query } from '../api.js';
-import { defineTexts, errorText, useLang, useTexts, type Lang } from '../i18n.js';
-
-export interface TicketRow {
-  requestNo: string;
-  kind: string;
-  status: string;
-  handler: 'card-system' | 'staff';
-  reference: string | null;
-  assignee: string | null;
-  mobile: string;
-  name: string | null;
-  ssn: string | null;
-  result: 'done' | 'rejected' | null;
-  resultText: string | null;
-  createdAt: string;
-  completedAt: string | null;
-}
+import type { IdentityAnswer, PreviewAnswer, TicketView } from '../../../contract/tickets.js';
+import { api, query } from '../../api.js';
+import { defineTexts, errorText, fill, useLang, useTexts, type Lang } from '../../i18n.js';
+import type { TicketsTexts } from './texts.js';
 
 const TEXTS = defineTexts({
   zh: {
@@ -72,13 +58,13 @@ export function kindName(kind: string, lang: Lang): string {
 const REJECT_REASONS = ['身份信息不符', '该卡已挂失', '请到经办网点办理', '非本人申请'];
 const DONE_RESULTS = ['已办结', '已受理，请留意通知', '请到经办网点领取'];
 
-export function CompleteTicketDialog(props: { ticket: TicketRow; onClose: () => void; onDone: () => void }) {
+export function CompleteTicketDialog(props: { ticket: TicketView; onClose: () => void; onDone: () => void }) {
   const t = useTexts(TEXTS);
   const lang = useLang();
   const { ticket } = props;
   const [result, setResult] = useState<'done' | 'rejected'>('done');
   const [text, setText] = useState('');
-  const [preview, setPreview] = useState<{ text: string; mobile: string } | null>(null);
+  const [preview, setPreview] = useState<PreviewAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   // A card-loss "done" reply says what it says; only a rejection, or another kind's result, carries a text.
@@ -88,7 +74,7 @@ export function CompleteTicketDialog(props: { ticket: TicketRow; onClose: () => 
     let live = true;
     const timer = setTimeout(() => {
       api
-        .get<{ text: string; mobile: string }>(
+        .get<PreviewAnswer>(
           `tickets/${ticket.requestNo}/preview${query({ result, text: needsText ? text.trim() : '' })}`,
         )
         .then((p) => {
@@ -192,6 +178,40 @@ export function CompleteTicketDialog(props: { ticket: TicketRow; onClose: () => 
         <Alert type="error" showIcon title={error} />
       ) : (
         <Alert type="info" showIcon title={t.once} />
+      )}
+    </Modal>
+  );
+}
+
+/** The citizen's full name, SSN and phone for the handler who took the ticket (the call is audited). */
+export function IdentityDialog({
+  identity,
+  t,
+  onClose,
+}: {
+  identity: IdentityAnswer | null;
+  t: TicketsTexts;
+  onClose: () => void;
+}) {
+  return (
+    <Modal
+      open={identity !== null}
+      title={identity && fill(t.identityTitle, { no: identity.requestNo })}
+      footer={null}
+      onCancel={onClose}
+      destroyOnHidden
+    >
+      {identity && (
+        <>
+          <Descriptions column={1} bordered size="small" data-testid="ticket-identity">
+            <Descriptions.Item label={t.name}>{identity.name ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t.ssn}>{identity.ssn ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t.mobile}>{identity.mobile}</Descriptions.Item>
+          </Descriptions>
+          <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }}>
+            {t.identityNote}
+          </Typography.Paragraph>
+        </>
       )}
     </Modal>
   );
