@@ -106,7 +106,7 @@ export const PAGES: readonly PageDef[] = [
     group: 'citizen',
     actions: [],
     demoOnly: true,
-    component: lazy(() => import('./Handset.js')),
+    component: lazy(() => import('./handset/index.js')),
   },
   {
     key: 'apps',

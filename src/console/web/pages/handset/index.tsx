@@ -2,9 +2,9 @@
  * The demo's handset (docs/design.md §4.5): play a citizen. Texts go to the platform through the
  * chosen carrier simulator as a citizen's uplink; the phone's inbox is read back every second and
  * shown as a chat beside what was sent. What this page sent is remembered for the browser tab
- * (the simulator keeps only what the phone received).
+ * (the simulator keeps only what the phone received). The calls: contract/handset.ts.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Button,
   Card,
@@ -19,55 +19,22 @@ import {
   message as antMessage,
 } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
-import { carrierOf, normalizeMobile } from '../../../domain/phone.js';
-import { api, query } from '../api.js';
-import { beijingTime, defineTexts, errorText, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '模拟手机',
-    settings: '手机设置',
-    mobile: '手机号码',
-    link: '运营商通道',
-    commands: '常用指令',
-    commandsHint: '点击指令填入输入框，补全参数后发送；指令不区分大小写，# 可用全角。',
-    placeholder: '输入短信内容，回车发送',
-    send: '发送',
-    invalidMobile: '请输入 11 位手机号码',
-    empty: '暂无短信。试试发送 CBXX# 查询参保信息',
-    serviceNumber: '服务号码 {n}',
-    demoOnly: '演示模式：短信经运营商模拟器收发，不会发送到真实手机。',
-    sent: '已发送',
-    BD: '绑定社会保障号码：BD#社会保障号码#服务密码',
-    CBXX: '查询参保信息：CBXX#（为他人查询加姓名）',
-    YLZHYE: '查询养老保险个人账户余额',
-    LSGS: '社保卡临时挂失，回复受理号，办结后通知',
-    TD: '退订通知和调查短信',
-    KT: '恢复接收通知短信',
-  },
-  en: {
-    title: 'Handset',
-    settings: 'Phone',
-    mobile: 'Mobile number',
-    link: 'Carrier link',
-    commands: 'Commands',
-    commandsHint:
-      'Click a command to put it in the box, complete it and send; case and full-width # do not matter.',
-    placeholder: 'Type a text, Enter to send',
-    send: 'Send',
-    invalidMobile: 'An 11-digit mobile number',
-    empty: 'No messages yet. Try CBXX# for your insurance summary',
-    serviceNumber: 'Service number {n}',
-    demoOnly: 'Demo mode: texts go through the carrier simulators, never to real phones.',
-    sent: 'Sent',
-    BD: 'Bind a social security number: BD#number#service password',
-    CBXX: 'Insurance summary: CBXX# (add a name for someone else)',
-    YLZHYE: 'Pension personal-account balance',
-    LSGS: 'Report the social security card lost; you get a request number and the result later',
-    TD: 'Stop notices and surveys',
-    KT: 'Receive notices again',
-  },
-});
+import type { HandsetInbox, HandsetLinks } from '../../../contract/handset.js';
+import { carrierOf, normalizeMobile } from '../../../../domain/phone.js';
+import { api, query } from '../../api.js';
+import { beijingTime, errorText, useLang, useTexts } from '../../i18n.js';
+import { useApi } from '../../use-api.js';
+import {
+  phoneStyle,
+  notchStyle,
+  statusBarStyle,
+  chatHeaderStyle,
+  screenStyle,
+  inBubbleStyle,
+  outBubbleStyle,
+  composerStyle,
+} from './styles.js';
+import { TEXTS } from './texts.js';
 
 const DEMO_MOBILE = '13800138000';
 const POLL_MS = 1000;
@@ -79,14 +46,6 @@ const COMMANDS = [
   { code: 'TD', fill: 'TD#' },
   { code: 'KT', fill: 'KT#' },
 ] as const;
-
-interface Link {
-  id: number;
-  name: string;
-  carrier: string;
-  carriers: string[];
-  serviceNumber: string;
-}
 
 interface Bubble {
   key: string;
@@ -111,23 +70,20 @@ export default function HandsetPage() {
   const t = useTexts(TEXTS);
   const lang = useLang();
   const [message, messageHolder] = antMessage.useMessage();
-  const [links, setLinks] = useState<Link[]>([]);
   const [linkId, setLinkId] = useState<number | null>(null);
   const [mobileInput, setMobileInput] = useState(DEMO_MOBILE);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
-  const [inbox, setInbox] = useState<Bubble[]>([]);
   const [sent, setSent] = useState<Bubble[]>([]);
   const input = useRef<HTMLInputElement | null>(null);
   const screen = useRef<HTMLDivElement | null>(null);
   const mobile = normalizeMobile(mobileInput);
 
+  const linksApi = useApi<HandsetLinks>('handset/links');
+  const links = useMemo(() => linksApi.data?.links ?? [], [linksApi.data]);
   useEffect(() => {
-    api
-      .get<{ links: Link[] }>('handset/links')
-      .then((r) => setLinks(r.links))
-      .catch((err: unknown) => void message.error(errorText(lang, err)));
-  }, [lang, message]);
+    if (linksApi.error !== null) void message.error(linksApi.error);
+  }, [linksApi.error, message]);
 
   // The link follows the number's carrier until the user picks one.
   const [picked, setPicked] = useState(false);
@@ -140,33 +96,26 @@ export default function HandsetPage() {
 
   useEffect(() => {
     if (linkId !== null && mobile !== null) setSent(loadSent(linkId, mobile));
-    setInbox([]);
   }, [linkId, mobile]);
 
-  const poll = useCallback(async () => {
-    if (linkId === null || mobile === null) return;
-    try {
-      const r = await api.get<{ messages: { from: string; text: string; receivedAt: string }[] }>(
-        `handset/inbox${query({ link: linkId, mobile })}`,
-      );
-      setInbox(
-        r.messages.map((m, i) => ({
-          key: `in-${i}`,
-          direction: 'in',
-          text: m.text,
-          from: m.from,
-          at: m.receivedAt,
-        })),
-      );
-    } catch {
-      // A missed poll is retried in a second; the send button reports real errors.
-    }
-  }, [linkId, mobile]);
-  useEffect(() => {
-    void poll();
-    const timer = setInterval(() => void poll(), POLL_MS);
-    return () => clearInterval(timer);
-  }, [poll]);
+  // The phone's inbox, read every second; a missed read is retried, the send button reports real errors.
+  const inboxApi = useApi<HandsetInbox>(
+    linkId === null || mobile === null ? null : `handset/inbox${query({ link: linkId, mobile })}`,
+    { pollMs: POLL_MS },
+  );
+  const inbox = useMemo<Bubble[]>(
+    () =>
+      inboxApi.data?.mobile === mobile
+        ? inboxApi.data.messages.map((m, i) => ({
+            key: `in-${i}`,
+            direction: 'in',
+            text: m.text,
+            from: m.from,
+            at: m.receivedAt,
+          }))
+        : [],
+    [inboxApi.data, mobile],
+  );
 
   const conversation = useMemo(
     () => [...sent, ...inbox].sort((a, b) => a.at.localeCompare(b.at)),
@@ -203,7 +152,7 @@ export default function HandsetPage() {
       setSent(next);
       sessionStorage.setItem(storageKey(linkId, mobile), JSON.stringify(next.slice(-100)));
       setText('');
-      void poll();
+      void inboxApi.reload();
     } catch (err) {
       void message.error(errorText(lang, err));
     } finally {
@@ -350,72 +299,3 @@ export default function HandsetPage() {
     </Row>
   );
 }
-
-const phoneStyle: CSSProperties = {
-  position: 'relative',
-  width: 380,
-  height: 720,
-  borderRadius: 48,
-  border: '12px solid #1f1f1f',
-  background: '#f5f5f5',
-  boxShadow: '0 12px 32px rgba(0,0,0,0.18)',
-  display: 'flex',
-  flexDirection: 'column',
-  overflow: 'hidden',
-};
-const notchStyle: CSSProperties = {
-  position: 'absolute',
-  top: 0,
-  left: '50%',
-  transform: 'translateX(-50%)',
-  width: 120,
-  height: 22,
-  background: '#1f1f1f',
-  borderBottomLeftRadius: 14,
-  borderBottomRightRadius: 14,
-};
-const statusBarStyle: CSSProperties = {
-  display: 'flex',
-  justifyContent: 'space-between',
-  padding: '4px 22px 0',
-  fontSize: 12,
-  color: '#595959',
-  height: 26,
-};
-const chatHeaderStyle: CSSProperties = {
-  display: 'flex',
-  flexDirection: 'column',
-  alignItems: 'center',
-  padding: '6px 0 8px',
-  background: '#fafafa',
-  borderBottom: '1px solid #e8e8e8',
-};
-const screenStyle: CSSProperties = { flex: 1, overflowY: 'auto', padding: '12px 12px 0' };
-const bubbleBase: CSSProperties = {
-  padding: '8px 12px',
-  borderRadius: 16,
-  fontSize: 14,
-  lineHeight: 1.5,
-  whiteSpace: 'pre-wrap',
-  wordBreak: 'break-all',
-};
-const inBubbleStyle: CSSProperties = {
-  ...bubbleBase,
-  background: '#fff',
-  color: '#262626',
-  borderTopLeftRadius: 4,
-  boxShadow: '0 1px 2px rgba(0,0,0,0.06)',
-};
-const outBubbleStyle: CSSProperties = {
-  ...bubbleBase,
-  background: '#1677ff',
-  color: '#fff',
-  borderTopRightRadius: 4,
-};
-const composerStyle: CSSProperties = {
-  display: 'flex',
-  gap: 8,
-  alignItems: 'center',
-  padding: '10px 12px 16px',
-  background: '#ececec',
-};
