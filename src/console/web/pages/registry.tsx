@@ -97,7 +97,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Reply texts',
     group: 'citizen',
     actions: ['config.manage'],
-    component: lazy(() => import('./Replies.js')),
+    component: lazy(() => import('./replies/index.js')),
   },
   {
     key: 'handset',

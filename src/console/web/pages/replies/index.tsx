@@ -1,9 +1,9 @@
 /**
  * Reply texts: what the platform answers citizens. An edit is checked as it is typed
  * (the server's preview: sample values filled in, length with the longest values against one SMS)
- * and again when saved; the engine uses the saved text at once.
+ * and again when saved; the engine uses the saved text at once. The calls: contract/replies.ts.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import {
   Alert,
   Button,
@@ -21,132 +21,38 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { api } from '../api.js';
-import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '市民回复模板',
-    intro:
-      '平台自动回复市民上行指令时使用的短信内容，签名 {signature} 自动加在前面。每条须在代入最长变量值后仍为一条短信。',
-    search: '按用途或内容筛选',
-    refresh: '刷新',
-    key: '模板',
-    purpose: '用途',
-    content: '当前内容',
-    variables: '变量',
-    state: '状态',
-    builtIn: '默认',
-    edited: '已修改',
-    editedBy: '{by} 修改于 {at}',
-    actions: '操作',
-    edit: '编辑',
-    reset: '恢复默认',
-    resetConfirm: '将“{key}”恢复为默认内容？',
-    ok: '确定',
-    cancel: '取消',
-    drawerTitle: '编辑回复模板 · {key}',
-    defaultText: '默认内容',
-    insert: '点击插入变量：',
-    length: '最长情况 {n} / {limit} 字（含签名）',
-    preview: '预览（示例数据）',
-    save: '保存',
-    saved: '已保存，新内容立即生效',
-    resetDone: '已恢复默认内容',
-    empty: '没有匹配的模板',
-  },
-  en: {
-    title: 'Citizen reply texts',
-    intro:
-      'What the platform answers citizens; the signature {signature} is put in front. Each must stay one SMS with the longest variable values.',
-    search: 'Filter by purpose or text',
-    refresh: 'Refresh',
-    key: 'Key',
-    purpose: 'Purpose',
-    content: 'Current text',
-    variables: 'Variables',
-    state: 'State',
-    builtIn: 'Default',
-    edited: 'Edited',
-    editedBy: 'by {by} at {at}',
-    actions: 'Actions',
-    edit: 'Edit',
-    reset: 'Reset',
-    resetConfirm: 'Reset "{key}" to its default text?',
-    ok: 'OK',
-    cancel: 'Cancel',
-    drawerTitle: 'Edit reply text · {key}',
-    defaultText: 'Default text',
-    insert: 'Insert a variable:',
-    length: 'Longest case {n} / {limit} characters (with signature)',
-    preview: 'Preview (sample data)',
-    save: 'Save',
-    saved: 'Saved; in use at once',
-    resetDone: 'Back to the default text',
-    empty: 'No matching texts',
-  },
-});
-
-interface Preview {
-  text: string;
-  chars: number;
-  limit: number;
-  segments: number;
-  problem: string | null;
-}
-interface ReplyRow {
-  key: string;
-  purpose: { zh: string; en: string };
-  builtIn: string;
-  content: string;
-  variables: string[];
-  edited: { by: string; at: string } | null;
-  preview: Preview;
-}
+import type { RepliesAnswer, ReplyPreview, ReplyView } from '../../../contract/replies.js';
+import { api } from '../../api.js';
+import { beijingTime, errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { useAction, useApi } from '../../use-api.js';
+import { TEXTS } from './texts.js';
 
 export default function RepliesPage() {
   const t = useTexts(TEXTS);
   const lang = useLang();
   const [message, messageHolder] = antMessage.useMessage();
-  const [rows, setRows] = useState<ReplyRow[]>([]);
-  const [signature, setSignature] = useState('');
-  const [loading, setLoading] = useState(true);
+  const { data, error, loading, reload } = useApi<RepliesAnswer>('replies');
+  const act = useAction(reload);
+  const signature = data?.signature ?? '';
   const [filter, setFilter] = useState('');
-  const [editing, setEditing] = useState<ReplyRow | null>(null);
+  const [editing, setEditing] = useState<ReplyView | null>(null);
   const [draft, setDraft] = useState('');
-  const [preview, setPreview] = useState<Preview | null>(null);
+  const [preview, setPreview] = useState<ReplyPreview | null>(null);
   const [saving, setSaving] = useState(false);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    try {
-      const answer = await api.get<{ signature: string; replies: ReplyRow[] }>('replies');
-      setRows(answer.replies);
-      setSignature(answer.signature);
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    } finally {
-      setLoading(false);
-    }
-  }, [lang, message]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
 
   // The server measures and fills the draft, a short moment after the last keystroke.
   useEffect(() => {
     if (!editing) return;
     const timer = setTimeout(() => {
       api
-        .post<Preview>('replies/preview', { key: editing.key, content: draft })
+        .post<ReplyPreview>('replies/preview', { key: editing.key, content: draft })
         .then(setPreview)
         .catch((err: unknown) => void message.error(errorText(lang, err)));
     }, 250);
     return () => clearTimeout(timer);
   }, [draft, editing, lang, message]);
 
-  const open = (row: ReplyRow) => {
+  const open = (row: ReplyView) => {
     setEditing(row);
     setDraft(row.content);
     setPreview(row.preview);
@@ -154,39 +60,24 @@ export default function RepliesPage() {
   const save = async () => {
     if (!editing) return;
     setSaving(true);
-    try {
-      await api.put(`replies/${editing.key}`, { content: draft });
-      void message.success(t.saved);
-      setEditing(null);
-      await load();
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    } finally {
-      setSaving(false);
-    }
+    if (await act(() => api.put(`replies/${editing.key}`, { content: draft }), t.saved)) setEditing(null);
+    setSaving(false);
   };
   const reset = async (key: string) => {
-    try {
-      await api.delete(`replies/${key}`);
-      void message.success(t.resetDone);
-      setEditing(null);
-      await load();
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    }
+    if (await act(() => api.delete(`replies/${key}`), t.resetDone)) setEditing(null);
   };
 
   const shown = useMemo(() => {
     const f = filter.trim().toLowerCase();
-    return rows.filter(
+    return (data?.replies ?? []).filter(
       (r) =>
         r.key.toLowerCase().includes(f) ||
         r.purpose[lang].toLowerCase().includes(f) ||
         r.content.includes(filter.trim()),
     );
-  }, [rows, filter, lang]);
+  }, [data, filter, lang]);
 
-  const columns: TableColumnsType<ReplyRow> = [
+  const columns: TableColumnsType<ReplyView> = [
     {
       title: t.key,
       dataIndex: 'key',
@@ -265,7 +156,7 @@ export default function RepliesPage() {
               onChange={(e) => setFilter(e.target.value)}
               style={{ width: 240 }}
             />
-            <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+            <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
               {t.refresh}
             </Button>
           </Space>
@@ -277,7 +168,8 @@ export default function RepliesPage() {
           title={fill(t.intro, { signature: signature })}
           style={{ marginBottom: 16 }}
         />
-        <Table<ReplyRow>
+        {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+        <Table<ReplyView>
           rowKey="key"
           size="middle"
           loading={loading}
