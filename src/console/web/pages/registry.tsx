@@ -146,7 +146,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Users & roles',
     group: 'security',
     actions: ['user.manage'],
-    component: lazy(() => import('./Users.js')),
+    component: lazy(() => import('./users/index.js')),
   },
   {
     key: 'audit',

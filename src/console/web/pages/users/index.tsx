@@ -1,10 +1,11 @@
 /**
  * Users and roles (§8.1 a): the security administrator's page. Every action is checked
  * again on the server; the buttons here only spare a refused request. A user's own row has no
- * actions: another administrator must change them.
+ * actions: another administrator must change them. The calls: contract/users.ts.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import {
+  Alert,
   Badge,
   Button,
   Card,
@@ -19,148 +20,40 @@ import {
   type TableColumnsType,
 } from 'antd';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
-import type { ConsoleRole } from '../../../domain/console-roles.js';
-import { api } from '../api.js';
-import { PasswordDialog, ROLE_COLORS, RolesDialog } from '../components/UsersDialogs.js';
-import { beijingTime, defineTexts, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../i18n.js';
-import { useSession } from '../session.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '用户列表',
-    search: '按用户名筛选',
-    add: '新建用户',
-    refresh: '刷新',
-    username: '用户名',
-    roles: '角色',
-    status: '状态',
-    active: '正常',
-    disabled: '已停用',
-    mustChange: '待修改初始密码',
-    lock: '登录锁定',
-    lockedUntil: '锁定至 {time}',
-    notLocked: '未锁定',
-    totp: '动态口令',
-    enrolled: '已绑定',
-    notEnrolled: '未绑定',
-    required: '登录时须绑定',
-    lastLogin: '最后登录',
-    never: '从未登录',
-    actions: '操作',
-    editRoles: '修改角色',
-    resetPassword: '重置密码',
-    resetPasswordConfirm: '重置 {name} 的密码？将生成新的一次性密码，该用户的所有会话立即结束。',
-    unlock: '解锁',
-    resetTotp: '重置动态口令',
-    resetTotpConfirm: '重置 {name} 的动态口令？该用户须在下次登录时重新绑定。',
-    disable: '停用',
-    disableConfirm: '停用 {name}？该用户将无法登录，现有会话立即结束。',
-    enable: '启用',
-    self: '不能修改自己的账户，请由其他安全管理员操作',
-    ok: '确定',
-    cancel: '取消',
-    done: '已完成：{what}',
-    created: '已创建用户 {name}',
-    rolesSaved: '已修改 {name} 的角色',
-    empty: '暂无用户',
-    total: '共 {n} 个用户',
-  },
-  en: {
-    title: 'Users',
-    search: 'Filter by user name',
-    add: 'New user',
-    refresh: 'Refresh',
-    username: 'User name',
-    roles: 'Roles',
-    status: 'Status',
-    active: 'Active',
-    disabled: 'Disabled',
-    mustChange: 'Must change initial password',
-    lock: 'Lockout',
-    lockedUntil: 'Locked until {time}',
-    notLocked: 'Not locked',
-    totp: 'One-time code',
-    enrolled: 'Enrolled',
-    notEnrolled: 'Not enrolled',
-    required: 'must enrol at login',
-    lastLogin: 'Last login',
-    never: 'Never',
-    actions: 'Actions',
-    editRoles: 'Roles',
-    resetPassword: 'Reset password',
-    resetPasswordConfirm:
-      "Reset {name}'s password? A new one-time password is made and all of the user's sessions end.",
-    unlock: 'Unlock',
-    resetTotp: 'Reset one-time code',
-    resetTotpConfirm: "Reset {name}'s one-time code? The user must enrol again at the next login.",
-    disable: 'Disable',
-    disableConfirm: 'Disable {name}? The user can no longer log in and current sessions end.',
-    enable: 'Enable',
-    self: 'You cannot change your own account; another security administrator must',
-    ok: 'OK',
-    cancel: 'Cancel',
-    done: 'Done: {what}',
-    created: 'User {name} created',
-    rolesSaved: 'Roles of {name} changed',
-    empty: 'No users',
-    total: '{n} users',
-  },
-});
-
-interface UserRow {
-  username: string;
-  roles: ConsoleRole[];
-  status: 'active' | 'disabled';
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  totpEnrolled: boolean;
-  totpRequired: boolean;
-  lastLoginAt: string | null;
-}
+import type { UserChanged, UsersAnswer, UserView } from '../../../contract/users.js';
+import type { ConsoleRole } from '../../../../domain/console-roles.js';
+import { api } from '../../api.js';
+import { PasswordDialog, ROLE_COLORS, RolesDialog } from './UserDialogs.js';
+import { beijingTime, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../../i18n.js';
+import { useSession } from '../../session.js';
+import { useApi } from '../../use-api.js';
+import { TEXTS } from './texts.js';
 
 export default function UsersPage() {
   const t = useTexts(TEXTS);
   const lang = useLang();
   const session = useSession();
   const [message, messageHolder] = antMessage.useMessage();
-  const [users, setUsers] = useState<UserRow[]>([]);
-  const [loading, setLoading] = useState(true);
+  const { data, error, loading, reload } = useApi<UsersAnswer>('users');
   const [filter, setFilter] = useState('');
   const [dialog, setDialog] = useState<{ username: string | null; roles: ConsoleRole[] } | null>(null);
   const [password, setPassword] = useState<{ username: string; password: string } | null>(null);
 
-  const load = useCallback(async () => {
-    setLoading(true);
+  const act = async (user: UserView, path: string, what: string) => {
     try {
-      setUsers((await api.get<{ users: UserRow[] }>('users')).users);
-    } catch (err) {
-      void message.error(errorText(lang, err));
-    } finally {
-      setLoading(false);
-    }
-  }, [lang, message]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const act = async (user: UserRow, path: string, what: string) => {
-    try {
-      const answer = await api.post<{ initialPassword?: string }>(
-        `users/${encodeURIComponent(user.username)}/${path}`,
-      );
+      const answer = await api.post<UserChanged>(`users/${encodeURIComponent(user.username)}/${path}`);
       if (answer.initialPassword !== undefined)
         setPassword({ username: user.username, password: answer.initialPassword });
       else void message.success(fill(t.done, { what: `${what} ${user.username}` }));
     } catch (err) {
       void message.error(errorText(lang, err));
     }
-    await load();
+    await reload();
   };
 
   const shown = useMemo(
-    () => users.filter((u) => u.username.toLowerCase().includes(filter.trim().toLowerCase())),
-    [users, filter],
+    () => (data?.users ?? []).filter((u) => u.username.toLowerCase().includes(filter.trim().toLowerCase())),
+    [data, filter],
   );
 
   const confirm = (title: string, onConfirm: () => void, label: string, danger = false) => (
@@ -169,7 +62,7 @@ export default function UsersPage() {
     </Popconfirm>
   );
 
-  const columns: TableColumnsType<UserRow> = [
+  const columns: TableColumnsType<UserView> = [
     {
       title: t.username,
       dataIndex: 'username',
@@ -201,7 +94,7 @@ export default function UsersPage() {
       title: t.status,
       dataIndex: 'status',
       width: 100,
-      render: (s: UserRow['status']) =>
+      render: (s: UserView['status']) =>
         s === 'active' ? (
           <Badge status="success" text={t.active} />
         ) : (
@@ -299,7 +192,7 @@ export default function UsersPage() {
             style={{ width: 220 }}
             onChange={(e) => setFilter(e.target.value)}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void load()}>
+          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
             {t.refresh}
           </Button>
           {session.can('role.assign') && (
@@ -315,7 +208,8 @@ export default function UsersPage() {
       }
     >
       {messageHolder}
-      <Table<UserRow>
+      {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Table<UserView>
         rowKey="username"
         columns={columns}
         dataSource={shown}
@@ -335,7 +229,7 @@ export default function UsersPage() {
           if (answer.initialPassword !== undefined)
             setPassword({ username: answer.username, password: answer.initialPassword });
           void message.success(fill(creating ? t.created : t.rolesSaved, { name: answer.username }));
-          void load();
+          void reload();
         }}
       />
       <PasswordDialog shown={password} onClose={() => setPassword(null)} />

@@ -9,10 +9,10 @@ import {
   EXCLUSIVE_ROLES,
   parseRoles,
   type ConsoleRole,
-} from '../../../domain/console-roles.js';
-import { api } from '../api.js';
-import { defineTexts, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../i18n.js';
-import { OneTimeSecretDialog } from './OneTimeSecretDialog.js';
+} from '../../../../domain/console-roles.js';
+import { api } from '../../api.js';
+import { defineTexts, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../../i18n.js';
+import { OneTimeSecretDialog } from '../../components/OneTimeSecretDialog.js';
 
 const TEXTS = defineTexts({
   zh: {
