@@ -4,6 +4,7 @@
  * `pending` until a reviewer approves it; only `approved` ones can be sent (console and interface).
  */
 import type { Kysely } from 'kysely';
+import type { TemplateKind } from '../domain/template-kind.js';
 import type { Database } from './schema.js';
 import type { IdAllocator } from './ids.js';
 
@@ -13,6 +14,7 @@ export interface TemplateRecord {
   id: number;
   appId: number | null;
   name: string;
+  kind: TemplateKind;
   content: string;
   status: TemplateStatus;
 }
@@ -31,23 +33,39 @@ export interface TemplateDetail extends TemplateRecord {
 export async function findTemplate(db: Kysely<Database>, id: number): Promise<TemplateRecord | null> {
   const row = await db.selectFrom('templates').selectAll().where('id', '=', id).executeTakeFirst();
   return row
-    ? { id: row.id, appId: row.app_id, name: row.name, content: row.content, status: row.status }
+    ? {
+        id: row.id,
+        appId: row.app_id,
+        name: row.name,
+        kind: row.kind,
+        content: row.content,
+        status: row.status,
+      }
     : null;
 }
 
 export async function createTemplate(
   db: Kysely<Database>,
   ids: IdAllocator,
-  t: { appId: number | null; name: string; content: string; status: TemplateStatus; createdBy?: string },
+  t: {
+    appId: number | null;
+    name: string;
+    kind?: TemplateKind;
+    content: string;
+    status: TemplateStatus;
+    createdBy?: string;
+  },
   now = Date.now(),
 ): Promise<TemplateRecord> {
   const id = await ids.nextId();
+  const kind = t.kind ?? 'notice';
   await db
     .insertInto('templates')
     .values({
       id,
       app_id: t.appId,
       name: t.name,
+      kind,
       content: t.content,
       status: t.status,
       created_at: now,
@@ -55,12 +73,13 @@ export async function createTemplate(
       created_by: t.createdBy ?? null,
     })
     .execute();
-  return { id, appId: t.appId, name: t.name, content: t.content, status: t.status };
+  return { id, appId: t.appId, name: t.name, kind, content: t.content, status: t.status };
 }
 
 export interface TemplateFilter {
   id?: number | undefined;
   status?: TemplateStatus | undefined;
+  kind?: TemplateKind | undefined;
   /** Templates of this account and those for all accounts. */
   usableBy?: number | undefined;
 }
@@ -78,6 +97,7 @@ export async function listTemplates(
     .orderBy('t.id', 'desc');
   if (filter.id !== undefined) query = query.where('t.id', '=', filter.id);
   if (filter.status !== undefined) query = query.where('t.status', '=', filter.status);
+  if (filter.kind !== undefined) query = query.where('t.kind', '=', filter.kind);
   const usableBy = filter.usableBy;
   if (usableBy !== undefined)
     query = query.where((eb) => eb.or([eb('t.app_id', 'is', null), eb('t.app_id', '=', usableBy)]));
@@ -87,6 +107,7 @@ export async function listTemplates(
     appId: r.app_id,
     appName: r.app_name,
     name: r.name,
+    kind: r.kind,
     content: r.content,
     status: r.status,
     createdBy: r.created_by,
@@ -102,7 +123,7 @@ export async function listTemplates(
 export async function updateTemplate(
   db: Kysely<Database>,
   id: number,
-  t: { appId: number | null; name: string; content: string; editedBy: string },
+  t: { appId: number | null; name: string; kind: TemplateKind; content: string; editedBy: string },
   now = Date.now(),
 ): Promise<boolean> {
   const result = await db
@@ -110,6 +131,7 @@ export async function updateTemplate(
     .set({
       app_id: t.appId,
       name: t.name,
+      kind: t.kind,
       content: t.content,
       status: 'pending',
       created_by: t.editedBy,

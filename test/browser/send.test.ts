@@ -1,7 +1,8 @@
 /**
  * The Send page in a real browser: an operator uploads an .xlsx with per-row variables,
  * sees the estimate, confirms, and watches every message reach 已送达 as one send task with its
- * progress, whose messages the search then lists; the handsets got each row's text. Templates: an operator writes one, a reviewer approves it.
+ * progress, whose messages the search then lists; the handsets got each row's text. Templates: an operator
+ * writes one (a 通知 unless a kind is chosen, filtered apart from the 验证码 ones), a reviewer approves it.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -123,6 +124,14 @@ test('an operator writes a template, a reviewer approves it with a note', async 
     createdBy: 'op.seed',
   });
   await reviewTemplate(db, rejected.id, { status: 'rejected', reviewer: 'rv.seed', note: '请写明截止日期' });
+  await createTemplate(db, rig.platform.ids, {
+    appId: app,
+    name: '登录验证码',
+    kind: 'otp',
+    content: '您的验证码为{code}，5分钟内有效。',
+    status: 'approved',
+    createdBy: 'op.seed',
+  });
 
   const operator = await addConsoleUser(rig.platform, 'op.tmpl', ['operator']);
   const page = await openConsole(browser, rig.platform.consoleUrl ?? '');
@@ -138,11 +147,20 @@ test('an operator writes a template, a reviewer approves it with a note', async 
   await page.getByRole('button', { name: /提交审核/ }).click();
   const row = page.locator('tr').filter({ hasText: '社保卡领取通知' });
   await row.getByTestId('template-status-pending').waitFor();
+  await row.getByTestId('template-kind-notice').waitFor();
   assert.equal(
     await row.getByRole('button', { name: /通过/ }).count(),
     0,
     'an operator has no approve button',
   );
+  // Only the verification-code templates.
+  await page.locator('.ant-modal-wrap').waitFor({ state: 'detached' });
+  await page
+    .locator('.ant-segmented-item')
+    .filter({ hasText: /^验证码$/ })
+    .click();
+  await page.locator('tr').filter({ hasText: '登录验证码' }).getByTestId('template-kind-otp').waitFor();
+  await row.waitFor({ state: 'detached' });
   await page.context().close();
 
   const reviewer = await addConsoleUser(rig.platform, 'rv.tmpl', ['reviewer']);

@@ -1,31 +1,18 @@
 /**
  * The audit API over the real console listener (§8.1 c): only the auditor searches,
  * exports and verifies; the export is a spreadsheet-safe CSV and is itself recorded; a row changed
- * behind the platform's back makes the verification name its seq.
+ * behind the platform's back makes the verification name its seq. Answers are exactly their
+ * contracts (contract/audit.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { auditAnswer, auditVerdict, type AuditAnswer as Page } from '../../src/console/contract/audit.js';
 import { formatBeijing } from '../../src/domain/beijing-time.js';
 import { readCsv } from '../../src/domain/csv.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startTestPlatform } from '../helpers/platform.js';
-
-interface Entry {
-  seq: number;
-  at: string;
-  kind: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  result: string;
-  detail: Record<string, unknown>;
-}
-interface Page {
-  total: number;
-  entries: Entry[];
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: audit API — search, CSV export and chain verification, for the auditor only`, async (t) => {
@@ -51,6 +38,7 @@ for (const dialect of DIALECTS) {
     // Search: newest first, filters, paging.
     const all = await auditor.get<Page>('audit?pageSize=200');
     assert.equal(all.status, 200);
+    assert.deepEqual(auditAnswer.parse(all.json), all.json, 'the contract, nothing more');
     const seqs = all.json.entries.map((e) => e.seq);
     assert.deepEqual(
       seqs,
@@ -111,7 +99,7 @@ for (const dialect of DIALECTS) {
     assert.equal(formula?.[3], `'=HYPERLINK("http://x")`);
     const exported = await auditor.get<Page>('audit?action=export.audit');
     const record = exported.json.entries[0];
-    assert.deepEqual(record && [record.kind, record.actor, record.detail.count], [
+    assert.deepEqual(record && [record.kind, record.actor, (record.detail as { count: number }).count], [
       'data',
       'qian.audit',
       rows.length - 1,
@@ -119,6 +107,7 @@ for (const dialect of DIALECTS) {
 
     // Verification: intact, then one row changed behind the platform's back.
     const ok = await auditor.post<{ ok: boolean; count: number }>('audit/verify');
+    assert.deepEqual(auditVerdict.parse(ok.json), ok.json);
     assert.equal(ok.status, 200);
     assert.equal(ok.json.ok, true);
     assert.ok(ok.json.count >= all.json.total);
@@ -129,6 +118,7 @@ for (const dialect of DIALECTS) {
       .where('seq', '=', victim)
       .execute();
     const broken = await auditor.post<{ ok: boolean; seq: number; problem: string }>('audit/verify');
+    assert.deepEqual(auditVerdict.parse(broken.json), broken.json);
     assert.deepEqual(broken.json, { ok: false, seq: victim, problem: 'changed', verified: victim - 1 });
     const verifyEntries = await searchAudit(
       rig.platform.handle.db,

@@ -3,47 +3,39 @@
  * shows the simulator link bound with its configuration and no credentials; an edited reply text
  * is what a citizen receives next, a reset brings the built-in back; an unknown variable or a text
  * too long for one SMS is refused; the audit log has reply.edit / reply.reset; an operator gets 403.
+ * Through `inject()`; the answers are exactly their contracts (contract/gateways.ts, contract/replies.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { REPLY_DEFAULTS } from '../../src/citizen/replies.js';
+import { gatewaysAnswer, type GatewaysAnswer } from '../../src/console/contract/gateways.js';
+import {
+  repliesAnswer,
+  replyPreview,
+  type RepliesAnswer,
+  type ReplyPreview,
+} from '../../src/console/contract/replies.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { startCitizenRig } from '../helpers/citizen.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
 
-interface GatewayView {
-  id: string;
-  protocol: string;
-  port: number;
-  connections: number;
-  window: number;
-  tps: number;
-  live: { state: string; bound: number; counters: { accepted: number } } | null;
-}
-interface ReplyView {
-  key: string;
-  purpose: { zh: string; en: string };
-  builtIn: string;
-  content: string;
-  variables: string[];
-  preview: { text: string; segments: number; problem: string | null };
-}
-
 for (const dialect of DIALECTS) {
   test(`${dialect}: gateways show the live link; an edited reply is what the citizen gets`, async (t) => {
     const rig = await startCitizenRig(dialect, [], { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     const admin = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'sys.admin', ['system-admin'], { totp: true }),
     );
-    const operator = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op', ['operator']));
+    const operator = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'op', ['operator']));
 
     const link = await eventually(async () => {
-      const res = await admin.get<{ gateways: GatewayView[] }>('gateways');
+      const res = await admin.get<GatewaysAnswer>('gateways');
+      assert.deepEqual(gatewaysAnswer.parse(res.json), res.json, 'the contract, nothing more');
       const g = res.json.gateways[0];
       return g?.live?.state === 'bound' && g.live.bound === 2 ? g : undefined;
     });
@@ -55,7 +47,8 @@ for (const dialect of DIALECTS) {
     assert.doesNotMatch(raw, /sim-secret|901234/, 'no gateway credentials');
     assert.equal((await operator.get('gateways')).status, 403);
 
-    const list = await admin.get<{ replies: ReplyView[] }>('replies');
+    const list = await admin.get<RepliesAnswer>('replies');
+    assert.deepEqual(repliesAnswer.parse(list.json), list.json);
     const notBound = list.json.replies.find((r) => r.key === 'notBound');
     assert.ok(notBound);
     assert.equal(notBound.content, REPLY_DEFAULTS.notBound);
@@ -75,10 +68,11 @@ for (const dialect of DIALECTS) {
       content: '请先绑定。'.repeat(20),
     });
     assert.equal(tooLong.json.code, 'REPLY_INVALID');
-    const preview = await admin.post<{ problem: string | null; segments: number }>('replies/preview', {
+    const preview = await admin.post<ReplyPreview>('replies/preview', {
       key: 'notBound',
       content: '请先绑定。'.repeat(20),
     });
+    assert.deepEqual(replyPreview.parse(preview.json), preview.json);
     assert.ok(preview.json.problem !== null && preview.json.segments > 1);
     assert.equal((await operator.put('replies/notBound', { content: '请先绑定' })).status, 403);
 

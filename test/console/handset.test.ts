@@ -2,20 +2,22 @@
  * The demo's handset page API (docs/design.md §4.5) on SQLite and PostgreSQL: a logged-in user
  * texts the platform as a citizen through the configured simulator and reads that phone's inbox;
  * only the configured links, checked numbers and non-empty texts; without simulators the routes
- * do not exist.
+ * do not exist. Through `inject()`; the answers are exactly their contracts (contract/handset.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  handsetInbox,
+  handsetLinks,
+  type HandsetInbox as Inbox,
+  type HandsetLinks,
+} from '../../src/console/contract/handset.js';
 import { SERVICE_NUMBER, SIGNATURE } from '../helpers/citizen.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const MOBILE = '13800138000';
-
-interface Inbox {
-  messages: { from: string; text: string }[];
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: the handset page texts the platform through the simulator and reads the phone's inbox`, async () => {
@@ -26,14 +28,15 @@ for (const dialect of DIALECTS) {
     });
     try {
       // The auditor holds no platform permission, yet any logged-in user may play a citizen.
+      const consoleApp = rig.platform.consoleApp;
+      assert.ok(consoleApp);
       const user = await consoleLogin(
-        rig.platform.consoleUrl ?? '',
+        consoleApp,
         await addConsoleUser(rig.platform, 'aud', ['auditor'], { totp: true }),
       );
-      const links = await user.get<{ links: { id: number; serviceNumber: string; carriers: string[] }[] }>(
-        'handset/links',
-      );
+      const links = await user.get<HandsetLinks>('handset/links');
       assert.equal(links.status, 200);
+      assert.deepEqual(handsetLinks.parse(links.json), links.json, 'the contract, nothing more');
       assert.deepEqual(
         links.json.links.map((l) => [l.id, l.serviceNumber]),
         [[0, SERVICE_NUMBER]],
@@ -45,6 +48,7 @@ for (const dialect of DIALECTS) {
         const res = await user.get<Inbox>(`handset/inbox?link=0&mobile=${MOBILE}`);
         return res.json.messages.length > 0 ? res.json : undefined;
       });
+      assert.deepEqual(handsetInbox.parse(inbox), inbox);
       const [reply] = inbox.messages;
       assert.ok(reply);
       assert.ok(reply.from.startsWith(SERVICE_NUMBER));

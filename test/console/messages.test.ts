@@ -2,44 +2,22 @@
  * The message search API on both databases: filters and keyset pages over messages sent through the
  * simulator, a message's parts with the carrier's DELIVRD, an audited unmask (the number never in
  * the log), and a CSV export whose progress reaches its total and whose file holds every matching
- * row with masked numbers.
+ * row with masked numbers. Through `inject()`; every answer is exactly its contract
+ * (contract/messages.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  messageDetail,
+  messagesAnswer,
+  type ExportJob as Job,
+  type MessageDetail as Detail,
+  type MessagesAnswer as Page,
+} from '../../src/console/contract/messages.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
-
-interface Row {
-  msgId: string;
-  batchId: string;
-  app: string;
-  mobile: string;
-  carrier: string;
-  content: string;
-  status: string;
-  stat: string | null;
-  segments: number;
-  gateway: string | null;
-}
-
-interface Page {
-  rows: Row[];
-  next: string | null;
-}
-
-interface Detail {
-  message: Row;
-  parts: { partNo: number; total: number; carrierMsgId: string; status: string; stat: string | null }[];
-  report: { status: string; stat: string | null } | null;
-}
-
-interface Job {
-  state: string;
-  written: number;
-  total: number;
-}
 
 const MOBILES = ['13800138011', '13800138012', '13900139013', '13012340014', '18612340015'];
 
@@ -47,9 +25,10 @@ for (const dialect of DIALECTS) {
   test(`${dialect}: console message search — filters, pages, parts, unmask, CSV export`, async (t) => {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     const operator = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'op.zhao', ['operator']),
     );
     const creds = { appName: rig.appName, password: rig.password };
@@ -74,9 +53,10 @@ for (const dialect of DIALECTS) {
       async () => {
         const res = await operator.get<Page>('messages?limit=50');
         assert.equal(res.status, 200, JSON.stringify(res.json));
-        return res.json.rows.length === 6 && res.json.rows.every((r) => r.status === 'DELIVERED')
-          ? res.json.rows
-          : undefined;
+        if (res.json.rows.length !== 6 || !res.json.rows.every((r) => r.status === 'DELIVERED'))
+          return undefined;
+        assert.deepEqual(messagesAnswer.parse(res.json), res.json, 'the contract, nothing more');
+        return res.json.rows;
       },
       20_000,
       'six delivered messages',
@@ -137,6 +117,7 @@ for (const dialect of DIALECTS) {
     await t.test('a long message has its three parts, each DELIVRD, and a report', async () => {
       const res = await operator.get<Detail>(`messages/${longId}`);
       assert.equal(res.status, 200);
+      assert.deepEqual(messageDetail.parse(res.json), res.json);
       assert.deepEqual(
         res.json.parts.map((p) => [p.partNo, p.total, p.stat]),
         [
@@ -218,7 +199,7 @@ for (const dialect of DIALECTS) {
 
     await t.test('a case handler reads messages but not the dashboard', async () => {
       const handler = await consoleLogin(
-        consoleUrl,
+        consoleApp,
         await addConsoleUser(rig.platform, 'case.qian', ['case-handler']),
       );
       assert.equal((await handler.get<Page>('messages')).status, 200);

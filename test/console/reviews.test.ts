@@ -3,10 +3,23 @@
  * and PostgreSQL: a block word answers code 13 and charges nothing; a review word holds the batch
  * HELD until another reviewer approves it and it is delivered; a rejected one is REJECTED (stat
  * REVIEW), refunded and reported; the sender cannot decide their own review; roles without the
- * permission get 403; changes are audited.
+ * permission get 403; changes are audited. The console calls go through `inject()` and answer
+ * exactly their contracts (contract/reviews.ts, contract/words.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  reviewDetailAnswer,
+  reviewsAnswer,
+  type ReviewDetailAnswer,
+  type ReviewsAnswer as ReviewList,
+} from '../../src/console/contract/reviews.js';
+import {
+  wordsAnswer,
+  wordTestAnswer,
+  type WordsAnswer,
+  type WordTestAnswer,
+} from '../../src/console/contract/words.js';
 import { getBalance } from '../../src/store/apps.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { createReview } from '../../src/store/reviews.js';
@@ -22,22 +35,6 @@ interface SendAnswer {
   heldForReview?: boolean;
   msgIds?: { mobile: string; msgId: string; status: string }[];
 }
-interface ReviewItem {
-  id: number;
-  kind: string;
-  status: string;
-  appName: string;
-  requestedBy: string | null;
-  messageCount: number;
-  sampleText: string | null;
-  words: string[];
-  hits: { word: string; start: number; end: number }[];
-}
-interface ReviewList {
-  counts: Record<string, number>;
-  total: number;
-  items: ReviewItem[];
-}
 interface Report {
   msgId: string;
   status: string;
@@ -49,16 +46,17 @@ for (const dialect of DIALECTS) {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
     const db = rig.platform.handle.db;
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     const { id: appId } = await db
       .selectFrom('apps')
       .select('id')
       .where('name', '=', rig.appName)
       .executeTakeFirstOrThrow();
-    const op = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'word.op', ['operator']));
-    const rev = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'rev.a', ['reviewer']));
+    const op = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'word.op', ['operator']));
+    const rev = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'rev.a', ['reviewer']));
     const opRev = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'op.rev', ['operator', 'reviewer']),
     );
     const send = async (mobiles: string, content: string) =>
@@ -72,7 +70,7 @@ for (const dialect of DIALECTS) {
     // Words: added by the security administrator (list.manage); an operator proposes
     // (test/console/proposals.test.ts), a reviewer does neither.
     const sec = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'word.sec', ['security-admin'], { totp: true }),
     );
     assert.equal((await rev.post('words', { words: '赌博', action: 'block' })).status, 403);
@@ -84,9 +82,8 @@ for (const dialect of DIALECTS) {
       200,
     );
     assert.equal((await sec.post('words', { words: '赌 博', action: 'review' })).json.code, 'WORD_EXISTS');
-    const tried = await op.post<{ verdict: string; block: string[] }>('words/test', {
-      text: '网上 赌－博 违法',
-    });
+    const tried = await op.post<WordTestAnswer>('words/test', { text: '网上 赌－博 违法' });
+    assert.deepEqual(wordTestAnswer.parse(tried.json), tried.json, 'the contract, nothing more');
     assert.deepEqual([tried.json.verdict, tried.json.block], ['block', ['赌博']]);
 
     // Block: code 13 naming the word, nothing queued or charged.
@@ -113,6 +110,7 @@ for (const dialect of DIALECTS) {
     assert.equal(await getBalance(db, appId), balance - 2);
     assert.equal((await op.get('reviews')).status, 403, 'operators do not review');
     const pending = await rev.get<ReviewList>('reviews');
+    assert.deepEqual(reviewsAnswer.parse(pending.json), pending.json, 'the contract, nothing more');
     assert.equal(pending.json.counts.pending, 1);
     const [item] = pending.json.items;
     assert.ok(item);
@@ -121,7 +119,8 @@ for (const dialect of DIALECTS) {
       ['sensitive-words', 'pending', rig.appName, null, 2, ['高息理财']],
     );
     assert.equal(item.sampleText?.slice(item.hits[0]?.start, item.hits[0]?.end), '高息理财');
-    const detail = await rev.get<{ review: { recipients: { mobile: string }[] } }>(`reviews/${item.id}`);
+    const detail = await rev.get<ReviewDetailAnswer>(`reviews/${item.id}`);
+    assert.deepEqual(reviewDetailAnswer.parse(detail.json), detail.json);
     assert.deepEqual(
       detail.json.review.recipients.map((r) => r.mobile),
       ['138****8002', '138****8003'],
@@ -198,7 +197,8 @@ for (const dialect of DIALECTS) {
       assert.ok(actions.includes(a), a);
 
     // Removing the block word lets the text through again; only the security administrator may.
-    const words = await op.get<{ words: { id: number; word: string }[] }>('words');
+    const words = await op.get<WordsAnswer>('words');
+    assert.deepEqual(wordsAnswer.parse(words.json), words.json);
     const gamble = words.json.words.find((w) => w.word === '赌博');
     assert.ok(gamble);
     assert.equal((await op.delete(`words/${gamble.id}`)).status, 403, 'an operator proposes, not removes');

@@ -1,50 +1,28 @@
 /**
  * The dashboard API on both databases: after messages went through the simulator it counts them by
  * status, carrier, gateway, hour and day; shows the gateway's live state and the uplink volume; a
- * case handler (no stats.read) is refused.
+ * case handler (no stats.read) is refused. Through `inject()`; the answer is exactly its contract
+ * (contract/stats.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { dashboardAnswer, type DashboardAnswer } from '../../src/console/contract/stats.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
-
-interface RateRow {
-  key: string;
-  delivered: number;
-  failed: number;
-  total: number;
-  rate: number | null;
-}
-
-interface Dashboard {
-  day: string;
-  today: {
-    total: number;
-    delivered: number;
-    rate: number | null;
-    byStatus: Record<string, number>;
-    uplinks: number;
-  };
-  hourly: { hour: number; total: number }[];
-  daily: { day: string; total: number; delivered: number; uplinks: number }[];
-  byCarrier: RateRow[];
-  byGateway: RateRow[];
-  queue: Record<string, number>;
-  gateways: { id: string; state: string; bound: number; window: number; tps: number }[];
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: console dashboard counts what was sent by status, carrier and gateway`, async (t) => {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     const operator = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'op.li', ['operator']),
     );
     const handler = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'case.wu', ['case-handler']),
     );
 
@@ -59,13 +37,14 @@ for (const dialect of DIALECTS) {
 
     const board = await eventually(
       async () => {
-        const res = await operator.get<Dashboard>('stats/dashboard');
+        const res = await operator.get<DashboardAnswer>('stats/dashboard');
         assert.equal(res.status, 200);
         return res.json.today.delivered === 5 && res.json.today.uplinks === 1 ? res.json : undefined;
       },
       20_000,
       'five delivered and an uplink on the dashboard',
     );
+    assert.deepEqual(dashboardAnswer.parse(board), board, 'the contract, nothing more');
     assert.equal(board.today.total, 5);
     assert.equal(board.today.byStatus.DELIVERED, 5);
     assert.equal(board.today.rate, 1);

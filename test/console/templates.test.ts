@@ -2,38 +2,29 @@
  * Templates with review on both databases: an operator writes a template, it is pending and
  * unusable (console and interface) until a reviewer approves it; an edit sends it back to review;
  * the author cannot approve their own; an operator cannot approve, a reviewer cannot write. Every
- * change is in the audit log.
+ * change is in the audit log. Each template is a 验证码 (`otp`) or 通知 (`notice`) text, a notice
+ * unless said, listed and filtered by kind (docs/console.md "Templates"). The calls go through
+ * `inject()` and answer exactly the fields of contract/templates.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { templatesAnswer, type TemplateView } from '../../src/console/contract/templates.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
-
-interface TemplateView {
-  id: number;
-  appId: number | null;
-  appName: string | null;
-  name: string;
-  content: string;
-  status: string;
-  variables: string[];
-  createdBy: string | null;
-  reviewedBy: string | null;
-  reviewNote: string | null;
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: templates pending → approved → usable, edits go back to review, roles apart`, async (t) => {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
     const { platform } = rig;
-    const consoleUrl = platform.consoleUrl ?? '';
-    const operator = await consoleLogin(consoleUrl, await addConsoleUser(platform, 'op.wang', ['operator']));
-    const reviewer = await consoleLogin(consoleUrl, await addConsoleUser(platform, 'rv.zhao', ['reviewer']));
+    const consoleApp = platform.consoleApp;
+    assert.ok(consoleApp);
+    const operator = await consoleLogin(consoleApp, await addConsoleUser(platform, 'op.wang', ['operator']));
+    const reviewer = await consoleLogin(consoleApp, await addConsoleUser(platform, 'rv.zhao', ['reviewer']));
     const both = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(platform, 'op.rv.sun', ['operator', 'reviewer']),
     );
     const db = platform.handle.db;
@@ -61,6 +52,7 @@ for (const dialect of DIALECTS) {
     assert.equal(created.status, 200, JSON.stringify(created.json));
     const id = created.json.template.id;
     assert.equal(created.json.template.status, 'pending');
+    assert.equal(created.json.template.kind, 'notice', 'a notice unless said');
 
     const pending = await reviewer.get<{ templates: TemplateView[] }>('templates?status=pending');
     const row = pending.json.templates.find((x) => x.id === id);
@@ -68,6 +60,7 @@ for (const dialect of DIALECTS) {
     assert.deepEqual(row.variables, ['name', 'item', 'date']);
     assert.equal(row.createdBy, 'op.wang');
     assert.equal(row.appName, 'hrss');
+    assert.deepEqual(templatesAnswer.parse(pending.json), pending.json, 'the contract, nothing more');
 
     // Pending: neither the console nor the interface may use it.
     const early = await operator.post('send/preview', {
@@ -89,9 +82,26 @@ for (const dialect of DIALECTS) {
     assert.equal((await operator.post(`templates/${id}/approve`, {})).status, 403);
     const own = await both.post<{ template: TemplateView }>('templates', {
       appId: null,
-      name: '通用提醒',
-      content: '请留意短信通知。',
+      name: '登录验证码',
+      kind: 'otp',
+      content: '您的验证码为{code}，5分钟内有效。',
     });
+    assert.equal(own.json.template.kind, 'otp');
+    assert.equal(
+      (await both.post('templates', { appId: null, name: 'x', kind: 'ad', content: 'y' })).status,
+      400,
+    );
+    const codes = await reviewer.get<{ templates: TemplateView[] }>('templates?kind=otp');
+    assert.deepEqual(
+      codes.json.templates.map((x) => [x.id, x.kind]),
+      [[own.json.template.id, 'otp']],
+    );
+    const notices = await reviewer.get<{ templates: TemplateView[] }>('templates?kind=notice&status=pending');
+    assert.deepEqual(
+      notices.json.templates.map((x) => x.id),
+      [id],
+    );
+    assert.equal((await reviewer.get('templates?kind=ad')).status, 400);
     const self = await both.post(`templates/${own.json.template.id}/approve`, {});
     assert.equal(self.status, 403);
     assert.equal(self.json.code, 'TEMPLATE_SELF_REVIEW');
@@ -130,9 +140,11 @@ for (const dialect of DIALECTS) {
     const edited = await operator.put<{ template: TemplateView }>(`templates/${id}`, {
       appId: hrss.id,
       name: '待遇发放',
+      kind: 'otp',
       content: '{name}您好，您的{item}已发放。',
     });
     assert.equal(edited.json.template.status, 'pending');
+    assert.equal(edited.json.template.kind, 'otp', 'the kind is edited with the text');
     const after = await operator.get<{ templates: { id: number }[] }>(`send/templates?appId=${hrss.id}`);
     assert.ok(!after.json.templates.some((x) => x.id === id));
 
@@ -152,5 +164,7 @@ for (const dialect of DIALECTS) {
       'data:template.update:ok',
       'data:template.delete:ok',
     ]);
+    const [update] = await searchAudit(db, { actionContains: 'template.update' }, 0, 1);
+    assert.match(update?.detail ?? '', /"kind":"notice".*"kind":"otp"/, 'the kind before and after');
   });
 }

@@ -3,10 +3,17 @@
  * ticket for staff; a case handler lists it with the citizen masked, previews the result SMS,
  * takes it and completes it; the citizen's handset receives exactly the previewed text; a second
  * completion is refused; an operator without `ticket.handle` gets 403; take and complete are
- * operation entries in the audit log.
+ * operation entries in the audit log. Through `inject()`; the answers are exactly their contracts
+ * (contract/tickets.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import {
+  completedAnswer,
+  ticketsAnswer,
+  type TicketsAnswer,
+  type TicketView,
+} from '../../src/console/contract/tickets.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { person, SIGNATURE, startCitizenRig, withCheck } from '../helpers/citizen.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
@@ -14,17 +21,6 @@ import { DIALECTS } from '../helpers/databases.js';
 
 const ZHANG = withCheck('21010219800101123');
 const M1 = '13800138000';
-
-interface TicketView {
-  requestNo: string;
-  kind: string;
-  status: string;
-  assignee: string | null;
-  mobile: string;
-  name: string | null;
-  ssn: string | null;
-  resultText: string | null;
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: a case handler takes and completes a card-loss ticket; the citizen gets the result once`, async () => {
@@ -36,19 +32,17 @@ for (const dialect of DIALECTS) {
       await rig.ask(M1, `BD#${ZHANG}#802613`);
       const requestNo = /受理号(GS\d+)/.exec(await rig.ask(M1, 'LSGS#'))?.[1];
       assert.ok(requestNo, 'request number in the acceptance reply');
-      const consoleUrl = rig.platform.consoleUrl ?? '';
+      const consoleApp = rig.platform.consoleApp;
+      assert.ok(consoleApp);
       const handler = await consoleLogin(
-        consoleUrl,
+        consoleApp,
         await addConsoleUser(rig.platform, 'handler', ['case-handler']),
       );
-      const operator = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op', ['operator']));
+      const operator = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'op', ['operator']));
 
-      const list = await handler.get<{
-        tickets: TicketView[];
-        total: number;
-        counts: Record<string, number>;
-      }>('tickets?status=OPEN,HANDLING');
+      const list = await handler.get<TicketsAnswer>('tickets?status=OPEN,HANDLING');
       assert.equal(list.status, 200);
+      assert.deepEqual(ticketsAnswer.parse(list.json), list.json, 'the contract, nothing more');
       assert.equal(list.json.total, 1);
       assert.equal(list.json.counts.OPEN, 1);
       const [ticket] = list.json.tickets;
@@ -92,10 +86,7 @@ for (const dialect of DIALECTS) {
         `tickets/${requestNo}/identity`,
       );
       assert.equal(identity.status, 200);
-      assert.deepEqual(
-        [identity.json.name, identity.json.ssn, identity.json.mobile],
-        ['张三丰', ZHANG, M1],
-      );
+      assert.deepEqual([identity.json.name, identity.json.ssn, identity.json.mobile], ['张三丰', ZHANG, M1]);
 
       const preview = await handler.get<{ text: string }>(`tickets/${requestNo}/preview?result=done`);
       assert.equal(preview.status, 200);
@@ -112,6 +103,7 @@ for (const dialect of DIALECTS) {
         result: 'done',
       });
       assert.equal(done.status, 200);
+      assert.deepEqual(completedAnswer.parse(done.json), done.json);
       assert.equal(done.json.ticket.status, 'DONE');
       const received = await rig.nth(M1, before + 1);
       assert.equal(SIGNATURE + received, preview.json.text, 'the citizen gets the previewed result');

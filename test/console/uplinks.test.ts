@@ -2,10 +2,12 @@
  * The uplink inbox on SQLite and PostgreSQL: citizens' commands show masked, with the
  * password masked as stored and what the engine made of them; a reply to a business system's
  * extension code shows under that system; filters by owner, phone, text and time narrow the list;
- * pages follow newest first; a case handler without `message.read` gets 403.
+ * pages follow newest first; a case handler without `message.read` gets 403. Through `inject()`;
+ * the answer is exactly its contract (contract/uplinks.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { uplinksAnswer, type UplinksAnswer as InboxAnswer } from '../../src/console/contract/uplinks.js';
 import { person, SERVICE_NUMBER, startCitizenRig, withCheck } from '../helpers/citizen.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -14,22 +16,6 @@ import { eventually } from '../helpers/platform.js';
 const ZHANG = withCheck('21010219800101123');
 const M1 = '13800138000';
 const M2 = '13900139000';
-
-interface UplinkView {
-  id: string;
-  mobile: string;
-  ext: string;
-  owner: string | null;
-  text: string;
-  receivedAt: string;
-  command: string | null;
-  outcome: string | null;
-}
-interface InboxAnswer {
-  uplinks: UplinkView[];
-  next: string | null;
-  apps: string[];
-}
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: the uplink inbox shows citizens' commands masked with their outcome, and business replies by owner`, async () => {
@@ -45,8 +31,9 @@ for (const dialect of DIALECTS) {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ from: M2, to: `${SERVICE_NUMBER}01`, text: '收到，谢谢' }),
       });
-      const consoleUrl = rig.platform.consoleUrl ?? '';
-      const op = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op', ['operator']));
+      const consoleApp = rig.platform.consoleApp;
+      assert.ok(consoleApp);
+      const op = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'op', ['operator']));
       const all = await eventually(
         async () => {
           const res = await op.get<InboxAnswer>('uplinks');
@@ -55,6 +42,7 @@ for (const dialect of DIALECTS) {
         10_000,
         'three uplinks',
       );
+      assert.deepEqual(uplinksAnswer.parse(all), all, 'the contract, nothing more');
       assert.deepEqual(all.apps, ['hrss']);
       const [reply, cbxx, bind] = all.uplinks;
       assert.ok(reply && cbxx && bind);
@@ -103,12 +91,12 @@ for (const dialect of DIALECTS) {
       assert.equal((await op.get('uplinks?owner=nobody')).status, 400);
 
       const handler = await consoleLogin(
-        consoleUrl,
+        consoleApp,
         await addConsoleUser(rig.platform, 'ch', ['case-handler']),
       );
       assert.equal((await handler.get('uplinks')).status, 200, 'case handlers read messages too');
       const auditor = await consoleLogin(
-        consoleUrl,
+        consoleApp,
         await addConsoleUser(rig.platform, 'aud', ['auditor'], { totp: true }),
       );
       assert.equal((await auditor.get('uplinks')).status, 403);

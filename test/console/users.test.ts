@@ -2,24 +2,16 @@
  * Users and roles over the real console listener: the security administrator
  * creates users with one-time passwords, changes roles under 三员分立, disables, resets, unlocks;
  * nobody changes themselves; other roles get 403; every change is in the audit log, passwords never.
+ * The list is exactly its contract (contract/users.ts).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { usersAnswer, type UsersAnswer, type UserView as UserRow } from '../../src/console/contract/users.js';
 import { checkAdminPassword } from '../../src/domain/admin-password.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { addConsoleUser, consoleLogin, type ConsoleClient } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
 import { startTestPlatform } from '../helpers/platform.js';
-
-interface UserRow {
-  username: string;
-  roles: string[];
-  status: string;
-  mustChangePassword: boolean;
-  lockedUntil: string | null;
-  totpEnrolled: boolean;
-  lastLoginAt: string | null;
-}
 
 async function login(url: string, username: string, password: string) {
   return fetch(`${url}/console/api/login`, {
@@ -30,8 +22,9 @@ async function login(url: string, username: string, password: string) {
 }
 
 async function userRow(client: ConsoleClient, username: string): Promise<UserRow | undefined> {
-  const res = await client.get<{ users: UserRow[] }>('users');
+  const res = await client.get<UsersAnswer>('users');
   assert.equal(res.status, 200);
+  assert.deepEqual(usersAnswer.parse(res.json), res.json, 'the contract, nothing more');
   return res.json.users.find((u) => u.username === username);
 }
 

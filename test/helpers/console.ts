@@ -1,9 +1,11 @@
 /**
  * Console users and sessions for tests: users are created the way `sms12333 user add` stores them,
  * but with a password the test knows, already changed (so no forced first step) unless asked.
- * `consoleLogin` logs in over the real listener and returns a client that sends the cookie and the
- * CSRF header as the browser does.
+ * `consoleLogin` logs in — over the real listener at a URL, or through Fastify's `inject()` when given
+ * the console's app (no socket) — and returns a client that sends the cookie and the CSRF header as
+ * the browser does.
  */
+import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../../src/security/passwords.js';
 import { newTotpSecret, totpAt } from '../../src/security/totp.js';
 import { insertUser, setTotpSecret } from '../../src/store/console-users.js';
@@ -64,9 +66,35 @@ export interface ConsoleClient {
 }
 /* eslint-enable @typescript-eslint/no-unnecessary-type-parameters */
 
-/** Logs in at `consoleUrl` (http://host:port) and returns a client for /console/api/<path>. */
-export async function consoleLogin(consoleUrl: string, user: TestConsoleUser): Promise<ConsoleClient> {
-  const res = await fetch(`${consoleUrl}/console/api/login`, {
+/** A fetch() over the listener at a URL or, given the app, over `inject()`. */
+function transportOf(
+  target: string | FastifyInstance,
+): (url: string, init?: RequestInit) => Promise<Response> {
+  if (typeof target === 'string') return (url, init) => fetch(`${target}${url}`, init);
+  return async (url, init = {}) => {
+    const res = await target.inject({
+      method: (init.method ?? 'GET') as 'GET',
+      url,
+      headers: (init.headers ?? {}) as Record<string, string>,
+      ...(typeof init.body === 'string' && { payload: init.body }),
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(res.headers))
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+    return new Response(res.statusCode === 204 ? null : res.rawPayload, { status: res.statusCode, headers });
+  };
+}
+
+/**
+ * Logs in at `target` — the console's http://host:port, or its Fastify app (`platform.consoleApp`)
+ * to call it through `inject()` — and returns a client for /console/api/<path>.
+ */
+export async function consoleLogin(
+  target: string | FastifyInstance,
+  user: TestConsoleUser,
+): Promise<ConsoleClient> {
+  const send = transportOf(target);
+  const res = await send('/console/api/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -79,7 +107,7 @@ export async function consoleLogin(consoleUrl: string, user: TestConsoleUser): P
   const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   const raw = (path: string, init: RequestInit = {}) =>
-    fetch(`${consoleUrl}/console/api/${path}`, {
+    send(`/console/api/${path}`, {
       ...init,
       headers: { cookie, 'x-csrf-token': csrfToken, ...(init.headers as Record<string, string> | undefined) },
     });

@@ -89,5 +89,3 @@ export const gatewayAdd = z
   })
   .strict();
 export type GatewayAdd = z.infer<typeof gatewayAdd>;
-
-export const okAnswer = z.object({ ok: z.literal(true) });

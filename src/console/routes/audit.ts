@@ -1,12 +1,23 @@
 /**
  * The audit log for the auditor alone (§8.1 c): search with filters, newest first; a CSV
  * export of a range (itself recorded as a data operation); and a check of the hash chain that
- * names the first broken entry (src/audit/log.ts).
+ * names the first broken entry (src/audit/log.ts). Requests and answers: contract/audit.ts.
  */
 import { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { AUDIT_CSV_HEADER, auditCsvLine } from '../../audit/csv.js';
-import { AUDIT_KINDS, AUDIT_RESULTS, verifyAudit, type AuditRecord } from '../../audit/log.js';
+import { verifyAudit, type AuditRecord } from '../../audit/log.js';
+import {
+  auditAnswer,
+  auditFilter,
+  auditQuery,
+  auditVerdict,
+  type AuditAnswer,
+  type AuditFilterQuery,
+  type AuditQuery,
+  type AuditVerdict,
+} from '../contract/audit.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import { formatBeijing, fromBeijing } from '../../domain/beijing-time.js';
 import { spreadsheetLine } from '../../domain/csv.js';
 import {
@@ -18,29 +29,6 @@ import {
 } from '../../store/audit-log.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
-
-interface AuditQuery {
-  from?: string;
-  to?: string;
-  kind?: (typeof AUDIT_KINDS)[number];
-  actor?: string;
-  action?: string;
-  result?: (typeof AUDIT_RESULTS)[number];
-  routine?: 'hide' | 'show';
-  page?: number;
-  pageSize?: number;
-}
-
-const filterProperties = {
-  from: { type: 'string', maxLength: 32 },
-  to: { type: 'string', maxLength: 32 },
-  kind: { type: 'string', enum: AUDIT_KINDS },
-  actor: { type: 'string', maxLength: 64 },
-  action: { type: 'string', maxLength: 64 },
-  result: { type: 'string', enum: AUDIT_RESULTS },
-  /** `hide`: routine reads (successful API GETs) are left out. */
-  routine: { type: 'string', enum: ['hide', 'show'] },
-} as const;
 
 const DAY = 24 * 3600 * 1000;
 
@@ -63,7 +51,7 @@ export function parseBeijingBound(text: string, end: boolean): number | null {
   return ms + (m[4] === undefined ? DAY : m[6] === undefined ? 60_000 : 1000);
 }
 
-function toFilter(q: AuditQuery): AuditFilter {
+function toFilter(q: AuditFilterQuery): AuditFilter {
   const bound = (name: 'from' | 'to') => {
     const text = q[name];
     if (text === undefined || text === '') return undefined;
@@ -104,22 +92,11 @@ export const auditRoutes: ConsoleRoutes = (app, ctx) => {
     '/console/api/audit',
     {
       preHandler: ctx.allow('audit.read'),
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...filterProperties,
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(auditQuery), response: responseSchema(auditAnswer) },
     },
-    async (request) => {
-      const filter = toFilter(request.query);
-      const page = request.query.page ?? 1;
-      const pageSize = request.query.pageSize ?? 20;
+    async (request): Promise<AuditAnswer> => {
+      const { page, pageSize, ...query } = request.query;
+      const filter = toFilter(query);
       const [total, rows] = await Promise.all([
         countAudit(handle.db, filter),
         searchAudit(handle.db, filter, (page - 1) * pageSize, pageSize),
@@ -145,15 +122,10 @@ export const auditRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.get<{ Querystring: AuditQuery }>(
+  app.get<{ Querystring: AuditFilterQuery }>(
     '/console/api/audit/export',
-    {
-      preHandler: ctx.allow('audit.export'),
-      schema: {
-        querystring: { type: 'object', additionalProperties: false, properties: filterProperties },
-      },
-    },
-    async (request: FastifyRequest<{ Querystring: AuditQuery }>, reply) => {
+    { preHandler: ctx.allow('audit.export'), schema: { querystring: requestSchema(auditFilter) } },
+    async (request: FastifyRequest<{ Querystring: AuditFilterQuery }>, reply) => {
       // The export covers the log as it stands now; its own entry (below) comes after.
       const filter = { ...toFilter(request.query), maxSeq: (await readAuditHead(handle.db))?.lastSeq ?? 0 };
       const count = await countAudit(handle.db, filter);
@@ -182,27 +154,31 @@ export const auditRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post('/console/api/audit/verify', { preHandler: ctx.allow('audit.read') }, async (request) => {
-    const verdict = await verifyAudit(handle, ctx.deps.auditKey);
-    const answer = verdict.ok
-      ? {
-          ok: true as const,
-          count: verdict.count,
-          firstSeq: verdict.firstSeq,
-          lastSeq: verdict.lastSeq,
-          // The auditor notes the head elsewhere: a rollback of the whole database shows only against it.
-          lastHash: verdict.lastHash,
-        }
-      : { ok: false as const, seq: verdict.seq, problem: verdict.problem, verified: verdict.verified };
-    // With the head itself altered no entry can be appended; the auditor still gets the answer.
-    await ctx
-      .audit(request, {
-        kind: 'operation',
-        action: 'audit.verify',
-        result: verdict.ok ? 'ok' : 'failed',
-        detail: answer,
-      })
-      .catch((err: unknown) => request.log.error({ err }, '审计日志写入失败 audit append failed'));
-    return answer;
-  });
+  app.post(
+    '/console/api/audit/verify',
+    { preHandler: ctx.allow('audit.read'), schema: { response: responseSchema(auditVerdict) } },
+    async (request): Promise<AuditVerdict> => {
+      const verdict = await verifyAudit(handle, ctx.deps.auditKey);
+      const answer: AuditVerdict = verdict.ok
+        ? {
+            ok: true as const,
+            count: verdict.count,
+            firstSeq: verdict.firstSeq,
+            lastSeq: verdict.lastSeq,
+            // The auditor notes the head elsewhere: a rollback of the whole database shows only against it.
+            lastHash: verdict.lastHash,
+          }
+        : { ok: false as const, seq: verdict.seq, problem: verdict.problem, verified: verdict.verified };
+      // With the head itself altered no entry can be appended; the auditor still gets the answer.
+      await ctx
+        .audit(request, {
+          kind: 'operation',
+          action: 'audit.verify',
+          result: verdict.ok ? 'ok' : 'failed',
+          detail: answer,
+        })
+        .catch((err: unknown) => request.log.error({ err }, '审计日志写入失败 audit append failed'));
+      return answer;
+    },
+  );
 };

@@ -8,11 +8,12 @@
 import {
   gatewayAdd,
   gatewayChange,
+  gatewaysAnswer,
   type GatewayAdd,
   type GatewayChange,
   type GatewaysAnswer,
 } from '../contract/gateways.js';
-import { idParams, requestSchema } from '../contract/schema.js';
+import { idParams, okAnswer, requestSchema, responseSchema } from '../contract/schema.js';
 import type { ControlResult } from '../../pipeline/gateway-control.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
@@ -48,7 +49,7 @@ export const gatewaysRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get(
     '/console/api/gateways',
-    { preHandler: guard, config: { quietAudit: true } },
+    { preHandler: guard, config: { quietAudit: true }, schema: { response: responseSchema(gatewaysAnswer) } },
     (): GatewaysAnswer => ({
       at: new Date(ctx.now()).toISOString(),
       gateways: ctx
@@ -74,7 +75,14 @@ export const gatewaysRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.put<{ Params: { id: string }; Body: GatewayChange }>(
     '/console/api/gateways/:id',
-    { preHandler: guard, schema: { params: requestSchema(idParams), body: requestSchema(gatewayChange) } },
+    {
+      preHandler: guard,
+      schema: {
+        params: requestSchema(idParams),
+        body: requestSchema(gatewayChange),
+        response: responseSchema(okAnswer),
+      },
+    },
     async (request) => {
       const change = request.body;
       if (Object.keys(change).length === 0) throw consoleError('INVALID', '没有要修改的设置');
@@ -94,7 +102,7 @@ export const gatewaysRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Body: GatewayAdd }>(
     '/console/api/gateways',
-    { preHandler: guard, schema: { body: requestSchema(gatewayAdd) } },
+    { preHandler: guard, schema: { body: requestSchema(gatewayAdd), response: responseSchema(okAnswer) } },
     async (request) => {
       const { secret: _secret, sgip: _sgip, ...shown } = request.body;
       const result = await ctx.services().gateways.add(request.body, ctx.current(request).user.username);
@@ -113,7 +121,7 @@ export const gatewaysRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.delete<{ Params: { id: string } }>(
     '/console/api/gateways/:id',
-    { preHandler: guard, schema: { params: requestSchema(idParams) } },
+    { preHandler: guard, schema: { params: requestSchema(idParams), response: responseSchema(okAnswer) } },
     async (request) => {
       const { id } = request.params;
       const result = await ctx.services().gateways.remove(id);

@@ -4,15 +4,25 @@
  * when the platform runs in-process simulators (`services.handsets`, demo and tests). The console
  * is no proxy: it calls only the configured control URLs, only `POST /sim/mo` and
  * `GET /sim/inbox`, with a checked mobile number and text; the link is picked by its index.
+ * Requests and answers: contract/handset.ts.
  */
+import {
+  handsetInbox,
+  handsetInboxQuery,
+  handsetLinks,
+  handsetMo,
+  handsetMoAnswer,
+  type HandsetInbox,
+  type HandsetLinks,
+  type HandsetMo,
+} from '../contract/handset.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import { carrierOf, normalizeMobile } from '../../domain/phone.js';
 import { maskMobile } from '../../shared/log.js';
 import type { InboxEntry } from '../../protocols/simulator/index.js';
 import type { ConsoleRoutes, DemoHandsetLink } from '../context.js';
 import { consoleError } from '../errors.js';
 
-/** Longest text a citizen may send from the page (a long SMS of a few segments). */
-const MAX_TEXT = 500;
 const CONTROL_TIMEOUT_MS = 5000;
 
 interface Link extends DemoHandsetLink {
@@ -22,9 +32,6 @@ interface Link extends DemoHandsetLink {
   /** Which numbers the link's gateway carries (cmcc, cucc, …). */
   carriers: string[];
 }
-
-const linkProperty = { type: 'integer', minimum: 0, maximum: 99 } as const;
-const mobileProperty = { type: 'string', minLength: 1, maxLength: 20 } as const;
 
 export const handsetRoutes: ConsoleRoutes = (app, ctx) => {
   const services = ctx.deps.services;
@@ -78,32 +85,25 @@ export const handsetRoutes: ConsoleRoutes = (app, ctx) => {
     return body;
   };
 
-  app.get('/console/api/handset/links', { preHandler: ctx.loggedIn }, () => ({
-    links: links.map((l) => ({
-      id: l.id,
-      name: l.name,
-      carrier: l.carrier,
-      carriers: l.carriers,
-      serviceNumber: l.serviceNumber,
-    })),
-  }));
+  app.get(
+    '/console/api/handset/links',
+    { preHandler: ctx.loggedIn, schema: { response: responseSchema(handsetLinks) } },
+    (): HandsetLinks => ({
+      links: links.map((l) => ({
+        id: l.id,
+        name: l.name,
+        carrier: l.carrier,
+        carriers: l.carriers,
+        serviceNumber: l.serviceNumber,
+      })),
+    }),
+  );
 
-  app.post<{ Body: { link: number; mobile: string; text: string } }>(
+  app.post<{ Body: HandsetMo }>(
     '/console/api/handset/mo',
     {
       preHandler: ctx.loggedIn,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['link', 'mobile', 'text'],
-          additionalProperties: false,
-          properties: {
-            link: linkProperty,
-            mobile: mobileProperty,
-            text: { type: 'string', minLength: 1, maxLength: MAX_TEXT },
-          },
-        },
-      },
+      schema: { body: requestSchema(handsetMo), response: responseSchema(handsetMoAnswer) },
     },
     async (request) => {
       const link = linkOf(request.body.link);
@@ -123,7 +123,7 @@ export const handsetRoutes: ConsoleRoutes = (app, ctx) => {
         // The text may carry a service password (BD#…#password): only its length is kept.
         detail: { mobile: maskMobile(mobile), to: link.serviceNumber, length: text.length },
       });
-      return { sent: true, to: link.serviceNumber, carrier: carrierOf(mobile) };
+      return { sent: true as const, to: link.serviceNumber, carrier: carrierOf(mobile) };
     },
   );
 
@@ -133,16 +133,9 @@ export const handsetRoutes: ConsoleRoutes = (app, ctx) => {
       preHandler: ctx.loggedIn,
       // The page polls the phone every second.
       config: { quietAudit: true },
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['link', 'mobile'],
-          additionalProperties: false,
-          properties: { link: linkProperty, mobile: mobileProperty },
-        },
-      },
+      schema: { querystring: requestSchema(handsetInboxQuery), response: responseSchema(handsetInbox) },
     },
-    async (request) => {
+    async (request): Promise<HandsetInbox> => {
       const link = linkOf(request.query.link);
       const mobile = mobileOf(request.query.mobile);
       const body = (await control(link, '/sim/inbox', { method: 'GET' }, { mobile })) as {

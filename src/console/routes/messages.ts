@@ -3,13 +3,28 @@
  * system, status, carrier and Beijing time range; one message's parts and delivery report; an
  * audited unmask of one number; and CSV exports in the background with progress (masked numbers,
  * formula-safe cells, a row cap, one running job per user, files removed after a while).
+ * Requests and answers: contract/messages.ts.
  */
 import { createReadStream } from 'node:fs';
+import {
+  exportJob,
+  exportStarted,
+  messageDetail,
+  messageFilter,
+  messagesAnswer,
+  messagesQuery,
+  unmaskAnswer,
+  type ExportJob,
+  type MessageDetail,
+  type MessageFilter as FilterQuery,
+  type MessagesAnswer,
+  type MessagesQuery,
+  type MessageView,
+} from '../contract/messages.js';
+import { numericIdParams, requestSchema, responseSchema } from '../contract/schema.js';
 import { formatBeijing } from '../../domain/beijing-time.js';
-import { CARRIERS } from '../../domain/carrier.js';
 import { spreadsheetLine } from '../../domain/csv.js';
 import { normalizeMobile } from '../../domain/phone.js';
-import { FINAL_STATUSES, PENDING_STATUSES } from '../../domain/status.js';
 import { maskMobile } from '../../shared/log.js';
 import { listApps } from '../../store/apps.js';
 import { sendTask } from '../../store/console-send.js';
@@ -34,39 +49,7 @@ const EXPORT_KEEP_MS = 30 * 60_000;
 const EXPORT_PAGE = 1000;
 /** A search counts its matches up to this many; beyond, the page says "more than". */
 export const COUNT_CAP = 10_000;
-const STATUSES: readonly string[] = [...PENDING_STATUSES, ...FINAL_STATUSES];
-
-interface FilterQuery {
-  mobile?: string;
-  batchId?: number;
-  taskId?: number;
-  msgId?: number;
-  app?: string;
-  status?: string;
-  carrier?: string;
-  province?: string;
-  from?: string;
-  to?: string;
-}
-
-const FILTER_PROPERTIES = {
-  mobile: { type: 'string', maxLength: 20 },
-  batchId: { type: 'integer', minimum: 1 },
-  taskId: { type: 'integer', minimum: 1 },
-  msgId: { type: 'integer', minimum: 1 },
-  province: { type: 'string', pattern: '^(\\d{2})?$' },
-  app: { type: 'string', maxLength: 64 },
-  status: { type: 'string', enum: ['', ...STATUSES] },
-  carrier: { type: 'string', enum: ['', ...CARRIERS] },
-  from: { type: 'string', maxLength: 40 },
-  to: { type: 'string', maxLength: 40 },
-} as const;
-
-const ID_PARAMS = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-} as const;
+const ID_PARAMS = requestSchema(numericIdParams);
 
 function parseTime(value: string | undefined, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -125,7 +108,7 @@ function auditedFilter(q: FilterQuery): Record<string, unknown> {
   return out;
 }
 
-function view(r: MessageRow) {
+function view(r: MessageRow): MessageView {
   return {
     msgId: String(r.id),
     batchId: String(r.batchId),
@@ -191,28 +174,18 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
   });
   app.addHook('onClose', async () => jobs.close());
 
-  app.get<{ Querystring: FilterQuery & { after?: string; limit?: number } }>(
+  app.get<{ Querystring: MessagesQuery }>(
     '/console/api/messages',
     {
       preHandler: guard,
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            ...FILTER_PROPERTIES,
-            after: { type: 'string', maxLength: 40 },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(messagesQuery), response: responseSchema(messagesAnswer) },
     },
-    async (request) => {
+    async (request): Promise<MessagesAnswer> => {
       const q = request.query;
-      const filter = await readFilter(ctx, q);
-      const limit = q.limit ?? 50;
+      const { after, limit, ...filterQuery } = q;
+      const filter = await readFilter(ctx, filterQuery);
       const [rows, counted] = await Promise.all([
-        searchMessages(db, filter, parseCursor(q.after), limit + 1),
+        searchMessages(db, filter, parseCursor(after), limit + 1),
         countMessagesUpTo(db, filter, COUNT_CAP),
       ]);
       const page = rows.slice(0, limit);
@@ -222,7 +195,6 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
       return {
         rows: page.map(view),
         next: rows.length > limit && last ? `${last.createdAt}.${last.id}` : null,
-        /** Matches in all, at most COUNT_CAP; `totalExceeds` when there are more. */
         total: Math.min(counted, COUNT_CAP),
         totalExceeds: counted > COUNT_CAP,
         task: task && {
@@ -232,7 +204,6 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
           createdBy: task.createdBy,
           createdAt: new Date(task.createdAt).toISOString(),
         },
-        /** For the page's business-system filter (12333服务 is the platform's own replies). */
         apps,
       };
     },
@@ -240,8 +211,8 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get<{ Params: { id: number } }>(
     '/console/api/messages/:id',
-    { preHandler: guard, schema: { params: ID_PARAMS } },
-    async (request) => {
+    { preHandler: guard, schema: { params: ID_PARAMS, response: responseSchema(messageDetail) } },
+    async (request): Promise<MessageDetail> => {
       const { id } = request.params;
       const [row] = await searchMessages(db, { msgId: id }, null, 1);
       if (!row) throw consoleError('MESSAGE_NOT_FOUND');
@@ -271,7 +242,7 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Params: { id: number } }>(
     '/console/api/messages/:id/unmask',
-    { preHandler: guard, schema: { params: ID_PARAMS } },
+    { preHandler: guard, schema: { params: ID_PARAMS, response: responseSchema(unmaskAnswer) } },
     async (request) => {
       const { id } = request.params;
       const mobile = await messageMobile(db, id);
@@ -286,7 +257,7 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
     '/console/api/messages/exports',
     {
       preHandler: guard,
-      schema: { body: { type: 'object', additionalProperties: false, properties: FILTER_PROPERTIES } },
+      schema: { body: requestSchema(messageFilter), response: responseSchema(exportStarted, 202) },
     },
     async (request, reply) => {
       const { user } = ctx.current(request);
@@ -334,17 +305,17 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/console/api/messages/exports/:id',
-    { preHandler: guard, config: { quietAudit: true } },
-    (request, reply) => {
+    { preHandler: guard, config: { quietAudit: true }, schema: { response: responseSchema(exportJob) } },
+    (request): ExportJob => {
       const job = jobs.get(request.params.id);
       if (!job || job.owner !== ctx.current(request).user.id) throw consoleError('EXPORT_NOT_FOUND');
-      return reply.send({
+      return {
         id: job.id,
         state: job.state,
         written: job.written,
         total: job.total,
         fileName: job.fileName,
-      });
+      };
     },
   );
 

@@ -3,8 +3,20 @@
  * each key with what it is for, its built-in and current text and its variables; edits pass the
  * same check as everywhere (`checkReplyEdit`: known variables, one SMS with the longest values).
  * ReplyTexts drops its cache on a change, so the engine of this process answers with the new text
- * at once.
+ * at once. Requests and answers: contract/replies.ts.
  */
+import {
+  repliesAnswer,
+  replyAnswer,
+  replyEdit,
+  replyKeyParams,
+  replyPreview,
+  replyPreviewBody,
+  type RepliesAnswer,
+  type ReplyEdit,
+  type ReplyPreview,
+} from '../contract/replies.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import {
   checkReplyEdit,
   isReplyKey,
@@ -27,7 +39,7 @@ export const repliesRoutes: ConsoleRoutes = (app, ctx) => {
     return key;
   };
   /** The text a citizen would get with sample values, and how long it is with the longest ones. */
-  const preview = (key: ReplyKey, content: string) => {
+  const preview = (key: ReplyKey, content: string): ReplyPreview => {
     const sample = signature() + renderReply(content, REPLY_SAMPLES);
     const longest = measureText(signature() + renderReply(content, LONGEST_VALUES), 'cn');
     return {
@@ -39,51 +51,45 @@ export const repliesRoutes: ConsoleRoutes = (app, ctx) => {
     };
   };
 
-  app.get('/console/api/replies', { preHandler: guard }, async () => {
-    const entries = await ctx.services().citizens.texts.list();
-    return {
-      signature: signature(),
-      samples: REPLY_SAMPLES,
-      replies: entries.map((e) => ({
-        key: e.key,
-        purpose: REPLY_PURPOSES[e.key],
-        builtIn: e.builtIn,
-        content: e.content,
-        variables: variablesOf(REPLY_DEFAULTS[e.key]),
-        edited: e.edited && { by: e.edited.by, at: new Date(e.edited.at).toISOString() },
-        preview: preview(e.key, e.content),
-      })),
-    };
-  });
+  app.get(
+    '/console/api/replies',
+    { preHandler: guard, schema: { response: responseSchema(repliesAnswer) } },
+    async (): Promise<RepliesAnswer> => {
+      const entries = await ctx.services().citizens.texts.list();
+      return {
+        signature: signature(),
+        samples: REPLY_SAMPLES,
+        replies: entries.map((e) => ({
+          key: e.key,
+          purpose: REPLY_PURPOSES[e.key],
+          builtIn: e.builtIn,
+          content: e.content,
+          variables: variablesOf(REPLY_DEFAULTS[e.key]),
+          edited: e.edited && { by: e.edited.by, at: new Date(e.edited.at).toISOString() },
+          preview: preview(e.key, e.content),
+        })),
+      };
+    },
+  );
 
   app.post<{ Body: { key: string; content: string } }>(
     '/console/api/replies/preview',
     {
       preHandler: guard,
       config: { quietAudit: true },
-      schema: {
-        body: {
-          type: 'object',
-          required: ['key', 'content'],
-          additionalProperties: false,
-          properties: { key: { type: 'string', maxLength: 40 }, content: { type: 'string', maxLength: 500 } },
-        },
-      },
+      schema: { body: requestSchema(replyPreviewBody), response: responseSchema(replyPreview) },
     },
     (request) => preview(keyOf(request.body.key), request.body.content),
   );
 
-  app.put<{ Params: { key: string }; Body: { content: string } }>(
+  app.put<{ Params: { key: string }; Body: ReplyEdit }>(
     '/console/api/replies/:key',
     {
       preHandler: guard,
       schema: {
-        body: {
-          type: 'object',
-          required: ['content'],
-          additionalProperties: false,
-          properties: { content: { type: 'string', maxLength: 500 } },
-        },
+        params: requestSchema(replyKeyParams),
+        body: requestSchema(replyEdit),
+        response: responseSchema(replyAnswer),
       },
     },
     async (request) => {
@@ -114,7 +120,10 @@ export const repliesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.delete<{ Params: { key: string } }>(
     '/console/api/replies/:key',
-    { preHandler: guard },
+    {
+      preHandler: guard,
+      schema: { params: requestSchema(replyKeyParams), response: responseSchema(replyAnswer) },
+    },
     async (request) => {
       const key = keyOf(request.params.key);
       await ctx.services().citizens.texts.reset(key);

@@ -2,8 +2,27 @@
  * Reviews of held messages (docs/design.md §5), for `batch.review`: pending reviews oldest first
  * and decided ones, a detail with masked recipients, approve and reject with a note. Four eyes:
  * the console user who sent a batch cannot decide its review. Decisions are `operation` entries.
+ * Requests and answers: contract/reviews.ts.
  */
 import type { FastifyRequest } from 'fastify';
+import {
+  decisionAnswer,
+  reviewDetailAnswer,
+  reviewsAnswer,
+  reviewsQuery,
+  type ReviewDetail,
+  type ReviewsAnswer,
+  type ReviewsQuery,
+  type ReviewView,
+} from '../contract/reviews.js';
+import {
+  approveBody,
+  numericIdParams,
+  rejectBody,
+  requestSchema,
+  responseSchema,
+  type DecisionBody,
+} from '../contract/schema.js';
 import { compileWords } from '../../domain/sensitive-words.js';
 import { maskMobile } from '../../shared/log.js';
 import { listReviews, reviewCounts, reviewDetail, type ReviewListItem } from '../../store/review-list.js';
@@ -13,18 +32,7 @@ import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-const noteBody = (required: boolean) =>
-  ({
-    type: 'object',
-    additionalProperties: false,
-    ...(required && { required: ['note'] }),
-    properties: { note: { type: 'string', maxLength: 500, ...(required && { minLength: 1 }) } },
-  }) as const;
+const idParams = requestSchema(numericIdParams);
 
 export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
@@ -38,7 +46,7 @@ export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
         ? []
         : matcher.find(text).map((h) => ({ word: h.word, action: h.action, start: h.start, end: h.end }));
   };
-  const view = (r: ReviewListItem, hits: Awaited<ReturnType<typeof hitsOf>>) => ({
+  const view = (r: ReviewListItem, hits: Awaited<ReturnType<typeof hitsOf>>): ReviewView => ({
     id: r.id,
     kind: r.kind,
     status: r.status,
@@ -51,31 +59,21 @@ export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
     words: r.summary.words ?? [],
     hits: hits(r.sampleText),
     summary: r.summary,
-    createdAt: iso(r.createdAt),
+    createdAt: new Date(r.createdAt).toISOString(),
     decidedBy: r.decidedBy,
     decidedAt: iso(r.decidedAt),
     note: r.note,
   });
 
-  app.get<{ Querystring: { status?: 'pending' | 'decided'; page?: number; pageSize?: number } }>(
+  app.get<{ Querystring: ReviewsQuery }>(
     '/console/api/reviews',
     {
       preHandler: guard,
       config: { quietAudit: true },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            status: { type: 'string', enum: ['pending', 'decided'], default: 'pending' },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(reviewsQuery), response: responseSchema(reviewsAnswer) },
     },
-    async (request) => {
-      const { status = 'pending', page = 1, pageSize = 20 } = request.query;
+    async (request): Promise<ReviewsAnswer> => {
+      const { status, page, pageSize } = request.query;
       const [counts, found] = await Promise.all([
         reviewCounts(db),
         listReviews(db, { decided: status === 'decided', limit: pageSize, offset: (page - 1) * pageSize }),
@@ -87,8 +85,8 @@ export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get<{ Params: { id: number } }>(
     '/console/api/reviews/:id',
-    { preHandler: guard, schema: { params: idParams } },
-    async (request) => {
+    { preHandler: guard, schema: { params: idParams, response: responseSchema(reviewDetailAnswer) } },
+    async (request): Promise<{ review: ReviewDetail }> => {
       const detail = await reviewDetail(db, request.params.id);
       if (!detail) throw consoleError('REVIEW_NOT_FOUND');
       const hits = await hitsOf();
@@ -106,7 +104,7 @@ export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
   );
 
   const decide = async (
-    request: FastifyRequest<{ Params: { id: number }; Body: { note?: string } }>,
+    request: FastifyRequest<{ Params: { id: number }; Body: DecisionBody }>,
     decision: 'approve' | 'reject',
   ) => {
     const { id } = request.params;
@@ -147,18 +145,32 @@ export const reviewsRoutes: ConsoleRoutes = (app, ctx) => {
       },
     });
     if (done.kind !== 'decided') throw consoleError('REVIEW_NOT_PENDING', undefined, { status: done.status });
-    return { id, status: decision === 'approve' ? 'approved' : 'rejected', messages: done.messages };
+    return {
+      id,
+      status: decision === 'approve' ? ('approved' as const) : ('rejected' as const),
+      messages: done.messages,
+    };
   };
 
-  app.post<{ Params: { id: number }; Body: { note?: string } }>(
+  app.post<{ Params: { id: number }; Body: DecisionBody }>(
     '/console/api/reviews/:id/approve',
-    { preHandler: guard, schema: { params: idParams, body: noteBody(false) } },
+    {
+      preHandler: guard,
+      schema: {
+        params: idParams,
+        body: requestSchema(approveBody),
+        response: responseSchema(decisionAnswer),
+      },
+    },
     (request) => decide(request, 'approve'),
   );
 
-  app.post<{ Params: { id: number }; Body: { note: string } }>(
+  app.post<{ Params: { id: number }; Body: DecisionBody }>(
     '/console/api/reviews/:id/reject',
-    { preHandler: guard, schema: { params: idParams, body: noteBody(true) } },
+    {
+      preHandler: guard,
+      schema: { params: idParams, body: requestSchema(rejectBody), response: responseSchema(decisionAnswer) },
+    },
     (request) => decide(request, 'reject'),
   );
 };

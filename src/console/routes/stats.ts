@@ -2,8 +2,11 @@
  * The dashboard for `stats.read`: today's volume by status and by hour, the last 30 days
  * by day, delivery rate by carrier and by gateway, the queue, the gateways' live state and the
  * uplink volume. Days and hours are Beijing time. The page polls every few seconds, so counts are
- * cached briefly: today's for a few seconds, the 29 finished days for a minute.
+ * cached briefly: today's for a few seconds, the 29 finished days for a minute. The answer:
+ * contract/stats.ts.
  */
+import { responseSchema } from '../contract/schema.js';
+import { dashboardAnswer, type DashboardAnswer } from '../contract/stats.js';
 import { lastBackups } from '../../store/backup-log.js';
 import { formatBeijing } from '../../domain/beijing-time.js';
 import { beijingDayStart } from '../../domain/sending-limits.js';
@@ -86,8 +89,12 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get(
     '/console/api/stats/dashboard',
-    { preHandler: ctx.allow('stats.read'), config: { quietAudit: true } },
-    async () => {
+    {
+      preHandler: ctx.allow('stats.read'),
+      config: { quietAudit: true },
+      schema: { response: responseSchema(dashboardAnswer) },
+    },
+    async (): Promise<DashboardAnswer> => {
       const now = ctx.now();
       const today = beijingDayStart(now);
       const first = today - (DAYS - 1) * DAY_MS;
@@ -171,12 +178,12 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
         today: { ...todayTally, rate: rate(todayTally), byStatus, uplinks: uplinksToday },
         hourly,
         daily,
-        /** Over the 30 days shown. */
+        // Over the 30 days shown.
         byCarrier: rates(tallyBy(window, (c) => c.carrier)),
         byGateway: rates(tallyBy(window, (c) => c.gatewayId)),
         queue,
         gateways,
-        /** Per province account over the 30 days shown (the ministry platform, docs/federation.md). */
+        // Per province account over the 30 days shown (the ministry platform, docs/federation.md).
         byProvince: rates(
           tallyBy(
             // The province in the carrier slot: tallyBy groups by one text key.
@@ -190,9 +197,7 @@ export const statsRoutes: ConsoleRoutes = (app, ctx) => {
             (c) => c.carrier,
           ),
         ),
-        /** The segment data in use, when the platform routes by home province. */
         phoneData: ctx.services().phoneData?.describe() ?? null,
-        /** docs/deploy.md "Backups": the latest attempt and the latest that succeeded. */
         backup: await lastBackups(db).then(({ latest, lastOk }) => ({
           latest: latest && { status: latest.status, startedAt: new Date(latest.startedAt).toISOString() },
           lastOk: lastOk && {

@@ -2,10 +2,30 @@
  * Message templates with review. Operators write them (template.manage):
  * a new or edited template is `pending`; a reviewer (template.review) approves or rejects it with a
  * note, never their own. Only approved templates can be sent, from the console and through the
- * interface's `templateId`. Creates, edits and deletes are `data` audit entries; decisions are
- * `operation` entries.
+ * interface's `templateId`. Each template is a 验证码 (`otp`) or 通知 (`notice`) text; the kind is
+ * the console's label and filter, the interface sends by id alone. Creates, edits and deletes are
+ * `data` audit entries; decisions are `operation` entries. Requests and answers: contract/templates.ts.
  */
 import type { FastifyRequest } from 'fastify';
+import {
+  approveBody,
+  numericIdParams,
+  rejectBody,
+  requestSchema,
+  responseSchema,
+  type DecisionBody,
+} from '../contract/schema.js';
+import {
+  deletedAnswer,
+  templateAnswer,
+  templateBody,
+  templatesAnswer,
+  templatesQuery,
+  type TemplateAnswer,
+  type TemplateBody,
+  type TemplatesAnswer,
+  type TemplatesQuery,
+} from '../contract/templates.js';
 import { placeholdersOf } from '../../domain/placeholders.js';
 import { listApps } from '../../store/apps.js';
 import { SERVICE_APP_ID } from '../../store/citizens.js';
@@ -17,41 +37,12 @@ import {
   listTemplates,
   reviewTemplate,
   updateTemplate,
-  type TemplateStatus,
+  type TemplateRecord,
 } from '../../store/templates.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
-interface TemplateBody {
-  appId: number | null;
-  name: string;
-  content: string;
-}
-
-const templateBodySchema = {
-  type: 'object',
-  required: ['appId', 'name', 'content'],
-  additionalProperties: false,
-  properties: {
-    appId: { type: ['integer', 'null'], minimum: 1 },
-    name: { type: 'string', minLength: 1, maxLength: 64 },
-    content: { type: 'string', minLength: 1, maxLength: 1000 },
-  },
-} as const;
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-
-const noteSchema = (required: boolean) =>
-  ({
-    type: 'object',
-    required: required ? ['note'] : [],
-    additionalProperties: false,
-    properties: { note: { type: 'string', minLength: required ? 1 : 0, maxLength: 500 } },
-  }) as const;
+const idParams = requestSchema(numericIdParams);
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -74,23 +65,24 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
       if (body.appId === SERVICE_APP_ID || !apps.some((a) => a.id === body.appId))
         throw consoleError('SEND_APP_UNAVAILABLE');
     }
-    return { appId: body.appId, name, content };
+    return { appId: body.appId, name, kind: body.kind, content };
   };
 
-  app.get<{ Querystring: { status?: TemplateStatus } }>(
+  const stored = async (id: number): Promise<TemplateAnswer> => {
+    const template: TemplateRecord | null = await findTemplate(db, id);
+    if (!template) throw consoleError('TEMPLATE_NOT_FOUND');
+    return { template };
+  };
+
+  app.get<{ Querystring: TemplatesQuery }>(
     '/console/api/templates',
     {
       preHandler: ctx.allow('template.manage', 'template.review'),
-      schema: {
-        querystring: {
-          type: 'object',
-          properties: { status: { type: 'string', enum: ['pending', 'approved', 'rejected'] } },
-        },
-      },
+      schema: { querystring: requestSchema(templatesQuery), response: responseSchema(templatesAnswer) },
     },
-    async (request) => {
+    async (request): Promise<TemplatesAnswer> => {
       const [templates, apps] = await Promise.all([
-        listTemplates(db, { status: request.query.status }),
+        listTemplates(db, { status: request.query.status, kind: request.query.kind }),
         listApps(db),
       ]);
       return {
@@ -111,8 +103,11 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Body: TemplateBody }>(
     '/console/api/templates',
-    { preHandler: manage, schema: { body: templateBodySchema } },
-    async (request) => {
+    {
+      preHandler: manage,
+      schema: { body: requestSchema(templateBody), response: responseSchema(templateAnswer) },
+    },
+    async (request): Promise<TemplateAnswer> => {
       const body = await checkBody(request.body);
       const { username } = ctx.current(request).user;
       const created = await createTemplate(
@@ -126,7 +121,7 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
         action: 'template.create',
         target: `template:${created.id}`,
         result: 'ok',
-        detail: { name: body.name, appId: body.appId, content: body.content },
+        detail: { name: body.name, appId: body.appId, kind: body.kind, content: body.content },
       });
       return { template: created };
     },
@@ -134,8 +129,15 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.put<{ Params: { id: number }; Body: TemplateBody }>(
     '/console/api/templates/:id',
-    { preHandler: manage, schema: { params: idParams, body: templateBodySchema } },
-    async (request) => {
+    {
+      preHandler: manage,
+      schema: {
+        params: idParams,
+        body: requestSchema(templateBody),
+        response: responseSchema(templateAnswer),
+      },
+    },
+    async (request): Promise<TemplateAnswer> => {
       const { id } = request.params;
       const before = await findTemplate(db, id);
       if (!before) throw consoleError('TEMPLATE_NOT_FOUND');
@@ -149,17 +151,23 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
         target: `template:${id}`,
         result: 'ok',
         detail: {
-          before: { name: before.name, appId: before.appId, content: before.content, status: before.status },
+          before: {
+            name: before.name,
+            appId: before.appId,
+            kind: before.kind,
+            content: before.content,
+            status: before.status,
+          },
           after: { ...body, status: 'pending' },
         },
       });
-      return { template: await findTemplate(db, id) };
+      return stored(id);
     },
   );
 
   app.delete<{ Params: { id: number } }>(
     '/console/api/templates/:id',
-    { preHandler: manage, schema: { params: idParams } },
+    { preHandler: manage, schema: { params: idParams, response: responseSchema(deletedAnswer) } },
     async (request) => {
       const { id } = request.params;
       const before = await findTemplate(db, id);
@@ -176,9 +184,9 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
   );
 
   const decide = async (
-    request: FastifyRequest<{ Params: { id: number }; Body: { note?: string } }>,
+    request: FastifyRequest<{ Params: { id: number }; Body: DecisionBody }>,
     decision: 'approved' | 'rejected',
-  ) => {
+  ): Promise<TemplateAnswer> => {
     const { id } = request.params;
     const [template] = await listTemplates(db, { id });
     if (!template) throw consoleError('TEMPLATE_NOT_FOUND');
@@ -200,18 +208,28 @@ export const templatesRoutes: ConsoleRoutes = (app, ctx) => {
       detail: { name: template.name, note: note === '' ? null : note },
     });
     if (!done) throw consoleError('TEMPLATE_NOT_PENDING');
-    return { template: await findTemplate(db, id) };
+    return stored(id);
   };
 
-  app.post<{ Params: { id: number }; Body: { note?: string } }>(
+  app.post<{ Params: { id: number }; Body: DecisionBody }>(
     '/console/api/templates/:id/approve',
-    { preHandler: review, schema: { params: idParams, body: noteSchema(false) } },
+    {
+      preHandler: review,
+      schema: {
+        params: idParams,
+        body: requestSchema(approveBody),
+        response: responseSchema(templateAnswer),
+      },
+    },
     (request) => decide(request, 'approved'),
   );
 
-  app.post<{ Params: { id: number }; Body: { note: string } }>(
+  app.post<{ Params: { id: number }; Body: DecisionBody }>(
     '/console/api/templates/:id/reject',
-    { preHandler: review, schema: { params: idParams, body: noteSchema(true) } },
+    {
+      preHandler: review,
+      schema: { params: idParams, body: requestSchema(rejectBody), response: responseSchema(templateAnswer) },
+    },
     (request) => decide(request, 'rejected'),
   );
 };

@@ -5,8 +5,25 @@
  * citizen in the same commit, exactly as the interface's /api/citizen/tickets/complete does
  * (citizen/ticket-results.ts). A ticket completes once. The handler who took a ticket may look up
  * the citizen's full name, SSN and phone to act on it. `ticket.take`, `ticket.identity` and
- * `ticket.complete` are operation entries in the audit log.
+ * `ticket.complete` are operation entries in the audit log. Requests and answers: contract/tickets.ts.
  */
+import { requestSchema, responseSchema } from '../contract/schema.js';
+import {
+  completedAnswer,
+  identityAnswer,
+  previewAnswer,
+  requestNoParams as requestNoContract,
+  takenAnswer,
+  ticketOutcome,
+  ticketsAnswer,
+  ticketsQuery,
+  type IdentityAnswer,
+  type PreviewAnswer,
+  type TicketOutcome,
+  type TicketsAnswer,
+  type TicketsQuery,
+  type TicketView,
+} from '../contract/tickets.js';
 import { maskName, maskSsnText } from '../../citizen/people.js';
 import { completeAndNotify, ticketResultText } from '../../citizen/ticket-results.js';
 import { maskMobile } from '../../shared/log.js';
@@ -29,30 +46,7 @@ const STATUSES: readonly TicketStatus[] = ['OPEN', 'HANDLING', 'DONE', 'REJECTED
 /** The result must fit one SMS with the reply around it (replies.ts budgets 15 characters). */
 export const RESULT_TEXT_MAX = 15;
 
-interface ListQuery {
-  status?: string;
-  kind?: string;
-  from?: string;
-  to?: string;
-  page?: number;
-  pageSize?: number;
-}
-
-interface OutcomeBody {
-  result: 'done' | 'rejected';
-  text?: string;
-}
-
-const requestNoParams = {
-  type: 'object',
-  required: ['requestNo'],
-  properties: { requestNo: { type: 'string', pattern: '^[A-Z]{2}\\d{8,12}$' } },
-} as const;
-
-const outcomeProperties = {
-  result: { type: 'string', enum: ['done', 'rejected'] },
-  text: { type: 'string', maxLength: 100 },
-} as const;
+const requestNoParams = requestSchema(requestNoContract);
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
@@ -72,7 +66,7 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
   const handle = ctx.allow('ticket.handle');
 
-  const view = (t: TicketRecord) => {
+  const view = (t: TicketRecord): TicketView => {
     const { cipher } = ctx.services().citizens;
     return {
       requestNo: t.requestNo,
@@ -87,7 +81,7 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
       params: t.params,
       result: t.result,
       resultText: t.resultText,
-      createdAt: iso(t.createdAt),
+      createdAt: new Date(t.createdAt).toISOString(),
       completedAt: iso(t.completedAt),
     };
   };
@@ -102,28 +96,14 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
     return ms;
   };
 
-  app.get<{ Querystring: ListQuery }>(
+  app.get<{ Querystring: TicketsQuery }>(
     '/console/api/tickets',
     {
       preHandler: handle,
-      // The page refreshes its queue every few seconds.
       config: { quietAudit: true },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            status: { type: 'string', maxLength: 64 },
-            kind: { type: 'string', maxLength: 32 },
-            from: { type: 'string', maxLength: 32 },
-            to: { type: 'string', maxLength: 32 },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(ticketsQuery), response: responseSchema(ticketsAnswer) },
     },
-    async (request) => {
+    async (request): Promise<TicketsAnswer> => {
       const q = request.query;
       const status = (q.status ?? '')
         .split(',')
@@ -132,8 +112,7 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
       const unknown = status.filter((s) => !(STATUSES as readonly string[]).includes(s));
       if (unknown.length > 0)
         throw consoleError('INVALID', `status 只能是 ${STATUSES.join('、')}`, { field: 'status' });
-      const page = q.page ?? 1;
-      const pageSize = q.pageSize ?? 20;
+      const { page, pageSize } = q;
       const kind = q.kind?.trim();
       const filter = {
         status: status as TicketStatus[],
@@ -151,7 +130,10 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
         page,
         pageSize,
         tickets: found.tickets.map(view),
-        counts: Object.fromEntries(STATUSES.map((s) => [s, counts.get(s) ?? 0])),
+        counts: Object.fromEntries(STATUSES.map((s) => [s, counts.get(s) ?? 0])) as Record<
+          TicketStatus,
+          number
+        >,
         kinds,
       };
     },
@@ -159,7 +141,7 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Params: { requestNo: string } }>(
     '/console/api/tickets/:requestNo/take',
-    { preHandler: handle, schema: { params: requestNoParams } },
+    { preHandler: handle, schema: { params: requestNoParams, response: responseSchema(takenAnswer) } },
     async (request) => {
       const { requestNo } = request.params;
       const { username } = ctx.current(request).user;
@@ -183,8 +165,8 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
   // is working on it, asked for deliberately (a POST), and each look written to the audit log.
   app.post<{ Params: { requestNo: string } }>(
     '/console/api/tickets/:requestNo/identity',
-    { preHandler: handle, schema: { params: requestNoParams } },
-    async (request) => {
+    { preHandler: handle, schema: { params: requestNoParams, response: responseSchema(identityAnswer) } },
+    async (request): Promise<IdentityAnswer> => {
       const { requestNo } = request.params;
       const { username } = ctx.current(request).user;
       const ticket = await findTicket(db, requestNo);
@@ -208,23 +190,18 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.get<{ Params: { requestNo: string }; Querystring: OutcomeBody }>(
+  app.get<{ Params: { requestNo: string }; Querystring: TicketOutcome }>(
     '/console/api/tickets/:requestNo/preview',
     {
       preHandler: handle,
-      // Asked again at every change in the dialog; it changes nothing.
       config: { quietAudit: true },
       schema: {
         params: requestNoParams,
-        querystring: {
-          type: 'object',
-          required: ['result'],
-          additionalProperties: false,
-          properties: outcomeProperties,
-        },
+        querystring: requestSchema(ticketOutcome),
+        response: responseSchema(previewAnswer),
       },
     },
-    async (request) => {
+    async (request): Promise<PreviewAnswer> => {
       const ticket = await findTicket(db, request.params.requestNo);
       if (!ticket) throw consoleError('TICKET_NOT_FOUND');
       const { citizens } = ctx.services();
@@ -236,18 +213,14 @@ export const ticketsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { requestNo: string }; Body: OutcomeBody }>(
+  app.post<{ Params: { requestNo: string }; Body: TicketOutcome }>(
     '/console/api/tickets/:requestNo/complete',
     {
       preHandler: handle,
       schema: {
         params: requestNoParams,
-        body: {
-          type: 'object',
-          required: ['result'],
-          additionalProperties: false,
-          properties: outcomeProperties,
-        },
+        body: requestSchema(ticketOutcome),
+        response: responseSchema(completedAnswer),
       },
     },
     async (request) => {

@@ -1,8 +1,11 @@
 /**
  * The uplink inbox for `message.read`: what citizens texted, newest first, to which
  * business system (by extension code) or to the citizen service, and what the command engine made
- * of it. Numbers are masked; passwords in commands were masked before they were stored.
+ * of it. Numbers are masked; passwords in commands were masked before they were stored. The
+ * call: contract/uplinks.ts.
  */
+import { requestSchema, responseSchema } from '../contract/schema.js';
+import { uplinksAnswer, uplinksQuery, type UplinksAnswer, type UplinksQuery } from '../contract/uplinks.js';
 import { maskMobile } from '../../shared/log.js';
 import { normalizeMobile } from '../../domain/phone.js';
 import { maskSsnsInText } from '../../domain/ssn.js';
@@ -10,18 +13,6 @@ import { listApps } from '../../store/apps.js';
 import { searchUplinks, type UplinkCursor } from '../../store/uplink-search.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
-
-interface UplinkQuery {
-  mobile?: string;
-  /** An app's name, or `citizen`. */
-  owner?: string;
-  from?: string;
-  to?: string;
-  text?: string;
-  /** `receivedAt.id` of the last row of the previous page. */
-  after?: string;
-  limit?: number;
-}
 
 function parseTime(value: string | undefined, field: string): number | undefined {
   if (value === undefined || value === '') return undefined;
@@ -40,29 +31,15 @@ function parseCursor(value: string | undefined): UplinkCursor | null {
 export const uplinksRoutes: ConsoleRoutes = (app, ctx) => {
   const db = ctx.deps.handle.db;
 
-  app.get<{ Querystring: UplinkQuery }>(
+  app.get<{ Querystring: UplinksQuery }>(
     '/console/api/uplinks',
     {
       preHandler: ctx.allow('message.read'),
       // The inbox refreshes itself; the page view is in the access log.
       config: { quietAudit: true },
-      schema: {
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            mobile: { type: 'string', maxLength: 20 },
-            owner: { type: 'string', maxLength: 64 },
-            from: { type: 'string', maxLength: 40 },
-            to: { type: 'string', maxLength: 40 },
-            text: { type: 'string', maxLength: 100 },
-            after: { type: 'string', maxLength: 40 },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(uplinksQuery), response: responseSchema(uplinksAnswer) },
     },
-    async (request) => {
+    async (request): Promise<UplinksAnswer> => {
       const q = request.query;
       const apps = (await listApps(db)).filter((a) => a.id !== 0);
       let owner: number | 'citizen' | undefined;
@@ -78,7 +55,7 @@ export const uplinksRoutes: ConsoleRoutes = (app, ctx) => {
         if (normal === null) throw consoleError('INVALID', '手机号码格式错误', { field: 'mobile' });
         mobile = normal;
       }
-      const limit = q.limit ?? 50;
+      const { limit } = q;
       const rows = await searchUplinks(
         db,
         {

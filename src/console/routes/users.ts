@@ -4,8 +4,23 @@
  * first login. The three administrator roles exclude each other (三员分立). Nobody changes their own
  * roles, status or credentials here — another administrator must. Every change is an audit entry:
  * `data` for creates and updates, `operation` for unlock and resets; passwords never enter it.
+ * Requests and answers: contract/users.ts.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestSchema, responseSchema } from '../contract/schema.js';
+import {
+  userChanged,
+  userCreate,
+  userCreated,
+  usernameParams,
+  userRoles,
+  userRolesAnswer,
+  usersAnswer,
+  type UserChanged,
+  type UserCreate,
+  type UserRoles,
+  type UsersAnswer,
+} from '../contract/users.js';
 import { can } from '../../domain/console-roles.js';
 import {
   checkRoles,
@@ -30,21 +45,8 @@ import { consoleError } from '../errors.js';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-const rolesSchema = {
-  type: 'array',
-  minItems: 1,
-  maxItems: 6,
-  items: { type: 'string', maxLength: 32 },
-} as const;
-
 type Target = { Params: { username: string } };
-const targetSchema = {
-  params: {
-    type: 'object',
-    required: ['username'],
-    properties: { username: { type: 'string', minLength: 1, maxLength: 64 } },
-  },
-} as const;
+const targetParams = requestSchema(usernameParams);
 
 function rolesOrThrow(roles: readonly string[]) {
   const parsed = checkRoles(roles);
@@ -78,37 +80,34 @@ export const userRoutes: ConsoleRoutes = (app, ctx) => {
     return user;
   }
 
-  app.get('/console/api/users', { preHandler: ctx.allow('user.manage') }, async () => {
-    const now = ctx.now();
-    const users = await listUsers(db);
-    return {
-      users: users.map((u) => ({
-        username: u.username,
-        roles: u.roles,
-        status: u.status,
-        mustChangePassword: u.mustChangePassword,
-        lockedUntil: u.lockedUntil !== null && u.lockedUntil > now ? iso(u.lockedUntil) : null,
-        failedLogins: u.failedLogins,
-        lastLoginAt: iso(u.lastLoginAt),
-        totpEnrolled: ctx.auth.totpSecret(u) !== null,
-        totpRequired: ctx.auth.needsTotp(u),
-        createdAt: iso(u.createdAt),
-      })),
-    };
-  });
+  app.get(
+    '/console/api/users',
+    { preHandler: ctx.allow('user.manage'), schema: { response: responseSchema(usersAnswer) } },
+    async (): Promise<UsersAnswer> => {
+      const now = ctx.now();
+      const users = await listUsers(db);
+      return {
+        users: users.map((u) => ({
+          username: u.username,
+          roles: u.roles,
+          status: u.status,
+          mustChangePassword: u.mustChangePassword,
+          lockedUntil: u.lockedUntil !== null && u.lockedUntil > now ? iso(u.lockedUntil) : null,
+          failedLogins: u.failedLogins,
+          lastLoginAt: iso(u.lastLoginAt),
+          totpEnrolled: ctx.auth.totpSecret(u) !== null,
+          totpRequired: ctx.auth.needsTotp(u),
+          createdAt: new Date(u.createdAt).toISOString(),
+        })),
+      };
+    },
+  );
 
-  app.post<{ Body: { username: string; roles: string[] } }>(
+  app.post<{ Body: UserCreate }>(
     '/console/api/users',
     {
       preHandler: ctx.allow('user.manage'),
-      schema: {
-        body: {
-          type: 'object',
-          required: ['username', 'roles'],
-          additionalProperties: false,
-          properties: { username: { type: 'string', maxLength: 64 }, roles: rolesSchema },
-        },
-      },
+      schema: { body: requestSchema(userCreate), response: responseSchema(userCreated) },
     },
     async (request, reply) => {
       // Creating a user hands out roles, so it needs both rights (the security administrator has them).
@@ -130,18 +129,14 @@ export const userRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.put<Target & { Body: { roles: string[] } }>(
+  app.put<Target & { Body: UserRoles }>(
     '/console/api/users/:username/roles',
     {
       preHandler: ctx.allow('role.assign'),
       schema: {
-        ...targetSchema,
-        body: {
-          type: 'object',
-          required: ['roles'],
-          additionalProperties: false,
-          properties: { roles: rolesSchema },
-        },
+        params: targetParams,
+        body: requestSchema(userRoles),
+        response: responseSchema(userRolesAnswer),
       },
     },
     async (request) => {
@@ -162,11 +157,14 @@ export const userRoutes: ConsoleRoutes = (app, ctx) => {
   const simple = (
     path: string,
     action: string,
-    run: (user: ConsoleUser, request: FastifyRequest<Target>, reply: FastifyReply) => Promise<object>,
+    run: (user: ConsoleUser, request: FastifyRequest<Target>, reply: FastifyReply) => Promise<UserChanged>,
   ) =>
     app.post<Target>(
       `/console/api/users/:username/${path}`,
-      { preHandler: ctx.allow('user.manage'), schema: targetSchema },
+      {
+        preHandler: ctx.allow('user.manage'),
+        schema: { params: targetParams, response: responseSchema(userChanged) },
+      },
       async (request, reply) => run(await target(request, action), request, reply),
     );
 
@@ -174,13 +172,13 @@ export const userRoutes: ConsoleRoutes = (app, ctx) => {
     await setStatus(db, user.id, 'disabled', ctx.now());
     await deleteUserSessions(db, user.id);
     await ctx.audit(request, { kind: 'data', action: 'user.disable', target: user.username, result: 'ok' });
-    return { username: user.username, status: 'disabled' };
+    return { username: user.username, status: 'disabled' as const };
   });
 
   simple('enable', 'user.enable', async (user, request) => {
     await setStatus(db, user.id, 'active', ctx.now());
     await ctx.audit(request, { kind: 'data', action: 'user.enable', target: user.username, result: 'ok' });
-    return { username: user.username, status: 'active' };
+    return { username: user.username, status: 'active' as const };
   });
 
   simple('reset-password', 'user.reset-password', async (user, request, reply) => {
@@ -219,6 +217,6 @@ export const userRoutes: ConsoleRoutes = (app, ctx) => {
       result: 'ok',
       detail: { sessionsEnded: true },
     });
-    return { username: user.username, totpEnrolled: false };
+    return { username: user.username, totpEnrolled: false as const };
   });
 };

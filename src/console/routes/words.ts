@@ -3,8 +3,25 @@
  * line), change the action, remove, and try a text against the list. Every change is a `data`
  * audit entry and reaches admission at once in this process (within seconds in others). An operator
  * (`list.propose`) reads the list and proposes changes instead (routes/proposals.ts).
+ * Requests and answers: contract/words.ts.
  */
-import { compileWords, pastedWords, WORD_ACTIONS, type WordAction } from '../../domain/sensitive-words.js';
+import { numericIdParams, requestSchema, responseSchema } from '../contract/schema.js';
+import {
+  wordAnswer,
+  wordChange,
+  wordRemoved,
+  wordsAdd,
+  wordsAdded,
+  wordsAnswer,
+  wordTest,
+  wordTestAnswer,
+  type WordChange,
+  type WordsAdd,
+  type WordsAdded,
+  type WordsAnswer,
+  type WordTestAnswer,
+} from '../contract/words.js';
+import { compileWords, pastedWords } from '../../domain/sensitive-words.js';
 import {
   addSensitiveWords,
   listSensitiveWords,
@@ -14,11 +31,7 @@ import {
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
+const idParams = requestSchema(numericIdParams);
 export const MAX_WORDS_AT_ONCE = 500;
 
 export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
@@ -29,35 +42,25 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
   const manage = ctx.allow('list.manage');
   const changed = () => ctx.services().sensitiveWords.invalidate();
 
-  app.get('/console/api/words', { preHandler: guard }, async () => {
-    const words = await listSensitiveWords(db);
-    return {
-      words: words.map((w) => ({ ...w, createdAt: new Date(w.createdAt).toISOString() })),
-      counts: {
-        block: words.filter((w) => w.action === 'block').length,
-        review: words.filter((w) => w.action === 'review').length,
-      },
-    };
-  });
-
-  app.post<{ Body: { words: string; action: WordAction; note?: string } }>(
+  app.get(
     '/console/api/words',
-    {
-      preHandler: manage,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['words', 'action'],
-          additionalProperties: false,
-          properties: {
-            words: { type: 'string', minLength: 1, maxLength: 20_000 },
-            action: { type: 'string', enum: [...WORD_ACTIONS] },
-            note: { type: 'string', maxLength: 200 },
-          },
+    { preHandler: guard, schema: { response: responseSchema(wordsAnswer) } },
+    async (): Promise<WordsAnswer> => {
+      const words = await listSensitiveWords(db);
+      return {
+        words: words.map((w) => ({ ...w, createdAt: new Date(w.createdAt).toISOString() })),
+        counts: {
+          block: words.filter((w) => w.action === 'block').length,
+          review: words.filter((w) => w.action === 'review').length,
         },
-      },
+      };
     },
-    async (request) => {
+  );
+
+  app.post<{ Body: WordsAdd }>(
+    '/console/api/words',
+    { preHandler: manage, schema: { body: requestSchema(wordsAdd), response: responseSchema(wordsAdded) } },
+    async (request): Promise<WordsAdded> => {
       const { action } = request.body;
       const note = request.body.note?.trim() ?? '';
       const lines = pastedWords(request.body.words);
@@ -84,19 +87,11 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.put<{ Params: { id: number }; Body: { action: WordAction } }>(
+  app.put<{ Params: { id: number }; Body: WordChange }>(
     '/console/api/words/:id',
     {
       preHandler: manage,
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['action'],
-          additionalProperties: false,
-          properties: { action: { type: 'string', enum: [...WORD_ACTIONS] } },
-        },
-      },
+      schema: { params: idParams, body: requestSchema(wordChange), response: responseSchema(wordAnswer) },
     },
     async (request) => {
       const word = await updateSensitiveWordAction(db, request.params.id, request.body.action);
@@ -115,7 +110,7 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.delete<{ Params: { id: number } }>(
     '/console/api/words/:id',
-    { preHandler: manage, schema: { params: idParams } },
+    { preHandler: manage, schema: { params: idParams, response: responseSchema(wordRemoved) } },
     async (request) => {
       const word = await removeSensitiveWord(db, request.params.id);
       if (word === null) throw consoleError('WORD_NOT_FOUND');
@@ -135,16 +130,9 @@ export const wordsRoutes: ConsoleRoutes = (app, ctx) => {
     '/console/api/words/test',
     {
       preHandler: guard,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['text'],
-          additionalProperties: false,
-          properties: { text: { type: 'string', maxLength: 2000 } },
-        },
-      },
+      schema: { body: requestSchema(wordTest), response: responseSchema(wordTestAnswer) },
     },
-    async (request) => {
+    async (request): Promise<WordTestAnswer> => {
       const matcher = compileWords(await listSensitiveWords(db));
       const hits = matcher.find(request.body.text);
       const verdict = matcher.verdict(request.body.text);

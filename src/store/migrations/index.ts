@@ -34,6 +34,7 @@ import * as m0060 from './0060-sftp.js';
 import * as m0085 from './0085-list-proposals.js';
 import * as m0061 from './0061-sftp-replies.js';
 import * as m0065 from './0065-callback-retry.js';
+import * as m0080 from './0080-template-kinds.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -75,4 +76,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0085-list-proposals', up: m0085.up },
   { name: '0061-sftp-replies', up: m0061.up },
   { name: '0065-callback-retry', up: m0065.up },
+  { name: '0080-template-kinds', up: m0080.up },
 ];

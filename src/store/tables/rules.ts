@@ -1,5 +1,6 @@
 /** What admission checks a send against: number lists, templates, sensitive words, reviews. Types for Kysely (see src/store/schema.ts). */
 import type { Generated } from 'kysely';
+import type { TemplateKind } from '../../domain/template-kind.js';
 
 export interface MobileBlocksTable {
   mobile: string;
@@ -25,6 +26,8 @@ export interface TemplatesTable {
   reviewed_by: string | null;
   reviewed_at: number | null;
   review_note: string | null;
+  /** `otp` (验证码) or `notice` (通知), migration 0080; existing templates are notices. */
+  kind: TemplateKind;
 }
 
 /** A word admission looks for in every text (migration 0010, domain/sensitive-words.ts). */

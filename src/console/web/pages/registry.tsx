@@ -33,7 +33,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Dashboard',
     group: 'work',
     actions: ['stats.read'],
-    component: lazy(() => import('./Dashboard.js')),
+    component: lazy(() => import('./dashboard/index.js')),
   },
   {
     key: 'send',
@@ -49,7 +49,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Review',
     group: 'work',
     actions: ['batch.review', 'template.review'],
-    component: lazy(() => import('./Review.js')),
+    component: lazy(() => import('./review/index.js')),
   },
   {
     key: 'templates',
@@ -57,7 +57,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Templates',
     group: 'work',
     actions: ['template.manage', 'template.review'],
-    component: lazy(() => import('./Templates.js')),
+    component: lazy(() => import('./templates/index.js')),
   },
   {
     key: 'messages',
@@ -65,7 +65,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Messages',
     group: 'work',
     actions: ['message.read'],
-    component: lazy(() => import('./Messages.js')),
+    component: lazy(() => import('./messages/index.js')),
   },
   {
     key: 'uplinks',
@@ -73,7 +73,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Uplink inbox',
     group: 'work',
     actions: ['message.read'],
-    component: lazy(() => import('./Uplinks.js')),
+    component: lazy(() => import('./uplinks/index.js')),
   },
   {
     key: 'tickets',
@@ -81,7 +81,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Card-loss tickets',
     group: 'citizen',
     actions: ['ticket.handle'],
-    component: lazy(() => import('./Tickets.js')),
+    component: lazy(() => import('./tickets/index.js')),
   },
   {
     key: 'surveys',
@@ -97,7 +97,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Reply texts',
     group: 'citizen',
     actions: ['config.manage'],
-    component: lazy(() => import('./Replies.js')),
+    component: lazy(() => import('./replies/index.js')),
   },
   {
     key: 'handset',
@@ -106,7 +106,7 @@ export const PAGES: readonly PageDef[] = [
     group: 'citizen',
     actions: [],
     demoOnly: true,
-    component: lazy(() => import('./Handset.js')),
+    component: lazy(() => import('./handset/index.js')),
   },
   {
     key: 'apps',
@@ -146,7 +146,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Sensitive words',
     group: 'security',
     actions: ['list.manage', 'list.propose'],
-    component: lazy(() => import('./Words.js')),
+    component: lazy(() => import('./words/index.js')),
   },
   {
     key: 'proposals',
@@ -162,7 +162,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Users & roles',
     group: 'security',
     actions: ['user.manage'],
-    component: lazy(() => import('./Users.js')),
+    component: lazy(() => import('./users/index.js')),
   },
   {
     key: 'audit',
@@ -170,7 +170,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Audit log',
     group: 'security',
     actions: ['audit.read'],
-    component: lazy(() => import('./Audit.js')),
+    component: lazy(() => import('./audit/index.js')),
   },
   {
     key: 'interface-log',

@@ -1,0 +1,48 @@
+/** The Handset page's text, Chinese first. */
+import { defineTexts } from '../../i18n.js';
+
+export const TEXTS = defineTexts({
+  zh: {
+    title: '模拟手机',
+    settings: '手机设置',
+    mobile: '手机号码',
+    link: '运营商通道',
+    commands: '常用指令',
+    commandsHint: '点击指令填入输入框，补全参数后发送；指令不区分大小写，# 可用全角。',
+    placeholder: '输入短信内容，回车发送',
+    send: '发送',
+    invalidMobile: '请输入 11 位手机号码',
+    empty: '暂无短信。试试发送 CBXX# 查询参保信息',
+    serviceNumber: '服务号码 {n}',
+    demoOnly: '演示模式：短信经运营商模拟器收发，不会发送到真实手机。',
+    sent: '已发送',
+    BD: '绑定社会保障号码：BD#社会保障号码#服务密码',
+    CBXX: '查询参保信息：CBXX#（为他人查询加姓名）',
+    YLZHYE: '查询养老保险个人账户余额',
+    LSGS: '社保卡临时挂失，回复受理号，办结后通知',
+    TD: '退订通知和调查短信',
+    KT: '恢复接收通知短信',
+  },
+  en: {
+    title: 'Handset',
+    settings: 'Phone',
+    mobile: 'Mobile number',
+    link: 'Carrier link',
+    commands: 'Commands',
+    commandsHint:
+      'Click a command to put it in the box, complete it and send; case and full-width # do not matter.',
+    placeholder: 'Type a text, Enter to send',
+    send: 'Send',
+    invalidMobile: 'An 11-digit mobile number',
+    empty: 'No messages yet. Try CBXX# for your insurance summary',
+    serviceNumber: 'Service number {n}',
+    demoOnly: 'Demo mode: texts go through the carrier simulators, never to real phones.',
+    sent: 'Sent',
+    BD: 'Bind a social security number: BD#number#service password',
+    CBXX: 'Insurance summary: CBXX# (add a name for someone else)',
+    YLZHYE: 'Pension personal-account balance',
+    LSGS: 'Report the social security card lost; you get a request number and the result later',
+    TD: 'Stop notices and surveys',
+    KT: 'Receive notices again',
+  },
+});
