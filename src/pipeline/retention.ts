@@ -13,8 +13,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { DatabaseHandle } from '../store/connect.js';
-import { pruneAccessLog } from '../store/access-log.js';
-import { pruneCitizenRequests, pruneMessages, pruneUplinks } from '../store/retention.js';
+import { pruneAccessLog, pruneCitizenRequests, pruneMessages, pruneUplinks } from '../store/retention.js';
 
 /** The console's export jobs make their folders with this prefix (console/exports.ts). */
 export const EXPORT_DIR_PREFIX = 'sms12333-exports-';

@@ -84,24 +84,3 @@ export async function readAccessLogPage(
     );
   return q.selectAll().orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
 }
-
-/** Entries older than `before`, at most `limit` of them; returns how many were removed. */
-export async function pruneAccessLog(db: Kysely<Database>, before: number, limit: number): Promise<number> {
-  const rows = await db
-    .selectFrom('interface_access_log')
-    .select('id')
-    .where('at', '<', before)
-    .orderBy('at')
-    .limit(limit)
-    .execute();
-  if (rows.length === 0) return 0;
-  const result = await db
-    .deleteFrom('interface_access_log')
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -1,8 +1,8 @@
 /**
  * What retention removes (docs/data-protection.md "Retention"), one small batch per call so no
  * transaction holds the database for long: finished messages (with their parts, delivery reports and
- * verification-code rows, and batches left with no message), answered uplinks, and citizens'
- * command records — each strictly older than the cut-off it is given. The audit log is not here:
+ * verification-code rows, and batches left with no message), answered uplinks, citizens' command
+ * records and the interface access log — each strictly older than the cut-off it is given. The audit log is not here:
  * it has its own prune with a 180-day floor (audit/log.ts).
  */
 import type { Kysely } from 'kysely';
@@ -57,16 +57,7 @@ export async function pruneUplinks(db: Db, before: number, limit: number): Promi
     .orderBy('received_at')
     .limit(limit)
     .execute();
-  if (rows.length === 0) return 0;
-  const result = await db
-    .deleteFrom('uplink_messages')
-    .where(
-      'id',
-      'in',
-      rows.map((r) => r.id),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  return deleteRows(db, 'uplink_messages', rows);
 }
 
 /** Records of citizens' commands made before `before`. */
@@ -78,9 +69,30 @@ export async function pruneCitizenRequests(db: Db, before: number, limit: number
     .orderBy('created_at')
     .limit(limit)
     .execute();
+  return deleteRows(db, 'citizen_requests', rows);
+}
+
+/** Interface access log entries (docs/console.md "Interface access log") written before `before`. */
+export async function pruneAccessLog(db: Db, before: number, limit: number): Promise<number> {
+  const rows = await db
+    .selectFrom('interface_access_log')
+    .select('id')
+    .where('at', '<', before)
+    .orderBy('at')
+    .limit(limit)
+    .execute();
+  return deleteRows(db, 'interface_access_log', rows);
+}
+
+/** Deletes the rows selected by one of the prunes above; answers how many went. */
+async function deleteRows(
+  db: Db,
+  table: 'uplink_messages' | 'citizen_requests' | 'interface_access_log',
+  rows: readonly { id: number }[],
+): Promise<number> {
   if (rows.length === 0) return 0;
   const result = await db
-    .deleteFrom('citizen_requests')
+    .deleteFrom(table)
     .where(
       'id',
       'in',
