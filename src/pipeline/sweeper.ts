@@ -1,13 +1,14 @@
 /**
  * Periodic upkeep: heartbeat, leases that ran out or whose process is gone handed back, report deadlines (UNKNOWN),
  * validity (EXPIRED, refunded), reviews not decided in time (their held messages EXPIRED,
- * refunded), orphan reports re-matched and purged, feeds numbered.
+ * refunded), orphan reports re-matched and purged, feeds numbered, message counts folded.
  */
 import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { findSilentInstances, forgetInstances, heartbeat } from '../store/instances.js';
+import { foldTallies } from '../store/message-tallies.js';
 import { rematchOrphans } from '../store/reports.js';
 import { flushStaleSegments, type UplinkProtector } from '../store/uplinks.js';
 import { expireReviews } from '../store/reviews.js';
@@ -130,6 +131,7 @@ export class Sweeper {
       this.settings.protectUplink,
     );
     const sequenced = await sequenceFeeds(db, this.handle.caps);
+    await foldTallies(db, this.handle.caps);
     const summary = { reclaimed, unknown, expired, reviewsExpired, rematched, sequenced, partial };
     if (reclaimed + unknown + expired + reviewsExpired + rematched + partial > 0) {
       this.logger.info(summary, '例行维护 sweep');

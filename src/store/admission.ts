@@ -23,6 +23,7 @@ import {
 } from '../domain/sending-limits.js';
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
+import { admittedTallies, recordTallies } from './message-tallies.js';
 import type { Database, NewMessage, ReviewsTable } from './schema.js';
 
 export interface AdmissionRecipient {
@@ -315,6 +316,7 @@ export async function admitInTransaction(
   await insertBatches(tx, batches, now);
   for (const chunk of chunks(messages, MESSAGE_ROWS_PER_STATEMENT))
     await tx.insertInto('messages').values(chunk).execute();
+  await recordTallies(tx, admittedTallies(messages));
   for (const chunk of chunks(reports, MESSAGE_ROWS_PER_STATEMENT))
     await tx.insertInto('delivery_reports').values(chunk).execute();
   const debits = new Map<number, number>();

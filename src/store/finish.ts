@@ -8,6 +8,7 @@ import type { FinalStatus } from '../domain/status.js';
 import type { IdAllocator } from './ids.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
+import { recordTallies, TallyChanges, tallyKey, type TallyRow } from './message-tallies.js';
 import { chunked, eachRow } from './sql-values.js';
 
 export interface FinalMessage {
@@ -31,7 +32,15 @@ export async function finishMessages(
   now: number,
 ): Promise<number> {
   let finished = 0;
+  const tallies = new TallyChanges();
   for (const chunk of chunked(finals, 500)) {
+    // What each message is counted under before it ends (message-tallies.ts), locked on PostgreSQL
+    // in id order until the update below.
+    const before = await sql<TallyRow>`
+      SELECT id, status, created_at, app_id, carrier, gateway_id FROM messages
+      WHERE id IN (${sql.join(chunk.map((f) => f.id))}) AND status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
+      ORDER BY id${caps.dialect === 'postgres' ? sql` FOR UPDATE` : sql``}`.execute(tx);
+    const pending = new Map(before.rows.map((r) => [r.id, r]));
     const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
     const updated = await eachRow(tx, caps, rows, {
       types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],
@@ -49,6 +58,8 @@ export async function finishMessages(
       const f = byId.get(row.id);
       if (!f) throw new Error(`finishMessages: unexpected row ${row.id}`);
       refunds.push({ appId: row.app_id, amount: f.refund });
+      const was = pending.get(row.id);
+      if (was) tallies.move(tallyKey(was), { status: f.status, gatewayId: was.gateway_id });
       return {
         id: ids.take(),
         seq: null,
@@ -65,6 +76,7 @@ export async function finishMessages(
     await refundApps(tx, refunds);
     finished += updated.length;
   }
+  await recordTallies(tx, tallies);
   return finished;
 }
 

@@ -570,6 +570,16 @@ export interface GatewaySettingsTable {
 }
 
 /** One console send (migration 0035, store/console-send.ts). */
+/** Messages per creation hour, app, carrier, gateway ('' = none) and status (migration 0070). */
+export interface MessageTalliesTable {
+  hour: number;
+  app_id: number;
+  carrier: string;
+  gateway_id: string;
+  status: string;
+  n: number;
+}
+
 export interface SendTasksTable {
   id: number;
   app_id: number;
@@ -621,6 +631,8 @@ export interface Database {
   interface_access_log: InterfaceAccessLogTable;
   gateway_settings: GatewaySettingsTable;
   send_tasks: SendTasksTable;
+  message_tallies: MessageTalliesTable;
+  message_tally_deltas: MessageTalliesTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

@@ -29,6 +29,8 @@ import * as m0030 from './0030-callbacks.js';
 import * as m0031 from './0031-interface-access.js';
 import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
+import * as m0070 from './0070-message-tallies.js';
+import * as m0071 from './0071-search-indexes.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -65,4 +67,6 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0031-interface-access', up: m0031.up },
   { name: '0034-gateway-settings', up: m0034.up },
   { name: '0035-send-tasks', up: m0035.up },
+  { name: '0070-message-tallies', up: m0070.up },
+  { name: '0071-search-indexes', up: m0071.up },
 ];
