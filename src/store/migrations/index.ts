@@ -31,6 +31,7 @@ import * as m0034 from './0034-gateway-settings.js';
 import * as m0035 from './0035-send-tasks.js';
 import * as m0070 from './0070-message-tallies.js';
 import * as m0071 from './0071-search-indexes.js';
+import * as m0072 from './0072-part-copies.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -69,4 +70,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0035-send-tasks', up: m0035.up },
   { name: '0070-message-tallies', up: m0070.up },
   { name: '0071-search-indexes', up: m0071.up },
+  { name: '0072-part-copies', up: m0072.up },
 ];
