@@ -35,12 +35,22 @@ export async function finishMessages(
   const tallies = new TallyChanges();
   for (const chunk of chunked(finals, 500)) {
     // What each message is counted under before it ends (message-tallies.ts), locked on PostgreSQL
-    // in id order until the update below.
-    const before = await sql<TallyRow>`
-      SELECT id, status, created_at, app_id, carrier, gateway_id FROM messages
-      WHERE id IN (${sql.join(chunk.map((f) => f.id))}) AND status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
-      ORDER BY id${caps.dialect === 'postgres' ? sql` FOR UPDATE` : sql``}`.execute(tx);
-    const pending = new Map(before.rows.map((r) => [r.id, r]));
+    // in id order until the update below; on SQLite one prepared statement per row.
+    const before = await eachRow(
+      tx,
+      caps,
+      chunk.map((f) => [f.id]),
+      {
+        types: ['bigint'],
+        build: (col, from) => sql<TallyRow>`
+          SELECT messages.id, messages.status, messages.created_at, messages.app_id, messages.carrier,
+            messages.gateway_id
+          FROM messages ${from.join}
+          WHERE messages.id = ${col(1)} AND messages.status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
+          ${caps.dialect === 'postgres' ? sql`ORDER BY messages.id FOR UPDATE OF messages` : sql``}`,
+      },
+    );
+    const pending = new Map(before.map((r) => [r.id, r]));
     const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
     const updated = await eachRow(tx, caps, rows, {
       types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],
