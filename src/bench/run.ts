@@ -22,6 +22,8 @@ export type BenchDialect = 'sqlite' | 'postgres';
 export interface BenchOptions {
   dialects: BenchDialect[];
   quick: boolean;
+  /** Only the admission figures (single-number and 1000-number requests): a short A/B run. */
+  admissionOnly?: boolean;
   pgUrl: string;
   log: (line: string) => void;
 }
@@ -278,8 +280,9 @@ export async function runBenchmarks(o: BenchOptions): Promise<void> {
   for (const dialect of o.dialects) {
     o.log(`\n[${dialect}]`);
     await admissionBench(dialect, o);
-    await endToEndBench(dialect, o);
+    if (o.admissionOnly !== true) await endToEndBench(dialect, o);
   }
+  if (o.admissionOnly === true) return;
   // Each carrier protocol end to end, on SQLite (the store is the same; this compares the links).
   o.log('\n[per protocol, sqlite]');
   for (const protocol of ['cmpp2', 'sgip', 'smgp', 'smpp'] as const) {

@@ -8,11 +8,12 @@ export async function runBench(argv: string[]): Promise<number> {
     argv,
     {
       quick: { type: 'boolean' },
+      admission: { type: 'boolean' },
       dialect: { type: 'string' },
       'pg-url': { type: 'string' },
       federation: { type: 'boolean' },
     },
-    'sms12333 bench [--quick] [--dialect sqlite|postgres] [--pg-url URL] | --federation [--quick]',
+    'sms12333 bench [--quick] [--admission] [--dialect sqlite|postgres] [--pg-url URL] | --federation [--quick]',
   );
   if (values.federation === true) {
     const { runFederationBench } = await import('../bench/federation.js');
@@ -32,6 +33,7 @@ export async function runBench(argv: string[]): Promise<number> {
   await runBenchmarks({
     dialects,
     quick: values.quick === true,
+    admissionOnly: values.admission === true,
     pgUrl: values['pg-url'] ?? process.env.SMS12333_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
     log: (line) => process.stdout.write(`${line}\n`),
   });

@@ -47,10 +47,10 @@ const HELP = `sms12333 — 12333 短信服务平台 (LD/T 6007—2024)
   sms12333 backup keygen --identity FILE [--recipient FILE]
   sms12333 restore --in FILE --identity AGE_KEY_FILE [--config FILE]   (into an empty database)
   sms12333 lists export --out FILE | import --file FILE [--config FILE]   (unmasked, audited)
-  sms12333 migrate [--config FILE]
+  sms12333 migrate [--config FILE] [--rebuild-tallies]
   sms12333 pdu decode --protocol cmpp2|cmpp3|sgip|smgp|smpp | --gateway ID [--config FILE] HEX
   sms12333 phone lookup MOBILE [--config FILE]      (carrier, home province, city, data date)
-  sms12333 bench [--quick] [--dialect sqlite|postgres] | bench --federation [--quick]
+  sms12333 bench [--quick] [--admission] [--dialect sqlite|postgres] | bench --federation [--quick]
 `;
 
 export async function main(argv: string[]): Promise<number> {

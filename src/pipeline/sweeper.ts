@@ -1,17 +1,21 @@
 /**
  * Periodic upkeep: heartbeat, leases that ran out or whose process is gone handed back, report deadlines (UNKNOWN),
  * validity (EXPIRED, refunded), reviews not decided in time (their held messages EXPIRED,
- * refunded), orphan reports re-matched and purged, feeds numbered.
+ * refunded), orphan reports re-matched and purged, feeds numbered, message counts folded.
  */
 import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../store/connect.js';
 import { sequenceFeeds } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { findSilentInstances, forgetInstances, heartbeat } from '../store/instances.js';
+import { foldTallies } from '../store/message-tallies.js';
 import { rematchOrphans } from '../store/reports.js';
 import { flushStaleSegments, type UplinkProtector } from '../store/uplinks.js';
 import { expireReviews } from '../store/reviews.js';
 import { expireDeadlines, expireQueued, purgeOrphans, reclaimLeases, SWEEP_LIMIT } from '../store/sweeps.js';
+
+/** How often the message counts' deltas are folded (store/message-tallies.ts). */
+const FOLD_EVERY_MS = 10_000;
 
 export interface SweeperSettings {
   instanceId: string;
@@ -57,6 +61,7 @@ export class Sweeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = false;
+  private foldedAt = 0;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -130,6 +135,12 @@ export class Sweeper {
       this.settings.protectUplink,
     );
     const sequenced = await sequenceFeeds(db, this.handle.caps);
+    // Readers add what is not folded yet, so folding every few seconds is enough: one commit (and,
+    // on SQLite, one fsync) less per sweep while messages flow.
+    if (now - this.foldedAt >= FOLD_EVERY_MS) {
+      await foldTallies(db, this.handle.caps);
+      this.foldedAt = now;
+    }
     const summary = { reclaimed, unknown, expired, reviewsExpired, rematched, sequenced, partial };
     if (reclaimed + unknown + expired + reviewsExpired + rematched + partial > 0) {
       this.logger.info(summary, '例行维护 sweep');

@@ -32,6 +32,7 @@ import {
 } from '../domain/sending-limits.js';
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
+import { admittedTallies, recordTallies } from './message-tallies.js';
 import type { Database } from './schema.js';
 
 export {
@@ -110,6 +111,7 @@ async function writeAdmission(tx: Transaction<Database>, plan: AdmissionPlan, no
   await insertBatches(tx, plan.batches, now);
   for (const chunk of chunks(plan.messages, MESSAGE_ROWS_PER_STATEMENT))
     await tx.insertInto('messages').values(chunk).execute();
+  await recordTallies(tx, admittedTallies(plan.messages));
   for (const chunk of chunks(plan.reports, MESSAGE_ROWS_PER_STATEMENT))
     await tx.insertInto('delivery_reports').values(chunk).execute();
   for (const [appId, amount] of plan.debits)

@@ -1,10 +1,11 @@
 /**
  * Counts behind the console's dashboard: messages by time bucket, status, carrier and
- * gateway over a creation-time range, uplinks by time bucket, and the queue by pending status.
- * Every range read uses an index on the time column (migrations 0012 and 0013); the caller groups
- * the few resulting rows further.
+ * gateway over a creation-time range and the queue by pending status, from the maintained counts
+ * (migration 0070, docs/performance.md); uplinks by time bucket through the index on their time
+ * (migration 0013). The caller groups the few resulting rows further.
  */
 import { sql, type Kysely } from 'kysely';
+import { pendingTallies, tallyCells } from './message-tallies.js';
 import type { Database } from './schema.js';
 
 export interface VolumeCell {
@@ -16,36 +17,25 @@ export interface VolumeCell {
   n: number;
 }
 
-/** Messages created in [from, to), counted per bucket, status, carrier and gateway. */
+/**
+ * Messages created in [from, to) (whole hours), counted per bucket, status, carrier and gateway:
+ * from the maintained counts (message-tallies.ts), a few rows per hour whatever the volume.
+ */
 export async function messageVolume(
   db: Kysely<Database>,
   from: number,
   to: number,
   bucketMs: number,
 ): Promise<VolumeCell[]> {
-  // Integer division in both dialects; literals, so that PostgreSQL sees the same expression in
-  // SELECT and GROUP BY and SQLite does not bind the start as a REAL (which would divide exactly).
-  const bucket = sql<number | string>`(created_at - ${sql.lit(from)}) / ${sql.lit(bucketMs)}`;
-  const rows = await db
-    .selectFrom('messages')
-    .select((eb) => [
-      bucket.as('bucket'),
-      'status',
-      'carrier',
-      'gateway_id',
-      eb.fn.countAll<number | string>().as('n'),
-    ])
-    .where('created_at', '>=', from)
-    .where('created_at', '<', to)
-    .groupBy([bucket, 'status', 'carrier', 'gateway_id'])
-    .execute();
-  return rows.map((r) => ({
-    bucket: Number(r.bucket),
-    status: r.status,
-    carrier: r.carrier,
-    gatewayId: r.gateway_id,
-    n: Number(r.n),
-  }));
+  const out = new Map<string, VolumeCell>();
+  for (const c of await tallyCells(db, from, to)) {
+    const bucket = Math.floor((c.hour - from) / bucketMs);
+    const key = `${bucket}\u0000${c.status}\u0000${c.carrier}\u0000${c.gatewayId ?? ''}`;
+    const cell = out.get(key);
+    if (cell) cell.n += c.n;
+    else out.set(key, { bucket, status: c.status, carrier: c.carrier, gatewayId: c.gatewayId, n: c.n });
+  }
+  return [...out.values()];
 }
 
 /** Uplinks received in [from, to), counted per bucket of `bucketMs`. */
@@ -66,26 +56,13 @@ export async function uplinkVolume(
   return rows.map((r) => ({ bucket: Number(r.bucket), n: Number(r.n) }));
 }
 
-/**
- * Messages in each of these statuses, whenever created. One count per status with the status as a
- * literal: the partial indexes of 0001 (WHERE status = 'QUEUED' …) serve exactly that form, and
- * SQLite uses a partial index only when the query repeats its condition literally.
- */
+/** Messages in each of these (pending) statuses, whenever created: from the maintained counts. */
 export async function statusDepth(
   db: Kysely<Database>,
   statuses: readonly string[],
 ): Promise<Record<string, number>> {
-  const counts = await Promise.all(
-    statuses.map(async (status) => {
-      const row = await db
-        .selectFrom('messages')
-        .select((eb) => eb.fn.countAll<number | string>().as('n'))
-        .where('status', '=', sql.lit(status))
-        .executeTakeFirstOrThrow();
-      return [status, Number(row.n)] as const;
-    }),
-  );
-  return Object.fromEntries(counts);
+  const counts: Record<string, number> = await pendingTallies(db);
+  return Object.fromEntries(statuses.map((s) => [s, counts[s] ?? 0]));
 }
 
 /**
@@ -97,14 +74,20 @@ export async function provinceVolume(
   from: number,
   to: number,
 ): Promise<{ province: string; status: string; n: number }[]> {
-  const rows = await db
-    .selectFrom('messages as m')
-    .innerJoin('apps as a', 'a.id', 'm.app_id')
-    .select((eb) => ['a.province', 'm.status', eb.fn.countAll<number | string>().as('n')])
-    .where('m.created_at', '>=', from)
-    .where('m.created_at', '<', to)
-    .where('a.province', 'is not', null)
-    .groupBy(['a.province', 'm.status'])
+  const apps = await db
+    .selectFrom('apps')
+    .select(['id', 'province'])
+    .where('province', 'is not', null)
     .execute();
-  return rows.map((r) => ({ province: r.province ?? '', status: r.status, n: Number(r.n) }));
+  const provinceOf = new Map(apps.map((a) => [a.id, a.province ?? '']));
+  const out = new Map<string, { province: string; status: string; n: number }>();
+  for (const c of await tallyCells(db, from, to)) {
+    const province = provinceOf.get(c.appId);
+    if (province === undefined) continue;
+    const key = `${province}\u0000${c.status}`;
+    const cell = out.get(key);
+    if (cell) cell.n += c.n;
+    else out.set(key, { province, status: c.status, n: c.n });
+  }
+  return [...out.values()];
 }

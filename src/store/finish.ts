@@ -8,6 +8,7 @@ import type { FinalStatus } from '../domain/status.js';
 import type { IdAllocator } from './ids.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
+import { recordTallies, TallyChanges, tallyKey, type TallyRow } from './message-tallies.js';
 import { chunked, eachRow } from './sql-values.js';
 
 export interface FinalMessage {
@@ -31,7 +32,25 @@ export async function finishMessages(
   now: number,
 ): Promise<number> {
   let finished = 0;
+  const tallies = new TallyChanges();
   for (const chunk of chunked(finals, 500)) {
+    // What each message is counted under before it ends (message-tallies.ts), locked on PostgreSQL
+    // in id order until the update below; on SQLite one prepared statement per row.
+    const before = await eachRow(
+      tx,
+      caps,
+      chunk.map((f) => [f.id]),
+      {
+        types: ['bigint'],
+        build: (col, from) => sql<TallyRow>`
+          SELECT messages.id, messages.status, messages.created_at, messages.app_id, messages.carrier,
+            messages.gateway_id
+          FROM messages ${from.join}
+          WHERE messages.id = ${col(1)} AND messages.status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
+          ${caps.dialect === 'postgres' ? sql`ORDER BY messages.id FOR UPDATE OF messages` : sql``}`,
+      },
+    );
+    const pending = new Map(before.map((r) => [r.id, r]));
     const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
     const updated = await eachRow(tx, caps, rows, {
       types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],
@@ -49,6 +68,8 @@ export async function finishMessages(
       const f = byId.get(row.id);
       if (!f) throw new Error(`finishMessages: unexpected row ${row.id}`);
       refunds.push({ appId: row.app_id, amount: f.refund });
+      const was = pending.get(row.id);
+      if (was) tallies.move(tallyKey(was), { status: f.status, gatewayId: was.gateway_id });
       return {
         id: ids.take(),
         seq: null,
@@ -65,6 +86,7 @@ export async function finishMessages(
     await refundApps(tx, refunds);
     finished += updated.length;
   }
+  await recordTallies(tx, tallies);
   return finished;
 }
 

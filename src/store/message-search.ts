@@ -1,10 +1,12 @@
 /**
  * The console's message search: messages newest first with their batch's text and
  * business system, filtered by phone, batch, id, app, status, carrier and creation time; one
- * message's parts and delivery report. Keyset pages on (created_at, id) — migration 0012.
+ * message's parts and delivery report. Keyset pages on (created_at, id) — migration 0012; a
+ * failed status or a carrier through indexes of their own — migration 0071.
  */
-import type { Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { sendKeyRange } from './console-send.js';
+import { SEARCH_INDEXED_STATUSES } from './migrations/0071-search-indexes.js';
 import type { Database, MessagesTable } from './schema.js';
 
 export interface MessageFilter {
@@ -77,7 +79,17 @@ function conditions(eb: ExpressionBuilder<WithM, 'm'>, filter: MessageFilter): E
   if (filter.batchId !== undefined) out.push(eb('m.batch_id', '=', filter.batchId));
   if (filter.msgId !== undefined) out.push(eb('m.id', '=', filter.msgId));
   if (filter.appId !== undefined) out.push(eb('m.app_id', '=', filter.appId));
-  if (filter.status !== undefined) out.push(eb('m.status', '=', filter.status));
+  if (filter.status !== undefined)
+    // A literal for the statuses with a partial index (migration 0071): SQLite uses one only then.
+    out.push(
+      eb(
+        'm.status',
+        '=',
+        (SEARCH_INDEXED_STATUSES as readonly string[]).includes(filter.status)
+          ? sql.lit(filter.status)
+          : filter.status,
+      ),
+    );
   if (filter.carrier !== undefined) out.push(eb('m.carrier', '=', filter.carrier));
   if (filter.province !== undefined)
     out.push(

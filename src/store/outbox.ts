@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
+import { pendingTallies } from './message-tallies.js';
 import type { Database } from './schema.js';
 import { chunked, eachRow } from './sql-values.js';
 
@@ -217,17 +218,5 @@ export interface TakenParts {
   parts: Set<number>;
 }
 
-/** Messages not yet final, by status (for the metrics endpoint). */
-export async function pendingCounts(
-  db: Kysely<Database>,
-): Promise<Record<'HELD' | 'QUEUED' | 'SENDING' | 'SUBMITTED', number>> {
-  const rows = await db
-    .selectFrom('messages')
-    .select((eb) => ['status', eb.fn.countAll<number>().as('n')])
-    .where('status', 'in', ['HELD', 'QUEUED', 'SENDING', 'SUBMITTED'])
-    .groupBy('status')
-    .execute();
-  const out = { HELD: 0, QUEUED: 0, SENDING: 0, SUBMITTED: 0 };
-  for (const r of rows) if (r.status in out) out[r.status as keyof typeof out] = r.n;
-  return out;
-}
+/** Messages not yet final, by status (for the metrics endpoint): from the maintained counts. */
+export const pendingCounts = pendingTallies;

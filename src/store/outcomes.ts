@@ -22,6 +22,7 @@ import {
   type ClaimRequest,
   type ReleaseRequest,
 } from './outbox.js';
+import { recordTallies, submittedTallies } from './message-tallies.js';
 import { recordPartWrites } from './part-writes.js';
 import { chunked, eachRow } from './sql-values.js';
 
@@ -316,14 +317,21 @@ async function recordSubmissions(
   // Admission charged the most segments any route could take; a cut with fewer is refunded here.
   const updated = await eachRow(tx, caps, submitted, {
     types: ['bigint', 'text', 'integer'],
-    build: (col, from) => sql<{ app_id: number; refunded: number }>`
+    build: (col, from) => sql<{
+      app_id: number;
+      refunded: number;
+      created_at: number;
+      carrier: string;
+      gateway_id: string;
+    }>`
       UPDATE messages SET status = 'SUBMITTED', gateway_id = ${col(2)}, submitted_at = ${now},
         deadline_at = ${now + settings.reportDeadlineMs}, lease_owner = NULL, lease_until = NULL, error = NULL,
         refunded = ${col(3)}
       ${from.clause}
       WHERE messages.id = ${col(1)} AND messages.status = 'SENDING'
-      RETURNING messages.app_id, messages.refunded`,
+      RETURNING messages.app_id, messages.refunded, messages.created_at, messages.carrier, messages.gateway_id`,
   });
+  await recordTallies(tx, submittedTallies(updated));
   await refundApps(
     tx,
     updated.map((u) => ({ appId: u.app_id, amount: u.refunded })),

@@ -111,7 +111,8 @@ export async function partCopies(db: Kysely<Database>): Promise<Record<CopyReaso
   const rows = await db
     .selectFrom('part_writes')
     .select((eb) => ['copy_reason', eb.fn.sum<number | string>('copies').as('n')])
-    .where('copies', '>', 0)
+    // A literal, as the partial index of migration 0072 states it: SQLite uses it only then.
+    .where('copies', '>', sql.lit(0))
     .groupBy('copy_reason')
     .execute();
   const out: Record<CopyReason, number> = { UNANSWERED: 0, LEASE_LOST: 0, ACCEPTED: 0 };

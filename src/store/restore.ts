@@ -21,6 +21,7 @@ import {
   type RowValue,
 } from './backup-format.js';
 import { migrate, openDatabase, type DatabaseHandle } from './connect.js';
+import { rebuildTallies } from './message-tallies.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -183,6 +184,8 @@ export async function restoreInto(
     }
   });
   await migrate(handle);
+  // The counts are derived data: whatever the backup held of them, they are counted afresh.
+  await rebuildTallies(handle.db, handle.caps);
   // The processes that held these are gone: the sweeper and the command service take them again at once.
   await handle.db.updateTable('messages').set({ lease_until: 0 }).where('status', '=', 'SENDING').execute();
   await handle.db

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { FINAL_STATUSES } from '../domain/status.js';
+import { recordTallies, TallyChanges, tallyKey } from './message-tallies.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database>;
@@ -33,7 +34,11 @@ export async function pruneMessages(db: Db, before: number, limit: number): Prom
       .deleteFrom('messages')
       .where('id', 'in', ids)
       .where('status', 'in', FINAL_STATUSES)
-      .executeTakeFirst();
+      .returning(['id', 'status', 'created_at', 'app_id', 'carrier', 'gateway_id'])
+      .execute();
+    const tallies = new TallyChanges();
+    for (const r of removed) tallies.add(tallyKey(r), -1);
+    await recordTallies(tx, tallies);
     await tx
       .deleteFrom('batches')
       .where('id', 'in', batchIds)
@@ -43,7 +48,7 @@ export async function pruneMessages(db: Db, before: number, limit: number): Prom
         ),
       )
       .execute();
-    return Number(removed.numDeletedRows);
+    return removed.length;
   });
 }
 

@@ -13,6 +13,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import { finishMessages } from './finish.js';
 import type { IdAllocator } from './ids.js';
+import { recordTallies, TallyChanges } from './message-tallies.js';
 import type { Selectable } from 'kysely';
 import type { Database, ReviewsTable } from './schema.js';
 
@@ -139,8 +140,16 @@ export async function approveReview(db: Kysely<Database>, d: Decision): Promise<
         not_before: sql<number>`CASE WHEN not_before < ${d.now} THEN ${d.now} ELSE not_before END`,
       })
       .where(heldOf(d.reviewId))
-      .executeTakeFirst();
-    return { kind: 'decided', messages: Number(result.numUpdatedRows) };
+      .returning(['created_at', 'app_id', 'carrier'])
+      .execute();
+    const tallies = new TallyChanges();
+    for (const r of result)
+      tallies.move(
+        { createdAt: r.created_at, appId: r.app_id, carrier: r.carrier, gatewayId: null, status: 'HELD' },
+        { status: 'QUEUED', gatewayId: null },
+      );
+    await recordTallies(tx, tallies);
+    return { kind: 'decided', messages: result.length };
   });
 }
 

@@ -7,6 +7,7 @@
 import type { Insertable, Selectable } from 'kysely';
 import type {
   BatchesTable,
+  MessageTalliesTable,
   DeliveryReportsTable,
   MessagePartsTable,
   MessagesTable,
@@ -112,6 +113,8 @@ export interface Database {
   sftp_files: SftpFilesTable;
   sftp_file_messages: SftpFileMessagesTable;
   list_proposals: ListProposalsTable;
+  message_tallies: MessageTalliesTable;
+  message_tally_deltas: MessageTalliesTable;
 }
 
 export type AppRow = Selectable<AppsTable>;

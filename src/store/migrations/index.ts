@@ -35,6 +35,9 @@ import * as m0085 from './0085-list-proposals.js';
 import * as m0061 from './0061-sftp-replies.js';
 import * as m0065 from './0065-callback-retry.js';
 import * as m0080 from './0080-template-kinds.js';
+import * as m0070 from './0070-message-tallies.js';
+import * as m0071 from './0071-search-indexes.js';
+import * as m0072 from './0072-part-copies.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -77,4 +80,7 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0061-sftp-replies', up: m0061.up },
   { name: '0065-callback-retry', up: m0065.up },
   { name: '0080-template-kinds', up: m0080.up },
+  { name: '0070-message-tallies', up: m0070.up },
+  { name: '0071-search-indexes', up: m0071.up },
+  { name: '0072-part-copies', up: m0072.up },
 ];

@@ -154,3 +154,13 @@ export interface SendTasksTable {
   created_by: string;
   created_at: number;
 }
+
+/** Messages per creation hour, app, carrier, gateway ('' = none) and status (migration 0070). */
+export interface MessageTalliesTable {
+  hour: number;
+  app_id: number;
+  carrier: string;
+  gateway_id: string;
+  status: string;
+  n: number;
+}
