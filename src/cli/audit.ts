@@ -36,7 +36,8 @@ const PROBLEMS: Record<AuditProblem, string> = {
   relinked: '前一条哈希不符，记录被替换或插入 (prev_hash does not match: entry replaced or inserted)',
   changed: '记录内容被改动 (entry content changed)',
   truncated: '末尾记录被删除 (entries deleted from the end)',
-  headless: '链头记录 audit_head 不存在，审计表被清空或损坏 (the audit_head row is gone: the audit tables were emptied or damaged)',
+  headless:
+    '链头记录 audit_head 不存在，审计表被清空或损坏 (the audit_head row is gone: the audit tables were emptied or damaged)',
   beyond: '链头之后存在链外记录，有人插入了记录 (entries stored beyond the chain head: rows were inserted)',
 };
 

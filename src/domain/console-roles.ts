@@ -47,7 +47,14 @@ export const PERMISSIONS: Readonly<Record<ConsoleRole, readonly ConsoleAction[]>
   auditor: ['audit.read', 'audit.export'],
   // Filter rules and lists are the security administrator's (separation of duties): an operator
   // may add to them, which only blocks more, but never loosen or remove them.
-  operator: ['message.send', 'message.read', 'template.manage', 'list.propose', 'survey.manage', 'stats.read'],
+  operator: [
+    'message.send',
+    'message.read',
+    'template.manage',
+    'list.propose',
+    'survey.manage',
+    'stats.read',
+  ],
   reviewer: ['template.review', 'batch.review', 'message.read', 'stats.read'],
   'case-handler': ['ticket.handle', 'message.read'],
 };

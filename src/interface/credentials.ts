@@ -10,12 +10,7 @@ import type { Kysely } from 'kysely';
 import { cidrContains, parseCidrList, type Cidr } from '../domain/cidr.js';
 import { verifyPassword } from '../security/passwords.js';
 import { findAppByCertificate, findAppByName, listApps, type AppRecord } from '../store/apps.js';
-import {
-  clearAttempts,
-  countAttempt,
-  lockedUntil,
-  lockSource,
-} from '../store/interface-locks.js';
+import { clearAttempts, countAttempt, lockedUntil, lockSource } from '../store/interface-locks.js';
 import type { Database } from '../store/schema.js';
 
 export interface CredentialSettings {
@@ -33,7 +28,6 @@ interface CachedApp {
   blocks: Cidr[];
   loadedAt: number;
 }
-
 
 export type PasswordVerdict = { ok: true } | { ok: false; lockedUntil: number | null };
 

@@ -63,7 +63,11 @@ export async function lockSource(
 }
 
 /** The lock in force for this account and address, 0 when none. */
-export async function lockedUntil(db: Db, key: { appId: number; source: string }, now: number): Promise<number> {
+export async function lockedUntil(
+  db: Db,
+  key: { appId: number; source: string },
+  now: number,
+): Promise<number> {
   const row = await db
     .selectFrom('interface_locks')
     .select('locked_until')

@@ -146,7 +146,12 @@ for (const dialect of DIALECTS) {
     );
     // An append passes over them rather than failing on their seq, and verify names the fork.
     assert.equal((await appendAudit(store, KEY, entry(1))).seq, 22);
-    assert.deepEqual(await verifyAudit(store, KEY), { ok: false, seq: 22, problem: 'relinked', verified: 21 });
+    assert.deepEqual(await verifyAudit(store, KEY), {
+      ok: false,
+      seq: 22,
+      problem: 'relinked',
+      verified: 21,
+    });
     await db.updateTable('audit_head').set({ last_seq: 21, last_hash: last.hash, mac: 'x' }).execute();
     await assert.rejects(appendAudit(store, KEY, entry(1)), (err) => isAppError(err, 'ERR_AUDIT_TAMPERED'));
   });

@@ -63,7 +63,10 @@ for (const dialect of DIALECTS) {
 
     await t.test('staff see the lock, masked, and lift it (audited)', async () => {
       const consoleUrl = rig.platform.consoleUrl ?? '';
-      const staff = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'case1', ['case-handler']));
+      const staff = await consoleLogin(
+        consoleUrl,
+        await addConsoleUser(rig.platform, 'case1', ['case-handler']),
+      );
       const listed = await staff.get<{ locks: { id: string; scope: string; mobile: string | null }[] }>(
         'citizen-locks',
       );
@@ -81,7 +84,10 @@ for (const dialect of DIALECTS) {
         .execute();
       assert.deepEqual(audit, [{ actor: 'case1', action: 'citizen.unlock' }]);
       assert.match(await rig.ask(STRANGER, `BD#${LI}#135790`), /已与本机绑定/);
-      const operator = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op1', ['operator']));
+      const operator = await consoleLogin(
+        consoleUrl,
+        await addConsoleUser(rig.platform, 'op1', ['operator']),
+      );
       assert.equal((await operator.get('citizen-locks')).status, 403);
     });
   });

@@ -31,7 +31,7 @@ test('the README exchange is what a citizen gets from the demo people', async ()
   const rig = await startCitizenRig('sqlite', DEMO_PERSONS);
   try {
     let requestNo: string | undefined;
-    for (let i = 0; i < lines.length; ) {
+    for (let i = 0; i < lines.length;) {
       const line = lines[i] ?? '';
       if (line.startsWith('→ ')) {
         const expected: string[] = [];

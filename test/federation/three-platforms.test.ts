@@ -217,34 +217,41 @@ test('one ministry, two provinces: cross-province sending, reports, survey answe
     assert.equal(question.from, `${SP}21${uplink.ext}`);
   });
 
-  await t.test('`sms12333 survey send` routes by the segment data too: a 46 number by the ministry', async () => {
-    const config = join(dir, 'p21.yaml');
-    writeFileSync(
-      config,
-      stringify({
-        database: { url: p21.platform.config.database.url },
-        platform: { role: 'province', province: '21' },
-        phoneData: { file: segments },
-        gateways: [ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21')],
-        log: { level: 'silent' },
-      }),
-    );
-    const mobiles = join(dir, 'mobiles.txt');
-    writeFileSync(mobiles, `${HN4}\n`);
-    const sent = await runCaptured(() =>
-      runSurvey(['send', '--id', String(surveyId), '--mobiles-file', mobiles, '--config', config]),
-    );
-    assert.equal(sent.code, 0, sent.out);
-    assert.match(sent.out, /排队 queued 1/);
-    const question = await eventually(() => ministry.sim.inbox(HN4)[0], 20_000, 'survey question by the CLI');
-    assert.match(question.text, /异地业务/);
-    const row = await p21.platform.handle.db
-      .selectFrom('messages')
-      .select(['home_province', 'gateway_id'])
-      .where('mobile', '=', HN4)
-      .executeTakeFirstOrThrow();
-    assert.deepEqual(row, { home_province: '46', gateway_id: 'ministry' });
-  });
+  await t.test(
+    '`sms12333 survey send` routes by the segment data too: a 46 number by the ministry',
+    async () => {
+      const config = join(dir, 'p21.yaml');
+      writeFileSync(
+        config,
+        stringify({
+          database: { url: p21.platform.config.database.url },
+          platform: { role: 'province', province: '21' },
+          phoneData: { file: segments },
+          gateways: [ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21')],
+          log: { level: 'silent' },
+        }),
+      );
+      const mobiles = join(dir, 'mobiles.txt');
+      writeFileSync(mobiles, `${HN4}\n`);
+      const sent = await runCaptured(() =>
+        runSurvey(['send', '--id', String(surveyId), '--mobiles-file', mobiles, '--config', config]),
+      );
+      assert.equal(sent.code, 0, sent.out);
+      assert.match(sent.out, /排队 queued 1/);
+      const question = await eventually(
+        () => ministry.sim.inbox(HN4)[0],
+        20_000,
+        'survey question by the CLI',
+      );
+      assert.match(question.text, /异地业务/);
+      const row = await p21.platform.handle.db
+        .selectFrom('messages')
+        .select(['home_province', 'gateway_id'])
+        .where('mobile', '=', HN4)
+        .executeTakeFirstOrThrow();
+      assert.deepEqual(row, { home_province: '46', gateway_id: 'ministry' });
+    },
+  );
 
   await t.test('the ministry counts and finds messages by province account', async () => {
     const db = ministry.platform.handle.db;

@@ -56,9 +56,13 @@ for (const dialect of DIALECTS) {
       });
       assert.equal(res.statusCode, 200);
       assert.equal(res.json<{ code: number }>().code, 2);
-      const shallow = await tp.post('/api/sms/send', { ...base, mobiles: [['13800138000']] }, {
-        remoteAddress: '10.1.1.1',
-      });
+      const shallow = await tp.post(
+        '/api/sms/send',
+        { ...base, mobiles: [['13800138000']] },
+        {
+          remoteAddress: '10.1.1.1',
+        },
+      );
       assert.equal(shallow.json.code, 2);
     });
 
@@ -74,24 +78,35 @@ for (const dialect of DIALECTS) {
       assert.equal(res.json<{ code: number }>().code, 2);
     });
 
-    await t.test('invisible characters cannot hide a second signature; no message leaves unsigned', async () => {
-      const from = { remoteAddress: '10.1.1.1' };
-      const send = (body: Record<string, unknown>) =>
-        tp.post('/api/sms/send', { ...base, mobiles: '13800138000', ...body }, from);
-      for (const lead of ['\u200b', '\u202e', '\ufeff', '\u2060\u3000', '\u3164'])
-        assert.equal((await send({ content: `${lead}【公安局】冒充签名` })).json.code, 2, JSON.stringify(lead));
-      const ok = await send({ content: '\u200b\u200d通知' });
-      assert.equal(ok.json.code, 1);
-      const db = tp.platform.handle.db;
-      const last = () =>
-        db.selectFrom('batches').select(['signature', 'content']).orderBy('id', 'desc').executeTakeFirstOrThrow();
-      assert.deepEqual(await last(), { signature: '【人社局】', content: '通知' });
+    await t.test(
+      'invisible characters cannot hide a second signature; no message leaves unsigned',
+      async () => {
+        const from = { remoteAddress: '10.1.1.1' };
+        const send = (body: Record<string, unknown>) =>
+          tp.post('/api/sms/send', { ...base, mobiles: '13800138000', ...body }, from);
+        for (const lead of ['\u200b', '\u202e', '\ufeff', '\u2060\u3000', '\u3164'])
+          assert.equal(
+            (await send({ content: `${lead}【公安局】冒充签名` })).json.code,
+            2,
+            JSON.stringify(lead),
+          );
+        const ok = await send({ content: '\u200b\u200d通知' });
+        assert.equal(ok.json.code, 1);
+        const db = tp.platform.handle.db;
+        const last = () =>
+          db
+            .selectFrom('batches')
+            .select(['signature', 'content'])
+            .orderBy('id', 'desc')
+            .executeTakeFirstOrThrow();
+        assert.deepEqual(await last(), { signature: '【人社局】', content: '通知' });
 
-      await createTestApp(db, 'nosig', { signature: '', ipWhitelist: ['10.0.0.0/8'], balance: 10 });
-      const unsigned = await send({ appName: 'nosig', content: '通知' });
-      assert.equal(unsigned.json.code, 1);
-      assert.deepEqual(await last(), { signature: '【12333】', content: '通知' });
-    });
+        await createTestApp(db, 'nosig', { signature: '', ipWhitelist: ['10.0.0.0/8'], balance: 10 });
+        const unsigned = await send({ appName: 'nosig', content: '通知' });
+        assert.equal(unsigned.json.code, 1);
+        assert.deepEqual(await last(), { signature: '【12333】', content: '通知' });
+      },
+    );
 
     await t.test('an address no account lists is answered before its body is read', async () => {
       const { socket, received } = await open(port, '127.0.0.1');
@@ -123,7 +138,10 @@ for (const dialect of DIALECTS) {
       const held = await Promise.all(Array.from({ length: 4 }, () => open(port, '127.0.0.3')));
       const extra = await open(port, '127.0.0.3');
       await closed(extra.socket);
-      assert.ok(held.every((h) => !h.socket.destroyed), 'the first four stay open');
+      assert.ok(
+        held.every((h) => !h.socket.destroyed),
+        'the first four stay open',
+      );
       assert.equal(extra.received(), '');
       const other = await open(port, '127.0.0.4');
       assert.equal(other.socket.destroyed, false, 'another address is not affected');

@@ -11,7 +11,12 @@ import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const LONG = '根据《社会保险法》规定，请您于本月底前完成养老保险待遇资格认证，逾期将暂停发放。'.repeat(3);
 
-const NUMBERS = { cmcc: '13800138000', cucc: '13000130000', ctcc: '13300133000', cbn: '19200192000' } as const;
+const NUMBERS = {
+  cmcc: '13800138000',
+  cucc: '13000130000',
+  ctcc: '13300133000',
+  cbn: '19200192000',
+} as const;
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: long messages and uplinks over CMPP 3.0, SGIP 1.2, SMGP 3.0 and SMPP 3.4`, async (t) => {
@@ -22,20 +27,38 @@ for (const dialect of DIALECTS) {
       links: [
         {
           id: 'cucc-1',
-          simulator: { protocol: 'sgip', peer: { host: '127.0.0.1', port: sgipListen, account: 'smg', secret: 'smg-pass' } },
+          simulator: {
+            protocol: 'sgip',
+            peer: { host: '127.0.0.1', port: sgipListen, account: 'smg', secret: 'smg-pass' },
+          },
           gateway: {
             carriers: ['cucc'],
-            sgip: { nodeId: 3010092008, corpId: '92008', listenPort: sgipListen, smgLogin: 'smg', smgPassword: 'smg-pass' },
+            sgip: {
+              nodeId: 3010092008,
+              corpId: '92008',
+              listenPort: sgipListen,
+              smgLogin: 'smg',
+              smgPassword: 'smg-pass',
+            },
           },
         },
         { id: 'ctcc-1', simulator: { protocol: 'smgp' }, gateway: { carriers: ['ctcc'] } },
         // SMPP passwords are at most 8 characters.
-        { id: 'cbn-1', simulator: { protocol: 'smpp', secret: 'smpp-pw' }, gateway: { carriers: ['cbn'], secret: 'smpp-pw' } },
+        {
+          id: 'cbn-1',
+          simulator: { protocol: 'smpp', secret: 'smpp-pw' },
+          gateway: { carriers: ['cbn'], secret: 'smpp-pw' },
+        },
       ],
     });
     t.after(() => tp.close());
     const creds = { appName: tp.appName, password: tp.password };
-    const sent = await tp.post('/api/sms/send', { ...creds, mobiles: Object.values(NUMBERS), content: LONG, islong: 1 });
+    const sent = await tp.post('/api/sms/send', {
+      ...creds,
+      mobiles: Object.values(NUMBERS),
+      content: LONG,
+      islong: 1,
+    });
     assert.equal(sent.json.code, 1, JSON.stringify(sent.json));
 
     const byLink = { cmcc: 'cmcc-1', cucc: 'cucc-1', ctcc: 'ctcc-1', cbn: 'cbn-1' } as const;
@@ -52,13 +75,20 @@ for (const dialect of DIALECTS) {
     });
     assert.deepEqual(
       reports.map((r) => [r.mobile, r.status]).sort(),
-      Object.values(NUMBERS).map((m) => [m, 'DELIVERED']).sort(),
+      Object.values(NUMBERS)
+        .map((m) => [m, 'DELIVERED'])
+        .sort(),
     );
-    const gateways = await tp.platform.handle.db.selectFrom('messages').select(['mobile', 'gateway_id']).execute();
-    assert.deepEqual(
-      Object.fromEntries(gateways.map((g) => [g.mobile, g.gateway_id])),
-      { [NUMBERS.cmcc]: 'cmcc-1', [NUMBERS.cucc]: 'cucc-1', [NUMBERS.ctcc]: 'ctcc-1', [NUMBERS.cbn]: 'cbn-1' },
-    );
+    const gateways = await tp.platform.handle.db
+      .selectFrom('messages')
+      .select(['mobile', 'gateway_id'])
+      .execute();
+    assert.deepEqual(Object.fromEntries(gateways.map((g) => [g.mobile, g.gateway_id])), {
+      [NUMBERS.cmcc]: 'cmcc-1',
+      [NUMBERS.cucc]: 'cucc-1',
+      [NUMBERS.ctcc]: 'ctcc-1',
+      [NUMBERS.cbn]: 'cbn-1',
+    });
 
     const uplink = '请问我的社保卡补办进度如何？'.repeat(6);
     for (const [carrier, mobile] of Object.entries(NUMBERS) as [keyof typeof NUMBERS, string][]) {
@@ -71,7 +101,9 @@ for (const dialect of DIALECTS) {
     });
     assert.deepEqual(
       replies.map((r) => [r.mobile, r.text]).sort(),
-      Object.values(NUMBERS).map((m) => [m, uplink]).sort(),
+      Object.values(NUMBERS)
+        .map((m) => [m, uplink])
+        .sort(),
     );
   });
 }

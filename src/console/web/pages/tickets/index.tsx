@@ -256,11 +256,7 @@ export default function TicketsPage() {
             label: (
               <Space size={6}>
                 {t.finished}
-                <Badge
-                  count={data.counts.DONE + data.counts.REJECTED}
-                  color="#52c41a"
-                  overflowCount={999}
-                />
+                <Badge count={data.counts.DONE + data.counts.REJECTED} color="#52c41a" overflowCount={999} />
               </Space>
             ),
           },
