@@ -29,7 +29,7 @@ import { waitAtMost, type Clock, type TimerHandle } from './clock.js';
 import { Keepalive } from './keepalive.js';
 import { RequestTracker, SequenceCounter, type RequestResult } from './request-tracker.js';
 import { StateMachine, type TransitionTable } from './state-machine.js';
-import { createTickWriter } from './tick-writer.js';
+import { createTickWriter, STALL_DROP_MS } from './tick-writer.js';
 
 export const LINK_STATES = ['closed', 'connecting', 'binding', 'bound', 'unbinding'] as const;
 export type LinkState = (typeof LINK_STATES)[number];
@@ -323,7 +323,7 @@ export abstract class LinkConnection<
     socket.setNoDelay(true);
     const link = this.newLink({
       socket,
-      write: createTickWriter(socket),
+      write: createTickWriter(socket, { dropAfterStallMs: STALL_DROP_MS }),
       framer: this.newFramer(),
       window: new RequestTracker<Answer>(this.ctx.config.window, this.ctx.clock),
       closed: false,

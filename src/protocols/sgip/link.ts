@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import type { Framer } from '../codec/framer.js';
 import type { Clock, TimerHandle } from '../session/clock.js';
 import { RequestTracker } from '../session/request-tracker.js';
-import { createTickWriter } from '../session/tick-writer.js';
+import { createTickWriter, STALL_DROP_MS } from '../session/tick-writer.js';
 import type { SubmitResp } from './client-mapping.js';
 import { createSgipFramer, decodeSgipLenient, encodeSgip, type SgipPdu } from './codec.js';
 import type { SgipSequence } from './sequence.js';
@@ -50,7 +50,7 @@ export class SgipLink {
     this.lastActivity = clock.now();
     this.socket = connect(target);
     this.socket.setNoDelay(true);
-    this.write = createTickWriter(this.socket);
+    this.write = createTickWriter(this.socket, { dropAfterStallMs: STALL_DROP_MS });
     const where = `${target.host}:${target.port}`;
     this.socket.on('connect', () => events.connected());
     this.socket.on('data', (chunk: Buffer) => this.receive(chunk));
