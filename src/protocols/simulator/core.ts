@@ -108,6 +108,8 @@ const ZERO: Record<Counter, number> = {
 
 /** Every id second holds at most this many ids, so that none repeats within a run. */
 const SEQUENCES = 0x10000;
+/** A report or uplink the platform refused is offered again after this long (or at the next bind). */
+const REFUSED_AGAIN_MS = 2000;
 
 export class SimulatorCore<Id> {
   readonly account: string;
@@ -147,10 +149,17 @@ export class SimulatorCore<Id> {
     this.settings = { ...this.initial };
     this.random = seeded(options.seed);
     this.handsets = new Handsets(() => this.random() < this.settings.failRate);
-    this.outbound = new Outbound({
-      sent: (kind) => this.count(kind === 'report' ? 'reportsSent' : 'uplinksSent'),
-      acked: (kind) => this.count(kind === 'report' ? 'reportsAcked' : 'uplinksAcked'),
-    });
+    this.outbound = new Outbound(
+      {
+        sent: (kind) => this.count(kind === 'report' ? 'reportsSent' : 'uplinksSent'),
+        acked: (kind) => this.count(kind === 'report' ? 'reportsAcked' : 'uplinksAcked'),
+      },
+      (fn) => {
+        // A closed simulator must not be kept alive by a report it was refused.
+        const handle = this.clock.setTimer(fn, REFUSED_AGAIN_MS) as { unref?: () => void };
+        handle.unref?.();
+      },
+    );
     this.scheduler = new Scheduler((due) => this.reportsDue(due), this.clock);
   }
 

@@ -33,6 +33,9 @@ export interface OutboundCounters {
   acked(kind: OutboundKind): void;
 }
 
+/** Runs `fn` later: how a refused item is offered again when no link binds meanwhile. */
+export type Later = (fn: () => void) => void;
+
 export class Outbound<P> {
   private readonly links = new Map<number, OutboundLink<P>>();
   /** Unacknowledged items in the order they were queued. */
@@ -41,7 +44,10 @@ export class Outbound<P> {
   private nextId = 1;
   private rotation = 0;
 
-  constructor(private readonly counters: OutboundCounters) {}
+  constructor(
+    private readonly counters: OutboundCounters,
+    private readonly later?: Later,
+  ) {}
 
   pending(kind?: OutboundKind): number {
     return kind === undefined ? this.items.size : this.counts[kind];
@@ -89,12 +95,17 @@ export class Outbound<P> {
   }
 
   /**
-   * The platform answered with an error: the item waits for the next bind instead of going
-   * straight back, so a platform that keeps refusing does not spin the simulator.
+   * The platform answered with an error: the item waits for the next bind, or until `later` runs,
+   * instead of going straight back, so a platform that keeps refusing does not spin the simulator
+   * and one that failed once (a database hiccup) still gets its report, as from a real carrier.
    */
   nack(itemId: number, linkId: number): void {
     const item = this.items.get(itemId);
-    if (item?.on === linkId) item.on = null;
+    if (item?.on !== linkId) return;
+    item.on = null;
+    this.later?.(() => {
+      if (this.items.get(item.id) === item && item.on === null) this.dispatch(item, this.anyLink());
+    });
   }
 
   /** Gives up on an item that cannot be written (the link's logger says why). */

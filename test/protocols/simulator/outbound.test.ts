@@ -96,3 +96,27 @@ test('the segments of one uplink go out on one link; a nack waits for the next b
   out.drop(first.id);
   assert.equal(out.pending('mo'), 2);
 });
+
+test('a refused item is offered again later even when no link binds meanwhile', () => {
+  const sent = { report: 0, mo: 0 };
+  const acked = { report: 0, mo: 0 };
+  const due: (() => void)[] = [];
+  const out = new Outbound<string>({ sent: (k) => sent[k]++, acked: (k) => acked[k]++ }, (fn) =>
+    due.push(fn),
+  );
+  const got: OutboundItem<string>[] = [];
+  out.bind({ id: 1, write: (item) => got.push(item) });
+  const [report] = out.enqueue('report', ['r1'], 1);
+  assert.ok(report);
+  out.nack(report.id, 1);
+  assert.equal(got.length, 1, 'not straight back');
+  assert.equal(due.length, 1);
+  due.shift()?.();
+  assert.deepEqual(
+    got.map((i) => i.payload),
+    ['r1', 'r1'],
+  );
+  assert.ok(out.ack(report.id, 1));
+  assert.equal(out.pending(), 0);
+  assert.equal(acked.report, 1);
+});
