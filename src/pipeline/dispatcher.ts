@@ -13,18 +13,18 @@
  */
 import type { Logger } from 'pino';
 import type { Carrier } from '../domain/carrier.js';
-import { measureText, segmentText, wholeText, type Segment, type TextProfile } from '../domain/text/index.js';
+import { measureText } from '../domain/text/index.js';
 import type { Gateway, SubmitOutcome, SubmitPart } from '../protocols/gateway.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import {
   acceptedParts,
-  loadBatches,
   type BatchText,
   type ClaimedMessage,
   type ClaimRouting,
   type TakenParts,
 } from '../store/outbox.js';
 import type { SubmissionRecord } from '../store/outcomes.js';
+import { BatchTexts } from './batch-texts.js';
 import type { Router } from './router.js';
 import type { EventWriter } from './writer.js';
 
@@ -62,7 +62,6 @@ interface Buffered {
   claimedAt: number;
 }
 
-const BATCH_CACHE_LIMIT = 2000;
 /** Time left, at the least, between an answer's latest arrival and the end of the lease to store it. */
 const RECORD_MARGIN_MS = 1000;
 
@@ -100,8 +99,7 @@ export class Dispatcher {
   private moreDue = true;
   private buffer: Buffered[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly batches = new Map<number, BatchText>();
-  private readonly segmentCache = new Map<string, Segment[]>();
+  private readonly texts: BatchTexts;
 
   constructor(
     private readonly handle: DatabaseHandle,
@@ -110,7 +108,9 @@ export class Dispatcher {
     private readonly settings: DispatcherSettings,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.texts = new BatchTexts(handle.db, settings.reveal);
+  }
 
   start(): void {
     if (this.running) return;
@@ -218,21 +218,21 @@ export class Dispatcher {
     this.moreDue = claimed.length >= limit;
     if (claimed.length === 0) return 0;
     this.counters.claimed += claimed.length;
-    await this.loadMissingBatches(claimed);
+    await this.texts.load(claimed.map((m) => m.batchId));
     const retried = claimed.filter((m) => m.attempts > 1).map((m) => m.id);
     const taken =
       retried.length > 0 ? await acceptedParts(this.handle.db, retried) : new Map<number, TakenParts>();
     const sendBefore = now + this.settings.leaseMs / 2;
     const orphaned: ClaimedMessage[] = [];
     for (const message of claimed) {
-      const batch = this.batches.get(message.batchId);
+      const batch = this.texts.get(message.batchId);
       if (batch) this.buffer.push({ message, batch, taken: taken.get(message.id), sendBefore, claimedAt });
       else orphaned.push(message);
     }
     // A verification code's text is not kept for later claims: a retry asks `reveal` again, so a
     // code verified, superseded or expired meanwhile is not sent.
     for (const message of claimed)
-      if (this.batches.get(message.batchId)?.category === 'otp') this.batches.delete(message.batchId);
+      if (this.texts.get(message.batchId)?.category === 'otp') this.texts.forget(message.batchId);
     // A message whose batch row is gone cannot be sent; the retry path ends it in time.
     for (const m of orphaned) this.track(this.record(m, 'none', m.segments, [], [], NO_BATCH));
     return claimed.length;
@@ -280,15 +280,6 @@ export class Dispatcher {
     }
   }
 
-  private async loadMissingBatches(messages: readonly ClaimedMessage[]): Promise<void> {
-    const missing = [...new Set(messages.map((m) => m.batchId))].filter((id) => !this.batches.has(id));
-    if (missing.length === 0) return;
-    if (this.batches.size + missing.length > BATCH_CACHE_LIMIT) this.batches.clear();
-    let loaded = await loadBatches(this.handle.db, missing);
-    if (this.settings.reveal) loaded = await this.settings.reveal(loaded);
-    for (const b of loaded) this.batches.set(b.id, b);
-  }
-
   private send(item: Buffered, gateway: Gateway): void {
     const { message, batch, taken } = item;
     // Past its validity (a review decided late, a long outage): the carrier would refuse the time,
@@ -299,8 +290,8 @@ export class Dispatcher {
     }
     const whole = gateway.wholeMessages === true;
     const segments = whole
-      ? this.wholeFor(batch, gateway.textProfile)
-      : this.segmentsFor(batch, gateway.textProfile, message.id & 0xff);
+      ? this.texts.whole(batch, gateway.textProfile)
+      : this.texts.segments(batch, gateway.textProfile, message.id & 0xff);
     const billed = whole
       ? measureText(batch.signature + batch.content, gateway.textProfile).segments
       : undefined;
@@ -351,37 +342,6 @@ export class Dispatcher {
         )
         .finally(recorded),
     );
-  }
-
-  /**
-   * Every message of a batch carries the same text, so it is cut once per batch and route; only the
-   * concatenation reference (byte 3 of the UDH) differs per message.
-   */
-  private segmentsFor(batch: BatchText, profile: TextProfile, reference: number): Segment[] {
-    const key = `${batch.id}:${profile}`;
-    let template = this.segmentCache.get(key);
-    if (!template) {
-      if (this.segmentCache.size >= BATCH_CACHE_LIMIT) this.segmentCache.clear();
-      template = segmentText(batch.signature + batch.content, profile, 0);
-      this.segmentCache.set(key, template);
-    }
-    return template.map((s) => {
-      if (!s.udh) return s;
-      const udh = Uint8Array.from(s.udh);
-      udh[3] = reference;
-      return { ...s, udh };
-    });
-  }
-
-  private wholeFor(batch: BatchText, profile: TextProfile): Segment[] {
-    const key = `${batch.id}:${profile}:whole`;
-    let cached = this.segmentCache.get(key);
-    if (!cached) {
-      if (this.segmentCache.size >= BATCH_CACHE_LIMIT) this.segmentCache.clear();
-      cached = [wholeText(batch.signature + batch.content, profile)];
-      this.segmentCache.set(key, cached);
-    }
-    return cached;
   }
 
   private track(p: Promise<void>): void {
