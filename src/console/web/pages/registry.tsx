@@ -41,7 +41,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Send',
     group: 'work',
     actions: ['message.send'],
-    component: lazy(() => import('./Send.js')),
+    component: lazy(() => import('./send/index.js')),
   },
   {
     key: 'review',

@@ -24,94 +24,13 @@ import {
   Typography,
 } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
-import { placeholdersOf } from '../../../domain/placeholders.js';
-import { api } from '../api.js';
-import { SendPreview, type SendPreviewData } from '../components/SendPreview.js';
-import { SendRecipients, type RecipientMode } from '../components/SendRecipients.js';
-import { SendProgress, type SendOutcome } from '../components/SendProgress.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '发送短信',
-    app: '业务系统账户',
-    appPlaceholder: '选择以哪个业务系统的名义发送',
-    appOption: '{name}　{signature}　余额 {balance} 条',
-    noApps: '没有可用的业务系统账户，请联系系统管理员',
-    recipients: '接收号码',
-    content: '短信内容',
-    template: '使用模板',
-    freeText: '自定义内容',
-    templatePlaceholder: '选择已审核通过的模板',
-    noTemplates: '该账户没有已审核通过的模板',
-    textPlaceholder: '输入短信内容（不含签名，签名由账户决定）；可用 {name} 形式的变量，由文件列填充',
-    variables: '变量',
-    fromFile: '由文件“{column}”列填充',
-    variableValue: '所有号码共用的值',
-    options: '发送选项',
-    islong: '允许长短信',
-    islongHint: '超过单条字数时拆分为多条发送，按条计费',
-    schedule: '定时发送',
-    schedulePlaceholder: '北京时间',
-    submit: '发送',
-    confirmTitle: '确认发送',
-    confirmApp: '账户',
-    confirmRecipients: '有效号码',
-    confirmInvalid: '无效或重复（不发送）',
-    confirmCost: '合计计费',
-    confirmBalance: '发送后余额',
-    confirmTime: '发送时间',
-    now: '立即发送',
-    confirmReview: '收件人超过 {n} 个，提交后须审核通过才发送',
-    ok: '确认发送',
-    cancel: '取消',
-    sent: '已提交发送',
-    needRecipients: '请先填写号码或上传文件',
-    needContent: '请填写短信内容或选择模板',
-    previewError: '预估失败',
-    counter: '含签名 {units} / {limit} 字 · {segments} 条',
-  },
-  en: {
-    title: 'Send messages',
-    app: 'Business system',
-    appPlaceholder: 'Send on behalf of which business system',
-    appOption: '{name}  {signature}  balance {balance}',
-    noApps: 'No active business-system account; ask a system administrator',
-    recipients: 'Recipients',
-    content: 'Text',
-    template: 'Template',
-    freeText: 'Free text',
-    templatePlaceholder: 'Choose an approved template',
-    noTemplates: 'No approved template for this account',
-    textPlaceholder:
-      'The text without signature (the account adds it); {name} variables are filled from file columns',
-    variables: 'Variables',
-    fromFile: 'from the file column “{column}”',
-    variableValue: 'value for every number',
-    options: 'Options',
-    islong: 'Allow long messages',
-    islongHint: 'A text longer than one SMS is split and charged per segment',
-    schedule: 'Schedule',
-    schedulePlaceholder: 'Beijing time',
-    submit: 'Send',
-    confirmTitle: 'Confirm sending',
-    confirmApp: 'Account',
-    confirmRecipients: 'Valid numbers',
-    confirmInvalid: 'Invalid or duplicate (not sent)',
-    confirmCost: 'Total charge',
-    confirmBalance: 'Balance after',
-    confirmTime: 'Send time',
-    now: 'Now',
-    confirmReview: 'More than {n} recipients: the batch waits for a reviewer',
-    ok: 'Send',
-    cancel: 'Cancel',
-    sent: 'Submitted',
-    needRecipients: 'Enter numbers or upload a file first',
-    needContent: 'Enter a text or choose a template',
-    previewError: 'Estimate failed',
-    counter: '{units} / {limit} characters with the signature · {segments} segment(s)',
-  },
-});
+import { placeholdersOf } from '../../../../domain/placeholders.js';
+import { api } from '../../api.js';
+import { SendPreview, type SendPreviewData } from '../../components/SendPreview.js';
+import { SendRecipients, type RecipientMode } from '../../components/SendRecipients.js';
+import { SendProgress, type SendOutcome } from '../../components/SendProgress.js';
+import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { TEXTS } from './texts.js';
 
 interface SendableApp {
   id: number;
