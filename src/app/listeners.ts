@@ -73,9 +73,10 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     now,
   );
   let metricsApp: FastifyInstance | null = null;
-  const accessLog = config.interface.enabled
-    ? new AccessLogWriter(handle, deps.ids, logger.child({ component: 'access-log' }))
-    : null;
+  const accessLog =
+    config.interface.enabled || config.sftp.enabled
+      ? new AccessLogWriter(handle, deps.ids, logger.child({ component: 'access-log' }))
+      : null;
   const listeners: Listeners = {
     credentials,
     interfaceApp: null,
@@ -192,6 +193,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
         send: { db: handle.db, admission: deps.admission, router: deps.router, settings: sendSettings },
         ids: deps.ids,
         logger,
+        accessLog: accessLog ?? undefined,
         openText: (token) => deps.citizens.cipher.decrypt(token),
         now,
       });
