@@ -173,6 +173,8 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
             wakeDispatcher: () => deps.dispatcher.wake(),
             sensitiveWords: deps.sensitiveWords,
             handsets: deps.handsets,
+            // Opened after the console: read when asked.
+            sftpPort: () => listeners.sftp?.port ?? null,
           },
           logger: logger.child({ component: 'console' }),
           now,

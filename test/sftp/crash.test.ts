@@ -18,6 +18,7 @@ import { setSftpCredentials } from '../../src/store/sftp.js';
 import { createTestApp } from '../helpers/apps.js';
 import { createTestDatabase } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
+import { runSftp } from '../helpers/sftp.js';
 
 const ROWS = 100_000;
 const run = promisify(execFile);
@@ -89,10 +90,6 @@ test('sqlite: kill -9 while a 100,000-row SFTP file is admitted; after restart e
 
   const rows = Array.from({ length: ROWS }, (_, i) => `139${String(i).padStart(8, '0')},第${i}号通知`);
   writeFileSync(join(dir, 'big.csv'), `mobile,content\n${rows.join('\n')}\n`);
-  writeFileSync(
-    join(dir, 'batch'),
-    'put big.csv inbox/big.csv.part\nrename inbox/big.csv.part inbox/big.csv\n',
-  );
 
   const start = async (): Promise<ChildHandle> => {
     const server = runCli(['serve', '--config', configFile]);
@@ -101,27 +98,14 @@ test('sqlite: kill -9 while a 100,000-row SFTP file is admitted; after restart e
     return server;
   };
   const first = await start();
-  await run(
-    'sftp',
-    [
-      '-b',
-      join(dir, 'batch'),
-      '-i',
-      key,
-      '-P',
-      String(sftpPort),
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'LogLevel=ERROR',
-      'hrss@127.0.0.1',
-    ],
-    { cwd: dir, timeout: 20_000 },
+  const up = await runSftp(
+    sftpPort,
+    'hrss',
+    key,
+    ['put big.csv inbox/big.csv.part', 'rename inbox/big.csv.part inbox/big.csv'],
+    dir,
   );
+  assert.equal(up.code, 0, up.out);
   // Killed once a fifth of the file is admitted: many slices committed, most still to come.
   const before = await eventually(
     async () => {

@@ -15,22 +15,7 @@ import { setSftpCredentials } from '../../src/store/sftp.js';
 import { createTestApp, TEST_PASSWORD, TEST_PASSWORD_HASH } from '../helpers/apps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
 import { eventually } from '../helpers/platform.js';
-import { openTestListener } from '../helpers/sftp.js';
-
-type Login = { username: string } & ({ password: string } | { privateKey: string });
-
-/** Logs in and out; resolves true when the server let the client in. */
-function login(port: number, how: Login): Promise<boolean> {
-  return new Promise((resolve) => {
-    const client = new ssh2.Client();
-    client.on('error', () => resolve(false));
-    client.on('ready', () => {
-      client.end();
-      resolve(true);
-    });
-    client.connect({ host: '127.0.0.1', port, readyTimeout: 10_000, ...how });
-  });
-}
+import { openTestListener, sshLogin } from '../helpers/sftp.js';
 
 for (const dialect of DIALECTS) {
   test(`${dialect}: wrong SFTP passwords lock like the interface's; every login is in the access log`, async (t) => {
@@ -64,8 +49,8 @@ for (const dialect of DIALECTS) {
         (e) => [e.app_name, e.path, e.code, e.source_ip],
       );
 
-    assert.equal(await login(port, { username: 'hrss', password: TEST_PASSWORD }), true);
-    assert.equal(await login(port, { username: 'hrss', privateKey: key.private }), true);
+    assert.equal(await sshLogin(port, { username: 'hrss', password: TEST_PASSWORD }), true);
+    assert.equal(await sshLogin(port, { username: 'hrss', privateKey: key.private }), true);
     assert.deepEqual(await rows(2), [
       ['hrss', 'sftp:password', 1, '127.0.0.1'],
       ['hrss', 'sftp:publickey', 1, '127.0.0.1'],
@@ -73,8 +58,8 @@ for (const dialect of DIALECTS) {
 
     // The third wrong password locks; the right one is then refused as well.
     for (let i = 0; i < 3; i++)
-      assert.equal(await login(port, { username: 'hrss', password: 'wrong-one' }), false);
-    assert.equal(await login(port, { username: 'hrss', password: TEST_PASSWORD }), false);
+      assert.equal(await sshLogin(port, { username: 'hrss', password: 'wrong-one' }), false);
+    assert.equal(await sshLogin(port, { username: 'hrss', password: TEST_PASSWORD }), false);
     const locked = log.slice(2);
     assert.deepEqual(
       locked.map((e) => [e.path, e.code]),
@@ -102,15 +87,15 @@ for (const dialect of DIALECTS) {
     );
     assert.equal(await lockedUntil(db, { appId: app.id, source: '127.0.0.1' }, Date.now()), 0);
     // A key cannot be guessed: key logins from the address go on.
-    assert.equal(await login(port, { username: 'hrss', privateKey: key.private }), true);
+    assert.equal(await sshLogin(port, { username: 'hrss', privateKey: key.private }), true);
     assert.equal(await liftInterfaceLocks(db, app.id, '127.0.0.1'), 1);
-    assert.equal(await login(port, { username: 'hrss', password: TEST_PASSWORD }), true);
+    assert.equal(await sshLogin(port, { username: 'hrss', password: TEST_PASSWORD }), true);
 
     // Refusals that are not password guesses are written once per connection.
     log.length = 0;
-    assert.equal(await login(port, { username: 'hrss', privateKey: stranger.private }), false);
-    assert.equal(await login(port, { username: 'nobody', password: TEST_PASSWORD }), false);
-    assert.equal(await login(port, { username: 'far', password: TEST_PASSWORD }), false);
+    assert.equal(await sshLogin(port, { username: 'hrss', privateKey: stranger.private }), false);
+    assert.equal(await sshLogin(port, { username: 'nobody', password: TEST_PASSWORD }), false);
+    assert.equal(await sshLogin(port, { username: 'far', password: TEST_PASSWORD }), false);
     const refusals = await eventually(() => (log.length >= 3 ? log.slice() : undefined), 10_000, 'refusals');
     const byName = new Map(refusals.map((e) => [e.app_name, e]));
     assert.equal(refusals.length, 3);

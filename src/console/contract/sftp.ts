@@ -42,6 +42,7 @@ export const sftpFileView = z.object({
 export type SftpFileView = z.infer<typeof sftpFileView>;
 
 export const sftpLoginView = z.object({
+  id: z.string(),
   at: z.string(),
   sourceIp: z.string(),
   method: z.string(),

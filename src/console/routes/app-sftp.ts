@@ -92,11 +92,11 @@ export const appSftpRoutes: ConsoleRoutes = (app, ctx) => {
       const record = await named(request.params.id);
       const now = ctx.now();
       const creds = await getSftpCredentials(db, record.id);
-      const sftp = ctx.deps.services?.config.sftp;
+      const port = ctx.deps.services?.sftpPort?.() ?? null;
       const logins = await searchAccessLog(db, { appName: record.name, path: 'sftp:*' }, LOGINS_SHOWN, 0);
       return {
         name: record.name,
-        listener: sftp?.enabled ? { port: sftp.port } : null,
+        listener: port === null ? null : { port },
         publicKeys: creds.publicKeys.map(keyView),
         hasPassword: creds.passwordHash !== null,
         locks: (await listInterfaceLocks(db, now, record.id)).map((l) => ({
@@ -107,6 +107,7 @@ export const appSftpRoutes: ConsoleRoutes = (app, ctx) => {
         })),
         files: (await recentSftpFiles(db, record.id, FILES_SHOWN)).map(fileView),
         logins: logins.entries.map((e) => ({
+          id: String(e.id),
           at: new Date(e.at).toISOString(),
           sourceIp: e.source_ip,
           method: e.path.replace(/^sftp:/, ''),
