@@ -5,7 +5,8 @@
  * a file with that key through OpenSSH's sftp, and the drawer shows the file — rows accepted and
  * refused, its state, the result file written back — and the login; wrong SFTP passwords lock the
  * address, the lock shows in the drawer and is lifted there; a password is set; the changes are
- * audited with the key's fingerprint and without the password.
+ * audited with the key's fingerprint and without the password; the drawer reads in English too; the
+ * auditor finds the SFTP refusals and the lock in the interface access log.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,6 +137,17 @@ test('SFTP drawer: a key added, a file and a login seen, a lock lifted, a passwo
   assert.ok(!JSON.stringify(audited.json).includes(SFTP_PASSWORD), 'no password in the audit log');
   const unlocked = await auditorApi.get<{ total: number }>('audit?action=app.unlock');
   assert.equal(unlocked.json.total, 1);
+
+  // The same drawer in English, switched on the page.
+  await admin.keyboard.press('Escape');
+  await admin.getByTestId('sftp-drawer').waitFor({ state: 'detached' });
+  await admin.getByText('English', { exact: true }).click();
+  await admin.getByTestId('sftp-hrss').filter({ hasText: 'SFTP settings and activity' }).click();
+  await admin.getByTestId('sftp-drawer').getByText('Files received').waitFor();
+  await admin
+    .getByTestId('sftp-files')
+    .getByText(/^(Admitted|Reported)$/)
+    .waitFor();
 
   // The auditor finds the SFTP refusals and the lock in the interface access log.
   const log = await auditorApi.get<{ entries: { path: string; code: number; msg: string | null }[] }>(
