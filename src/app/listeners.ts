@@ -73,9 +73,10 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
     now,
   );
   let metricsApp: FastifyInstance | null = null;
-  const accessLog = config.interface.enabled
-    ? new AccessLogWriter(handle, deps.ids, logger.child({ component: 'access-log' }))
-    : null;
+  const accessLog =
+    config.interface.enabled || config.sftp.enabled
+      ? new AccessLogWriter(handle, deps.ids, logger.child({ component: 'access-log' }))
+      : null;
   const listeners: Listeners = {
     credentials,
     interfaceApp: null,
@@ -172,6 +173,8 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
             wakeDispatcher: () => deps.dispatcher.wake(),
             sensitiveWords: deps.sensitiveWords,
             handsets: deps.handsets,
+            // Opened after the console: read when asked.
+            sftpPort: () => listeners.sftp?.port ?? null,
           },
           logger: logger.child({ component: 'console' }),
           now,
@@ -192,6 +195,7 @@ export async function openListeners(deps: ListenerDeps): Promise<Listeners> {
         send: { db: handle.db, admission: deps.admission, router: deps.router, settings: sendSettings },
         ids: deps.ids,
         logger,
+        accessLog: accessLog ?? undefined,
         openText: (token) => deps.citizens.cipher.decrypt(token),
         now,
       });

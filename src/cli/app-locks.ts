@@ -1,6 +1,7 @@
 /**
- * `sms12333 app locks` and `sms12333 app unlock`: the interface password locks (docs/security.md §2),
- * listed and lifted by an administrator; lifting is recorded in the audit log.
+ * `sms12333 app locks` and `sms12333 app unlock`: the password locks of the interface and of SFTP
+ * (docs/security.md §2, docs/sftp.md), listed and lifted by an administrator — unlock lifts both
+ * channels' locks of the address; lifting is recorded in the audit log.
  */
 import { appendAudit, loadAuditKey } from '../audit/log.js';
 import { loadConfig } from '../config/load.js';
@@ -29,7 +30,7 @@ export async function runAppLocks(argv: string[]): Promise<number> {
       if (locks.length === 0) process.stdout.write('没有锁定 no locks\n');
       for (const l of locks)
         process.stdout.write(
-          `${l.appName}\t${l.source}\t锁定至 until ${formatBeijing(l.lockedUntil, 'yyyy-MM-dd HH:mm:ss')}\t${l.attempts} 次 attempts\n`,
+          `${l.appName}\t${l.source}\t锁定至 until ${formatBeijing(l.lockedUntil, 'yyyy-MM-dd HH:mm:ss')}\t${l.attempts} 次 attempts\t${l.channel === 'sftp' ? 'SFTP' : '接口 interface'}\n`,
         );
       return 0;
     }

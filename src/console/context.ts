@@ -44,6 +44,8 @@ export interface ConsoleServices {
   sensitiveWords: SensitiveWordList;
   /** Set in demo mode only: the simulators behind the handset page. */
   handsets: readonly DemoHandsetLink[];
+  /** The port the SFTP listener is bound to (docs/sftp.md), null when it is not open. */
+  sftpPort?: () => number | null;
 }
 
 export interface ConsoleDeps {

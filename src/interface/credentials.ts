@@ -10,7 +10,8 @@ import type { Kysely } from 'kysely';
 import { cidrContains, parseCidrList, type Cidr } from '../domain/cidr.js';
 import { verifyPassword } from '../security/passwords.js';
 import { findAppByCertificate, findAppByName, listApps, type AppRecord } from '../store/apps.js';
-import { clearAttempts, countAttempt, lockedUntil, lockSource } from '../store/interface-locks.js';
+import { countedPasswordCheck, type PasswordVerdict } from '../security/password-attempts.js';
+import { lockedUntil } from '../store/interface-locks.js';
 import type { Database } from '../store/schema.js';
 
 export interface CredentialSettings {
@@ -29,7 +30,6 @@ interface CachedApp {
   loadedAt: number;
 }
 
-export type PasswordVerdict = { ok: true } | { ok: false; lockedUntil: number | null };
 
 export class Credentials {
   private readonly apps = new Map<string, CachedApp>();
@@ -144,20 +144,14 @@ export class Credentials {
     key: { appId: number; source: string },
     mac: Buffer,
   ): Promise<PasswordVerdict> {
-    const { failureLimit, failureWindowMs, lockMs } = this.settings;
-    const now = this.now();
-    const count = await countAttempt(this.db, key, now, failureWindowMs);
-    if (count.lockedUntil > now) return this.locked(key, count.lockedUntil);
-    if (count.attempts > failureLimit) return this.locked(key, await lockSource(this.db, key, now + lockMs));
-    if (await this.verify(app.passwordHash, password)) {
+    const verdict = await countedPasswordCheck(this.db, key, this.settings, this.now, () =>
+      this.verify(app.passwordHash, password),
+    );
+    if (verdict.ok) {
       this.proven.set(app.id, { hash: app.passwordHash, mac });
-      await clearAttempts(this.db, key);
       this.locks.delete(lockKey(key));
-      return { ok: true };
-    }
-    if (count.attempts >= failureLimit)
-      return this.locked(key, await lockSource(this.db, key, this.now() + lockMs));
-    return { ok: false, lockedUntil: null };
+    } else if (verdict.lockedUntil !== null) return this.locked(key, verdict.lockedUntil);
+    return verdict;
   }
 
   private locked(key: { appId: number; source: string }, until: number): PasswordVerdict {

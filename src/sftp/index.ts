@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { InterfaceSendDeps } from '../pipeline/interface-send.js';
+import type { AccessEntry } from '../store/access-log.js';
 import type { IdAllocator } from '../store/ids.js';
 import { SftpIntake } from './intake.js';
 import { SftpListener } from './server.js';
@@ -38,6 +39,8 @@ export async function openSftp(deps: {
   send: InterfaceSendDeps;
   ids: IdAllocator;
   logger: Logger;
+  /** The interface access log, where every SFTP login and refusal is written. */
+  accessLog?: { record(entry: AccessEntry): void } | undefined;
   /** Opens the sealed whole text of a reply stored masked. */
   openText?: (token: string) => string;
   now?: () => number;
@@ -63,11 +66,17 @@ export async function openSftp(deps: {
       quotaBytes: config.sftp.quotaBytes,
       quotaFiles: config.sftp.quotaFiles,
       openWhenWhitelistEmpty: config.interface.openWhenWhitelistEmpty,
+      // The interface's lock rules, counted apart (docs/sftp.md "Logging in").
+      failureLimit: config.interface.passwordFailureLimit,
+      failureWindowMs: config.interface.passwordLockSeconds * 1000,
+      lockMs: config.interface.passwordLockSeconds * 1000,
     },
+    accessLog: deps.accessLog,
     folderOf: (name) => intake.folderOf(name),
     completed: () => intake.wake(),
     writing: intake.writing,
     logger: logger.child({ component: 'sftp' }),
+    ...(deps.now && { now: deps.now }),
   });
   const bound = await listener.listen();
   intake.start();

@@ -30,6 +30,7 @@ import type { IdAllocator } from '../store/ids.js';
 import {
   admitSftpFile,
   markSftpReported,
+  noteSftpRepeat,
   pendingSftpMessages,
   rejectSftpFile,
   setSftpReplyCursor,
@@ -192,7 +193,7 @@ export class SftpIntake {
       this.now(),
     );
     if (!taken && file.status !== 'processing') {
-      if (fromInbox)
+      if (fromInbox) {
         await this.answer(
           appName,
           `${name}.error.txt`,
@@ -201,6 +202,8 @@ export class SftpIntake {
             `This file (same name and content) was taken at ${isoBeijing(file.receivedAt)}; nothing was sent again.`,
           ].join('\n'),
         );
+        await noteSftpRepeat(this.deps.send.db, file.id, this.now());
+      }
       await rm(work, { force: true });
       return;
     }
@@ -230,7 +233,7 @@ export class SftpIntake {
           `原因 (reason): ${reason}`,
         ].join('\n'),
       );
-      await rejectSftpFile(this.deps.send.db, file.id, reason);
+      await rejectSftpFile(this.deps.send.db, file.id, reason, this.now());
       log.info({ reason }, 'sftp file refused');
       return;
     }

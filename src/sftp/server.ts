@@ -4,28 +4,24 @@
  * its IP whitelist allows, while the account is active. Its session sees its own folder only
  * (session.ts). The host key is read from `sftp.hostKeyFile`, made on first start (0600).
  */
-import { timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import ssh2 from 'ssh2';
-import type { AuthContext, Connection } from 'ssh2';
-import { cidrContains, parseCidrList } from '../domain/cidr.js';
-import { verifyPassword } from '../security/passwords.js';
-import { findAppByName, type AppRecord } from '../store/apps.js';
+import type { Connection } from 'ssh2';
+import type { AccessEntry } from '../store/access-log.js';
+import type { AppRecord } from '../store/apps.js';
 import type { Database } from '../store/schema.js';
-import { getSftpCredentials } from '../store/sftp.js';
 import type { AccountFolder } from './folder.js';
+import { checkLogin, loginEntry, type LoginRules, type LoginVerdict } from './logins.js';
 import { serveSftp, type SessionLimits } from './session.js';
 
-export interface SftpListenerSettings extends SessionLimits {
+export interface SftpListenerSettings extends SessionLimits, LoginRules {
   host: string;
   port: number;
   hostKeyFile: string;
-  /** An account with an empty whitelist may log in from anywhere (interface.openWhenWhitelistEmpty). */
-  openWhenWhitelistEmpty: boolean;
 }
 
 export interface SftpListenerDeps {
@@ -36,7 +32,10 @@ export interface SftpListenerDeps {
   completed(app: AppRecord, name: string): void;
   /** Real paths being written; the intake leaves them alone. */
   writing: Set<string>;
+  /** The interface access log: every login and refusal is written to it. */
+  accessLog?: { record(entry: AccessEntry): void } | undefined;
   logger: Logger;
+  now?: () => number;
 }
 
 /** The server's private key: read, or made once (ed25519, OpenSSH format, 0600). */
@@ -46,44 +45,6 @@ export function loadHostKey(file: string): { key: Buffer; created: boolean } {
   const pair = ssh2.utils.generateKeyPairSync('ed25519');
   writeFileSync(file, pair.private, { mode: 0o600, flag: 'wx' });
   return { key: Buffer.from(pair.private), created: true };
-}
-
-async function accountFor(
-  deps: SftpListenerDeps,
-  ctx: AuthContext,
-  address: string,
-): Promise<AppRecord | null> {
-  const app = await findAppByName(deps.db, ctx.username);
-  // A name that is not a plain folder name (`..`) never gets a folder.
-  if (app?.status !== 'active' || app.name.startsWith('.')) return null;
-  const { blocks } = parseCidrList(app.ipWhitelist.join(','));
-  const allowed =
-    blocks.length === 0 ? deps.settings.openWhenWhitelistEmpty : blocks.some((b) => cidrContains(b, address));
-  if (!allowed) {
-    deps.logger.warn({ app: app.name, address }, 'sftp login from an address outside the whitelist');
-    return null;
-  }
-  const creds = await getSftpCredentials(deps.db, app.id);
-  if (ctx.method === 'publickey') {
-    for (const line of creds.publicKeys) {
-      const parsed = ssh2.utils.parseKey(line);
-      if (parsed instanceof Error || Array.isArray(parsed)) continue;
-      const blob = parsed.getPublicSSH();
-      if (
-        parsed.type !== ctx.key.algo ||
-        blob.length !== ctx.key.data.length ||
-        !timingSafeEqual(blob, ctx.key.data)
-      )
-        continue;
-      // Without a signature the client only asks whether the key would do.
-      if (!ctx.signature || !ctx.blob) return app;
-      return parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo) ? app : null;
-    }
-    return null;
-  }
-  if (ctx.method === 'password' && creds.passwordHash !== null)
-    return (await verifyPassword(creds.passwordHash, ctx.password)) ? app : null;
-  return null;
 }
 
 export class SftpListener {
@@ -112,22 +73,37 @@ export class SftpListener {
   private connection(client: Connection, ip: string): void {
     this.clients.add(client);
     const log = this.deps.logger;
+    const now = this.deps.now ?? Date.now;
+    const startedAt = now();
+    const record = (name: string, method: string, outcome: { code: number; msg: string | null }): void =>
+      this.deps.accessLog?.record(loginEntry(now(), startedAt, name, ip, method, outcome));
     let app: AppRecord | null = null;
+    let method = 'publickey';
+    // A refusal that is not an attempt of its own, written if the connection never logs in.
+    let unwritten: { name: string; method: string; verdict: LoginVerdict & { accepted: false } } | null =
+      null;
     client.on('error', (err) => log.debug({ err: err.message, ip }, 'sftp connection error'));
-    client.on('close', () => this.clients.delete(client));
+    client.on('close', () => {
+      this.clients.delete(client);
+      if (!app && unwritten) record(unwritten.name, unwritten.method, unwritten.verdict);
+    });
     client.on('authentication', (ctx) => {
       if (ctx.method !== 'publickey' && ctx.method !== 'password')
         return ctx.reject(['publickey', 'password']);
-      accountFor(this.deps, ctx, ip).then(
-        (found) => {
-          if (found) {
-            app = found;
-            ctx.accept();
-          } else {
-            if (ctx.method === 'password' || ctx.signature)
-              log.info({ app: ctx.username, ip, method: ctx.method }, 'sftp login refused');
-            ctx.reject(['publickey', 'password']);
+      checkLogin(this.deps.db, this.deps.settings, ctx, ip, now).then(
+        (verdict) => {
+          if (verdict.accepted) {
+            // A key offered without a signature is only asked about: the login follows signed.
+            if (ctx.method === 'password' || ctx.signature) {
+              app = verdict.app;
+              method = ctx.method;
+            }
+            return ctx.accept();
           }
+          log.info({ app: ctx.username, ip, method: ctx.method, code: verdict.code }, 'sftp login refused');
+          if (verdict.attempt) record(ctx.username, ctx.method, verdict);
+          else unwritten = { name: ctx.username, method: ctx.method, verdict };
+          ctx.reject(['publickey', 'password']);
         },
         (err: unknown) => {
           log.error({ err, ip }, 'sftp login check failed');
@@ -139,6 +115,7 @@ export class SftpListener {
       const account = app;
       if (!account) return client.end();
       log.info({ app: account.name, ip }, 'sftp login');
+      record(account.name, method, { code: 1, msg: null });
       client.on('session', (accept) => {
         const session = accept();
         session.on('sftp', (acceptSftp) => {

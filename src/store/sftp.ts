@@ -3,7 +3,7 @@
  * from their inboxes — found again by account, name and SHA-256, so a file is taken once and a file
  * interrupted by a crash is finished after the restart.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { IdAllocator } from './ids.js';
 import type { Database, SftpFilesTable } from './schema.js';
 
@@ -61,20 +61,20 @@ export interface SftpFile {
   rows: number;
   accepted: number;
   error: string | null;
+  bytes: number;
   receivedAt: number;
+  /** When the result file was written. */
+  admittedAt: number | null;
+  /** When the report file was written. */
+  reportedAt: number | null;
+  /** When the error file was written. */
+  rejectedAt: number | null;
+  /** The same file uploaded again: how often, and the last time. */
+  repeats: number;
+  repeatedAt: number | null;
 }
 
-type FileRow = {
-  id: number;
-  app_id: number;
-  name: string;
-  sha256: string;
-  status: SftpFileStatus;
-  rows: number;
-  accepted: number;
-  error: string | null;
-  received_at: number;
-};
+type FileRow = Selectable<SftpFilesTable>;
 
 const toFile = (r: FileRow): SftpFile => ({
   id: r.id,
@@ -85,7 +85,13 @@ const toFile = (r: FileRow): SftpFile => ({
   rows: r.rows,
   accepted: r.accepted,
   error: r.error,
+  bytes: r.bytes,
   receivedAt: r.received_at,
+  admittedAt: r.admitted_at,
+  reportedAt: r.reported_at,
+  rejectedAt: r.rejected_at,
+  repeats: r.repeats,
+  repeatedAt: r.repeated_at,
 });
 
 /**
@@ -130,10 +136,24 @@ export async function takeSftpFile(
   return { file: toFile(row), taken: Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0 };
 }
 
-export async function rejectSftpFile(db: Kysely<Database>, id: number, reason: string): Promise<void> {
+export async function rejectSftpFile(
+  db: Kysely<Database>,
+  id: number,
+  reason: string,
+  now: number,
+): Promise<void> {
   await db
     .updateTable('sftp_files')
-    .set({ status: 'rejected', error: reason })
+    .set({ status: 'rejected', error: reason, rejected_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** The same file came again and was answered with an error file, nothing sent. */
+export async function noteSftpRepeat(db: Kysely<Database>, id: number, now: number): Promise<void> {
+  await db
+    .updateTable('sftp_files')
+    .set((eb) => ({ repeats: eb('repeats', '+', 1), repeated_at: now }))
     .where('id', '=', id)
     .execute();
 }

@@ -4,17 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
-import { silentLogger } from '../../src/shared/log.js';
-import { AccountFolder } from '../../src/sftp/folder.js';
-import { SftpListener } from '../../src/sftp/server.js';
 import { setSftpCredentials } from '../../src/store/sftp.js';
 import { createTestApp, TEST_PASSWORD, TEST_PASSWORD_HASH } from '../helpers/apps.js';
 import { openTestStore } from '../helpers/databases.js';
+import { openTestListener } from '../helpers/sftp.js';
 
 function connect(port: number, password: string): Promise<{ sftp: SFTPWrapper; end(): void }> {
   return new Promise((resolve, reject) => {
@@ -36,30 +31,14 @@ const write = (sftp: SFTPWrapper, path: string, data: Buffer): Promise<void> =>
   });
 
 test('sqlite: SFTP password login, and the file and byte quotas', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'sms12333-sftp-listener-'));
   const store = await openTestStore('sqlite');
   const app = await createTestApp(store.db, 'hrss');
   await setSftpCredentials(store.db, app.id, { passwordHash: TEST_PASSWORD_HASH }, Date.now());
-  const listener = new SftpListener({
-    db: store.db,
-    settings: {
-      host: '127.0.0.1',
-      port: 0,
-      hostKeyFile: join(dir, 'host'),
-      quotaBytes: 4096,
-      quotaFiles: 2,
-      openWhenWhitelistEmpty: false,
-    },
-    folderOf: (name) => new AccountFolder(join(dir, 'accounts', name)),
-    completed: () => undefined,
-    writing: new Set(),
-    logger: silentLogger(),
-  });
-  const { port } = await listener.listen();
+  const listener = await openTestListener(store.db, { quotaBytes: 4096, quotaFiles: 2 });
+  const { port } = listener;
   t.after(async () => {
     await listener.close();
     await store.drop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   await assert.rejects(connect(port, 'wrong-password'), /authentication/i);

@@ -26,6 +26,7 @@ import { setSftpCredentials } from '../../src/store/sftp.js';
 import { createTestApp } from '../helpers/apps.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
+import { runSftp as sftp } from '../helpers/sftp.js';
 
 const run = promisify(execFile);
 
@@ -33,47 +34,6 @@ async function keyPair(dir: string, name: string): Promise<{ file: string; pub: 
   const file = join(dir, name);
   await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', file]);
   return { file, pub: readFileSync(`${file}.pub`, 'utf8').trim() };
-}
-
-/** Runs a batch of sftp commands; a leading `-` lets the batch go on past a refused command. */
-async function sftp(
-  port: number,
-  user: string,
-  key: string,
-  commands: string[],
-  cwd: string,
-): Promise<{ code: number; out: string }> {
-  const batch = join(cwd, `batch-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(batch, `${commands.join('\n')}\n`);
-  try {
-    const { stdout, stderr } = await run(
-      'sftp',
-      [
-        '-b',
-        batch,
-        '-i',
-        key,
-        '-P',
-        String(port),
-        '-o',
-        'StrictHostKeyChecking=no',
-        '-o',
-        'UserKnownHostsFile=/dev/null',
-        '-o',
-        'BatchMode=yes',
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        'LogLevel=ERROR',
-        `${user}@127.0.0.1`,
-      ],
-      { cwd, timeout: 20_000 },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: (e.stdout ?? '') + (e.stderr ?? '') };
-  }
 }
 
 async function messagesOf(db: Parameters<typeof createTestApp>[0], appId: number): Promise<number> {

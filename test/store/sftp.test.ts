@@ -1,6 +1,6 @@
 /**
  * The SFTP batch interface's records (store/sftp.ts, docs/sftp.md) on SQLite and PostgreSQL: a file is
- * taken once by account, name and content; its messages are listed when it is admitted, and it is
+ * taken once by account, name and content, a repeat counted; its messages are listed when it is admitted, and it is
  * ready for its report only when every one of them is final.
  */
 import { test } from 'node:test';
@@ -11,7 +11,9 @@ import {
   admitSftpFile,
   getSftpCredentials,
   markSftpReported,
+  noteSftpRepeat,
   pendingSftpMessages,
+  recentSftpFiles,
   rejectSftpFile,
   setSftpCredentials,
   sftpFilesIn,
@@ -52,11 +54,16 @@ for (const dialect of DIALECTS) {
     assert.equal((await takeSftpFile(db, ids, { ...file, appId: other.id }, 300)).taken, true);
 
     const bad = await takeSftpFile(db, ids, { ...file, name: 'bad.csv' }, 400);
-    await rejectSftpFile(db, bad.file.id, '第 3 行无法读取');
+    await rejectSftpFile(db, bad.file.id, '第 3 行无法读取', 450);
     assert.deepEqual(
-      (await sftpFilesIn(db, 'rejected')).map((f) => [f.name, f.error]),
-      [['bad.csv', '第 3 行无法读取']],
+      (await sftpFilesIn(db, 'rejected')).map((f) => [f.name, f.error, f.rejectedAt]),
+      [['bad.csv', '第 3 行无法读取', 450]],
     );
+    // The same file again is counted, for the console's activity.
+    await noteSftpRepeat(db, bad.file.id, 500);
+    await noteSftpRepeat(db, bad.file.id, 600);
+    const [repeated] = await recentSftpFiles(db, app.id, 1);
+    assert.deepEqual([repeated?.name, repeated?.repeats, repeated?.repeatedAt], ['bad.csv', 2, 600]);
 
     const message = (id: number, mobile: string, status: string) => ({
       id,

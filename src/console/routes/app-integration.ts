@@ -2,8 +2,8 @@
  * Business-system accounts' integration beside their passwords, for `app.manage`
  * (docs/callbacks.md, docs/sftp.md, docs/console.md "Integration"): every account's push callbacks
  * and client certificate on one page (contract/integration.ts), one account's callbacks, failed
- * callback batches sent again on request (audited), a new callback secret (shown once), and its SFTP
- * logins and recent files.
+ * callback batches sent again on request (audited) and a new callback secret (shown once). Its SFTP
+ * logins and files are in app-sftp.ts.
  */
 import { certificateExpiry, CERT_WARN_DAYS } from '../../domain/certificate-expiry.js';
 import { generateCallbackSecret } from '../../pipeline/callbacks.js';
@@ -26,9 +26,6 @@ import {
   type IntegrationAnswer,
 } from '../contract/integration.js';
 import { requestSchema } from '../contract/schema.js';
-import { hashPassword } from '../../security/passwords.js';
-import { parsePublicKey } from '../../security/ssh-keys.js';
-import { getSftpCredentials, recentSftpFiles, setSftpCredentials } from '../../store/sftp.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
@@ -133,76 +130,6 @@ export const appIntegrationRoutes: ConsoleRoutes = (app, ctx) => {
         result: 'ok',
       });
       return { callbackSecret: secret };
-    },
-  );
-
-  app.get<{ Params: { id: number } }>(
-    '/console/api/apps/:id/sftp',
-    { preHandler: guard, schema: params },
-    async (request) => {
-      const record = await named(request.params.id);
-      const creds = await getSftpCredentials(db, record.id);
-      return {
-        publicKeys: creds.publicKeys,
-        hasPassword: creds.passwordHash !== null,
-        files: (await recentSftpFiles(db, record.id, 20)).map((f) => ({
-          name: f.name,
-          status: f.status,
-          rows: f.rows,
-          accepted: f.accepted,
-          error: f.error,
-          receivedAt: f.receivedAt,
-        })),
-      };
-    },
-  );
-
-  app.put<{ Params: { id: number }; Body: { publicKeys?: string[]; password?: string | null } }>(
-    '/console/api/apps/:id/sftp',
-    {
-      preHandler: guard,
-      schema: {
-        ...params,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            publicKeys: { type: 'array', maxItems: 20, items: { type: 'string', maxLength: 8192 } },
-            password: { type: ['string', 'null'], minLength: 8, maxLength: 128 },
-          },
-        },
-      },
-    },
-    async (request) => {
-      const record = await named(request.params.id);
-      const { publicKeys, password } = request.body;
-      const keys = publicKeys?.map((k) => k.trim()).filter(Boolean);
-      const bad = keys?.findIndex((k) => parsePublicKey(k) === null) ?? -1;
-      if (bad !== -1)
-        throw consoleError('INVALID', `第 ${bad + 1} 个公钥不是 OpenSSH 公钥`, { field: 'publicKeys' });
-      const after = await setSftpCredentials(
-        db,
-        record.id,
-        {
-          ...(keys !== undefined && { publicKeys: keys }),
-          ...(password !== undefined && {
-            passwordHash: password === null ? null : await hashPassword(password),
-          }),
-        },
-        ctx.now(),
-      );
-      await ctx.audit(request, {
-        kind: 'data',
-        action: 'app.sftp',
-        target: record.name,
-        result: 'ok',
-        detail: {
-          keys: after.publicKeys.length,
-          passwordSet: typeof password === 'string',
-          passwordCleared: password === null,
-        },
-      });
-      return { publicKeys: after.publicKeys, hasPassword: after.passwordHash !== null };
     },
   );
 };

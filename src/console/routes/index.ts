@@ -1,6 +1,7 @@
 /** The route modules that drive the running platform; registered when the console has one. */
 import type { ConsoleRoutes } from '../context.js';
 import { appIntegrationRoutes } from './app-integration.js';
+import { appSftpRoutes } from './app-sftp.js';
 import { appsRoutes } from './apps.js';
 import { citizenLocksRoutes } from './citizen-locks.js';
 import { gatewaysRoutes } from './gateways.js';
@@ -36,6 +37,7 @@ export const PLATFORM_ROUTES: readonly ConsoleRoutes[] = [
   appsRoutes,
   interfaceLocksRoutes,
   appIntegrationRoutes,
+  appSftpRoutes,
   gatewaysRoutes,
   listsRoutes,
   proposalsRoutes,

@@ -38,6 +38,7 @@ import * as m0080 from './0080-template-kinds.js';
 import * as m0070 from './0070-message-tallies.js';
 import * as m0071 from './0071-search-indexes.js';
 import * as m0072 from './0072-part-copies.js';
+import * as m0095 from './0095-sftp-locks-activity.js';
 
 export type MigrationDialect = 'sqlite' | 'postgres';
 
@@ -83,4 +84,5 @@ export const MIGRATIONS: readonly NumberedMigration[] = [
   { name: '0070-message-tallies', up: m0070.up },
   { name: '0071-search-indexes', up: m0071.up },
   { name: '0072-part-copies', up: m0072.up },
+  { name: '0095-sftp-locks-activity', up: m0095.up },
 ];

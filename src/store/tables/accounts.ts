@@ -28,9 +28,13 @@ export interface AppsTable {
   cert_not_after: Generated<number | null>;
 }
 
-/** Interface password attempts and locks per account and source address (migration 0040). */
+/** Which password an attempt tried: the interface's, or the account's SFTP password (docs/sftp.md). */
+export type LockChannel = 'interface' | 'sftp';
+
+/** Password attempts and locks per account, channel and source address (migrations 0040, 0095). */
 export interface InterfaceLocksTable {
   app_id: number;
+  channel: Generated<LockChannel>;
   source: string;
   /** Attempts counted (before each check) since window_start; a right password clears the row. */
   attempts: number;

@@ -25,6 +25,11 @@ export interface SftpFilesTable {
   received_at: number;
   admitted_at: number | null;
   reported_at: number | null;
+  /** When its error file was written (migration 0095). */
+  rejected_at: Generated<number | null>;
+  /** The same file uploaded again: how often, and the last time (each answered with an error file). */
+  repeats: Generated<number>;
+  repeated_at: Generated<number | null>;
 }
 
 export interface SftpFileMessagesTable {

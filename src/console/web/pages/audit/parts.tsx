@@ -75,6 +75,8 @@ const ACTION_NAMES: Record<string, { zh: string; en: string }> = {
   'app.reset-password': { zh: '重置接入密码', en: 'Reset access password' },
   'app.callback-secret': { zh: '更换回调密钥', en: 'New callback secret' },
   'app.callback-retry': { zh: '重试失败的回调', en: 'Retry failed callbacks' },
+  'app.sftp': { zh: '修改 SFTP 登录凭据', en: 'Change SFTP logins' },
+  'app.unlock': { zh: '解除密码锁定', en: 'Lift password lock' },
   'reply.edit': { zh: '修改回复模板', en: 'Edit reply text' },
   'reply.reset': { zh: '恢复默认回复', en: 'Reset reply text' },
   'gateway.pause': { zh: '暂停网关', en: 'Pause gateway' },

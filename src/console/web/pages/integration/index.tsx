@@ -2,8 +2,10 @@
  * Integration (docs/console.md "Integration"): every business-system account's push callbacks —
  * waiting items, the batch being retried, failed batches, last error and last success — with a
  * button that sends the retrying and failed batches again now, and its client certificate with a
- * warning 30 days before it ends. Refreshed every 10 seconds.
+ * warning 30 days before it ends; and a drawer with its SFTP keys and password, locks, files and recent logins
+ * (SftpDrawer.tsx). Refreshed every 10 seconds.
  */
+import { useState } from 'react';
 import { Alert, Card, Popconfirm, Space, Table, Tag, Typography, type TableColumnsType } from 'antd';
 import type {
   CallbackRetryAnswer,
@@ -15,7 +17,8 @@ import { CertificateTag } from '../../components/CertificateTag.js';
 import { beijingTime, fill, useTexts } from '../../i18n.js';
 import { useAction, useApi } from '../../use-api.js';
 import { FeedCell } from './FeedCell.js';
-import { TEXTS } from './texts.js';
+import { SftpDrawer } from './SftpDrawer.js';
+import { SFTP_TEXTS, TEXTS } from './texts.js';
 
 const STATUS_COLORS: Record<IntegrationAccount['status'], string> = {
   active: 'success',
@@ -25,6 +28,8 @@ const STATUS_COLORS: Record<IntegrationAccount['status'], string> = {
 
 export default function IntegrationPage() {
   const t = useTexts(TEXTS);
+  const ts = useTexts(SFTP_TEXTS);
+  const [sftpOf, setSftpOf] = useState<IntegrationAccount | null>(null);
   const { data, error, loading, reload } = useApi<IntegrationAnswer>('integration', { pollMs: 10_000 });
   const act = useAction(reload);
   const accounts = data?.accounts ?? [];
@@ -65,6 +70,15 @@ export default function IntegrationPage() {
     },
     feedColumn('report'),
     feedColumn('reply'),
+    {
+      title: ts.column,
+      key: 'sftp',
+      render: (_, a) => (
+        <Typography.Link data-testid={`sftp-${a.name}`} onClick={() => setSftpOf(a)}>
+          {ts.open}
+        </Typography.Link>
+      ),
+    },
     {
       title: t.actions,
       key: 'actions',
@@ -116,6 +130,7 @@ export default function IntegrationPage() {
           pagination={{ pageSize: 20, hideOnSinglePage: true }}
         />
       </Card>
+      <SftpDrawer account={sftpOf} onClose={() => setSftpOf(null)} />
     </Space>
   );
 }
