@@ -1,98 +1,113 @@
 /**
- * The ministry's push callbacks to a province's ministry link (docs/federation.md §4 "Push"), with
- * the catch-up pulls off (`push.catchUpMs: 0`): province 21 registers its link's listener as its
- * account's report and reply addresses on the ministry. A report and a citizen's reply reach the
- * province and its business system by push alone (no feed cursor moves); a callback with a wrong,
- * missing or stale signature is refused and stores nothing; a callback sent again — one after
- * another and two at once — applies once. The ministry on PostgreSQL, the province on SQLite and
- * on PostgreSQL.
+ * The ministry's push callbacks to a province's ministry link (docs/federation.md §4 "Push"):
+ * province 21 registers its link's listener as its account's report and reply addresses on the
+ * ministry. With the catch-up pulls off (`push.catchUpMs: 0`) a report and a citizen's reply reach
+ * the province and its business system by push alone (no feed cursor moves); a callback with a
+ * wrong, missing or stale signature is refused and stores nothing; a callback sent again — one
+ * after another and two at once — applies once. With pulls on beside the pushes, every item comes
+ * both ways and applies once. The ministry on PostgreSQL, the province on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { freePort } from '../../src/bench/processes.js';
 import { signCallback } from '../../src/shared/callback-signature.js';
 import { upsertApp } from '../../src/store/apps.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { TEST_PASSWORD_HASH } from '../helpers/apps.js';
-import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
-import { addProvinceAccounts, ministryLink, startMinistry, writeSegments } from '../helpers/federation.js';
+import { createTestDatabase, DIALECTS, type DialectName } from '../helpers/databases.js';
+import {
+  addProvinceAccounts,
+  hainan,
+  ministryLink,
+  startMinistry,
+  writeSegments,
+} from '../helpers/federation.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const SP = '1065712333';
 const HN = '13900460001';
 const SECRET = 'province-21-callback-secret-for-tests';
 
+/**
+ * The ministry (PostgreSQL, pushing to prov21's addresses) and province 21 (`dialect`) whose
+ * ministry link listens for the pushes and pulls every `catchUpMs` (0: never).
+ */
+async function pushedFederation(t: TestContext, dialect: DialectName, catchUpMs: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'ministry-push-'));
+  const segments = writeSegments(dir);
+  const ministryDb = await createTestDatabase('postgres');
+  const ministryPort = await freePort();
+  const ministry = await startMinistry(ministryDb.url, ministryPort, segments, {
+    config: { callbacks: { pollMs: 50 } },
+  });
+  t.after(async () => {
+    await ministry.close();
+    await ministryDb.drop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // On the ministry, the province's account gets its link's listener as report and reply address.
+  const pushPort = await freePort();
+  const pushUrl = `http://127.0.0.1:${pushPort}`;
+  const mdb = ministry.platform.handle.db;
+  await addProvinceAccounts(mdb, ['21']);
+  await upsertApp(mdb, new IdAllocator(mdb, 10), 'prov21', {
+    passwordHash: TEST_PASSWORD_HASH,
+    reportUrl: `${pushUrl}/ministry/reports`,
+    replyUrl: `${pushUrl}/ministry/replies`,
+    callbackSecretEnc: ministry.platform.citizens.cipher.encrypt(SECRET),
+  });
+
+  const p21 = await startTestPlatform(dialect, {
+    config: { platform: { role: 'province', province: '21' }, phoneData: { file: segments } },
+    links: [
+      {
+        id: 'ministry',
+        gateway: {
+          ...ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21'),
+          push: { listenPort: pushPort, secret: SECRET, catchUpMs },
+        },
+      },
+    ],
+  });
+  t.after(() => p21.close());
+  const db = p21.platform.handle.db;
+  const link = () => p21.platform.router.byId('ministry')?.status();
+  await eventually(() => (link()?.bound === 1 ? true : undefined), 20_000, 'ministry link');
+  const api = async (path: string, body: Record<string, unknown> = {}) =>
+    (await p21.post(path, { appName: p21.appName, password: p21.password, ...body })).json;
+  const cursorsMoved = async () =>
+    db
+      .selectFrom('federation_cursors')
+      .select(['feed', 'cursor'])
+      .where('gateway_id', '=', 'ministry')
+      .execute();
+  const push = (
+    body: { appName?: unknown; reports?: unknown; replies?: unknown },
+    headers: Record<string, string> = {},
+  ) => {
+    const raw = JSON.stringify(body);
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    return fetch(`${pushUrl}/ministry/${body.reports ? 'reports' : 'replies'}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'x-sms12333-timestamp': timestamp,
+        'x-sms12333-signature': signCallback(SECRET, timestamp, raw),
+        ...headers,
+      },
+      body: raw,
+    });
+  };
+
+  return { ministry, db, link, api, cursorsMoved, push, pushUrl };
+}
+
 for (const dialect of DIALECTS) {
   test(`${dialect}: reports and replies pushed by the ministry; bad signatures refused; a repeat applies once`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'ministry-push-'));
-    const segments = writeSegments(dir);
-    const ministryDb = await createTestDatabase('postgres');
-    const ministryPort = await freePort();
-    const ministry = await startMinistry(ministryDb.url, ministryPort, segments, {
-      config: { callbacks: { pollMs: 50 } },
-    });
-    t.after(async () => {
-      await ministry.close();
-      await ministryDb.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
-    // On the ministry, the province's account gets its link's listener as report and reply address.
-    const pushPort = await freePort();
-    const pushUrl = `http://127.0.0.1:${pushPort}`;
-    const mdb = ministry.platform.handle.db;
-    await addProvinceAccounts(mdb, ['21']);
-    await upsertApp(mdb, new IdAllocator(mdb, 10), 'prov21', {
-      passwordHash: TEST_PASSWORD_HASH,
-      reportUrl: `${pushUrl}/ministry/reports`,
-      replyUrl: `${pushUrl}/ministry/replies`,
-      callbackSecretEnc: ministry.platform.citizens.cipher.encrypt(SECRET),
-    });
-
-    const p21 = await startTestPlatform(dialect, {
-      config: { platform: { role: 'province', province: '21' }, phoneData: { file: segments } },
-      links: [
-        {
-          id: 'ministry',
-          gateway: {
-            ...ministryLink(`http://127.0.0.1:${ministryPort}`, 'prov21'),
-            push: { listenPort: pushPort, secret: SECRET, catchUpMs: 0 },
-          },
-        },
-      ],
-    });
-    t.after(() => p21.close());
-    const db = p21.platform.handle.db;
-    const link = () => p21.platform.router.byId('ministry')?.status();
-    await eventually(() => (link()?.bound === 1 ? true : undefined), 20_000, 'ministry link');
-    const api = async (path: string, body: Record<string, unknown> = {}) =>
-      (await p21.post(path, { appName: p21.appName, password: p21.password, ...body })).json;
-    const cursorsMoved = async () =>
-      db
-        .selectFrom('federation_cursors')
-        .select(['feed', 'cursor'])
-        .where('gateway_id', '=', 'ministry')
-        .execute();
-    const push = (
-      body: { appName?: unknown; reports?: unknown; replies?: unknown },
-      headers: Record<string, string> = {},
-    ) => {
-      const raw = JSON.stringify(body);
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      return fetch(`${pushUrl}/ministry/${body.reports ? 'reports' : 'replies'}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json; charset=utf-8',
-          'x-sms12333-timestamp': timestamp,
-          'x-sms12333-signature': signCallback(SECRET, timestamp, raw),
-          ...headers,
-        },
-        body: raw,
-      });
-    };
-
+    const { ministry, db, link, api, cursorsMoved, push, pushUrl } = await pushedFederation(t, dialect, 0);
     // 1. The report comes by push.
     const sent = await api('/api/sms/send', { mobiles: [HN], content: '请回复1确认参加培训。' });
     assert.equal(sent.code, 1, JSON.stringify(sent));
@@ -221,5 +236,66 @@ for (const dialect of DIALECTS) {
       'one report in the business system feed',
     );
     assert.deepEqual(await cursorsMoved(), [], 'still nothing pulled');
+  });
+}
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: pushes and catch-up pulls bring the same reports and replies; each applies once`, async (t) => {
+    const { ministry, db, link, api, cursorsMoved } = await pushedFederation(t, dialect, 50);
+    const mobiles = hainan(0, 30);
+    const sent = await api('/api/sms/send', { mobiles, content: '请回复1确认参加培训。' });
+    assert.equal(sent.code, 1, JSON.stringify(sent));
+    const msgIds = (sent.msgIds as { msgId: string }[]).map((m) => m.msgId);
+    const question = await eventually(() => ministry.sim.inbox(HN)[0], 20_000, 'the message at the ministry');
+    await ministry.sim.injectMo({ from: HN, to: question.from, text: '1' });
+    // Every item came both ways: pushed once by the ministry and read once by the pulls (whose
+    // cursors move once what they read is stored).
+    await eventually(
+      async () => {
+        const c = link()?.counters;
+        const feeds = (await cursorsMoved()).map((m) => m.feed).sort();
+        return c && c.reports >= 2 * mobiles.length && c.uplinks >= 2 && feeds.length === 2
+          ? true
+          : undefined;
+      },
+      30_000,
+      'every report and the reply both pushed and pulled',
+    );
+    const statuses = await db
+      .selectFrom('messages')
+      .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .groupBy('status')
+      .execute();
+    assert.deepEqual(
+      statuses.map((r) => [r.status, Number(r.n)]),
+      [['DELIVERED', mobiles.length]],
+    );
+    const uplinks = await db
+      .selectFrom('uplink_messages')
+      .select('carrier_msg_id')
+      .where('mobile', '=', HN)
+      .execute();
+    assert.equal(uplinks.length, 1, JSON.stringify(uplinks));
+    const reports = await eventually(
+      async () => {
+        const list = (await api('/api/sms/reports', { cursor: '0' })).reports as { msgId: string }[];
+        return list.length >= mobiles.length ? list : undefined;
+      },
+      20_000,
+      'the reports in the business system feed',
+    );
+    assert.deepEqual(reports.map((r) => r.msgId).sort(), [...msgIds].sort(), 'each report once');
+    const replies = await eventually(
+      async () => {
+        const list = (await api('/api/sms/replies', { cursor: '0' })).replies as { text: string }[];
+        return list.length > 0 ? list : undefined;
+      },
+      20_000,
+      'the reply in the business system feed',
+    );
+    assert.deepEqual(
+      replies.map((r) => r.text),
+      ['1'],
+    );
   });
 }
