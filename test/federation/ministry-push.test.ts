@@ -5,10 +5,12 @@
  * the province and its business system by push alone (no feed cursor moves); a callback with a
  * wrong, missing or stale signature is refused and stores nothing; a callback sent again — one
  * after another and two at once — applies once. With pulls on beside the pushes, every item comes
- * both ways and applies once. The ministry on PostgreSQL, the province on SQLite and on PostgreSQL.
+ * both ways and applies once. A push port another program holds: the link pulls meanwhile and
+ * listens once the port is free. The ministry on PostgreSQL, the province on SQLite and on PostgreSQL.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -35,7 +37,13 @@ const SECRET = 'province-21-callback-secret-for-tests';
  * The ministry (PostgreSQL, pushing to prov21's addresses) and province 21 (`dialect`) whose
  * ministry link listens for the pushes and pulls every `catchUpMs` (0: never).
  */
-async function pushedFederation(t: TestContext, dialect: DialectName, catchUpMs: number) {
+async function pushedFederation(
+  t: TestContext,
+  dialect: DialectName,
+  catchUpMs: number,
+  /** Runs before the province starts, e.g. to take its push port first. */
+  before: (pushPort: number) => Promise<void> = () => Promise.resolve(),
+) {
   const dir = mkdtempSync(join(tmpdir(), 'ministry-push-'));
   const segments = writeSegments(dir);
   const ministryDb = await createTestDatabase('postgres');
@@ -59,6 +67,7 @@ async function pushedFederation(t: TestContext, dialect: DialectName, catchUpMs:
     replyUrl: `${pushUrl}/ministry/replies`,
     callbackSecretEnc: ministry.platform.citizens.cipher.encrypt(SECRET),
   });
+  await before(pushPort);
 
   const p21 = await startTestPlatform(dialect, {
     config: { platform: { role: 'province', province: '21' }, phoneData: { file: segments } },
@@ -297,5 +306,50 @@ for (const dialect of DIALECTS) {
       replies.map((r) => r.text),
       ['1'],
     );
+  });
+}
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: a push port taken by another program: the link pulls meanwhile, and listens once it is free`, async (t) => {
+    const blocker = createServer((_req, res) => res.writeHead(418).end());
+    const { ministry, db, api, cursorsMoved, pushUrl } = await pushedFederation(
+      t,
+      dialect,
+      0,
+      (port) => new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve)),
+    );
+    // Meanwhile the report comes by pull.
+    const sent = await api('/api/sms/send', { mobiles: [HN], content: '请回复1确认参加培训。' });
+    assert.equal(sent.code, 1, JSON.stringify(sent));
+    const question = await eventually(() => ministry.sim.inbox(HN)[0], 20_000, 'the message at the ministry');
+    await eventually(
+      async () => ((await cursorsMoved()).some((c) => c.feed === 'reports') ? true : undefined),
+      20_000,
+      'the report pulled',
+    );
+    const status = await db.selectFrom('messages').select('status').executeTakeFirstOrThrow();
+    assert.equal(status.status, 'DELIVERED');
+    // The port free: the link listens (an unsigned POST is its 401), then stops pulling.
+    await new Promise<void>((resolve) => blocker.close(() => resolve()));
+    await eventually(
+      async () => {
+        // Refused until the link tries the port again (every reconnectMaxMs).
+        const res = await fetch(pushUrl, { method: 'POST', body: '{}' }).catch(() => null);
+        return res?.status === 401 ? true : undefined;
+      },
+      20_000,
+      'the push listener up',
+    );
+    const pulled = await cursorsMoved();
+    await ministry.sim.injectMo({ from: HN, to: question.from, text: '1' });
+    await eventually(
+      async () => {
+        const list = (await api('/api/sms/replies', { cursor: '0' })).replies as { text: string }[];
+        return list.some((r) => r.text === '1') ? true : undefined;
+      },
+      20_000,
+      'the reply by push',
+    );
+    assert.deepEqual(await cursorsMoved(), pulled, 'no pull since the listener is up');
   });
 }
