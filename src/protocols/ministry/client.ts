@@ -100,11 +100,6 @@ class MinistryGateway implements Gateway, LinkContext {
       : null;
   }
 
-  /** The port the push listener took (null without `push`, or before it listens). */
-  get pushPort(): number | null {
-    return this.push?.port ?? null;
-  }
-
   start(handlers: GatewayHandlers): void {
     if (this.handlers) return;
     this.handlers = handlers;

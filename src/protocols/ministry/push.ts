@@ -40,12 +40,6 @@ export class PushReceiver {
 
   constructor(private readonly deps: PushDeps) {}
 
-  /** The port listened on (the configured one, or the one given for port 0). */
-  get port(): number | null {
-    const address = this.server?.address();
-    return address && typeof address === 'object' ? address.port : null;
-  }
-
   /** Listens on listenHost:listenPort; rejects with `ERR_LISTEN` when the port cannot be had. */
   start(): Promise<void> {
     if (this.stopped)
