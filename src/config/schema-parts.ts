@@ -48,6 +48,21 @@ export const gateway = z
     scope: z.enum(['other-provinces', 'all']).default('other-provinces'),
     /** Ministry link: how often reports and replies are pulled when nothing is pending. */
     pollMs: z.number().int().min(10).max(60_000).default(1000),
+    /**
+     * Ministry link: take the ministry's signed push callbacks (docs/federation.md §4 "Push") on a
+     * listener of its own; the pulls then run only as a catch-up every `catchUpMs` (0: never).
+     */
+    push: z
+      .object({
+        listenHost: host.default('127.0.0.1'),
+        listenPort: port,
+        /** The callback secret the ministry showed for this province's account. */
+        secret: z.string().min(16, 'at least 16 characters (the callback secret the ministry showed)'),
+        maxSkewSeconds: z.number().int().min(1).max(3600).default(300),
+        catchUpMs: z.number().int().min(0).max(86_400_000).default(60_000),
+      })
+      .strict()
+      .optional(),
     sgip: z
       .object({
         nodeId: z.number().int().min(0).max(4_294_967_295),

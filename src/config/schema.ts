@@ -327,6 +327,12 @@ export const configSchema = z
           path: ['gateways', i, 'url'],
           message: 'a ministry gateway needs url: https://ministry.example:8443',
         });
+      if (g.protocol !== 'ministry' && g.push)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gateways', i, 'push'],
+          message: 'only a ministry link takes push callbacks',
+        });
       if (g.protocol !== 'ministry' && g.port === 0)
         ctx.addIssue({
           code: 'custom',

@@ -11,7 +11,7 @@
  * Receivers are posted to concurrently (`concurrency` slots) off the sending path, so a slow or
  * dead one delays only its own account.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import {
@@ -25,17 +25,13 @@ import {
   type CallbackTarget,
 } from '../store/callbacks.js';
 import { recordResendOutcome, requeuedFailures } from '../store/callback-failures.js';
+import { signCallback } from '../shared/callback-signature.js';
 import type { DatabaseHandle } from '../store/connect.js';
 import { pullReplies, pullReports } from '../store/feeds.js';
 import type { IdAllocator } from '../store/ids.js';
 import { replyItem, reportItem } from './feed-items.js';
 
 export type CallbackSettings = Config['callbacks'];
-
-/** `sha256=<hex HMAC-SHA256(secret, timestamp + "." + body)>` (docs/design.md §4.7). */
-export function signCallback(secret: string, timestamp: string, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-}
 
 /** A fresh callback secret: 32 random bytes, base64url (43 characters). */
 export function generateCallbackSecret(): string {

@@ -86,14 +86,17 @@ function mapSecrets(d: GatewayDefinition, f: (s: string) => string): GatewayDefi
     ...d,
     secret: f(d.secret),
     ...(d.sgip && { sgip: { ...d.sgip, smgPassword: f(d.sgip.smgPassword) } }),
+    ...(d.push && { push: { ...d.push, secret: f(d.push.secret) } }),
   };
 }
 
 function runConfigOf(d: GatewayDefinition, s: GatewaySetting | undefined): GatewayConfig {
-  const { enabled: _enabled, url, tls, scope, pollMs, ...rest } = d;
+  const { enabled: _enabled, url, tls, scope, pollMs, push, ...rest } = d;
   const tuned = { ...rest, tps: s?.tps ?? d.tps, window: s?.window ?? d.window };
   // The ministry link's own keys travel together (docs/federation.md).
-  return rest.protocol === 'ministry' && url ? { ...tuned, ministry: { url, tls, scope, pollMs } } : tuned;
+  return rest.protocol === 'ministry' && url
+    ? { ...tuned, ministry: { url, tls, scope, pollMs, push } }
+    : tuned;
 }
 
 /** Checks a link to add the way the configuration file is checked; the message names the field. */

@@ -57,6 +57,18 @@ export interface MinistryOptions {
   tls: { cert?: string | undefined; key?: string | undefined; ca?: string | undefined } | undefined;
   scope: 'other-provinces' | 'all';
   pollMs: number;
+  /** The ministry's push callbacks to this link (docs/federation.md §4 "Push"); absent: pulls only. */
+  push?: MinistryPush | undefined;
+}
+
+export interface MinistryPush {
+  listenHost: string;
+  listenPort: number;
+  secret: string;
+  /** A callback whose timestamp is further off than this is refused. */
+  maxSkewSeconds: number;
+  /** The cursor pulls still run this often as a catch-up; 0: never. */
+  catchUpMs: number;
 }
 
 /** SGIP 1.2 (China Unicom): the SMG also connects to the SP to deliver uplinks and reports. */

@@ -143,3 +143,34 @@ citizen:
     },
   );
 });
+
+test("a ministry link's push settings: defaults, and refused where they cannot work", () => {
+  const ministry = (push: string, protocol = 'ministry') =>
+    file(
+      `push-${protocol}.yaml`,
+      `
+gateways:
+  - { id: ministry, protocol: ${protocol}, url: "https://ministry.example:8443", port: 7890, spNumber: "1", account: prov21, secret: s, carriers: [cmcc], push: ${push} }
+`,
+    );
+  const c = loadConfig({
+    file: ministry('{ listenPort: 8290, secret: "0123456789abcdef" }'),
+    env: {},
+  });
+  assert.deepEqual(c.gateways[0]?.push, {
+    listenHost: '127.0.0.1',
+    listenPort: 8290,
+    secret: '0123456789abcdef',
+    maxSkewSeconds: 300,
+    catchUpMs: 60_000,
+  });
+  assert.throws(
+    () => loadConfig({ file: ministry('{ listenPort: 8290, secret: short }'), env: {} }),
+    /gateways\[0\]\.push\.secret: at least 16 characters/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({ file: ministry('{ listenPort: 8290, secret: "0123456789abcdef" }', 'cmpp3'), env: {} }),
+    /gateways\[0\]\.push: only a ministry link takes push callbacks/,
+  );
+});

@@ -19,13 +19,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Kysely } from 'kysely';
 import { freePort } from '../../src/bench/processes.js';
 import { startSimulator } from '../../src/protocols/simulator/index.js';
 import { openDatabase } from '../../src/store/connect.js';
-import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase } from '../helpers/databases.js';
-import { addProvinceAccounts, ministryLink, writeSegments } from '../helpers/federation.js';
+import {
+  addProvinceAccounts,
+  hainan,
+  ministryLink,
+  resubmits,
+  writeSegments,
+} from '../helpers/federation.js';
 import { eventually, startTestPlatform, TEST_DATA_KEY } from '../helpers/platform.js';
 import { simInbox, simStats, startTcpBalancer, TestProcesses } from '../helpers/serve.js';
 
@@ -33,16 +37,6 @@ const DOWN_MS = 3000;
 const FINAL = ['DELIVERED', 'UNDELIVERED', 'EXPIRED', 'REJECTED', 'FAILED', 'BLOCKED'];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const hainan = (from: number, count: number): string[] =>
-  Array.from({ length: count }, (_, i) => `1390046${String(from + i).padStart(4, '0')}`);
-
-async function resubmits(db: Kysely<Database>): Promise<number> {
-  const row = await db
-    .selectFrom('messages')
-    .select((eb) => eb.fn.sum<number | string | null>('resubmits').as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n ?? 0);
-}
 
 test('postgres: two ministry processes behind a balancer, each killed under load; none lost', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ministry-processes-'));

@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { freePort } from '../../src/bench/processes.js';
 import { createGateway } from '../../src/protocols/registry.js';
 import { createTestDatabase, DIALECTS } from '../helpers/databases.js';
-import { addProvinceAccounts, ministryLink, writeSegments } from '../helpers/federation.js';
+import { addProvinceAccounts, ministryLink, startMinistry, writeSegments } from '../helpers/federation.js';
 import { eventually, startTestPlatform } from '../helpers/platform.js';
 
 const SP = '1065712333';
@@ -24,14 +24,7 @@ for (const dialect of DIALECTS) {
     const segments = writeSegments(dir);
     const ministryDb = await createTestDatabase('postgres');
     const ministryPort = await freePort();
-    const ministry = await startTestPlatform('postgres', {
-      databaseUrl: ministryDb.url,
-      config: {
-        platform: { role: 'ministry', province: '10', name: '人力资源和社会保障部' },
-        interface: { host: '127.0.0.1', port: ministryPort },
-        phoneData: { file: segments },
-      },
-    });
+    const ministry = await startMinistry(ministryDb.url, ministryPort, segments);
     t.after(async () => {
       await ministry.close();
       await ministryDb.drop();

@@ -1,7 +1,7 @@
 /**
  * Pieces of a federation on one machine (docs/federation.md): segment data that places 1390021… in
- * Liaoning (21) and 1390046… in Hainan (46), a province's ministry link, and province accounts on
- * the ministry platform.
+ * Liaoning (21) and 1390046… in Hainan (46), a ministry platform, a province's ministry link,
+ * province accounts on the ministry platform, and the figures the tests count.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { IdAllocator } from '../../src/store/ids.js';
 import type { Database } from '../../src/store/schema.js';
 import { TEST_PASSWORD, TEST_PASSWORD_HASH } from './apps.js';
 import { segmentCsv } from './phone-data.js';
+import { startTestPlatform, type TestPlatform, type TestPlatformOptions } from './platform.js';
 
 /** Writes the segment file into `dir`; answers its path. */
 export function writeSegments(dir: string): string {
@@ -58,4 +59,36 @@ export async function addProvinceAccounts(
       extCode: province,
       province,
     });
+}
+
+/** The ministry platform on `databaseUrl` (PostgreSQL), its interface on `port`. */
+export function startMinistry(
+  databaseUrl: string,
+  port: number,
+  segments: string,
+  options: Omit<TestPlatformOptions, 'databaseUrl'> = {},
+): Promise<TestPlatform> {
+  return startTestPlatform('postgres', {
+    ...options,
+    databaseUrl,
+    config: {
+      platform: { role: 'ministry', province: '10', name: '人力资源和社会保障部' },
+      interface: { host: '127.0.0.1', port },
+      phoneData: { file: segments },
+      ...options.config,
+    },
+  });
+}
+
+/** `count` Hainan numbers from 1390046 + `from`. */
+export const hainan = (from: number, count: number): string[] =>
+  Array.from({ length: count }, (_, i) => `1390046${String(from + i).padStart(4, '0')}`);
+
+/** Messages sent again without knowing whether the first went (possible duplicates), summed. */
+export async function resubmits(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('messages')
+    .select((eb) => eb.fn.sum<number | string | null>('resubmits').as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n ?? 0);
 }

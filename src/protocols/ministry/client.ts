@@ -1,7 +1,8 @@
 /**
  * The ministry link (`protocol: ministry`, docs/federation.md): a province platform's gateway to the
  * ministry platform's own system interface (docs/design.md §4.2), standard §5.2 b. This holds the
- * link's state; submit.ts sends, feeds.ts follows the report and reply feeds.
+ * link's state; submit.ts sends, feeds.ts follows the report and reply feeds, push.ts takes the
+ * ministry's push callbacks when `push` is set (the pulls then run only as a catch-up).
  *
  *   idle ─start─► connecting ─balance answers 1─► bound ─────────────► closed
  *                    ▲   │                           │ code 3 ─► paused ─(probe: balance > 0)─► bound
@@ -24,6 +25,7 @@ import { text, type LinkContext } from './context.js';
 import { FeedFollower, type FeedCursors } from './feeds.js';
 import { jsonPoster, type HttpAnswer, type JsonPoster } from './http.js';
 import { meaningOf } from './mapping.js';
+import { PushReceiver } from './push.js';
 import { BATCH_MAX, Downlink } from './submit.js';
 
 export type { FeedCursors, FeedName } from './feeds.js';
@@ -52,6 +54,11 @@ class MinistryGateway implements Gateway, LinkContext {
   private isClosing = false;
   private readonly downlink: Downlink;
   private readonly feeds: FeedFollower;
+  private readonly push: PushReceiver | null;
+  /** The push listener is up: the feeds are pulled only every `push.catchUpMs`. */
+  private pushing = false;
+  private nextPullAt = 0;
+  private nextListenAt = 0;
   readonly counters: GatewayStatus['counters'] = {
     submitted: 0,
     accepted: 0,
@@ -78,6 +85,19 @@ class MinistryGateway implements Gateway, LinkContext {
     this.now = deps.now ?? Date.now;
     this.downlink = new Downlink(this);
     this.feeds = new FeedFollower(this, deps.cursors);
+    const push = this.options.push;
+    this.push = push
+      ? new PushReceiver({
+          link: this,
+          options: push,
+          handlers: () => this.handlers,
+          // Proof the ministry is up: a link waiting to reprobe tries now.
+          heard: () => {
+            if (this.state === 'connecting') this.wake?.();
+          },
+          logger: deps.logger.child({ gateway: config.id, side: 'push' }),
+        })
+      : null;
   }
 
   start(handlers: GatewayHandlers): void {
@@ -120,9 +140,12 @@ class MinistryGateway implements Gateway, LinkContext {
     this.isClosing = true;
     this.setState('unbinding', this.lastError);
     this.wake?.();
+    // Callbacks are refused (503) from now on, and the port is free for a replacement link.
+    const pushClosed = this.push?.close();
     // Whatever never left goes back to the dispatcher as "not sent".
     await this.downlink.close();
     await this.loop;
+    await pushClosed;
     this.poster.close();
     this.setState('closed', this.lastError);
   }
@@ -190,6 +213,7 @@ class MinistryGateway implements Gateway, LinkContext {
     let backoff = this.config.reconnectMinMs;
     // Read after each await: close() may have run meanwhile.
     while (!this.closing()) {
+      if (this.push && !this.pushing && this.now() >= this.nextListenAt) await this.startPush();
       if (this.state !== 'bound') {
         const ok = await this.probe();
         if (this.closing()) break;
@@ -205,9 +229,13 @@ class MinistryGateway implements Gateway, LinkContext {
       let busy = false;
       const handlers = this.handlers;
       try {
-        if (handlers) {
+        if (handlers && this.pullDue()) {
           busy = (await this.feeds.follow('reports', handlers)) || busy;
           busy = (await this.feeds.follow('replies', handlers)) || busy;
+          if (!busy) this.pulled();
+        } else if (this.pushing) {
+          // No pulls to tell whether the ministry still answers: ask for the balance instead.
+          await this.probe();
         }
       } catch (err) {
         this.counters.errors++;
@@ -218,6 +246,38 @@ class MinistryGateway implements Gateway, LinkContext {
       }
       if (!busy) await this.sleep(this.options.pollMs);
     }
+  }
+
+  /**
+   * Opens the push listener. Until it listens the link pulls every `pollMs` as without `push`, so
+   * nothing waits for callbacks that cannot come; it tries again every `reconnectMaxMs` (a link
+   * replaced with new settings may still hold the port while it closes).
+   */
+  private async startPush(): Promise<void> {
+    if (!this.push) return;
+    try {
+      await this.push.start();
+      this.pushing = true;
+      const { catchUpMs } = this.options.push ?? { catchUpMs: 0 };
+      // A catch-up at start takes what was pushed while the province was down; 0: never.
+      this.nextPullAt = catchUpMs > 0 ? 0 : Infinity;
+    } catch (err) {
+      this.counters.errors++;
+      this.nextListenAt = this.now() + this.config.reconnectMaxMs;
+      this.deps.logger.error(
+        { err, gateway: this.config.id },
+        '部级平台推送无法监听，暂改为拉取 ministry push listener down, pulling meanwhile',
+      );
+    }
+  }
+
+  private pullDue(): boolean {
+    return !this.pushing || this.now() >= this.nextPullAt;
+  }
+
+  private pulled(): void {
+    const catchUpMs = this.options.push?.catchUpMs ?? 0;
+    if (this.pushing) this.nextPullAt = catchUpMs > 0 ? this.now() + catchUpMs : Infinity;
   }
 
   private async probe(): Promise<boolean> {

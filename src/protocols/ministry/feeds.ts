@@ -1,6 +1,6 @@
 /**
  * The ministry link's reports and replies (docs/federation.md §4): pulled from `/api/sms/reports`
- * and `/api/sms/replies` a page at a time; each cursor is kept in the database and moved only
+ * and `/api/sms/replies` a page at a time (or pushed to the link, push.ts, and stored alike); each cursor is kept in the database and moved only
  * after what it covers was stored (a page read again adds nothing: reports are idempotent, replies
  * are stored once per ministry reply id).
  */
@@ -52,43 +52,64 @@ export class FeedFollower {
       return false;
     }
     const items = Array.isArray(body[feed]) ? (body[feed] as Record<string, unknown>[]) : [];
-    const received = link.now();
-    const gatewayId = link.config.id;
-    if (feed === 'reports') {
-      await Promise.all(
-        items.map((r) => {
-          link.counters.reports++;
-          return handlers.report({
-            gatewayId,
-            carrierMsgId: text(r.msgId),
-            stat: statOf(text(r.status), typeof r.stat === 'string' ? r.stat : null),
-            mobile: text(r.mobile),
-            doneAt: timeOf(r.doneTime, received),
-            receivedAt: received,
-          });
-        }),
-      );
-    } else {
-      // In order: a citizen's answers to one survey keep their sequence.
-      for (const r of items) {
-        link.counters.uplinks++;
-        const sub = typeof r.subExtCode === 'string' ? r.subExtCode : '';
-        await handlers.uplink({
-          gatewayId,
-          carrierMsgId: `reply-${text(r.replyId)}`,
-          mobile: text(r.mobile),
-          destId: link.config.spNumber + sub,
-          text: text(r.text),
-          receivedAt: timeOf(r.receivedTime, received),
-          concat: null,
-        });
-      }
-    }
+    await (feed === 'reports' ? storeReports : storeReplies)(link, handlers, items);
     const next = typeof body.nextCursor === 'string' ? body.nextCursor : cursor;
     if (next !== cursor) {
-      await this.store?.save(gatewayId, feed, next);
+      await this.store?.save(link.config.id, feed, next);
       this.cursors.set(feed, next);
     }
     return items.length >= FEED_PAGE;
+  }
+}
+
+/**
+ * Stores report items of the ministry's feed (pulled or pushed: the same items). Idempotent: a
+ * report for a part already final changes nothing, so a page read again or a callback sent again
+ * applies once.
+ */
+export async function storeReports(
+  link: LinkContext,
+  handlers: GatewayHandlers,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  const received = link.now();
+  const gatewayId = link.config.id;
+  await Promise.all(
+    items.map((r) => {
+      link.counters.reports++;
+      return handlers.report({
+        gatewayId,
+        carrierMsgId: text(r.msgId),
+        stat: statOf(text(r.status), typeof r.stat === 'string' ? r.stat : null),
+        mobile: text(r.mobile),
+        doneAt: timeOf(r.doneTime, received),
+        receivedAt: received,
+      });
+    }),
+  );
+}
+
+/**
+ * Stores reply items as uplinks of this link, in order (a citizen's answers to one survey keep
+ * their sequence). Idempotent: one uplink per ministry reply id (`reply-<replyId>`, migration 0050).
+ */
+export async function storeReplies(
+  link: LinkContext,
+  handlers: GatewayHandlers,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  const received = link.now();
+  for (const r of items) {
+    link.counters.uplinks++;
+    const sub = typeof r.subExtCode === 'string' ? r.subExtCode : '';
+    await handlers.uplink({
+      gatewayId: link.config.id,
+      carrierMsgId: `reply-${text(r.replyId)}`,
+      mobile: text(r.mobile),
+      destId: link.config.spNumber + sub,
+      text: text(r.text),
+      receivedAt: timeOf(r.receivedTime, received),
+      concat: null,
+    });
   }
 }
