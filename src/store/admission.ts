@@ -65,8 +65,8 @@ export async function admitGroup(
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
 ): Promise<StoredAdmission[]> {
-  await ids.reserve(idsNeeded(group));
-  return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now, rules));
+  const nextId = await ids.claim(idsNeeded(group));
+  return db.transaction().execute((tx) => admitWith(tx, caps, nextId, group, now, rules));
 }
 
 /** Admission inside the caller's transaction (its ids reserved with `idsNeeded` first): read → plan → write. */
@@ -78,8 +78,19 @@ export async function admitInTransaction(
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
 ): Promise<StoredAdmission[]> {
+  return admitWith(tx, caps, () => ids.take(), group, now, rules);
+}
+
+async function admitWith(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  nextId: () => number,
+  group: readonly PreparedAdmission[],
+  now: number,
+  rules: SendingRules,
+): Promise<StoredAdmission[]> {
   const reads = await readForAdmission(tx, caps, group, now, rules);
-  const plan = planAdmission(group, reads, now, rules, () => ids.take());
+  const plan = planAdmission(group, reads, now, rules, nextId);
   await writeAdmission(tx, caps, plan, now);
   return plan.results;
 }
