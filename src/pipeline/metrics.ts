@@ -130,5 +130,14 @@ export function createMetrics(sources: MetricsSources): Registry {
       this.inc(sources.writer.counters.finished);
     },
   });
+  new Counter({
+    name: 'sms12333_writer_put_off_total',
+    help: '因行被其他会话锁定而推迟的事件 events put off because another session held their rows',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(sources.writer.counters.putOff);
+    },
+  });
   return registry;
 }

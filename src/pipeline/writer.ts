@@ -28,6 +28,24 @@ type Item =
   | { kind: 'release'; request: ReleaseRequest }
   | { kind: 'settle' };
 
+/** An item's rows were held by another session: it goes again in a later group. */
+const BUSY = Symbol('busy');
+/** How often, and how long, an item whose rows another session holds is offered again. */
+const BUSY_RETRY_MS = 250;
+/** Beyond PostgreSQL's limit on an idle transaction (5 s), which frees a paused peer's locks. */
+const BUSY_LIMIT_MS = 10_000;
+
+/**
+ * An event not written because another session held its rows past `BUSY_LIMIT_MS`. Nothing of it
+ * was written: a gateway answers the carrier "try again" for a report.
+ */
+export class RowsBusy extends Error {
+  constructor() {
+    super('rows held by another session 数据行被其他会话占用');
+    this.name = 'RowsBusy';
+  }
+}
+
 export interface WriterCounters {
   groups: number;
   events: number;
@@ -36,10 +54,12 @@ export interface WriterCounters {
   matchedOrphans: number;
   /** Groups rolled back (a deadlock, a lock wait given up, a session ended) and written again. */
   retried: number;
+  /** Events put off because another session held their rows (a paused peer's transaction). */
+  putOff: number;
 }
 
 export class EventWriter {
-  private readonly committer: GroupCommitter<Item, ClaimedMessage[] | undefined>;
+  private readonly committer: GroupCommitter<Item, ClaimedMessage[] | typeof BUSY | undefined>;
   readonly counters: WriterCounters = {
     groups: 0,
     events: 0,
@@ -47,6 +67,7 @@ export class EventWriter {
     orphaned: 0,
     matchedOrphans: 0,
     retried: 0,
+    putOff: 0,
   };
   /**
    * Messages the last group left partly reported. Another process may have committed their other
@@ -92,22 +113,43 @@ export class EventWriter {
         ).length;
         if (summary.unsettled.length > 0) {
           this.unsettled = summary.unsettled;
-          // Rides on the next group when there is one; otherwise makes one.
-          this.committer.submit({ kind: 'settle' }).catch(() => undefined);
+          // Rides on the next group when there is one; otherwise makes one, a moment later: a
+          // message another session holds must not make an idle writer spin.
+          setTimeout(
+            () => void this.committer.submit({ kind: 'settle' }).catch(() => undefined),
+            BUSY_RETRY_MS,
+          ).unref();
         }
         this.counters.finished += summary.finished;
         this.counters.orphaned += summary.orphaned;
         this.counters.matchedOrphans += summary.matchedOrphans;
+        this.counters.putOff += summary.busy.reports.size + summary.busy.submissions.size;
         if (summary.finished > 0) options.onFinished?.(summary.finished);
-        let next = 0;
-        return events.map((e) => (e.kind === 'claim' ? (summary.claimed[next++] ?? []) : undefined));
+        let claim = 0;
+        let submission = 0;
+        let report = 0;
+        return events.map((e) => {
+          if (e.kind === 'claim') return summary.claimed[claim++] ?? [];
+          if (e.kind === 'submission' && summary.busy.submissions.has(submission++)) return BUSY;
+          if (e.kind === 'report' && summary.busy.reports.has(report++)) return BUSY;
+          return undefined;
+        });
       },
       { maxWeight: 5000 },
     );
   }
 
+  /**
+   * Resolves once the event is durable. An event whose rows another session holds is offered
+   * again every `BUSY_RETRY_MS` rather than waited for in the group, which would hold up every
+   * other event of this process; past `BUSY_LIMIT_MS` it fails with `RowsBusy`.
+   */
   async write(event: PipelineEvent): Promise<void> {
-    await this.committer.submit(event);
+    const started = performance.now();
+    while ((await this.committer.submit(event)) === BUSY) {
+      if (performance.now() - started > BUSY_LIMIT_MS) throw new RowsBusy();
+      await new Promise((resolve) => setTimeout(resolve, BUSY_RETRY_MS));
+    }
   }
 
   /** Hands never-sent claimed messages back to the queue in the next group's transaction. */
@@ -117,7 +159,8 @@ export class EventWriter {
 
   /** Claims due messages in the next group's transaction (see ClaimRequest). */
   async claim(request: ClaimRequest): Promise<ClaimedMessage[]> {
-    return (await this.committer.submit({ kind: 'claim', request })) ?? [];
+    const claimed = await this.committer.submit({ kind: 'claim', request });
+    return Array.isArray(claimed) ? claimed : [];
   }
 
   pending(): number {

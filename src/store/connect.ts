@@ -4,18 +4,11 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import {
-  Kysely,
-  Migrator,
-  sql,
-  PostgresDialect,
-  SqliteDialect,
-  type Migration,
-  type MigrationProvider,
-} from 'kysely';
+import { Kysely, Migrator, sql, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import { AppError } from '../shared/errors.js';
 import { keepPrivate, prepareSqliteFiles } from './file-modes.js';
 import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
+import { OwnSchemaPostgresDialect } from './pg-own-schema.js';
 import { Checkpointer, DurableSqliteDialect, FALLBACK_CHECKPOINT_PAGES, WalSync } from './sqlite-durable.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database } from './schema.js';
@@ -136,7 +129,7 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
   // transaction the server ended after the idle limit (its next statement fails, the pool drops it).
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   return {
     db,
     url,
@@ -147,13 +140,6 @@ function openPostgres(url: string, options: OpenOptions): DatabaseHandle {
 }
 
 /** Brings the schema up to date, or only up to migration `upTo` (a restore, store/restore.ts). */
-/** A "schema … does not exist" error about a schema that is not this database's own. */
-function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
-  const e = error as { code?: string; message?: string };
-  const gone = /schema "([^"]+)" does not exist/.exec(e.message ?? '')?.[1];
-  return e.code === '3F000' && gone !== undefined && gone !== own;
-}
-
 export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<string[]> {
   const provider: MigrationProvider = {
     getMigrations: () =>
@@ -163,8 +149,8 @@ export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<st
         ),
       ),
   };
-  // Kysely looks for its bookkeeping tables in every schema; name ours, or another schema's on the
-  // same server (another deployment, a test) would be taken for it.
+  // Kysely's bookkeeping tables go in the schema the migrations create tables in (the one its
+  // introspection reads, pg-own-schema.ts), never in another one the search_path names.
   const migrationTableSchema =
     handle.caps.dialect === 'postgres'
       ? (await sql<{ schema: string }>`SELECT current_schema() AS schema`.execute(handle.db)).rows[0]?.schema
@@ -177,14 +163,9 @@ export async function migrate(handle: DatabaseHandle, upTo?: string): Promise<st
     allowUnorderedMigrations: true,
     ...(migrationTableSchema && { migrationTableSchema }),
   });
-  const run = () => (upTo === undefined ? migrator.migrateToLatest() : migrator.migrateTo(upTo));
-  let { error, results } = await run();
-  // Kysely's table check reads the columns of every schema on the server; a schema another
-  // deployment or test drops meanwhile fails that read (3F000) before any migration ran: read again.
-  for (let attempt = 1; error && attempt <= 5 && isOtherSchemaGone(error, migrationTableSchema); attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-    ({ error, results } = await run());
-  }
+  const { error, results } = await (upTo === undefined
+    ? migrator.migrateToLatest()
+    : migrator.migrateTo(upTo));
   if (error) {
     throw new AppError('ERR_STORE_UNAVAILABLE', `migration failed: ${(error as Error).message}`, {
       cause: error,

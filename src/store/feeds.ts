@@ -7,11 +7,11 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
+import { advisoryXactLock, LOCK_KEYS } from './pg-own-schema.js';
 import type { Database } from './schema.js';
 
 const FEED_TABLES = ['delivery_reports', 'uplink_messages'] as const;
 type FeedTable = (typeof FEED_TABLES)[number];
-const SEQUENCER_LOCK = 1_233_301;
 
 export async function sequenceFeeds(db: Kysely<Database>, caps: Capabilities, limit = 5000): Promise<number> {
   // Nothing new is the usual case: find that out without a write (and, on SQLite, an fsync).
@@ -28,7 +28,7 @@ export async function sequenceFeeds(db: Kysely<Database>, caps: Capabilities, li
   }
   if (pending.length === 0) return 0;
   return db.transaction().execute(async (tx) => {
-    if (caps.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${SEQUENCER_LOCK})`.execute(tx);
+    if (caps.dialect === 'postgres') await advisoryXactLock(LOCK_KEYS.feedSequencer).execute(tx);
     let total = 0;
     for (const table of pending) total += await sequenceFeed(tx, table, limit);
     return total;

@@ -24,22 +24,29 @@ export interface FinalMessage {
 /** Ids `finishMessages` may take: one report row per message. */
 export const idsForFinish = (count: number): number => count;
 
+/**
+ * Ends messages. With `busy` given, a message another session holds locked (PostgreSQL: a peer
+ * ending it too, or a paused peer's open transaction) is not waited for: its id goes to `busy`, for
+ * the caller to look at again later. Without it, such a message is waited for.
+ */
 export async function finishMessages(
   tx: Transaction<Database>,
   caps: Capabilities,
   ids: IdAllocator,
   finals: readonly FinalMessage[],
   now: number,
+  busy?: number[],
 ): Promise<number> {
   let finished = 0;
   const tallies = new TallyChanges();
-  for (const chunk of chunked(finals, 500)) {
+  const skipLocked = busy !== undefined && caps.skipLocked;
+  for (const all of chunked(finals, 500)) {
     // What each message is counted under before it ends (message-tallies.ts), locked on PostgreSQL
     // in id order until the update below; on SQLite one prepared statement per row.
     const before = await eachRow(
       tx,
       caps,
-      chunk.map((f) => [f.id]),
+      all.map((f) => [f.id]),
       {
         types: ['bigint'],
         build: (col, from) => sql<TallyRow>`
@@ -47,10 +54,14 @@ export async function finishMessages(
             messages.gateway_id
           FROM messages ${from.join}
           WHERE messages.id = ${col(1)} AND messages.status IN ('HELD', 'QUEUED', 'SENDING', 'SUBMITTED')
-          ${caps.dialect === 'postgres' ? sql`ORDER BY messages.id FOR UPDATE OF messages` : sql``}`,
+          ${caps.dialect !== 'postgres' ? sql`` : skipLocked ? sql`ORDER BY messages.id FOR UPDATE OF messages SKIP LOCKED` : sql`ORDER BY messages.id FOR UPDATE OF messages`}`,
       },
     );
     const pending = new Map(before.map((r) => [r.id, r]));
+    // Not returned: already final, or held by another session. The caller's later look tells them
+    // apart (a final message is no longer pending); only held ones may be updated, or we would wait.
+    const chunk = skipLocked ? all.filter((f) => pending.has(f.id)) : all;
+    if (skipLocked) for (const f of all) if (!pending.has(f.id)) busy.push(f.id);
     const rows = chunk.map((f) => [f.id, f.status, f.stat, f.error, f.refund, f.doneAt]);
     const updated = await eachRow(tx, caps, rows, {
       types: ['bigint', 'text', 'text', 'text', 'integer', 'bigint'],

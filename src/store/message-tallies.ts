@@ -11,10 +11,10 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { Database, MessageTalliesTable } from './schema.js';
+import { advisoryXactLock, LOCK_KEYS, tryAdvisoryXactLock } from './pg-own-schema.js';
 import { chunked } from './sql-values.js';
 
 export const HOUR_MS = 3_600_000;
-const FOLD_LOCK = 1_233_370;
 /** Pending statuses as the tallies keep them (SENDING is within QUEUED). */
 const TALLIED_PENDING = ['HELD', 'QUEUED', 'SUBMITTED'] as const;
 
@@ -107,9 +107,7 @@ export async function foldTallies(db: Kysely<Database>, caps: Capabilities): Pro
   if (any.length === 0) return false;
   return db.transaction().execute(async (tx) => {
     if (caps.dialect === 'postgres') {
-      const got = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${FOLD_LOCK}) AS ok`.execute(
-        tx,
-      );
+      const got = await tryAdvisoryXactLock(LOCK_KEYS.tallyFold).execute(tx);
       if (got.rows[0]?.ok !== true) return false;
       await sql`
         WITH d AS (DELETE FROM message_tally_deltas RETURNING hour, app_id, carrier, gateway_id, status, n)
@@ -142,7 +140,7 @@ export async function foldTallies(db: Kysely<Database>, caps: Capabilities): Pro
 /** Counts every message afresh (a full scan: after a restore or by command, never per request). */
 export async function rebuildTallies(db: Kysely<Database>, caps: Capabilities): Promise<void> {
   const run = async (tx: Transaction<Database>): Promise<void> => {
-    if (caps.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${FOLD_LOCK})`.execute(tx);
+    if (caps.dialect === 'postgres') await advisoryXactLock(LOCK_KEYS.tallyFold).execute(tx);
     await tx.deleteFrom('message_tally_deltas').execute();
     await tx.deleteFrom('message_tallies').execute();
     await sql`

@@ -12,7 +12,7 @@ export type { UplinkRecord } from './uplinks.js';
 import type { IdAllocator } from './ids.js';
 import { finishMessages, partCounts, refundApps, type FinalMessage } from './finish.js';
 import { storeUplinks, type UplinkProtector, type UplinkRecord } from './uplinks.js';
-import { applyReports, completedMessages, matchOrphans, type ReportRecord } from './reports.js';
+import { applyReports, completedMessages, matchOrphans, reportKey, type ReportRecord } from './reports.js';
 import type { Database } from './schema.js';
 import type { Capabilities } from './connect.js';
 import {
@@ -83,6 +83,12 @@ export interface RecordSummary {
   claimed: ClaimedMessage[][];
   /** Reported messages with parts still pending, to settle in a later group (PipelineEvents.settle). */
   unsettled: number[];
+  /**
+   * Events not written because another session holds their rows locked (a paused peer's open
+   * transaction), by index into `submissions` and `reports`: offered again later, never waited for
+   * (docs/multinode.md, "Locks and paused peers"). Always empty on SQLite.
+   */
+  busy: { submissions: Set<number>; reports: Set<number> };
 }
 
 export function idsForEvents(events: PipelineEvents): number {
@@ -144,8 +150,16 @@ async function writeEvents(
 ): Promise<RecordSummary> {
   const touched = new Set<number>();
   const finals: FinalMessage[] = [];
-  const newParts = await recordSubmissions(tx, caps, events.submissions, settings, now, touched, finals);
-  const { orphaned } = await applyReports(tx, caps, ids, events.reports, touched, true);
+  const { newParts, busy: busySubmissions } = await recordSubmissions(
+    tx,
+    caps,
+    events.submissions,
+    settings,
+    now,
+    touched,
+    finals,
+  );
+  const applied = await applyReports(tx, caps, ids, events.reports, touched, true);
   const matchedOrphans = await matchOrphans(tx, caps, ids, newParts, touched);
   await storeUplinks(tx, ids, events.uplinks, settings.protectUplink);
   const unsettled: number[] = [];
@@ -153,11 +167,23 @@ async function writeEvents(
   // Looked at once more only: a message still partial now waits for its remaining reports.
   const settleNow = (events.settle ?? []).filter((id) => !touched.has(id));
   finals.push(...(await completedMessages(tx, settleNow, now)));
-  const finished = await finishMessages(tx, caps, ids, finals, now);
+  // A message another session holds is ended by a later group (it stays in `unsettled`).
+  const finished = await finishMessages(tx, caps, ids, finals, now, unsettled);
   for (const request of events.releases ?? []) await releaseClaims(tx, caps, request);
   const claimed: ClaimedMessage[][] = [];
   for (const request of events.claims ?? []) claimed.push(await claimMessages(tx, caps, request));
-  return { finished, orphaned, matchedOrphans, claimed, unsettled };
+  const busyReports = new Set<number>();
+  events.reports.forEach((r, i) => {
+    if (applied.busy.has(reportKey(r.gatewayId, r.carrierMsgId))) busyReports.add(i);
+  });
+  return {
+    finished,
+    orphaned: applied.orphaned,
+    matchedOrphans,
+    claimed,
+    unsettled,
+    busy: { submissions: busySubmissions, reports: busyReports },
+  };
 }
 
 const part = (s: SubmissionRecord, p: { partNo: number; total: number }) => ({
@@ -182,19 +208,21 @@ interface HeldMessage {
 async function recordSubmissions(
   tx: Transaction<Database>,
   caps: Capabilities,
-  submissions: readonly SubmissionRecord[],
+  offered: readonly SubmissionRecord[],
   settings: OutcomeSettings,
   now: number,
   touched: Set<number>,
   finals: FinalMessage[],
-): Promise<{ gatewayId: string; carrierMsgId: string }[]> {
-  if (submissions.length === 0) return [];
+): Promise<{ newParts: { gatewayId: string; carrierMsgId: string }[]; busy: Set<number> }> {
+  const busy = new Set<number>();
+  if (offered.length === 0) return { newParts: [], busy };
   // The token is checked first, under row locks taken in id order (PostgreSQL), so nothing below
-  // writes for a sender that lost its lease, and no peer changes these rows until the commit.
+  // writes for a sender that lost its lease, and no peer changes these rows until the commit. A
+  // row another session holds is skipped, not waited for: that submission is written later.
   const rows = new Map<number, HeldMessage>();
-  const lock = caps.skipLocked ? sql` FOR UPDATE` : sql``;
+  const lock = caps.skipLocked ? sql` FOR UPDATE SKIP LOCKED` : sql``;
   for (const chunk of chunked(
-    [...new Set(submissions.map((s) => s.messageId))].sort((a, b) => a - b),
+    [...new Set(offered.map((s) => s.messageId))].sort((a, b) => a - b),
     1000,
   )) {
     const found = await sql<HeldMessage & { id: number }>`
@@ -203,6 +231,12 @@ async function recordSubmissions(
       WHERE id IN (${sql.join(chunk)}) ORDER BY id${lock}`.execute(tx);
     for (const r of found.rows) rows.set(r.id, r);
   }
+  // A message being sent is never deleted, so one not returned is locked by another session.
+  if (caps.skipLocked)
+    offered.forEach((s, i) => {
+      if (!rows.has(s.messageId)) busy.add(i);
+    });
+  const submissions = offered.filter((_, i) => !busy.has(i));
   const holding = submissions.filter((s) => {
     const m = rows.get(s.messageId);
     return m?.status === 'SENDING' && m.lease_owner === s.owner && m.lease_epoch === s.epoch;
@@ -225,7 +259,7 @@ async function recordSubmissions(
     }),
     now,
   );
-  if (holding.length === 0) return [];
+  if (holding.length === 0) return { newParts: [], busy };
   // Parts taken under another cut (the message moved to a route that counts text differently) do
   // not make up this one: they are forgotten, and this send carries all of its own parts.
   await eachRow(
@@ -336,5 +370,5 @@ async function recordSubmissions(
     tx,
     updated.map((u) => ({ appId: u.app_id, amount: u.refunded })),
   );
-  return parts.map((p) => ({ gatewayId: p.gateway_id, carrierMsgId: p.carrier_msg_id }));
+  return { newParts: parts.map((p) => ({ gatewayId: p.gateway_id, carrierMsgId: p.carrier_msg_id })), busy };
 }

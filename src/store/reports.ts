@@ -20,6 +20,24 @@ export interface ReportRecord {
   receivedAt: number;
 }
 
+/** What applying a group's reports did. */
+export interface AppliedReports {
+  orphaned: number;
+  /** Reports that made a part final, by `reportKey`. */
+  matched: Set<string>;
+  /**
+   * Reports for parts another transaction holds locked (PostgreSQL: a peer recording the same part,
+   * or a paused peer's open transaction), by `reportKey`. They are not waited for: the caller
+   * offers them again later, so a paused peer's locks never hold up this process's own records.
+   */
+  busy: Set<string>;
+  /** Reports for which no part is stored (yet), by `reportKey`: orphans. */
+  absent: Set<string>;
+}
+
+export const reportKey = (gatewayId: string, carrierMsgId: string): string =>
+  `${gatewayId}\u0000${carrierMsgId}`;
+
 /**
  * Marks reported parts final. Intermediate stats (ACCEPTD, ENROUTE) change nothing; a report for
  * a part already final is a duplicate and changes nothing; one for no known part becomes an orphan.
@@ -31,12 +49,12 @@ export async function applyReports(
   reports: readonly ReportRecord[],
   touched: Set<number>,
   keepOrphans: boolean,
-): Promise<{ orphaned: number; matched: Set<string> }> {
+): Promise<AppliedReports> {
   const finalReports = reports
     .map((r) => ({ r, outcome: outcomeOfStat(r.stat) }))
     .filter((x): x is { r: ReportRecord; outcome: PartOutcome } => x.outcome !== null);
   const matched = new Set<string>();
-  const key = (gatewayId: string, carrierMsgId: string): string => `${gatewayId}\u0000${carrierMsgId}`;
+  const busy = new Set<string>();
   const updated = await eachRow(
     tx,
     caps,
@@ -49,7 +67,22 @@ export async function applyReports(
     ]),
     {
       types: ['text', 'text', 'text', 'text', 'bigint'],
-      build: (col, from) => sql<{ message_id: number; gateway_id: string; carrier_msg_id: string }>`
+      build: (col, from) =>
+        caps.skipLocked
+          ? // Only parts this transaction can lock at once: one another session holds is skipped
+            // (and found busy below) instead of waited for.
+            sql<{ message_id: number; gateway_id: string; carrier_msg_id: string }>`
+        WITH locked AS MATERIALIZED (
+          SELECT p.message_id, p.part_no, ${col(3)} AS status, ${col(4)} AS stat, ${col(5)} AS done_at
+          FROM message_parts p ${from.join}
+          WHERE p.gateway_id = ${col(1)} AND p.carrier_msg_id = ${col(2)} AND p.status = 'SUBMITTED'
+          FOR UPDATE OF p SKIP LOCKED)
+        UPDATE message_parts SET status = locked.status, stat = locked.stat, done_at = locked.done_at
+        FROM locked
+        WHERE message_parts.message_id = locked.message_id AND message_parts.part_no = locked.part_no
+          AND message_parts.status = 'SUBMITTED'
+        RETURNING message_parts.message_id, message_parts.gateway_id, message_parts.carrier_msg_id`
+          : sql<{ message_id: number; gateway_id: string; carrier_msg_id: string }>`
         UPDATE message_parts SET status = ${col(3)}, stat = ${col(4)}, done_at = ${col(5)}
         ${from.clause}
         WHERE message_parts.gateway_id = ${col(1)} AND message_parts.carrier_msg_id = ${col(2)}
@@ -59,26 +92,38 @@ export async function applyReports(
   );
   for (const u of updated) {
     touched.add(u.message_id);
-    matched.add(key(u.gateway_id, u.carrier_msg_id));
+    matched.add(reportKey(u.gateway_id, u.carrier_msg_id));
   }
-  if (!keepOrphans) return { orphaned: 0, matched };
-
-  const unmatched = finalReports.filter(({ r }) => !matched.has(key(r.gatewayId, r.carrierMsgId)));
-  if (unmatched.length === 0) return { orphaned: 0, matched };
+  const absent = new Set<string>();
+  const unmatched = finalReports.filter(({ r }) => !matched.has(reportKey(r.gatewayId, r.carrierMsgId)));
+  if (unmatched.length === 0) return { orphaned: 0, matched, busy, absent };
+  // An unmatched report is a duplicate (its part is final), an orphan (no part yet), or, where rows
+  // can be locked, busy (another session holds its part).
   const found = await eachRow(
     tx,
     caps,
     unmatched.map(({ r }) => [r.gatewayId, r.carrierMsgId]),
     {
       types: ['text', 'text'],
-      build: (col, from) => sql<{ gateway_id: string; carrier_msg_id: string }>`
-        SELECT p.gateway_id, p.carrier_msg_id FROM message_parts p ${from.join}
+      build: (col, from) => sql<{ gateway_id: string; carrier_msg_id: string; status: string }>`
+        SELECT p.gateway_id, p.carrier_msg_id, p.status FROM message_parts p ${from.join}
         WHERE p.gateway_id = ${col(1)} AND p.carrier_msg_id = ${col(2)}`,
     },
   );
-  const known = new Set(found.map((f) => key(f.gateway_id, f.carrier_msg_id)));
+  const known = new Set<string>();
+  for (const f of found) {
+    const key = reportKey(f.gateway_id, f.carrier_msg_id);
+    known.add(key);
+    // Still waiting for its report yet not updated: another session holds the row.
+    if (f.status === 'SUBMITTED') busy.add(key);
+  }
+  for (const { r } of unmatched) {
+    const key = reportKey(r.gatewayId, r.carrierMsgId);
+    if (!known.has(key)) absent.add(key);
+  }
+  if (!keepOrphans) return { orphaned: 0, matched, busy, absent };
   const orphans = unmatched
-    .filter(({ r }) => !known.has(key(r.gatewayId, r.carrierMsgId)))
+    .filter(({ r }) => absent.has(reportKey(r.gatewayId, r.carrierMsgId)))
     .map(({ r }) => ({
       id: ids.take(),
       gateway_id: r.gatewayId,
@@ -89,7 +134,7 @@ export async function applyReports(
       received_at: r.receivedAt,
     }));
   for (const chunk of chunked(orphans, 500)) await tx.insertInto('orphan_reports').values(chunk).execute();
-  return { orphaned: orphans.length, matched };
+  return { orphaned: orphans.length, matched, busy, absent };
 }
 
 /** Reports that arrived before their part was stored, matched now that it is. */
@@ -124,7 +169,8 @@ export async function matchOrphans(
           received_at: number;
         }>`
           SELECT o.id, o.gateway_id, o.carrier_msg_id, o.stat, o.mobile, o.done_at, o.received_at FROM orphan_reports o ${from.join}
-          WHERE o.gateway_id = ${col(1)} AND o.carrier_msg_id = ${col(2)}`,
+          WHERE o.gateway_id = ${col(1)} AND o.carrier_msg_id = ${col(2)}
+          ${caps.skipLocked ? sql`FOR UPDATE OF o SKIP LOCKED` : sql``}`,
       },
     );
     if (found.length === 0) continue;
@@ -136,16 +182,23 @@ export async function matchOrphans(
       doneAt: o.done_at,
       receivedAt: o.received_at,
     }));
-    await applyReports(tx, caps, ids, reports, touched, false);
+    // An orphan whose part another session holds, or whose part is not stored yet (the sweeper
+    // looks at every orphan), stays for a later look.
+    const { busy, absent } = await applyReports(tx, caps, ids, reports, touched, false);
+    const done = found.filter((o) => {
+      const key = reportKey(o.gateway_id, o.carrier_msg_id);
+      return !busy.has(key) && !absent.has(key);
+    });
+    if (done.length === 0) continue;
     await tx
       .deleteFrom('orphan_reports')
       .where(
         'id',
         'in',
-        found.map((o) => o.id),
+        done.map((o) => o.id),
       )
       .execute();
-    matchedCount += found.length;
+    matchedCount += done.length;
   }
   return matchedCount;
 }
@@ -158,10 +211,15 @@ export async function rematchOrphans(
   now: number,
   limit = 1000,
 ): Promise<number> {
+  // Only orphans whose part is stored now: those still waiting for theirs (until purged by age)
+  // must not crowd out the ones that can be matched.
   const orphans = await db
-    .selectFrom('orphan_reports')
-    .select(['gateway_id', 'carrier_msg_id'])
-    .orderBy('id')
+    .selectFrom('orphan_reports as o')
+    .innerJoin('message_parts as p', (join) =>
+      join.onRef('p.gateway_id', '=', 'o.gateway_id').onRef('p.carrier_msg_id', '=', 'o.carrier_msg_id'),
+    )
+    .select(['o.gateway_id', 'o.carrier_msg_id'])
+    .orderBy('o.id')
     .limit(limit)
     .execute();
   if (orphans.length === 0) return 0;

@@ -159,7 +159,15 @@ test('postgres: three serve processes — paused inside and outside a transactio
     } catch (err) {
       const stats = await (await fetch(`${controlUrl}/sim/stats`)).text();
       const logs = nodes.map((n) => `${n.name}: ${n.serve.output().slice(-1500)}`).join('\n');
-      throw new Error(`${(err as Error).message}: ${JSON.stringify(await pending())} ${stats}\n${logs}`);
+      // What the stuck messages' parts and any unmatched reports say, to tell where they stopped.
+      const stuck = await sql<Record<string, unknown>>`
+        SELECT m.id, m.status, m.attempts, p.status AS part, p.carrier_msg_id,
+          (SELECT count(*) FROM orphan_reports o WHERE o.carrier_msg_id = p.carrier_msg_id) AS orphans
+        FROM messages m LEFT JOIN message_parts p ON p.message_id = m.id
+        WHERE m.status IN ('QUEUED', 'SENDING', 'SUBMITTED') ORDER BY m.id LIMIT 10`.execute(db.db);
+      throw new Error(
+        `${(err as Error).message}: ${JSON.stringify(await pending())} ${JSON.stringify(stuck.rows)} ${stats}\n${logs}`,
+      );
     }
   };
   const sessions = async (node: Node) =>

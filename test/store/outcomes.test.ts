@@ -180,6 +180,9 @@ for (const dialect of DIALECTS) {
       const second = await record({ submissions: [accepted(a!.id, ['early'])] });
       assert.equal(second.matchedOrphans, 1);
       assert.equal((await status(a!.id)).status, 'DELIVERED');
+      // The sweep leaves an orphan whose part is not stored yet (another process has not committed it).
+      assert.equal(await rematchOrphans(store.db, store.caps, new IdAllocator(store.db), NOW), 0);
+      assert.equal((await store.db.selectFrom('orphan_reports').select('id').execute()).length, 1);
       // A part stored without the matching pass (as another process would) is found by the sweep.
       await store.db
         .insertInto('message_parts')
