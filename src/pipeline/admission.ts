@@ -46,10 +46,12 @@ export function sendingRulesFrom(sending: Config['sending']): SendingRules {
   };
 }
 
+/** A clientMsgId committed first elsewhere, or two groups' balance locks crossed (PostgreSQL). */
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   return (
     e?.code === '23505' ||
+    e?.code === '40P01' ||
     e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
     /UNIQUE constraint/i.test(e?.message ?? '')
   );
@@ -73,14 +75,20 @@ export class Admission {
         try {
           results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now(), rules);
         } catch (err) {
-          // Another process committed the same clientMsgId first: run again, which now replays it.
+          // Another group or process committed the same clientMsgId first: run again, which now
+          // replays it; or a deadlock chose this group: run again.
           if (!isUniqueViolation(err)) throw err;
           results = await admitGroup(this.handle.db, this.handle.caps, this.ids, group, now(), rules);
         }
         options.onCommitted?.();
         return results;
       },
-      { maxWeight: options.maxGroupRecipients ?? 5000, weight: (r) => Math.max(1, r.recipients.length) },
+      {
+        maxWeight: options.maxGroupRecipients ?? 5000,
+        weight: (r) => Math.max(1, r.recipients.length),
+        // The next group is read and written while the last one's commit reaches the disk.
+        concurrency: 2,
+      },
     );
   }
 

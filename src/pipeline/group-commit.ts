@@ -7,6 +7,13 @@ export interface GroupCommitOptions<I> {
   /** Flush at most this much weight (e.g. recipients) in one group. */
   maxWeight: number;
   weight?: (item: I) => number;
+  /**
+   * Groups written at once (default 1). With 2, the next group's transaction runs while the last
+   * one's commit reaches the disk (PostgreSQL's round trips and commit, SQLite's WAL fsync); each
+   * group still answers only once it is durable. Callers must not need one group's order after
+   * another's: requests in flight together are concurrent anyway.
+   */
+  concurrency?: number;
 }
 
 interface Waiting<I, O> {
@@ -17,7 +24,7 @@ interface Waiting<I, O> {
 
 export class GroupCommitter<I, O> {
   private queue: Waiting<I, O>[] = [];
-  private running: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
   private scheduled = false;
   private closed = false;
 
@@ -42,19 +49,28 @@ export class GroupCommitter<I, O> {
   /** Waits until everything submitted so far is written, then refuses new items. */
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running || this.queue.length > 0) {
-      if (!this.running) this.schedule();
-      await this.running;
+    while (this.running.size > 0 || this.queue.length > 0) {
+      if (this.running.size === 0) this.schedule();
+      await Promise.all(this.running);
       await new Promise((r) => setImmediate(r));
     }
   }
 
+  private full(): boolean {
+    return this.running.size >= (this.options.concurrency ?? 1);
+  }
+
   private schedule(): void {
-    if (this.scheduled || this.running) return;
+    if (this.scheduled || this.full()) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.running) this.running = this.runOnce();
+      if (this.full() || this.queue.length === 0) return;
+      const run: Promise<void> = this.runOnce().finally(() => {
+        this.running.delete(run);
+        if (this.queue.length > 0) this.schedule();
+      });
+      this.running.add(run);
     });
   }
 
@@ -74,9 +90,6 @@ export class GroupCommitter<I, O> {
       group.forEach((g, i) => g.resolve(outputs[i] as O));
     } catch (err) {
       for (const g of group) g.reject(err);
-    } finally {
-      this.running = null;
-      if (this.queue.length > 0) this.schedule();
     }
   }
 }

@@ -33,6 +33,7 @@ import {
 import type { Capabilities } from './connect.js';
 import type { IdAllocator } from './ids.js';
 import { admittedTallies, recordTallies } from './message-tallies.js';
+import { insertRows } from './sql-values.js';
 import type { Database } from './schema.js';
 
 export {
@@ -64,8 +65,8 @@ export async function admitGroup(
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
 ): Promise<StoredAdmission[]> {
-  await ids.reserve(idsNeeded(group));
-  return db.transaction().execute((tx) => admitInTransaction(tx, caps, ids, group, now, rules));
+  const nextId = await ids.claim(idsNeeded(group));
+  return db.transaction().execute((tx) => admitWith(tx, caps, nextId, group, now, rules));
 }
 
 /** Admission inside the caller's transaction (its ids reserved with `idsNeeded` first): read → plan → write. */
@@ -77,9 +78,20 @@ export async function admitInTransaction(
   now: number,
   rules: SendingRules = NO_SENDING_RULES,
 ): Promise<StoredAdmission[]> {
+  return admitWith(tx, caps, () => ids.take(), group, now, rules);
+}
+
+async function admitWith(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  nextId: () => number,
+  group: readonly PreparedAdmission[],
+  now: number,
+  rules: SendingRules,
+): Promise<StoredAdmission[]> {
   const reads = await readForAdmission(tx, caps, group, now, rules);
-  const plan = planAdmission(group, reads, now, rules, () => ids.take());
-  await writeAdmission(tx, plan, now);
+  const plan = planAdmission(group, reads, now, rules, nextId);
+  await writeAdmission(tx, caps, plan, now);
   return plan.results;
 }
 
@@ -100,7 +112,12 @@ async function readForAdmission(
 }
 
 /** Writes a plan: new reviews and their held counts, batches, messages, final reports, debits. */
-async function writeAdmission(tx: Transaction<Database>, plan: AdmissionPlan, now: number): Promise<void> {
+async function writeAdmission(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  plan: AdmissionPlan,
+  now: number,
+): Promise<void> {
   if (plan.newReviews.length > 0) await tx.insertInto('reviews').values(plan.newReviews).execute();
   for (const [reviewId, count] of plan.heldCounts)
     await tx
@@ -108,12 +125,10 @@ async function writeAdmission(tx: Transaction<Database>, plan: AdmissionPlan, no
       .set((eb) => ({ message_count: eb('message_count', '+', count) }))
       .where('id', '=', reviewId)
       .execute();
-  await insertBatches(tx, plan.batches, now);
-  for (const chunk of chunks(plan.messages, MESSAGE_ROWS_PER_STATEMENT))
-    await tx.insertInto('messages').values(chunk).execute();
+  await insertBatches(tx, caps, plan.batches, now);
+  await insertRows(tx, caps, 'messages', plan.messages, MESSAGE_ROWS_PER_STATEMENT);
   await recordTallies(tx, admittedTallies(plan.messages));
-  for (const chunk of chunks(plan.reports, MESSAGE_ROWS_PER_STATEMENT))
-    await tx.insertInto('delivery_reports').values(chunk).execute();
+  await insertRows(tx, caps, 'delivery_reports', plan.reports, MESSAGE_ROWS_PER_STATEMENT);
   for (const [appId, amount] of plan.debits)
     await tx
       .updateTable('apps')
@@ -232,6 +247,7 @@ async function lockBalances(
 
 async function insertBatches(
   tx: Transaction<Database>,
+  caps: Capabilities,
   batches: readonly PlannedBatch[],
   now: number,
 ): Promise<void> {
@@ -251,5 +267,5 @@ async function insertBatches(
     response: JSON.stringify(answer),
     review_id: reviewId,
   }));
-  for (const chunk of chunks(rows, 500)) await tx.insertInto('batches').values(chunk).execute();
+  await insertRows(tx, caps, 'batches', rows, 500);
 }

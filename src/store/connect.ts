@@ -9,6 +9,7 @@ import { AppError } from '../shared/errors.js';
 import { keepPrivate, prepareSqliteFiles } from './file-modes.js';
 import { MIGRATIONS, type MigrationDialect } from './migrations/index.js';
 import { OwnSchemaPostgresDialect } from './pg-own-schema.js';
+import { Checkpointer, DurableSqliteDialect, FALLBACK_CHECKPOINT_PAGES, WalSync } from './sqlite-durable.js';
 import { withStatementCache } from './sqlite-statements.js';
 import type { Database } from './schema.js';
 
@@ -83,7 +84,11 @@ function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
     throw new AppError('ERR_STORE_UNAVAILABLE', `${url}: ${(err as Error).message}`, { cause: err });
   }
   native.pragma('journal_mode = WAL');
-  native.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  // FULL's fsync runs off the event loop, after the commit (sqlite-durable.ts).
+  const wal =
+    !memory && (options.sqliteSynchronous ?? 'FULL') === 'FULL' ? new WalSync(`${path}-wal`, path) : null;
+  native.pragma(`synchronous = ${wal ? 'NORMAL' : (options.sqliteSynchronous ?? 'FULL')}`);
+  if (wal) native.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
   native.pragma('busy_timeout = 5000');
   native.pragma('foreign_keys = ON');
   // Deleted and overwritten cells are zeroed where that costs no extra I/O (docs/data-protection.md).
@@ -93,7 +98,12 @@ function openSqlite(url: string, options: OpenOptions): DatabaseHandle {
       const notice = keepPrivate(f, 0o600);
       if (notice) notices.push(notice);
     }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) });
+  const settings = { database: withStatementCache(native, 256, wal ? () => wal.committed() : undefined) };
+  const db = new Kysely<Database>({
+    dialect: wal
+      ? new DurableSqliteDialect(settings, wal, new Checkpointer(path))
+      : new SqliteDialect(settings),
+  });
   return {
     db,
     url,

@@ -30,6 +30,27 @@ export class IdAllocator {
     }
   }
 
+  /**
+   * Reserves `count` ids for one caller alone and returns their taker: callers that reserve and
+   * then take across an await (two admission groups in flight) cannot take each other's.
+   */
+  async claim(count: number): Promise<() => number> {
+    // The check and the taking share one synchronous step after the last await.
+    while (this.end - this.next < count) {
+      this.pending ??= this.fetchBlock(Math.max(this.blockSize, count)).finally(() => {
+        this.pending = null;
+      });
+      await this.pending;
+    }
+    let next = this.next;
+    const end = next + count;
+    this.next = end;
+    return () => {
+      if (next >= end) throw new RangeError('IdAllocator: more ids taken than claimed');
+      return next++;
+    };
+  }
+
   available(): number {
     return this.end - this.next;
   }

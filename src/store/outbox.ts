@@ -80,6 +80,9 @@ export async function claimMessages(
   const route = routeFilter(req);
   if (route === null || req.limit <= 0) return [];
   const lock = caps.skipLocked ? sql` FOR UPDATE SKIP LOCKED` : sql``;
+  // SQLite's planner takes the carrier filter to messages_carrier_created (every message of those
+  // carriers, ever) over the partial index of the queued ones: named, the claim reads only the queue.
+  const queue = caps.dialect === 'sqlite' ? sql`messages INDEXED BY messages_queued` : sql`messages`;
   const result = await sql<{
     id: number;
     batch_id: number;
@@ -98,7 +101,7 @@ export async function claimMessages(
     UPDATE messages SET status = 'SENDING', lease_owner = ${req.owner}, lease_until = ${req.leaseUntil},
       attempts = attempts + 1, lease_epoch = lease_epoch + 1
     WHERE id IN (
-      SELECT id FROM messages
+      SELECT id FROM ${queue}
       WHERE status = 'QUEUED' AND ${route} AND not_before <= ${req.now}
       ORDER BY not_before, id
       LIMIT ${req.limit}${lock}

@@ -10,7 +10,7 @@
  * VALUES source as an UPDATE's FROM clause, a DELETE's USING clause or an extra FROM item; empty
  * per row).
  */
-import { sql, type RawBuilder, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Insertable, type RawBuilder, type Transaction } from 'kysely';
 import type { Capabilities } from './connect.js';
 import type { Database } from './schema.js';
 
@@ -39,9 +39,18 @@ export async function eachRow<R>(
   const cast = (value: unknown, n: number) =>
     sql`CAST(${value} AS ${sql.raw(statement.types[n - 1] ?? 'text')})`;
   if (caps.dialect === 'sqlite') {
+    // Built and compiled once with a marker for each column, then run per row with the row's
+    // values in the markers' places: a hot path (submit results, reports) builds nothing per row.
+    const markers = Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => ({ column: i }));
     const none = { clause: sql``, using: sql``, join: sql`` };
+    const template = statement.build((n) => cast(markers[n - 1], n), none).compile(tx);
+    const slots = template.parameters.map((p) => markers.indexOf(p as { column: number }));
     for (const row of rows) {
-      const result = await statement.build((n) => cast(row[n - 1], n), none).execute(tx);
+      const parameters = template.parameters.map((p, i) => {
+        const slot = slots[i] ?? -1;
+        return slot >= 0 ? row[slot] : p;
+      });
+      const result = await tx.executeQuery<R>(CompiledQuery.raw(template.sql, parameters));
       out.push(...result.rows);
     }
     return out;
@@ -70,4 +79,42 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+const insertTexts = new Map<string, string>();
+
+/**
+ * Inserts rows of one shape (the keys of the first) in statements of up to `perStatement` rows,
+ * written as text once per shape and count: Kysely's `values()` parses and compiles every value of
+ * every row, which on admission's hot path cost more than the insert itself.
+ */
+export async function insertRows<T extends keyof Database>(
+  tx: Transaction<Database>,
+  caps: Capabilities,
+  table: T,
+  rows: readonly Insertable<Database[T]>[],
+  perStatement = 1000,
+): Promise<void> {
+  const first = rows[0];
+  if (first === undefined) return;
+  const columns = Object.keys(first);
+  const size = Math.max(1, Math.min(perStatement, Math.floor(caps.maxParameters / columns.length)));
+  for (const chunk of chunked(rows, size)) {
+    const key = `${caps.dialect}|${table}|${chunk.length}|${columns.join(',')}`;
+    let text = insertTexts.get(key);
+    if (text === undefined) {
+      let n = 0;
+      const mark = caps.dialect === 'postgres' ? () => `$${++n}` : () => '?';
+      const tuple = () => `(${columns.map(mark).join(', ')})`;
+      text = `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values ${Array.from(chunk, tuple).join(', ')}`;
+      if (insertTexts.size > 1000) insertTexts.clear();
+      insertTexts.set(key, text);
+    }
+    const parameters: unknown[] = [];
+    for (const row of chunk) {
+      const values = row as Record<string, unknown>;
+      for (const c of columns) parameters.push(values[c] ?? null);
+    }
+    await tx.executeQuery(CompiledQuery.raw(text, parameters));
+  }
 }

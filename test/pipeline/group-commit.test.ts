@@ -58,3 +58,35 @@ test('a failed flush rejects its own group only; close drains the rest', async (
   assert.equal(calls, 3);
   await assert.rejects(c.submit('late'), /closed/);
 });
+
+test('with concurrency 2 the next group is written while the last one waits, and close waits for both', async () => {
+  const groups: number[][] = [];
+  const gates: (() => void)[] = [];
+  const c = new GroupCommitter<number, number>(
+    async (items) => {
+      groups.push(items);
+      await new Promise<void>((r) => gates.push(r));
+      return items;
+    },
+    { maxWeight: 100, concurrency: 2 },
+  );
+  const first = c.submit(1);
+  await new Promise((r) => setImmediate(r));
+  const second = [2, 3].map((i) => c.submit(i));
+  await new Promise((r) => setImmediate(r));
+  const third = [4, 5].map((i) => c.submit(i));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(groups, [[1], [2, 3]], 'two groups at once, no third');
+  let closed = false;
+  const closing = c.close().then(() => (closed = true));
+  gates[1]?.();
+  assert.deepEqual(await Promise.all(second), [2, 3], 'the second answers before the first');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(groups, [[1], [2, 3], [4, 5]]);
+  gates[0]?.();
+  gates[2]?.();
+  assert.equal(await first, 1);
+  assert.deepEqual(await Promise.all(third), [4, 5]);
+  await closing;
+  assert.equal(closed, true);
+});

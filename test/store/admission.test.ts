@@ -227,6 +227,28 @@ for (const dialect of DIALECTS) {
     }
   });
 
+  test(`${dialect}: groups in flight together on one allocator each take only the ids they claimed`, async () => {
+    const store = await openTestStore(dialect);
+    try {
+      const app = await createTestApp(store.db, 'a', { balance: 1000 });
+      // Blocks of 10 ids; each group claims 6 (it takes 3), so the four need blocks of their own.
+      const ids = new IdAllocator(store.db, 10);
+      const groups = await Promise.all(
+        ['1', '2', '3', '4'].map((id) =>
+          admitGroup(store.db, store.caps, ids, [request(app.id, { clientMsgId: id })], NOW),
+        ),
+      );
+      assert.deepEqual(
+        groups.map(([r]) => r?.kind),
+        ['accepted', 'accepted', 'accepted', 'accepted'],
+      );
+      const rows = await store.db.selectFrom('messages').select('id').execute();
+      assert.equal(new Set(rows.map((r) => r.id)).size, 8);
+    } finally {
+      await store.drop();
+    }
+  });
+
   test(`${dialect}: a 1000-number request is one batch`, async () => {
     const store = await openTestStore(dialect);
     try {

@@ -13,7 +13,7 @@ import { messageVolume, provinceVolume, statusDepth } from '../../src/store/cons
 import { pullReports, sequenceFeeds } from '../../src/store/feeds.js';
 import { countMessagesUpTo, searchMessages } from '../../src/store/message-search.js';
 import { pendingTallies, rebuildTallies } from '../../src/store/message-tallies.js';
-import { pendingCounts } from '../../src/store/outbox.js';
+import { claimMessages, pendingCounts } from '../../src/store/outbox.js';
 import { partCopies } from '../../src/store/part-writes.js';
 import type { Database } from '../../src/store/schema.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
@@ -186,6 +186,23 @@ for (const dialect of DIALECTS) {
         cells.reduce((sum, c) => sum + c.n, 0),
         Number(total.rows[0]?.n),
       );
+
+      // The dispatcher's claim reads the queue through its partial index, not every message of the
+      // carriers it names (last: it moves the due QUEUED messages to SENDING).
+      const [claim] = await statementsOf(store.db, (db) =>
+        claimMessages(db, store.caps, {
+          owner: 'o2',
+          leaseUntil: TODAY + 2 * DAY,
+          now: TODAY + DAY,
+          carriers: ['cmcc', 'cbn'],
+          limit: 100,
+        }),
+      );
+      assert.ok(claim, 'claim statement');
+      const claimPlan = await planOf(store, claim);
+      assertNoFullScan(claimPlan, 'claim');
+      assert.match(claimPlan, /messages_queued/, 'claim uses the queue index');
+      assert.doesNotMatch(claimPlan, /messages_carrier_created/, 'claim leaves the carrier index');
     } finally {
       await store.drop();
     }
