@@ -106,6 +106,9 @@ for (const dialect of DIALECTS) {
         mobiles: '13800138001, 13800138002\n12345\n138 0013 8001\n+8613900139001 abc',
         content: text,
         islong: true,
+        // As the page sends them: no shared values, no schedule (a null must stay null, not become "").
+        params: {},
+        sendTime: null,
       });
       assert.equal(res.status, 200, JSON.stringify(res.json));
       const p = res.json;
