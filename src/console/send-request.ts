@@ -4,6 +4,7 @@
  * schedule — with the interface's own rules wherever the interface has one (signature, sendTime).
  */
 import { readBatchFile, type BatchFile } from './batch-file.js';
+import type { SendBody } from './contract/send.js';
 import type { ConsoleServices } from './context.js';
 import { consoleError } from './errors.js';
 import { planSend, type SendPlan } from './send-plan.js';
@@ -13,48 +14,6 @@ import type { DatabaseHandle } from '../store/connect.js';
 import { findAppById, type AppRecord } from '../store/apps.js';
 import { SERVICE_APP_ID } from '../store/citizens.js';
 import { findTemplate } from '../store/templates.js';
-
-export interface SendBody {
-  appId: number;
-  /** Pasted numbers: commas, spaces or new lines between them. */
-  mobiles?: string;
-  /** A batch file, base64 inside the JSON. */
-  file?: { name: string; data: string };
-  templateId?: number;
-  content?: string;
-  /** Values for every recipient; a file's columns override them row by row. */
-  params?: Record<string, string>;
-  islong?: boolean;
-  /** Beijing time, `yyyy-MM-dd HH:mm:ss` or ISO 8601; absent or null: now. */
-  sendTime?: string | null;
-  /** Submit only: the page's key for this send, so a repeated click sends nothing twice. */
-  idempotencyKey?: string;
-}
-
-export const sendBodySchema = {
-  type: 'object',
-  required: ['appId'],
-  additionalProperties: false,
-  properties: {
-    appId: { type: 'integer', minimum: 0 },
-    mobiles: { type: 'string', maxLength: 2_000_000 },
-    file: {
-      type: 'object',
-      required: ['name', 'data'],
-      additionalProperties: false,
-      properties: {
-        name: { type: 'string', maxLength: 255 },
-        data: { type: 'string', maxLength: 16_000_000 },
-      },
-    },
-    templateId: { type: 'integer', minimum: 1 },
-    content: { type: 'string', maxLength: 5000 },
-    params: { type: 'object', additionalProperties: { type: 'string', maxLength: 1000 } },
-    islong: { type: 'boolean' },
-    sendTime: { type: ['string', 'null'], maxLength: 40 },
-    idempotencyKey: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' },
-  },
-} as const;
 
 export interface ResolvedSend {
   app: AppRecord;

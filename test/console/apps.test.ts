@@ -8,6 +8,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { appSaved, appsAnswer } from '../../src/console/contract/apps.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
 import { DIALECTS } from '../helpers/databases.js';
@@ -28,12 +29,14 @@ for (const dialect of DIALECTS) {
   test(`${dialect}: an account made in the console works on the interface until frozen or its password reset`, async (t) => {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    // No port needed: the calls go through inject().
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     const admin = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'sys.admin', ['system-admin'], { totp: true }),
     );
-    const operator = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op', ['operator']));
+    const operator = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'op', ['operator']));
     const balanceOf = async (appName: string, password: string) =>
       (await rig.post('/api/sms/balance', { appName, password })).json;
 
@@ -46,6 +49,7 @@ for (const dialect of DIALECTS) {
       balance: 100,
     });
     assert.equal(created.status, 200, JSON.stringify(created.json));
+    assert.deepEqual(appSaved.parse(created.json), created.json, 'the contract, nothing more');
     const { app, password } = created.json;
     assert.match(password, /^[A-Za-z2-9]{16}$/);
     assert.deepEqual(app.ipWhitelist, ['127.0.0.1/32', '::1/128']);
@@ -54,6 +58,7 @@ for (const dialect of DIALECTS) {
     assert.equal(first.balance, 100);
 
     const list = await admin.get<{ apps: AppView[] }>('apps');
+    assert.deepEqual(appsAnswer.parse(list.json), list.json, 'the contract, nothing more');
     assert.deepEqual(list.json.apps.map((a) => a.name).sort(), ['hrss', 'yibao']);
     assert.ok(
       list.json.apps.every((a) => a.id !== 0),

@@ -7,6 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { listsAnswer } from '../../src/console/contract/lists.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { unsubscribe } from '../../src/store/citizens.js';
 import { addConsoleUser, consoleLogin } from '../helpers/console.js';
@@ -27,13 +28,15 @@ for (const dialect of DIALECTS) {
   test(`${dialect}: black and white lists change what admission does; TD is read-only; nothing whole leaks`, async (t) => {
     const rig = await startTestPlatform(dialect, { config: { console: { enabled: true, port: 0 } } });
     t.after(() => rig.close());
-    const consoleUrl = rig.platform.consoleUrl ?? '';
+    // No port needed: the calls go through inject().
+    const consoleApp = rig.platform.consoleApp;
+    assert.ok(consoleApp);
     // The lists are the security administrator's (an operator may only propose changes).
     const op = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'list.sec', ['security-admin'], { totp: true }),
     );
-    const reviewer = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'rev', ['reviewer']));
+    const reviewer = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'rev', ['reviewer']));
     const send = async (mobile: string, content: string) =>
       (
         await rig.post('/api/sms/send', {
@@ -52,6 +55,7 @@ for (const dialect of DIALECTS) {
     assert.deepEqual(added.json, { added: 2, already: 0, invalid: ['1380000000x'], invalidCount: 1 });
 
     const black = await op.get<ListAnswer>('lists?kind=BLACKLIST');
+    assert.deepEqual(listsAnswer.parse(black.json), black.json, 'the contract, nothing more');
     assert.equal(black.json.total, 2);
     assert.deepEqual(black.json.entries.map((e) => e.mobile).sort(), ['138****0001', '138****0002']);
     assert.ok(black.json.entries.every((e) => e.reason === '投诉骚扰'));
@@ -63,7 +67,7 @@ for (const dialect of DIALECTS) {
 
     // An operator changes no list; they propose (test/console/proposals.test.ts).
     const operator = await consoleLogin(
-      consoleUrl,
+      consoleApp,
       await addConsoleUser(rig.platform, 'list.op', ['operator']),
     );
     assert.equal((await operator.post('lists/BLACKLIST', { numbers: '13800000003' })).status, 403);

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { readBatchFile } from '../../src/console/batch-file.js';
+import { sendAppsAnswer, sendOutcome, sendPreview, sendStatus } from '../../src/console/contract/send.js';
 import { ConsoleError } from '../../src/console/errors.js';
 import { planSend } from '../../src/console/send-plan.js';
 import { searchAudit } from '../../src/store/audit-log.js';
@@ -64,6 +65,7 @@ async function waitFinal(client: ConsoleClient, appId: number, key: string): Pro
     async () => {
       const res = await client.get<Progress>(`send/status?appId=${appId}&key=${key}`);
       assert.equal(res.status, 200);
+      assert.deepEqual(sendStatus.parse(res.json), res.json, 'the contract, nothing more');
       return res.json.final ? res.json : undefined;
     },
     20_000,
@@ -79,14 +81,17 @@ for (const dialect of DIALECTS) {
     });
     t.after(() => rig.close());
     const { platform } = rig;
-    const consoleUrl = platform.consoleUrl ?? '';
-    const operator = await consoleLogin(consoleUrl, await addConsoleUser(platform, 'op.zhang', ['operator']));
-    const reviewer = await consoleLogin(consoleUrl, await addConsoleUser(platform, 'rv.li', ['reviewer']));
+    // No port needed: the calls go through inject().
+    const consoleApp = platform.consoleApp;
+    assert.ok(consoleApp);
+    const operator = await consoleLogin(consoleApp, await addConsoleUser(platform, 'op.zhang', ['operator']));
+    const reviewer = await consoleLogin(consoleApp, await addConsoleUser(platform, 'rv.li', ['reviewer']));
 
     const apps = await operator.get<{
       apps: { id: number; name: string; signature: string; balance: number }[];
     }>('send/apps');
     assert.equal(apps.status, 200);
+    assert.deepEqual(sendAppsAnswer.parse(apps.json), apps.json, 'the contract, nothing more');
     assert.deepEqual(
       apps.json.apps.map((a) => [a.name, a.signature, a.balance]),
       [['hrss', '【人社局】', 100]],
@@ -101,6 +106,9 @@ for (const dialect of DIALECTS) {
         mobiles: '13800138001, 13800138002\n12345\n138 0013 8001\n+8613900139001 abc',
         content: text,
         islong: true,
+        // As the page sends them: no shared values, no schedule (a null must stay null, not become "").
+        params: {},
+        sendTime: null,
       });
       assert.equal(res.status, 200, JSON.stringify(res.json));
       const p = res.json;
@@ -157,6 +165,7 @@ for (const dialect of DIALECTS) {
       };
       const preview = await operator.post<Preview>('send/preview', body);
       assert.equal(preview.status, 200, JSON.stringify(preview.json));
+      assert.deepEqual(sendPreview.parse(preview.json), preview.json, 'the contract, nothing more');
       assert.deepEqual(
         preview.json.problems.map((x) => [x.line, x.code]),
         [
@@ -170,6 +179,7 @@ for (const dialect of DIALECTS) {
 
       const sent = await operator.post<Submitted>('send', { ...body, idempotencyKey: 'xlsx-batch-0001' });
       assert.equal(sent.status, 200, JSON.stringify(sent.json));
+      assert.deepEqual(sendOutcome.parse(sent.json), sent.json, 'the contract, nothing more');
       assert.equal(sent.json.accepted, 3);
       assert.equal(sent.json.invalid, 2);
       assert.equal(sent.json.charged, 3);
@@ -233,6 +243,7 @@ for (const dialect of DIALECTS) {
       assert.equal(b.status, 200);
       const again = await operator.post<Submitted>('send', body);
       assert.equal(again.json.replayed, true);
+      assert.deepEqual(sendOutcome.parse(again.json), again.json, 'a replay: the same contract');
       const progress = await waitFinal(operator, appId, 'double-click-01');
       assert.equal(progress.total, 2);
       assert.equal(rig.sim.inbox('13800138021').length, 1);

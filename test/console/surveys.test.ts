@@ -7,6 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { surveyResults, surveySendAnswer, surveysAnswer } from '../../src/console/contract/surveys.js';
 import { searchAudit } from '../../src/store/audit-log.js';
 import { SERVICE_NUMBER, startCitizenRig, type CitizenRig } from '../helpers/citizen.js';
 import { addConsoleUser, consoleLogin, type ConsoleClient } from '../helpers/console.js';
@@ -44,7 +45,9 @@ async function sendAndWait(client: ConsoleClient, id: number, body: unknown): Pr
   const started = await client.post<{ job: Job }>(`surveys/${id}/send`, body);
   assert.equal(started.status, 200, JSON.stringify(started.json));
   return eventually(async () => {
-    const { job } = (await client.get<{ job: Job }>(`surveys/${id}/send-progress`)).json;
+    const polled = (await client.get<{ job: Job }>(`surveys/${id}/send-progress`)).json;
+    assert.deepEqual(surveySendAnswer.parse(polled), polled, 'the contract, nothing more');
+    const { job } = polled;
     return job.state === 'running' ? undefined : job;
   });
 }
@@ -56,10 +59,12 @@ for (const dialect of DIALECTS) {
       handsets: true,
     });
     try {
-      const consoleUrl = rig.platform.consoleUrl ?? '';
-      const op = await consoleLogin(consoleUrl, await addConsoleUser(rig.platform, 'op', ['operator']));
+      // No port needed: the calls go through inject().
+      const consoleApp = rig.platform.consoleApp;
+      assert.ok(consoleApp);
+      const op = await consoleLogin(consoleApp, await addConsoleUser(rig.platform, 'op', ['operator']));
       const handler = await consoleLogin(
-        consoleUrl,
+        consoleApp,
         await addConsoleUser(rig.platform, 'handler', ['case-handler']),
       );
       assert.equal((await handler.get('surveys')).status, 403);
@@ -118,6 +123,7 @@ for (const dialect of DIALECTS) {
 
       const results = await eventually(async () => {
         const r = (await op.get<Results>(`surveys/${id}/results`)).json;
+        assert.deepEqual(surveyResults.parse(r), r, 'the contract, nothing more');
         return r.targets.completed === 1 && r.questions[0]?.answered === 2 ? r : undefined;
       });
       assert.equal(results.phase, 'open');
@@ -133,6 +139,7 @@ for (const dialect of DIALECTS) {
       const listed = await op.get<{ surveys: { id: number; phase: string; targets: { total: number } }[] }>(
         'surveys',
       );
+      assert.deepEqual(surveysAnswer.parse(listed.json), listed.json, 'the contract, nothing more');
       assert.deepEqual(
         listed.json.surveys.map((s) => [s.id, s.phase, s.targets.total]),
         [[id, 'open', 3]],

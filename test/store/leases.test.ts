@@ -14,20 +14,14 @@ import { recordEvents, type OutcomeSettings, type PipelineEvents } from '../../s
 import { partCopies } from '../../src/store/part-writes.js';
 import { reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
+import { NO_EVENTS, OUTCOME_SETTINGS } from '../helpers/outcomes.js';
 import { createTestApp } from '../helpers/apps.js';
 
 type TestStore = Awaited<ReturnType<typeof openTestStore>>;
 
 const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
 const LEASE = 10_000;
-const SETTINGS: OutcomeSettings = {
-  reportDeadlineMs: 60_000,
-  validityMs: 3_600_000,
-  maxAttempts: 5,
-  retryMinMs: 1000,
-  retryMaxMs: 8000,
-};
-const none: PipelineEvents = { submissions: [], reports: [], uplinks: [] };
+const SETTINGS: OutcomeSettings = { ...OUTCOME_SETTINGS, maxAttempts: 5 };
 
 /** `count` one-part messages for cmcc, queued at NOW; answers the id allocator. */
 async function queueMessages(store: TestStore, count: number): Promise<IdAllocator> {
@@ -63,7 +57,7 @@ for (const dialect of DIALECTS) {
           limit,
         });
       const record = (events: Partial<PipelineEvents>, at: number) =>
-        recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, at);
+        recordEvents(store.db, store.caps, ids, { ...NO_EVENTS, ...events }, SETTINGS, at);
       const row = (id: number) =>
         store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
@@ -202,7 +196,7 @@ test('postgres: a message whose parts two processes report at once is settled af
       limit: 1,
     });
     const record = (events: Partial<PipelineEvents>) =>
-      recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, NOW + 1000);
+      recordEvents(store.db, store.caps, ids, { ...NO_EVENTS, ...events }, SETTINGS, NOW + 1000);
     await record({
       submissions: [
         {

@@ -5,27 +5,15 @@ import { getBalance } from '../../src/store/apps.js';
 import { pullReports, sequenceFeeds } from '../../src/store/feeds.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { claimMessages } from '../../src/store/outbox.js';
-import {
-  recordEvents,
-  type OutcomeSettings,
-  type PipelineEvents,
-  type SubmissionRecord,
-} from '../../src/store/outcomes.js';
+import { recordEvents, type PipelineEvents, type SubmissionRecord } from '../../src/store/outcomes.js';
 import { rematchOrphans } from '../../src/store/reports.js';
 import { expireDeadlines, expireQueued, reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
+import { NO_EVENTS, OUTCOME_SETTINGS } from '../helpers/outcomes.js';
 import { createTestApp } from '../helpers/apps.js';
 
 const NOW = Date.UTC(2026, 10, 28, 4, 0, 0);
-const SETTINGS: OutcomeSettings = {
-  reportDeadlineMs: 60_000,
-  validityMs: 3_600_000,
-  maxAttempts: 3,
-  retryMinMs: 1000,
-  retryMaxMs: 8000,
-};
 const OWNER = 'owner-1';
-const none: PipelineEvents = { submissions: [], reports: [], uplinks: [] };
 
 async function setup(dialect: (typeof DIALECTS)[number], segments = 1, count = 1) {
   const store = await openTestStore(dialect);
@@ -63,7 +51,7 @@ async function setup(dialect: (typeof DIALECTS)[number], segments = 1, count = 1
     limit: 100,
   });
   const record = (events: Partial<PipelineEvents>, at = NOW) =>
-    recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, at);
+    recordEvents(store.db, store.caps, ids, { ...NO_EVENTS, ...events }, OUTCOME_SETTINGS, at);
   const status = async (id: number) =>
     await store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return { store, app, ids, claimed, record, status };
@@ -378,7 +366,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await status(c!.id)).status, 'QUEUED');
       assert.equal(await expireDeadlines(store.db, store.caps, ids, NOW + 60_001), 1);
       assert.equal((await status(a!.id)).status, 'UNKNOWN');
-      assert.equal(await expireQueued(store.db, store.caps, ids, NOW + 3_600_002, SETTINGS.validityMs), 2);
+      assert.equal(
+        await expireQueued(store.db, store.caps, ids, NOW + 3_600_002, OUTCOME_SETTINGS.validityMs),
+        2,
+      );
       assert.equal((await status(b!.id)).status, 'EXPIRED');
       assert.equal((await status(b!.id)).refunded, 1);
       assert.equal((await status(c!.id)).refunded, 2);
@@ -408,7 +399,7 @@ for (const dialect of DIALECTS) {
         recipients: [{ mobile, carrier: 'cmcc' as const, segments: 1 }],
         ...(validityMs !== undefined && { validityMs }),
       });
-      const rules = { ...NO_SENDING_RULES, validityMs: SETTINGS.validityMs };
+      const rules = { ...NO_SENDING_RULES, validityMs: OUTCOME_SETTINGS.validityMs };
       // A notice takes the configured validity; a verification code its own TTL.
       await admitGroup(
         store.db,
@@ -442,7 +433,7 @@ for (const dialect of DIALECTS) {
         failure: { kind: 'retry', code: 'CMPP:8', reason: 'flow control', unansweredParts: 0 },
       });
       const record = (submissions: SubmissionRecord[], at: number) =>
-        recordEvents(store.db, store.caps, ids, { ...none, submissions }, SETTINGS, at);
+        recordEvents(store.db, store.caps, ids, { ...NO_EVENTS, submissions }, OUTCOME_SETTINGS, at);
       await record([retry(notice!), retry(code!)], NOW);
       const row = (id: number) =>
         store.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -459,10 +450,13 @@ for (const dialect of DIALECTS) {
       await record([retry(noticeAgain!)], NOW + 300_000);
       // The queued notice expires an hour after admission although its retry moved not_before.
       assert.equal(
-        await expireQueued(store.db, store.caps, ids, NOW + 3_600_000 - 1, SETTINGS.validityMs),
+        await expireQueued(store.db, store.caps, ids, NOW + 3_600_000 - 1, OUTCOME_SETTINGS.validityMs),
         0,
       );
-      assert.equal(await expireQueued(store.db, store.caps, ids, NOW + 3_600_001, SETTINGS.validityMs), 1);
+      assert.equal(
+        await expireQueued(store.db, store.caps, ids, NOW + 3_600_001, OUTCOME_SETTINGS.validityMs),
+        1,
+      );
       assert.equal((await row(notice!.id)).status, 'EXPIRED');
     } finally {
       await store.drop();

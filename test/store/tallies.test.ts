@@ -10,27 +10,15 @@ import { admitGroup, type PreparedAdmission } from '../../src/store/admission.js
 import { IdAllocator } from '../../src/store/ids.js';
 import { foldTallies, pendingTallies, rebuildTallies, tallyCells } from '../../src/store/message-tallies.js';
 import { claimMessages } from '../../src/store/outbox.js';
-import {
-  recordEvents,
-  type OutcomeSettings,
-  type PipelineEvents,
-  type SubmissionRecord,
-} from '../../src/store/outcomes.js';
+import { recordEvents, type PipelineEvents, type SubmissionRecord } from '../../src/store/outcomes.js';
 import { pruneMessages } from '../../src/store/retention.js';
 import { approveReview, createReview } from '../../src/store/reviews.js';
 import { expireQueued, reclaimLeases } from '../../src/store/sweeps.js';
 import { DIALECTS, openTestStore } from '../helpers/databases.js';
+import { NO_EVENTS, OUTCOME_SETTINGS } from '../helpers/outcomes.js';
 import { createTestApp } from '../helpers/apps.js';
 
 const NOW = Date.UTC(2026, 10, 28, 4, 30, 0);
-const SETTINGS: OutcomeSettings = {
-  reportDeadlineMs: 60_000,
-  validityMs: 3_600_000,
-  maxAttempts: 3,
-  retryMinMs: 1000,
-  retryMaxMs: 8000,
-};
-const none: PipelineEvents = { submissions: [], reports: [], uplinks: [] };
 
 type Store = Awaited<ReturnType<typeof openTestStore>>;
 
@@ -137,7 +125,7 @@ for (const dialect of DIALECTS) {
       assert.equal(claimed.length, 6);
       await assertTrue(store, 'claimed');
       const record = (events: Partial<PipelineEvents>, at = NOW) =>
-        recordEvents(store.db, store.caps, ids, { ...none, ...events }, SETTINGS, at);
+        recordEvents(store.db, store.caps, ids, { ...NO_EVENTS, ...events }, OUTCOME_SETTINGS, at);
       const [m0, m1, m2, m3, m4] = claimed;
       const sub = (m: typeof m0, failure: SubmissionRecord['failure']): SubmissionRecord => ({
         messageId: m!.id,
@@ -174,7 +162,7 @@ for (const dialect of DIALECTS) {
       // The message still SENDING has its lease run out; then the queue outlives its validity.
       await reclaimLeases(store.db, store.caps, { now: NOW + 120_000, deadOwners: [] });
       await assertTrue(store, 'lease reclaimed');
-      await expireQueued(store.db, store.caps, ids, NOW + 3 * 3_600_000, SETTINGS.validityMs);
+      await expireQueued(store.db, store.caps, ids, NOW + 3 * 3_600_000, OUTCOME_SETTINGS.validityMs);
       await assertTrue(store, 'expired');
       await pruneMessages(store.db, NOW + 3_600_000, 100);
       await assertTrue(store, 'pruned');

@@ -12,9 +12,29 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   return rest;
 }
 
+/**
+ * Fastify's validator coerces types, branch by branch: in a derived `anyOf: [string, null]` it
+ * turns a null into "" (or 0 for a number) before the null branch is tried, and the value stays
+ * changed. Trying the null branch first keeps a null a null.
+ */
+function nullFirst(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullFirst);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = nullFirst(value);
+  const branches: unknown = out.anyOf;
+  if (Array.isArray(branches)) {
+    const isNull = (s: unknown) =>
+      typeof s === 'object' && s !== null && (s as { type?: unknown }).type === 'null';
+    const list: unknown[] = branches;
+    out.anyOf = [...list.filter(isNull), ...list.filter((s) => !isNull(s))];
+  }
+  return out;
+}
+
 /** The JSON Schema Fastify validates a request part with, derived from its zod contract. */
 export function requestSchema(schema: z.ZodType): Record<string, unknown> {
-  return jsonSchema(schema, 'input');
+  return nullFirst(jsonSchema(schema, 'input')) as Record<string, unknown>;
 }
 
 /** A route's `response:` map for its success status (200 unless said), derived from the answer's zod contract. */

@@ -19,13 +19,15 @@ import { listConsoleApps, SERVICE_APP_ID, type ConsoleApp } from '../../store/co
 import {
   appIdParams,
   callbackRetry,
+  callbackRetryAnswer,
+  integrationAnswer,
   type CallbackFeedView,
   type CallbackRetry,
   type CallbackRetryAnswer,
   type CertificateView,
   type IntegrationAnswer,
 } from '../contract/integration.js';
-import { requestSchema } from '../contract/schema.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
@@ -63,7 +65,11 @@ export const appIntegrationRoutes: ConsoleRoutes = (app, ctx) => {
   // The page polls this every 10 seconds: quiet in the access log, like the Gateways list.
   app.get(
     '/console/api/integration',
-    { preHandler: guard, config: { quietAudit: true } },
+    {
+      preHandler: guard,
+      config: { quietAudit: true },
+      schema: { response: responseSchema(integrationAnswer) },
+    },
     async (): Promise<IntegrationAnswer> => {
       const now = ctx.now();
       // Today's message counts are not shown here: counted from `now`, they cost nothing.
@@ -99,7 +105,14 @@ export const appIntegrationRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Params: { id: number }; Body: CallbackRetry }>(
     '/console/api/apps/:id/callbacks/retry',
-    { preHandler: guard, schema: { ...params, body: requestSchema(callbackRetry) } },
+    {
+      preHandler: guard,
+      schema: {
+        ...params,
+        body: requestSchema(callbackRetry),
+        response: responseSchema(callbackRetryAnswer),
+      },
+    },
     async (request): Promise<CallbackRetryAnswer> => {
       const record = await named(request.params.id);
       const kinds = request.body.kind ? [request.body.kind] : CALLBACK_KINDS;

@@ -22,6 +22,28 @@ import {
   type AppFields,
   type ConsoleApp,
 } from '../../store/console-apps.js';
+import {
+  appCreate,
+  appFields,
+  appIdParams,
+  appSaved,
+  appsAnswer,
+  appStatusAnswer,
+  appStatusBody,
+  passwordAnswer,
+  topUpAnswer,
+  topUpBody,
+  type AppCreate,
+  type AppFieldsBody,
+  type AppIdParams,
+  type AppSaved,
+  type AppsAnswer,
+  type AppStatusBody,
+  type PasswordAnswer,
+  type TopUpAnswer,
+  type TopUpBody,
+} from '../contract/apps.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
@@ -39,24 +61,6 @@ function generatePassword(): string {
 function beijingDayStart(now: number): number {
   return Math.floor((now + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
 }
-
-interface FieldsBody {
-  signature?: string;
-  extCode?: string;
-  ipWhitelist?: string;
-  reportUrl?: string;
-  replyUrl?: string;
-  province?: string;
-}
-
-const fieldProperties = {
-  signature: { type: 'string', maxLength: 40 },
-  extCode: { type: 'string', maxLength: 16 },
-  ipWhitelist: { type: 'string', maxLength: 4000 },
-  reportUrl: { type: 'string', maxLength: 500 },
-  replyUrl: { type: 'string', maxLength: 500 },
-  province: { type: 'string', maxLength: 20 },
-} as const;
 
 function callbackUrl(text: string | undefined, field: string): string | null {
   const checked = checkCallbackUrl(text);
@@ -81,7 +85,7 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
   const guard = ctx.allow('app.manage');
 
   /** Validates the editable fields as `sms12333 app add` does. */
-  const checkFields = (body: FieldsBody): AppFields => {
+  const checkFields = (body: AppFieldsBody): AppFields => {
     const signature = (body.signature ?? '').trim();
     if (signature !== '' && !/^【[^【】]{1,20}】$/.test(signature))
       throw consoleError('APP_INVALID', '签名形如【人社局】，括号内 1–20 个字符', { field: 'signature' });
@@ -118,35 +122,24 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     await setCallbackSecret(db, id, ctx.deps.cipher.encrypt(secret), ctx.now());
     return secret;
   };
-  const idParams = {
-    type: 'object',
-    required: ['id'],
-    properties: { id: { type: 'integer', minimum: 0 } },
-  } as const;
+  const idParams = requestSchema(appIdParams);
 
-  app.get('/console/api/apps', { preHandler: guard }, async () => ({
-    apps: await listConsoleApps(db, beijingDayStart(ctx.now())),
-    surveyExtPrefix: ctx.services().config.citizen.surveyExtPrefix,
-  }));
+  app.get(
+    '/console/api/apps',
+    { preHandler: guard, schema: { response: responseSchema(appsAnswer) } },
+    async (): Promise<AppsAnswer> => ({
+      apps: await listConsoleApps(db, beijingDayStart(ctx.now())),
+      surveyExtPrefix: ctx.services().config.citizen.surveyExtPrefix,
+    }),
+  );
 
-  app.post<{ Body: FieldsBody & { name: string; balance?: number } }>(
+  app.post<{ Body: AppCreate }>(
     '/console/api/apps',
     {
       preHandler: guard,
-      schema: {
-        body: {
-          type: 'object',
-          required: ['name'],
-          additionalProperties: false,
-          properties: {
-            name: { type: 'string', maxLength: 64 },
-            balance: { type: 'integer', minimum: 0, maximum: 1_000_000_000 },
-            ...fieldProperties,
-          },
-        },
-      },
+      schema: { body: requestSchema(appCreate), response: responseSchema(appSaved) },
     },
-    async (request) => {
+    async (request): Promise<AppSaved> => {
       const name = request.body.name.trim();
       if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name))
         throw consoleError('APP_INVALID', '账户名须为 1–64 个字母、数字或 _ . -', { field: 'name' });
@@ -175,16 +168,13 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.put<{ Params: { id: number }; Body: FieldsBody }>(
+  app.put<{ Params: AppIdParams; Body: AppFieldsBody }>(
     '/console/api/apps/:id',
     {
       preHandler: guard,
-      schema: {
-        params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: fieldProperties },
-      },
+      schema: { params: idParams, body: requestSchema(appFields), response: responseSchema(appSaved) },
     },
-    async (request) => {
+    async (request): Promise<AppSaved> => {
       const fields = checkFields(request.body);
       const outcome = await editConsoleApp(db, request.params.id, fields, ctx.now());
       if (!outcome.ok) {
@@ -208,18 +198,14 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { status: 'active' | 'frozen' | 'disabled' } }>(
+  app.post<{ Params: AppIdParams; Body: AppStatusBody }>(
     '/console/api/apps/:id/status',
     {
       preHandler: guard,
       schema: {
         params: idParams,
-        body: {
-          type: 'object',
-          required: ['status'],
-          additionalProperties: false,
-          properties: { status: { type: 'string', enum: ['active', 'frozen', 'disabled'] } },
-        },
+        body: requestSchema(appStatusBody),
+        response: responseSchema(appStatusAnswer),
       },
     },
     async (request) => {
@@ -242,24 +228,13 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { segments: number; note?: string } }>(
+  app.post<{ Params: AppIdParams; Body: TopUpBody }>(
     '/console/api/apps/:id/top-up',
     {
       preHandler: guard,
-      schema: {
-        params: idParams,
-        body: {
-          type: 'object',
-          required: ['segments'],
-          additionalProperties: false,
-          properties: {
-            segments: { type: 'integer', minimum: 1, maximum: 100_000_000 },
-            note: { type: 'string', maxLength: 200 },
-          },
-        },
-      },
+      schema: { params: idParams, body: requestSchema(topUpBody), response: responseSchema(topUpAnswer) },
     },
-    async (request) => {
+    async (request): Promise<TopUpAnswer> => {
       const done = await topUpConsoleApp(db, request.params.id, request.body.segments, ctx.now());
       if (!done) throw consoleError('APP_NOT_FOUND');
       await ctx.audit(request, {
@@ -278,10 +253,10 @@ export const appsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post<{ Params: AppIdParams }>(
     '/console/api/apps/:id/reset-password',
-    { preHandler: guard, schema: { params: idParams } },
-    async (request) => {
+    { preHandler: guard, schema: { params: idParams, response: responseSchema(passwordAnswer) } },
+    async (request): Promise<PasswordAnswer> => {
       const password = generatePassword();
       const name = await setConsoleAppPassword(
         db,

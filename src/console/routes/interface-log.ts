@@ -11,13 +11,14 @@ import { spreadsheetLine } from '../../domain/csv.js';
 import { readAccessLogPage, searchAccessLog, type AccessFilter } from '../../store/access-log.js';
 import type { InterfaceAccessLogTable } from '../../store/schema.js';
 import {
+  interfaceLogAnswer,
   interfaceLogFilter,
   interfaceLogQuery,
   type InterfaceLogAnswer,
   type InterfaceLogFilter,
   type InterfaceLogQuery,
 } from '../contract/interface-log.js';
-import { requestSchema } from '../contract/schema.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 import { parseBeijingBound } from './audit.js';
@@ -75,7 +76,10 @@ export const interfaceLogRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get<{ Querystring: InterfaceLogQuery }>(
     '/console/api/interface-log',
-    { preHandler: ctx.allow('audit.read'), schema: { querystring: requestSchema(interfaceLogQuery) } },
+    {
+      preHandler: ctx.allow('audit.read'),
+      schema: { querystring: requestSchema(interfaceLogQuery), response: responseSchema(interfaceLogAnswer) },
+    },
     async (request): Promise<InterfaceLogAnswer> => {
       const { page = 1, pageSize = 50, ...filter } = request.query;
       const found = await searchAccessLog(db, toFilter(filter), pageSize, (page - 1) * pageSize);

@@ -17,11 +17,24 @@ import {
   type ListEntry,
   type ListKind,
 } from '../../store/number-lists.js';
+import {
+  listAdd,
+  listAdded,
+  listKindParams,
+  listRemove,
+  listsAnswer,
+  listsQuery,
+  type ListAdd,
+  type ListAdded,
+  type ListKindParams,
+  type ListRemove,
+  type ListsAnswer,
+  type ListsQuery,
+} from '../contract/lists.js';
+import { okAnswer, requestSchema, responseSchema } from '../contract/schema.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 
-const KINDS = ['BLACKLIST', 'WHITELIST', 'TD'] as const;
-type Editable = 'BLACKLIST' | 'WHITELIST';
 export const MAX_PASTED = 10_000;
 const KIND_NAMES: Record<ListKind, string> = { BLACKLIST: '黑名单', WHITELIST: '白名单', TD: '退订' };
 
@@ -34,33 +47,23 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
   // The lists are the security administrator's alone (separation of duties); an operator proposes
   // changes (routes/proposals.ts).
   const manage = ctx.allow('list.manage');
-  const view = (e: ListEntry) => ({
+  const view = (e: ListEntry): ListsAnswer['entries'][number] => ({
     key: cipher.encrypt(e.mobile),
     mobile: maskMobile(e.mobile),
     reason: e.reason,
     createdAt: new Date(e.createdAt).toISOString(),
   });
 
-  app.get<{ Querystring: { kind: ListKind; mobile?: string; page?: number; pageSize?: number } }>(
+  const kindParams = requestSchema(listKindParams);
+
+  app.get<{ Querystring: ListsQuery }>(
     '/console/api/lists',
     {
       preHandler: guard,
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['kind'],
-          additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: [...KINDS] },
-            mobile: { type: 'string', maxLength: 20 },
-            page: { type: 'integer', minimum: 1, default: 1 },
-            pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 20 },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(listsQuery), response: responseSchema(listsAnswer) },
     },
-    async (request) => {
-      const { kind, mobile, page = 1, pageSize = 20 } = request.query;
+    async (request): Promise<ListsAnswer> => {
+      const { kind, mobile, page, pageSize } = request.query;
       const wanted = mobile === undefined || mobile.trim() === '' ? undefined : normalizeMobile(mobile);
       if (wanted === null) throw consoleError('LIST_NO_NUMBERS');
       const [counts, found] = await Promise.all([
@@ -71,26 +74,15 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { kind: Editable }; Body: { numbers: string; reason?: string } }>(
+  app.post<{ Params: ListKindParams; Body: ListAdd }>(
     '/console/api/lists/:kind',
     {
       preHandler: manage,
-      schema: {
-        params: { type: 'object', properties: { kind: { type: 'string', enum: [...KINDS] } } },
-        body: {
-          type: 'object',
-          required: ['numbers'],
-          additionalProperties: false,
-          properties: {
-            numbers: { type: 'string', maxLength: 200_000 },
-            reason: { type: 'string', maxLength: 200 },
-          },
-        },
-      },
+      schema: { params: kindParams, body: requestSchema(listAdd), response: responseSchema(listAdded) },
     },
-    async (request) => {
+    async (request): Promise<ListAdded> => {
       const { kind } = request.params;
-      if ((kind as ListKind) === 'TD') throw consoleError('LIST_TD_READONLY');
+      if (kind === 'TD') throw consoleError('LIST_TD_READONLY');
       const { valid, invalid } = pastedNumbers(request.body.numbers);
       if (valid.length + invalid.length > MAX_PASTED)
         throw consoleError('INVALID', `一次最多添加 ${MAX_PASTED} 个号码`, { max: MAX_PASTED });
@@ -114,23 +106,15 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { kind: Editable }; Body: { key: string } }>(
+  app.post<{ Params: ListKindParams; Body: ListRemove }>(
     '/console/api/lists/:kind/remove',
     {
       preHandler: manage,
-      schema: {
-        params: { type: 'object', properties: { kind: { type: 'string', enum: [...KINDS] } } },
-        body: {
-          type: 'object',
-          required: ['key'],
-          additionalProperties: false,
-          properties: { key: { type: 'string', minLength: 1, maxLength: 512 } },
-        },
-      },
+      schema: { params: kindParams, body: requestSchema(listRemove), response: responseSchema(okAnswer) },
     },
     async (request) => {
       const { kind } = request.params;
-      if ((kind as ListKind) === 'TD') throw consoleError('LIST_TD_READONLY');
+      if (kind === 'TD') throw consoleError('LIST_TD_READONLY');
       let mobile: string;
       try {
         mobile = cipher.decrypt(request.body.key);
@@ -146,16 +130,13 @@ export const listsRoutes: ConsoleRoutes = (app, ctx) => {
         detail: { mobile: maskMobile(mobile) },
       });
       if (!removed) throw consoleError('LIST_NOT_LISTED');
-      return { ok: true };
+      return { ok: true } as const;
     },
   );
 
-  app.get<{ Params: { kind: ListKind } }>(
+  app.get<{ Params: ListKindParams }>(
     '/console/api/lists/:kind/export',
-    {
-      preHandler: guard,
-      schema: { params: { type: 'object', properties: { kind: { type: 'string', enum: [...KINDS] } } } },
-    },
+    { preHandler: guard, schema: { params: kindParams } },
     async (request, reply) => {
       const { kind } = request.params;
       await ctx.audit(request, { kind: 'data', action: 'export.list', target: kind, result: 'ok' });

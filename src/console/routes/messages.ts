@@ -41,6 +41,7 @@ import {
 } from '../../store/message-search.js';
 import type { ConsoleContext, ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
+import { parseCursor, parseTime } from '../list-query.js';
 import { exportJobs } from '../exports.js';
 
 /** Rows one export may hold; a bigger one is refused (narrow the filters). */
@@ -51,18 +52,9 @@ const EXPORT_PAGE = 1000;
 export const COUNT_CAP = 10_000;
 const ID_PARAMS = requestSchema(numericIdParams);
 
-function parseTime(value: string | undefined, field: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw consoleError('INVALID', `${field} 不是有效时间`, { field });
-  return ms;
-}
-
-function parseCursor(value: string | undefined): MessageCursor | null {
-  if (value === undefined || value === '') return null;
-  const match = /^(\d{1,16})\.(\d{1,16})$/.exec(value);
-  if (!match) throw consoleError('INVALID', 'after 格式错误', { field: 'after' });
-  return { createdAt: Number(match[1]), id: Number(match[2]) };
+function cursorOf(after: string | undefined): MessageCursor | null {
+  const cursor = parseCursor(after);
+  return cursor && { createdAt: cursor.at, id: cursor.id };
 }
 
 function beijing(ms: number | null): string | null {
@@ -185,7 +177,7 @@ export const messagesRoutes: ConsoleRoutes = (app, ctx) => {
       const { after, limit, ...filterQuery } = q;
       const filter = await readFilter(ctx, filterQuery);
       const [rows, counted] = await Promise.all([
-        searchMessages(db, filter, parseCursor(after), limit + 1),
+        searchMessages(db, filter, cursorOf(after), limit + 1),
         countMessagesUpTo(db, filter, COUNT_CAP),
       ]);
       const page = rows.slice(0, limit);

@@ -26,8 +26,10 @@ import {
   updateSensitiveWordAction,
 } from '../../store/sensitive-words.js';
 import {
+  proposalAdded,
   proposalDecision,
   proposalRequest,
+  proposalsAnswer,
   proposalsQuery,
   type ProposalAdded,
   type ProposalDecision,
@@ -35,7 +37,7 @@ import {
   type ProposalsAnswer,
   type ProposalView,
 } from '../contract/proposals.js';
-import { idParams, requestSchema } from '../contract/schema.js';
+import { idParams, requestSchema, responseSchema } from '../contract/schema.js';
 import type { ConsoleContext, ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 import { MAX_PASTED } from './lists.js';
@@ -182,7 +184,10 @@ export const proposalsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.get<{ Querystring: { status?: Proposal['status'] } }>(
     '/console/api/proposals',
-    { preHandler: guard, schema: { querystring: requestSchema(proposalsQuery) } },
+    {
+      preHandler: guard,
+      schema: { querystring: requestSchema(proposalsQuery), response: responseSchema(proposalsAnswer) },
+    },
     async (request): Promise<ProposalsAnswer> => {
       const { user } = ctx.current(request);
       // An operator sees their own proposals; the administrator sees everyone's.
@@ -194,7 +199,10 @@ export const proposalsRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Body: ProposalRequest }>(
     '/console/api/proposals',
-    { preHandler: guard, schema: { body: requestSchema(proposalRequest) } },
+    {
+      preHandler: guard,
+      schema: { body: requestSchema(proposalRequest), response: responseSchema(proposalAdded) },
+    },
     async (request): Promise<ProposalAdded> => {
       const { change, invalid } = await changeOf(ctx, request.body);
       const note = request.body.note?.trim() ?? '';

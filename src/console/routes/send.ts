@@ -20,10 +20,30 @@ import {
 } from '../../store/console-send.js';
 import { createReview } from '../../store/reviews.js';
 import { listTemplates } from '../../store/templates.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
+import {
+  sendAppsAnswer,
+  sendBody,
+  sendOutcome,
+  sendPreview,
+  sendStatus,
+  sendStatusQuery,
+  sendTemplatesAnswer,
+  sendTemplatesQuery,
+  type SendAppsAnswer,
+  type SendBody,
+  type SendOutcome,
+  type SendPreviewData,
+  type SendStatus,
+  type SendStatusQuery,
+  type SendTaskView,
+  type SendTemplatesAnswer,
+  type SendTemplatesQuery,
+} from '../contract/send.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 import { admissionChunks } from '../send-plan.js';
-import { resolveSend, sendBodySchema, type ResolvedSend, type SendBody } from '../send-request.js';
+import { resolveSend, type ResolvedSend } from '../send-request.js';
 
 /** Rows of problems a preview lists; the count says how many there are in all. */
 const LISTED_PROBLEMS = 200;
@@ -52,7 +72,7 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
     return { block: [...block], review: [...review] };
   };
 
-  const preview = async (r: ResolvedSend) => {
+  const preview = async (r: ResolvedSend): Promise<SendPreviewData> => {
     const { plan, app: account } = r;
     const samples = plan.groups.slice(0, SAMPLES).map((g) => ({
       mobile: g.recipients[0]?.mobile ?? '',
@@ -87,26 +107,27 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
   };
 
   // The signature shown is the one the texts go under: the platform's for an account without one.
-  app.get('/console/api/send/apps', { preHandler: mayDo }, async () => ({
-    apps: (await listSendableApps(db)).map((a) => ({
-      ...a,
-      signature: a.signature || ctx.services().config.citizen.signature,
-    })),
-  }));
+  app.get(
+    '/console/api/send/apps',
+    { preHandler: mayDo, schema: { response: responseSchema(sendAppsAnswer) } },
+    async (): Promise<SendAppsAnswer> => ({
+      apps: (await listSendableApps(db)).map((a) => ({
+        ...a,
+        signature: a.signature || ctx.services().config.citizen.signature,
+      })),
+    }),
+  );
 
-  app.get<{ Querystring: { appId: number } }>(
+  app.get<{ Querystring: SendTemplatesQuery }>(
     '/console/api/send/templates',
     {
       preHandler: mayDo,
       schema: {
-        querystring: {
-          type: 'object',
-          required: ['appId'],
-          properties: { appId: { type: 'integer', minimum: 0 } },
-        },
+        querystring: requestSchema(sendTemplatesQuery),
+        response: responseSchema(sendTemplatesAnswer),
       },
     },
-    async (request) => ({
+    async (request): Promise<SendTemplatesAnswer> => ({
       templates: (await listTemplates(db, { status: 'approved', usableBy: request.query.appId })).map(
         (t) => ({
           id: t.id,
@@ -138,14 +159,20 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
 
   app.post<{ Body: SendBody }>(
     '/console/api/send/preview',
-    { preHandler: mayDo, schema: { body: sendBodySchema } },
+    {
+      preHandler: mayDo,
+      schema: { body: requestSchema(sendBody), response: responseSchema(sendPreview) },
+    },
     async (request) => preview(await resolveSend(ctx.deps.handle, ctx.services(), request.body, ctx.now())),
   );
 
   app.post<{ Body: SendBody }>(
     '/console/api/send',
-    { preHandler: mayDo, schema: { body: sendBodySchema } },
-    async (request) => {
+    {
+      preHandler: mayDo,
+      schema: { body: requestSchema(sendBody), response: responseSchema(sendOutcome) },
+    },
+    async (request): Promise<SendOutcome> => {
       const body = request.body;
       const key = body.idempotencyKey;
       if (key === undefined)
@@ -289,30 +316,21 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.get<{ Querystring: { appId: number; key: string } }>(
+  app.get<{ Querystring: SendStatusQuery }>(
     '/console/api/send/status',
     {
       preHandler: mayDo,
       config: { quietAudit: true },
-      schema: {
-        querystring: {
-          type: 'object',
-          required: ['appId', 'key'],
-          properties: {
-            appId: { type: 'integer', minimum: 0 },
-            key: { type: 'string', pattern: '^[A-Za-z0-9_-]{8,40}$' },
-          },
-        },
-      },
+      schema: { querystring: requestSchema(sendStatusQuery), response: responseSchema(sendStatus) },
     },
-    async (request) => ({
+    async (request): Promise<SendStatus> => ({
       task: taskView(await sendTaskByKey(db, request.query.appId, request.query.key)),
       ...progressView(await sendProgress(db, request.query.appId, request.query.key)),
     }),
   );
 };
 
-function taskView(task: SendTask | null) {
+function taskView(task: SendTask | null): SendTaskView | null {
   return (
     task && {
       id: task.id,
@@ -372,7 +390,7 @@ function summarise(
   };
 }
 
-function progressView(p: Awaited<ReturnType<typeof sendProgress>>) {
+function progressView(p: Awaited<ReturnType<typeof sendProgress>>): Omit<SendStatus, 'task'> {
   const finalCount = Object.entries(p.byStatus)
     .filter(([status]) => (FINAL_STATUSES as readonly string[]).includes(status))
     .reduce((n, [, c]) => n + c, 0);

@@ -5,32 +5,15 @@
  * separated by commas) or as an uploaded .csv/.xlsx with a mobile column (the Send page's reader).
  */
 import type { Logger } from 'pino';
-import type { SendProgress, SendSummary, Surveys } from '../../citizen/surveys.js';
+import type { Surveys } from '../../citizen/surveys.js';
 import { isAppError } from '../../shared/errors.js';
 import { pastedEntries } from '../../domain/phone.js';
 import { readBatchFile } from '../batch-file.js';
+import type { SurveySendJob, SurveyTargets } from '../contract/surveys.js';
 import { consoleError } from '../errors.js';
 
-export interface TargetsBody {
-  mobiles?: string;
-  file?: { name: string; content: string };
-}
-
-export const targetsProperties = {
-  mobiles: { type: 'string', maxLength: 2_000_000 },
-  file: {
-    type: 'object',
-    required: ['name', 'content'],
-    additionalProperties: false,
-    properties: {
-      name: { type: 'string', minLength: 1, maxLength: 255 },
-      content: { type: 'string', minLength: 1 },
-    },
-  },
-} as const;
-
 /** The numbers as written (normalised and deduplicated by Surveys.send), and where they came from. */
-export async function readTargets(body: TargetsBody): Promise<{ entries: string[]; source: string }> {
+export async function readTargets(body: SurveyTargets): Promise<{ entries: string[]; source: string }> {
   const pasted = pastedEntries(body.mobiles ?? '').map((e) => e.raw);
   const fromFile = body.file
     ? (await readBatchFile(body.file.name, body.file.content)).rows.map((r) => r.mobile)
@@ -40,19 +23,8 @@ export async function readTargets(body: TargetsBody): Promise<{ entries: string[
   return { entries, source: body.file ? `file:${body.file.name}` : 'pasted' };
 }
 
-export interface SendJob {
-  surveyId: number;
-  startedBy: string;
-  startedAt: number;
-  state: 'running' | 'done' | 'failed';
-  progress: SendProgress;
-  /** When done: what happened to the numbers (invalid ones listed, at most 50). */
-  summary: (Omit<SendSummary, 'invalid'> & { invalid: string[]; invalidCount: number }) | null;
-  error: string | null;
-}
-
 export class SurveySendJobs {
-  private readonly jobs = new Map<number, SendJob>();
+  private readonly jobs = new Map<number, SurveySendJob>();
 
   constructor(
     private readonly surveys: () => Surveys,
@@ -61,13 +33,18 @@ export class SurveySendJobs {
   ) {}
 
   /** The latest send of this survey in this process, if any. */
-  get(surveyId: number): SendJob | null {
+  get(surveyId: number): SurveySendJob | null {
     return this.jobs.get(surveyId) ?? null;
   }
 
-  start(surveyId: number, entries: readonly string[], startedBy: string, onQueued: () => void): SendJob {
+  start(
+    surveyId: number,
+    entries: readonly string[],
+    startedBy: string,
+    onQueued: () => void,
+  ): SurveySendJob {
     if (this.jobs.get(surveyId)?.state === 'running') throw consoleError('SURVEY_SENDING');
-    const job: SendJob = {
+    const job: SurveySendJob = {
       surveyId,
       startedBy,
       startedAt: this.now(),

@@ -14,63 +14,28 @@ import { listSurveys } from '../../store/survey-results.js';
 import { findSurvey } from '../../store/surveys.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
-import { readTargets, SurveySendJobs, targetsProperties, type TargetsBody } from './surveys-send.js';
+import { requestSchema, responseSchema } from '../contract/schema.js';
+import {
+  surveyClosed,
+  surveyCreate,
+  surveyCreated,
+  surveyIdParams,
+  surveyResults as surveyResultsAnswer,
+  surveySendAnswer,
+  surveysAnswer,
+  surveyTargets,
+  type SurveyClosed,
+  type SurveyCreate,
+  type SurveyCreated,
+  type SurveyIdParams,
+  type SurveyResults,
+  type SurveySendAnswer,
+  type SurveysAnswer,
+  type SurveyTargets,
+} from '../contract/surveys.js';
+import { readTargets, SurveySendJobs } from './surveys-send.js';
 
-interface CreateBody {
-  name: string;
-  intro?: string;
-  thanks?: string;
-  opensAt?: string;
-  closesAt?: string;
-  questions: { text: string; options: { code: string; label: string }[] }[];
-}
-
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1 } },
-} as const;
-
-const createSchema = {
-  type: 'object',
-  required: ['name', 'questions'],
-  additionalProperties: false,
-  properties: {
-    name: { type: 'string', maxLength: 200 },
-    intro: { type: 'string', maxLength: 500 },
-    thanks: { type: 'string', maxLength: 500 },
-    opensAt: { type: 'string', maxLength: 40 },
-    closesAt: { type: 'string', maxLength: 40 },
-    // Sizes are checked (and explained) by parseSurveyDefinition; these bounds only stop abuse.
-    questions: {
-      type: 'array',
-      maxItems: 50,
-      items: {
-        type: 'object',
-        required: ['text', 'options'],
-        additionalProperties: false,
-        properties: {
-          text: { type: 'string', maxLength: 1000 },
-          options: {
-            type: 'array',
-            maxItems: 50,
-            items: {
-              type: 'object',
-              required: ['code', 'label'],
-              additionalProperties: false,
-              properties: {
-                code: { type: 'string', maxLength: 4 },
-                label: { type: 'string', maxLength: 200 },
-              },
-            },
-          },
-        },
-      },
-    },
-  },
-} as const;
-
-const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const iso = (ms: number): string => new Date(ms).toISOString();
 const ratio = (n: number, of: number): number => (of === 0 ? 0 : Math.round((n / of) * 1000) / 1000);
 
 export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
@@ -85,36 +50,45 @@ export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
     return survey;
   };
 
-  app.get('/console/api/surveys', { preHandler: manage, config: { quietAudit: true } }, async () => {
-    const now = ctx.now();
-    return {
-      surveys: (await listSurveys(db)).map(({ survey: s, targets }) => {
-        const total = Object.values(targets).reduce((a, b) => a + b, 0);
-        const sent = total - (targets.blocked ?? 0);
-        const responded = (targets.answering ?? 0) + (targets.done ?? 0);
-        return {
-          id: s.id,
-          name: s.name,
-          extCode: s.extCode,
-          phase: surveyPhase(s, now),
-          questionCount: s.questionCount,
-          opensAt: iso(s.opensAt),
-          closesAt: iso(s.closesAt),
-          createdBy: s.createdBy,
-          createdAt: iso(s.createdAt),
-          closedAt: iso(s.closedAt),
-          targets: { total, sent, blocked: targets.blocked ?? 0, responded, done: targets.done ?? 0 },
-          answerRate: ratio(responded, sent),
-          sending: jobs.get(s.id)?.state === 'running',
-        };
-      }),
-    };
-  });
+  const idParams = requestSchema(surveyIdParams);
 
-  app.post<{ Body: CreateBody }>(
+  app.get(
     '/console/api/surveys',
-    { preHandler: manage, schema: { body: createSchema } },
-    async (request) => {
+    { preHandler: manage, config: { quietAudit: true }, schema: { response: responseSchema(surveysAnswer) } },
+    async (): Promise<SurveysAnswer> => {
+      const now = ctx.now();
+      return {
+        surveys: (await listSurveys(db)).map(({ survey: s, targets }) => {
+          const total = Object.values(targets).reduce((a, b) => a + b, 0);
+          const sent = total - (targets.blocked ?? 0);
+          const responded = (targets.answering ?? 0) + (targets.done ?? 0);
+          return {
+            id: s.id,
+            name: s.name,
+            extCode: s.extCode,
+            phase: surveyPhase(s, now),
+            questionCount: s.questionCount,
+            opensAt: iso(s.opensAt),
+            closesAt: iso(s.closesAt),
+            createdBy: s.createdBy,
+            createdAt: iso(s.createdAt),
+            closedAt: s.closedAt === null ? null : iso(s.closedAt),
+            targets: { total, sent, blocked: targets.blocked ?? 0, responded, done: targets.done ?? 0 },
+            answerRate: ratio(responded, sent),
+            sending: jobs.get(s.id)?.state === 'running',
+          };
+        }),
+      };
+    },
+  );
+
+  app.post<{ Body: SurveyCreate }>(
+    '/console/api/surveys',
+    {
+      preHandler: manage,
+      schema: { body: requestSchema(surveyCreate), response: responseSchema(surveyCreated) },
+    },
+    async (request): Promise<SurveyCreated> => {
       const { username } = ctx.current(request).user;
       const body = request.body;
       try {
@@ -140,16 +114,17 @@ export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: TargetsBody }>(
+  app.post<{ Params: SurveyIdParams; Body: SurveyTargets }>(
     '/console/api/surveys/:id/send',
     {
       preHandler: manage,
       schema: {
         params: idParams,
-        body: { type: 'object', additionalProperties: false, properties: targetsProperties },
+        body: requestSchema(surveyTargets),
+        response: responseSchema(surveySendAnswer),
       },
     },
-    async (request) => {
+    async (request): Promise<SurveySendAnswer> => {
       const survey = await existing(request.params.id);
       if (surveyPhase(survey, ctx.now()) === 'closed') throw consoleError('SURVEY_CLOSED');
       const { entries, source } = await readTargets(request.body);
@@ -169,19 +144,27 @@ export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: SurveyIdParams }>(
     '/console/api/surveys/:id/send-progress',
-    { preHandler: manage, config: { quietAudit: true }, schema: { params: idParams } },
-    async (request) => {
+    {
+      preHandler: manage,
+      config: { quietAudit: true },
+      schema: { params: idParams, response: responseSchema(surveySendAnswer) },
+    },
+    async (request): Promise<SurveySendAnswer> => {
       await existing(request.params.id);
       return { job: jobs.get(request.params.id) };
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: SurveyIdParams }>(
     '/console/api/surveys/:id/results',
-    { preHandler: manage, config: { quietAudit: true }, schema: { params: idParams } },
-    async (request) => {
+    {
+      preHandler: manage,
+      config: { quietAudit: true },
+      schema: { params: idParams, response: responseSchema(surveyResultsAnswer) },
+    },
+    async (request): Promise<SurveyResults> => {
       const results = await surveyResults(ctx.deps.handle, request.params.id, ctx.now());
       if (!results) throw consoleError('SURVEY_NOT_FOUND');
       const { targets } = results;
@@ -199,7 +182,7 @@ export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: SurveyIdParams }>(
     '/console/api/surveys/:id/export',
     { preHandler: manage, schema: { params: idParams } },
     async (request, reply) => {
@@ -218,10 +201,10 @@ export const surveysRoutes: ConsoleRoutes = (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: number } }>(
+  app.post<{ Params: SurveyIdParams }>(
     '/console/api/surveys/:id/close',
-    { preHandler: manage, schema: { params: idParams } },
-    async (request) => {
+    { preHandler: manage, schema: { params: idParams, response: responseSchema(surveyClosed) } },
+    async (request): Promise<SurveyClosed> => {
       const closed = await surveys().close(request.params.id);
       if (!closed) throw consoleError('SURVEY_NOT_FOUND');
       await ctx.audit(request, {

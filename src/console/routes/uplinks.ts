@@ -13,19 +13,11 @@ import { listApps } from '../../store/apps.js';
 import { searchUplinks, type UplinkCursor } from '../../store/uplink-search.js';
 import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
+import { parseCursor, parseTime } from '../list-query.js';
 
-function parseTime(value: string | undefined, field: string): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) throw consoleError('INVALID', `${field} 不是有效时间`, { field });
-  return ms;
-}
-
-function parseCursor(value: string | undefined): UplinkCursor | null {
-  if (value === undefined || value === '') return null;
-  const match = /^(\d{1,16})\.(\d{1,16})$/.exec(value);
-  if (!match) throw consoleError('INVALID', 'after 格式错误', { field: 'after' });
-  return { receivedAt: Number(match[1]), id: Number(match[2]) };
+function cursorOf(after: string | undefined): UplinkCursor | null {
+  const cursor = parseCursor(after);
+  return cursor && { receivedAt: cursor.at, id: cursor.id };
 }
 
 export const uplinksRoutes: ConsoleRoutes = (app, ctx) => {
@@ -65,7 +57,7 @@ export const uplinksRoutes: ConsoleRoutes = (app, ctx) => {
           to: parseTime(q.to, 'to'),
           text: q.text === undefined || q.text === '' ? undefined : q.text,
         },
-        parseCursor(q.after),
+        cursorOf(q.after),
         limit,
       );
       const last = rows.at(-1);

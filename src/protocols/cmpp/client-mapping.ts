@@ -3,10 +3,9 @@
  * functions between the Gateway contract (gateway.ts) and CMPP PDUs, kept apart from the session.
  */
 import { reportDoneTime } from '../../domain/beijing-time.js';
-import { normalizeMobile } from '../../domain/phone.js';
-import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
 import type { DeliveryReport, GatewayConfig, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { mobileOf, uplinkText } from '../session/carrier-messages.js';
 import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { CmppPduOf } from './codec.js';
@@ -70,8 +69,6 @@ export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcom
   );
 }
 
-const mobileOf = (terminalId: string): string => normalizeMobile(terminalId) ?? terminalId;
-
 /** A DELIVER with Registered_Delivery = 1 as a report (docs/protocols.md §1.7); the report's Msg_Id names the SUBMIT. */
 export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeResult<DeliveryReport> {
   const report = decodeCmppReport(pdu.msgContent);
@@ -93,17 +90,14 @@ export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeRe
 
 /** A DELIVER with Registered_Delivery = 0 as an uplink: UDH split off, text decoded by Msg_Fmt. */
 export function uplinkOf(pdu: Deliver, gatewayId: string, now: number): UplinkMessage {
-  const coding = codingOfMsgFmt(pdu.msgFmt);
-  const split = splitUserData(pdu.msgContent, pdu.tpUdhi === 1);
-  // A UDH that does not parse: keep every octet as text rather than lose the message.
-  const payload = split.ok ? split.payload : pdu.msgContent;
+  const { text, concat } = uplinkText(pdu.msgContent, pdu.tpUdhi === 1, codingOfMsgFmt(pdu.msgFmt));
   return {
     gatewayId,
     carrierMsgId: cmppMsgIdText(pdu.msgId),
     mobile: mobileOf(pdu.srcTerminalId),
     destId: pdu.destId,
-    text: decodeText(payload, coding),
+    text,
     receivedAt: now,
-    concat: split.ok && split.concat ? { ...split.concat } : null,
+    concat,
   };
 }

@@ -171,20 +171,7 @@ export class CmppSimConnection extends SimLink<CmppPdu, bigint> {
     const msgId = core.newId();
     reply(msgId, SUBMIT_VERDICT.ok);
     const msgIdText = cmppMsgIdText(msgId);
-    for (const destination of content.destinations) {
-      core.accept({
-        mobile: destination.mobile,
-        terminal: destination.raw,
-        from: content.srcId,
-        content: content.content,
-        concat: content.concat,
-        text: content.text,
-        msgId,
-        msgIdText,
-        wantReport: content.wantReport,
-        link: this.id,
-      });
-    }
+    core.acceptEach(content, content.srcId, { msgId, msgIdText, link: this.id });
   }
 
   /** QUERY_RESP from the simulator's counters (§8.4.4.2); the simulator keeps no per-day split. */

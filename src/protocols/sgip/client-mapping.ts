@@ -2,8 +2,6 @@
  * What the SGIP gateway puts on the wire for a part and what it makes of the answers, reports and
  * uplinks: pure functions between the Gateway contract (gateway.ts) and SGIP PDUs.
  */
-import { normalizeMobile } from '../../domain/phone.js';
-import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type {
   DeliveryReport,
   GatewayConfig,
@@ -12,6 +10,7 @@ import type {
   SubmitPart,
   UplinkMessage,
 } from '../gateway.js';
+import { mobileOf, uplinkText } from '../session/carrier-messages.js';
 import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SgipPduOf } from './codec.js';
@@ -39,9 +38,6 @@ export type Report = SgipPduOf<'SGIP_REPORT'>;
 export function withCountryCode(mobile: string): string {
   return /^1\d{10}$/.test(mobile) ? `86${mobile}` : mobile;
 }
-
-/** The 11-digit national number of an "86…" field when it is one, else the field as sent. */
-export const mobileOf = (userNumber: string): string => normalizeMobile(userNumber) ?? userNumber;
 
 /**
  * One SGIP_SUBMIT for one segment (docs/protocols.md §2.3): the SP pays (ChargeNumber of 21 zeros) and the
@@ -127,16 +123,14 @@ export function reportOf(pdu: Report, gatewayId: string, now: number): DeliveryR
 /** A DELIVER as an uplink: UDH split off, text decoded by MessageCoding, named by its own triple. */
 export function uplinkOf(pdu: Deliver, gatewayId: string, now: number): UplinkMessage {
   const coding = codingOfMessageCoding(pdu.messageCoding);
-  const split = splitUserData(pdu.messageContent, pdu.tpUdhi === 1);
-  // A UDH that does not parse: keep every octet as text rather than lose the message.
-  const payload = split.ok ? split.payload : pdu.messageContent;
+  const { text, concat } = uplinkText(pdu.messageContent, pdu.tpUdhi === 1, coding);
   return {
     gatewayId,
     carrierMsgId: sgipSequenceText(sequenceOf(pdu)),
     mobile: mobileOf(pdu.userNumber),
     destId: pdu.spNumber,
-    text: decodeText(payload, coding),
+    text,
     receivedAt: now,
-    concat: split.ok && split.concat ? { ...split.concat } : null,
+    concat,
   };
 }

@@ -146,20 +146,11 @@ export class SgipSimConnection extends SimLink<SgipPdu, SgipSequence> {
     const wantReport = wantsReport(content.reportFlag);
     if (content.reportFlag === REPORT_FLAG.errorOnly)
       this.deps.reportFilter.onlyFailures(msgIdText, content.destinations.length);
-    for (const destination of content.destinations) {
-      core.accept({
-        mobile: destination.mobile,
-        terminal: destination.raw,
-        from: content.spNumber,
-        content: content.content,
-        concat: content.concat,
-        text: content.text,
-        msgId: sequence,
-        msgIdText,
-        wantReport,
-        link: this.id,
-      });
-    }
+    core.acceptEach({ ...content, wantReport }, content.spNumber, {
+      msgId: sequence,
+      msgIdText,
+      link: this.id,
+    });
   }
 
   private armIdle(ms: number): void {

@@ -57,6 +57,15 @@ export interface AcceptedSegment<Id> {
   link: number;
 }
 
+/** What a protocol's submit reader answers for one SUBMIT: its destinations and its one segment. */
+export interface SubmittedSegment {
+  destinations: readonly { mobile: string; raw: string }[];
+  content: Uint8Array;
+  concat: ConcatInfo | null;
+  text: string;
+  wantReport: boolean;
+}
+
 /** Time and sequence for a carrier message id (CMPP Msg_Id, protocols docs/protocols.md §1.6). */
 export interface IdStamp {
   /** The whole second the id names. */
@@ -229,6 +238,17 @@ export class SimulatorCore<Id> {
   }
 
   /** Records a segment on its handset and schedules its report when one is wanted. */
+  /** A SUBMIT to several numbers: the same segment accepted for each, under the SUBMIT's one id. */
+  acceptEach(
+    submit: SubmittedSegment,
+    from: string,
+    id: Pick<AcceptedSegment<Id>, 'msgId' | 'msgIdText' | 'link'>,
+  ): void {
+    const { content, concat, text, wantReport } = submit;
+    for (const d of submit.destinations)
+      this.accept({ mobile: d.mobile, terminal: d.raw, from, content, concat, text, wantReport, ...id });
+  }
+
   accept(segment: AcceptedSegment<Id>): void {
     const now = this.clock.now();
     this.count('segments');

@@ -3,10 +3,9 @@
  * functions between the Gateway contract (gateway.ts) and SMGP PDUs, kept apart from the session.
  */
 import { reportDoneTime } from '../../domain/beijing-time.js';
-import { normalizeMobile } from '../../domain/phone.js';
-import { decodeText, splitUserData } from '../../domain/text/index.js';
 import type { DecodeResult } from '../codec/result.js';
 import type { DeliveryReport, GatewayConfig, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { mobileOf, uplinkText } from '../session/carrier-messages.js';
 import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SmgpPduOf } from './codec.js';
@@ -75,9 +74,6 @@ export function outcomeOfAnswer(answer: RequestResult<SubmitResp>): SubmitOutcom
   );
 }
 
-/** An 11-digit mobile where the id is one ("86" / "+86" stripped), else the id as sent. */
-const mobileOf = (termId: string): string => normalizeMobile(termId) ?? termId;
-
 /**
  * A Deliver with IsReport = 1 as a report (§6.2.63): the report's id names the Submit_Resp's MsgID,
  * SrcTermID is the handset the message went to, done_date is Beijing time.
@@ -102,16 +98,18 @@ export function reportOf(pdu: Deliver, gatewayId: string, now: number): DecodeRe
 
 /** A Deliver with IsReport = 0 as an uplink: UDH split off (TP_udhi TLV), text decoded by MsgFormat. */
 export function uplinkOf(pdu: Deliver, gatewayId: string, now: number): UplinkMessage {
-  const split = splitUserData(pdu.msgContent, pdu.options?.tpUdhi === 1);
-  // A UDH that does not parse: keep every octet as text rather than lose the message.
-  const payload = split.ok ? split.payload : pdu.msgContent;
+  const { text, concat } = uplinkText(
+    pdu.msgContent,
+    pdu.options?.tpUdhi === 1,
+    codingOfMsgFormat(pdu.msgFormat),
+  );
   return {
     gatewayId,
     carrierMsgId: smgpMsgIdText(pdu.msgId),
     mobile: mobileOf(pdu.srcTermId),
     destId: pdu.destTermId,
-    text: decodeText(payload, codingOfMsgFormat(pdu.msgFormat)),
+    text,
     receivedAt: now,
-    concat: split.ok && split.concat ? { ...split.concat } : null,
+    concat,
   };
 }

@@ -176,20 +176,7 @@ export class SmgpSimConnection extends SimLink<SmgpPdu, Buffer> {
     const msgId = core.newId();
     reply(msgId, STATUS.ok);
     const msgIdText = smgpMsgIdText(msgId);
-    for (const destination of content.destinations) {
-      core.accept({
-        mobile: destination.mobile,
-        terminal: destination.raw,
-        from: content.srcTermId,
-        content: content.content,
-        concat: content.concat,
-        text: content.text,
-        msgId,
-        msgIdText,
-        wantReport: content.wantReport,
-        link: this.id,
-      });
-    }
+    core.acceptEach(content, content.srcTermId, { msgId, msgIdText, link: this.id });
   }
 
   /** Query_Resp from the simulator's counters (docs/protocols.md §3.7); the simulator keeps no per-day split. */

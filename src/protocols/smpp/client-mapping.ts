@@ -13,9 +13,9 @@
  *   parts and one receipt completes them all. A single-segment message goes as a plain short_message.
  */
 import { reportDoneTime } from '../../domain/beijing-time.js';
-import { normalizeMobile } from '../../domain/phone.js';
-import { decodeText, parseUdh, splitUserData, type ConcatInfo } from '../../domain/text/index.js';
+import { decodeText, parseUdh, type ConcatInfo } from '../../domain/text/index.js';
 import type { DeliveryReport, SmppOptions, SubmitOutcome, SubmitPart, UplinkMessage } from '../gateway.js';
+import { mobileOf, uplinkText } from '../session/carrier-messages.js';
 import { localCodes, submitOutcome } from '../session/outcomes.js';
 import type { RequestResult } from '../session/request-tracker.js';
 import type { SmppPduOf, SmppTlvs } from './codec.js';
@@ -180,8 +180,6 @@ export function outcomeOfAnswer(answer: RequestResult<SubmitAnswer>): SubmitOutc
   });
 }
 
-const mobileOf = (address: string): string => normalizeMobile(address) ?? address;
-
 /** The message's octets: short_message, or message_payload when short_message is empty (§5.3.2.32). */
 function contentOf(pdu: Delivered): Buffer {
   const payload = pdu.tlvs?.messagePayload;
@@ -243,19 +241,16 @@ function sarConcat(tlvs: Delivered['tlvs']): ConcatInfo | null {
  * of its own (§4.6.1), so `carrierMsgId` is empty.
  */
 export function uplinkOf(pdu: Delivered, gatewayId: string, now: number): UplinkMessage {
-  const content = contentOf(pdu);
-  const split = splitUserData(content, (pdu.esmClass & ESM_CLASS.udhi) !== 0);
-  // A UDH that does not parse: keep every octet as text rather than lose the message.
-  const payload = split.ok ? split.payload : content;
-  const udhConcat = split.ok ? split.concat : null;
-  const concat = udhConcat ?? sarConcat(pdu.tlvs);
+  const udhi = (pdu.esmClass & ESM_CLASS.udhi) !== 0;
+  const { text, concat } = uplinkText(contentOf(pdu), udhi, codingOfDataCoding(pdu.dataCoding));
+  const sar = concat === null ? sarConcat(pdu.tlvs) : null;
   return {
     gatewayId,
     carrierMsgId: '',
     mobile: mobileOf(pdu.sourceAddr),
     destId: pdu.destinationAddr,
-    text: decodeText(payload, codingOfDataCoding(pdu.dataCoding)),
+    text,
     receivedAt: now,
-    concat: concat ? { ...concat } : null,
+    concat: concat ?? (sar && { ...sar }),
   };
 }

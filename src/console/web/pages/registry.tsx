@@ -89,7 +89,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Surveys',
     group: 'citizen',
     actions: ['survey.manage'],
-    component: lazy(() => import('./Surveys.js')),
+    component: lazy(() => import('./surveys/index.js')),
   },
   {
     key: 'replies',
@@ -114,7 +114,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Business systems',
     group: 'system',
     actions: ['app.manage'],
-    component: lazy(() => import('./Apps.js')),
+    component: lazy(() => import('./apps/index.js')),
   },
   {
     key: 'integration',
@@ -138,7 +138,7 @@ export const PAGES: readonly PageDef[] = [
     en: 'Black & white lists',
     group: 'security',
     actions: ['list.manage', 'list.propose'],
-    component: lazy(() => import('./Lists.js')),
+    component: lazy(() => import('./lists/index.js')),
   },
   {
     key: 'words',

@@ -14,16 +14,16 @@ import {
   Select,
   Switch,
   Space,
-  Table,
   Tag,
   Typography,
   message as antMessage,
   type TableColumnsType,
 } from 'antd';
-import { DownloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
+import { SafetyCertificateOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import type { AuditAnswer, AuditVerdict } from '../../../contract/audit.js';
 import { api, query } from '../../api.js';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
 import { SearchForm } from '../../components/SearchForm.js';
 import { beijingTime, errorText, fill, useLang, useTexts } from '../../i18n.js';
 import { useSession } from '../../session.js';
@@ -200,37 +200,27 @@ export default function AuditPage() {
       <Card
         title={t.list}
         extra={
-          <Space>
-            {session.can('audit.export') && (
-              <Button
-                icon={<DownloadOutlined />}
-                href={`/console/api/audit/export${query(filters)}`}
-                download
-              >
-                {t.export}
+          <ListToolbar
+            exportHref={session.can('audit.export') ? `/console/api/audit/export${query(filters)}` : null}
+            action={
+              <Button icon={<SafetyCertificateOutlined />} loading={verifying} onClick={() => void verify()}>
+                {t.verify}
               </Button>
-            )}
-            <Button icon={<SafetyCertificateOutlined />} loading={verifying} onClick={() => void verify()}>
-              {t.verify}
-            </Button>
-          </Space>
+            }
+          />
         }
       >
-        <Table<AuditEntryView>
+        <ListTable<AuditEntryView>
           rowKey="seq"
-          size="middle"
           columns={columns}
-          dataSource={data?.entries ?? []}
+          rows={data?.entries ?? []}
           loading={loading}
-          locale={{ emptyText: t.empty }}
+          empty={t.empty}
           onRow={(e) => ({ onDoubleClick: () => setOpen(e) })}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
+          totalText={(n) => fill(t.total, { n })}
+          paging={{
+            ...paging,
             total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (n) => fill(t.total, { n }),
             onChange: (page, pageSize) => setPaging({ page, pageSize }),
           }}
         />

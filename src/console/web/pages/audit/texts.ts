@@ -13,7 +13,6 @@ export const TEXTS = defineTexts({
     actionCol: '操作',
     result: '结果',
     all: '全部',
-    export: '导出 CSV',
     verify: '校验完整性',
     verifyOk: '校验通过：共 {count} 条记录完好（序号 {first}–{last}），链头哈希 {hash}',
     verifyBad: '校验失败：序号 {seq} 的记录{problem}；此前 {verified} 条完好',
@@ -47,7 +46,6 @@ export const TEXTS = defineTexts({
     actionCol: 'Action',
     result: 'Result',
     all: 'All',
-    export: 'Export CSV',
     verify: 'Verify integrity',
     verifyOk: 'Verified: {count} entries intact (seq {first}–{last}), head hash {hash}',
     verifyBad:

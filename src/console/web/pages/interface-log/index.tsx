@@ -6,7 +6,6 @@
 import { useState } from 'react';
 import {
   Alert,
-  Button,
   Card,
   Checkbox,
   DatePicker,
@@ -14,13 +13,11 @@ import {
   Input,
   Select,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { RESULT_CODES } from '../../../../domain/result-codes.js';
 import type {
@@ -29,6 +26,8 @@ import type {
   InterfaceLogFilter,
 } from '../../../contract/interface-log.js';
 import { query } from '../../api.js';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
+import { SearchForm } from '../../components/SearchForm.js';
 import { beijingTime, fill, useLang, useTexts } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { useApi } from '../../use-api.js';
@@ -103,88 +102,66 @@ export default function InterfaceLogPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Card title={t.filters} size="small">
-        <Form<FilterValues>
-          form={form}
-          layout="inline"
-          style={{ rowGap: 12 }}
-          onFinish={(v) => {
-            setFilter(toFilter(v));
-            setPaging((p) => ({ ...p, page: 1 }));
-          }}
-        >
-          <Form.Item name="range" label={t.range}>
-            <DatePicker.RangePicker showTime format="YYYY-MM-DD HH:mm:ss" placeholder={[t.start, t.end]} />
-          </Form.Item>
-          <Form.Item name="appName" label={t.appName}>
-            <Input allowClear style={{ width: 130 }} data-testid="ilog-app" />
-          </Form.Item>
-          <Form.Item name="ip" label={t.ip}>
-            <Input allowClear style={{ width: 140 }} data-testid="ilog-ip" />
-          </Form.Item>
-          <Form.Item name="path" label={t.path} tooltip={t.pathHelp}>
-            <Input allowClear style={{ width: 160 }} data-testid="ilog-path" />
-          </Form.Item>
-          <Form.Item name="code" label={t.code}>
-            <Select
-              allowClear
-              placeholder={t.all}
-              style={{ width: 200 }}
-              data-testid="ilog-code"
-              options={CODE_OPTIONS.map((c) => ({ value: c.code, label: `${c.code} ${c[lang]}` }))}
-            />
-          </Form.Item>
-          <Form.Item name="refused" valuePropName="checked">
-            <Checkbox data-testid="ilog-refused">{t.refused}</Checkbox>
-          </Form.Item>
-          <Form.Item>
-            <Space>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
-                {t.search}
-              </Button>
-              <Button
-                onClick={() => {
-                  form.resetFields();
-                  setFilter({});
-                  setPaging((p) => ({ ...p, page: 1 }));
-                }}
-              >
-                {t.reset}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Form>
-      </Card>
+      <SearchForm<FilterValues>
+        form={form}
+        title={t.filters}
+        onSearch={(v) => {
+          setFilter(toFilter(v));
+          setPaging((p) => ({ ...p, page: 1 }));
+        }}
+        onReset={() => {
+          form.resetFields();
+          setFilter({});
+          setPaging((p) => ({ ...p, page: 1 }));
+        }}
+      >
+        <Form.Item name="range" label={t.range}>
+          <DatePicker.RangePicker showTime format="YYYY-MM-DD HH:mm:ss" placeholder={[t.start, t.end]} />
+        </Form.Item>
+        <Form.Item name="appName" label={t.appName}>
+          <Input allowClear style={{ width: 130 }} data-testid="ilog-app" />
+        </Form.Item>
+        <Form.Item name="ip" label={t.ip}>
+          <Input allowClear style={{ width: 140 }} data-testid="ilog-ip" />
+        </Form.Item>
+        <Form.Item name="path" label={t.path} tooltip={t.pathHelp}>
+          <Input allowClear style={{ width: 160 }} data-testid="ilog-path" />
+        </Form.Item>
+        <Form.Item name="code" label={t.code}>
+          <Select
+            allowClear
+            placeholder={t.all}
+            style={{ width: 200 }}
+            data-testid="ilog-code"
+            options={CODE_OPTIONS.map((c) => ({ value: c.code, label: `${c.code} ${c[lang]}` }))}
+          />
+        </Form.Item>
+        <Form.Item name="refused" valuePropName="checked">
+          <Checkbox data-testid="ilog-refused">{t.refused}</Checkbox>
+        </Form.Item>
+      </SearchForm>
       {error && <Alert type="error" showIcon title={error} />}
       <Card
         title={t.list}
         extra={
-          session.can('audit.export') && (
-            <Button
-              icon={<DownloadOutlined />}
-              href={`/console/api/interface-log/export${query(filter)}`}
-              download
-              data-testid="ilog-export"
-            >
-              {t.export}
-            </Button>
-          )
+          <ListToolbar
+            exportHref={
+              session.can('audit.export') ? `/console/api/interface-log/export${query(filter)}` : null
+            }
+            exportTestId="ilog-export"
+          />
         }
       >
-        <Table<InterfaceLogEntry>
+        <ListTable<InterfaceLogEntry>
           rowKey="id"
-          size="middle"
           columns={columns}
-          dataSource={data?.entries ?? []}
+          rows={data?.entries ?? []}
           loading={loading}
-          locale={{ emptyText: t.empty }}
-          pagination={{
-            current: paging.page,
-            pageSize: paging.pageSize,
+          empty={t.empty}
+          totalText={(n) => <span data-testid="ilog-total">{fill(t.total, { n })}</span>}
+          paging={{
+            ...paging,
             total: data?.total ?? 0,
-            showSizeChanger: true,
-            pageSizeOptions: [20, 50, 100, 200],
-            showTotal: (n) => <span data-testid="ilog-total">{fill(t.total, { n })}</span>,
             onChange: (page, pageSize) => setPaging({ page, pageSize }),
           }}
         />

@@ -14,13 +14,12 @@ import {
   Popconfirm,
   Progress,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { ReloadOutlined } from '@ant-design/icons';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
 import type { RepliesAnswer, ReplyPreview, ReplyView } from '../../../contract/replies.js';
 import { api } from '../../api.js';
 import { beijingTime, errorText, fill, useLang, useTexts } from '../../i18n.js';
@@ -149,17 +148,10 @@ export default function RepliesPage() {
       <Card
         title={t.title}
         extra={
-          <Space>
-            <Input.Search
-              allowClear
-              placeholder={t.search}
-              onChange={(e) => setFilter(e.target.value)}
-              style={{ width: 240 }}
-            />
-            <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
-              {t.refresh}
-            </Button>
-          </Space>
+          <ListToolbar
+            search={{ placeholder: t.search, onChange: setFilter, width: 240 }}
+            onRefresh={() => void reload()}
+          />
         }
       >
         <Alert
@@ -169,14 +161,13 @@ export default function RepliesPage() {
           style={{ marginBottom: 16 }}
         />
         {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-        <Table<ReplyView>
+        <ListTable<ReplyView>
           rowKey="key"
-          size="middle"
           loading={loading}
           columns={columns}
-          dataSource={shown}
-          locale={{ emptyText: t.empty }}
-          pagination={{ pageSize: 10, showSizeChanger: false }}
+          rows={shown}
+          empty={t.empty}
+          pageSize={10}
         />
       </Card>
       <Drawer

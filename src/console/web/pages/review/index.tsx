@@ -13,13 +13,12 @@ import {
   message as antMessage,
   Segmented,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { CheckOutlined, CloseOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, EyeOutlined } from '@ant-design/icons';
 import type {
   ReviewDetail,
   ReviewDetailAnswer,
@@ -30,6 +29,7 @@ import { api, query } from '../../api.js';
 import { HighlightedText } from '../../components/HighlightedText.js';
 import { beijingTime, errorText, fill, useLang, useTexts } from '../../i18n.js';
 import { useSession } from '../../session.js';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
 import { useAction, useApi } from '../../use-api.js';
 import { DecisionDialog, DetailDialog, type Deciding } from './ReviewDialogs.js';
 import { TEXTS } from './texts.js';
@@ -175,7 +175,7 @@ export default function ReviewPage() {
     <Card
       title={t.title}
       extra={
-        <Space>
+        <ListToolbar onRefresh={() => void reload()}>
           <Segmented
             value={view}
             onChange={(v) => {
@@ -190,29 +190,20 @@ export default function ReviewPage() {
               },
             ]}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
-            {t.refresh}
-          </Button>
-        </Space>
+        </ListToolbar>
       }
     >
       {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Table
+      <ListTable
         rowKey="id"
-        size="middle"
         loading={loading}
         columns={columns}
-        dataSource={rows}
+        rows={rows}
         // As wide as its columns: a narrower table squeezed the text to one character per line.
         scroll={{ x: columns.reduce((sum, c) => sum + (typeof c.width === 'number' ? c.width : 0), 0) }}
-        locale={{ emptyText: view === 'pending' ? t.empty : t.emptyDecided }}
-        pagination={{
-          current: page,
-          total,
-          pageSize: 20,
-          onChange: setPage,
-          showTotal: (n) => fill(t.total, { n }),
-        }}
+        empty={view === 'pending' ? t.empty : t.emptyDecided}
+        totalText={(n) => fill(t.total, { n })}
+        paging={{ page, pageSize: 20, total, fixedSize: true, onChange: setPage }}
       />
       <DecisionDialog
         deciding={deciding}

@@ -5,7 +5,7 @@
  * numbers take — a confirmation shows the totals, and the progress card follows the delivery.
  * The idempotency key lives until a send succeeds, so a second click never sends twice.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert,
   Button,
@@ -13,40 +13,26 @@ import {
   Col,
   DatePicker,
   Form,
-  Input,
   message as antMessage,
   Modal,
   Row,
   Select,
   Space,
   Switch,
-  Tabs,
   Typography,
 } from 'antd';
 import { SendOutlined } from '@ant-design/icons';
 import { placeholdersOf } from '../../../../domain/placeholders.js';
+import type { SendAppsAnswer, SendBody, SendOutcome, SendTemplatesAnswer } from '../../../contract/send.js';
 import { api } from '../../api.js';
-import { SendPreview, type SendPreviewData } from '../../components/SendPreview.js';
-import { SendRecipients, type RecipientMode } from '../../components/SendRecipients.js';
-import { SendProgress, type SendOutcome } from '../../components/SendProgress.js';
 import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { useApi } from '../../use-api.js';
+import { ConfirmSummary } from './Confirm.js';
+import { ContentInput, VariablesInput, type ContentMode } from './Content.js';
+import { SendPreview, useSendPreview } from './Preview.js';
+import { SendProgress } from './Progress.js';
+import { SendRecipients, type RecipientMode } from './Recipients.js';
 import { TEXTS } from './texts.js';
-
-interface SendableApp {
-  id: number;
-  name: string;
-  signature: string;
-  balance: number;
-  extCode: string;
-}
-
-interface UsableTemplate {
-  id: number;
-  name: string;
-  content: string;
-}
-
-type ContentMode = 'template' | 'text';
 
 function newKey(): string {
   return crypto.randomUUID().replace(/-/g, '');
@@ -58,9 +44,13 @@ export default function SendPage() {
   const [message, messageHolder] = antMessage.useMessage();
   const [modal, modalHolder] = Modal.useModal();
 
-  const [apps, setApps] = useState<SendableApp[] | null>(null);
+  const appsLoaded = useApi<SendAppsAnswer>('send/apps');
+  const apps = appsLoaded.data?.apps ?? (appsLoaded.error === null ? null : []);
   const [appId, setAppId] = useState<number | null>(null);
-  const [templates, setTemplates] = useState<UsableTemplate[]>([]);
+  const templatesLoaded = useApi<SendTemplatesAnswer>(
+    appId === null ? null : `send/templates?appId=${appId}`,
+  );
+  const templates = templatesLoaded.data?.templates ?? [];
   const [recipientMode, setRecipientMode] = useState<RecipientMode>('paste');
   const [mobiles, setMobiles] = useState('');
   const [file, setFile] = useState<{ name: string; data: string } | null>(null);
@@ -70,42 +60,26 @@ export default function SendPage() {
   const [params, setParams] = useState<Record<string, string>>({});
   const [islong, setIslong] = useState(false);
   const [sendTime, setSendTime] = useState<string | null>(null);
-  const [preview, setPreview] = useState<SendPreviewData | null>(null);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [previewing, setPreviewing] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [outcome, setOutcome] = useState<SendOutcome | null>(null);
   const key = useRef(newKey());
 
-  const loadApps = useCallback(async () => {
-    try {
-      const list = (await api.get<{ apps: SendableApp[] }>('send/apps')).apps;
-      setApps(list);
-      setAppId((current) => current ?? list[0]?.id ?? null);
-    } catch (err) {
-      setApps([]);
-      void message.error(errorText(lang, err));
-    }
-  }, [lang, message]);
-  useEffect(() => void loadApps(), [loadApps]);
-
   useEffect(() => {
-    if (appId === null) return;
-    setTemplateId(null);
-    void api
-      .get<{ templates: UsableTemplate[] }>(`send/templates?appId=${appId}`)
-      .then((r) => setTemplates(r.templates))
-      .catch(() => setTemplates([]));
-  }, [appId]);
+    const first = appsLoaded.data?.apps[0]?.id;
+    if (first !== undefined) setAppId((current) => current ?? first);
+  }, [appsLoaded.data]);
+  useEffect(() => setTemplateId(null), [appId]);
 
   const template = templates.find((x) => x.id === templateId) ?? null;
   const content = contentMode === 'template' ? (template?.content ?? '') : text;
   const variables = useMemo(() => placeholdersOf(content), [content]);
-  // Keyed by content, not identity: each preview answers a new array, and the body depends on it.
-  const columnsKey = recipientMode === 'file' ? (preview?.columns ?? []).join('\u0000') : '';
+  // The file's columns as the last preview read them; kept by content, not identity (each preview
+  // answers a new array, and the body depends on it).
+  const [fileColumns, setFileColumns] = useState('');
+  const columnsKey = recipientMode === 'file' ? fileColumns : '';
   const columns = useMemo(() => (columnsKey === '' ? [] : columnsKey.split('\u0000')), [columnsKey]);
 
-  const body = useMemo(() => {
+  const body = useMemo((): SendBody | null => {
     if (appId === null) return null;
     return {
       appId,
@@ -132,33 +106,15 @@ export default function SendPage() {
     sendTime,
   ]);
 
-  // Debounced preview: the counter and cost follow the typing without a request per key.
+  // Nothing to estimate yet: a template not chosen and no numbers.
+  const idle =
+    contentMode === 'template' && templateId === null && recipientMode === 'paste' && mobiles === '';
+  const { preview, previewError, previewing, clearPreview } = useSendPreview(
+    body === null || outcome !== null || idle ? null : body,
+  );
   useEffect(() => {
-    if (body === null || outcome !== null) return;
-    if (contentMode === 'template' && templateId === null && recipientMode === 'paste' && mobiles === '')
-      return;
-    let cancelled = false;
-    const timer = window.setTimeout(() => {
-      setPreviewing(true);
-      api
-        .post<SendPreviewData>('send/preview', body)
-        .then((p) => {
-          if (cancelled) return;
-          setPreview(p);
-          setPreviewError(null);
-        })
-        .catch((err: unknown) => {
-          if (!cancelled) setPreviewError(errorText(lang, err));
-        })
-        .finally(() => {
-          if (!cancelled) setPreviewing(false);
-        });
-    }, 400);
-    return () => {
-      cancelled = true;
-      window.clearTimeout(timer);
-    };
-  }, [body, outcome, lang, contentMode, templateId, recipientMode, mobiles]);
+    if (preview) setFileColumns(preview.columns.join('\u0000'));
+  }, [preview]);
 
   const app = apps?.find((a) => a.id === appId) ?? null;
   const hasRecipients = recipientMode === 'paste' ? mobiles.trim() !== '' : file !== null;
@@ -181,7 +137,7 @@ export default function SendPage() {
       setOutcome(result);
       key.current = newKey();
       void message.success(t.sent);
-      void loadApps();
+      void appsLoaded.reload();
     } catch (err) {
       void message.error(errorText(lang, err));
     } finally {
@@ -191,41 +147,19 @@ export default function SendPage() {
 
   const confirm = () => {
     if (!preview || !app) return;
-    const row = (label: string, value: string | number) => (
-      <Row key={label} style={{ padding: '4px 0' }}>
-        <Col span={10}>
-          <Typography.Text type="secondary">{label}</Typography.Text>
-        </Col>
-        <Col span={14}>
-          <Typography.Text strong>{value}</Typography.Text>
-        </Col>
-      </Row>
-    );
     void modal.confirm({
       title: t.confirmTitle,
       width: 480,
       okText: t.ok,
       cancelText: t.cancel,
-      content: (
-        <div data-testid="send-confirm">
-          {row(t.confirmApp, `${app.name} ${app.signature}`)}
-          {row(t.confirmRecipients, preview.recipients.valid)}
-          {row(t.confirmInvalid, preview.recipients.invalid + preview.recipients.duplicates)}
-          {row(t.confirmCost, preview.cost)}
-          {row(t.confirmBalance, preview.balanceAfter)}
-          {row(t.confirmTime, sendTime ?? t.now)}
-          {preview.review.required && (
-            <Alert type="warning" showIcon title={fill(t.confirmReview, { n: preview.review.threshold })} />
-          )}
-        </div>
-      ),
+      content: <ConfirmSummary app={app} preview={preview} sendTime={sendTime} />,
       onOk: submit,
     });
   };
 
   const again = () => {
     setOutcome(null);
-    setPreview(null);
+    clearPreview();
     setMobiles('');
     setFile(null);
   };
@@ -233,48 +167,14 @@ export default function SendPage() {
   if (apps !== null && apps.length === 0)
     return (
       <Card>
-        <Alert type="warning" showIcon title={t.noApps} />
+        <Alert
+          type="warning"
+          showIcon
+          title={t.noApps}
+          {...(appsLoaded.error !== null && { description: appsLoaded.error })}
+        />
       </Card>
     );
-
-  const contentTabs = [
-    {
-      key: 'text',
-      label: t.freeText,
-      children: (
-        <Input.TextArea
-          aria-label={t.content}
-          rows={5}
-          value={text}
-          placeholder={t.textPlaceholder}
-          onChange={(e) => setText(e.target.value)}
-        />
-      ),
-    },
-    {
-      key: 'template',
-      label: t.template,
-      children: (
-        <Space orientation="vertical" style={{ width: '100%' }}>
-          <Select
-            aria-label={t.template}
-            style={{ width: '100%' }}
-            placeholder={t.templatePlaceholder}
-            notFoundContent={t.noTemplates}
-            value={templateId}
-            onChange={(v: number) => setTemplateId(v)}
-            options={templates.map((x) => ({ value: x.id, label: x.name }))}
-          />
-          {template && (
-            <Typography.Paragraph type="secondary" style={{ margin: 0, whiteSpace: 'pre-wrap' }}>
-              {app?.signature}
-              {template.content}
-            </Typography.Paragraph>
-          )}
-        </Space>
-      ),
-    },
-  ];
 
   return (
     <Row gutter={16} align="top">
@@ -307,47 +207,24 @@ export default function SendPage() {
                 onFile={setFile}
               />
             </Form.Item>
-            <Form.Item label={t.content} required>
-              <Tabs
-                type="card"
-                activeKey={contentMode}
-                onChange={(k) => setContentMode(k as ContentMode)}
-                items={contentTabs}
-              />
-              {preview && hasContent && (
-                <Typography.Text
-                  type={preview.message.fits ? 'secondary' : 'danger'}
-                  data-testid="send-counter"
-                >
-                  {fill(t.counter, {
-                    units: preview.message.units,
-                    limit: preview.message.limit,
-                    segments: preview.message.segments,
-                  })}
-                </Typography.Text>
-              )}
-            </Form.Item>
-            {variables.length > 0 && (
-              <Form.Item label={t.variables}>
-                <Space orientation="vertical" style={{ width: '100%' }}>
-                  {variables.map((v) => (
-                    <Space.Compact key={v} style={{ width: '100%' }}>
-                      <Space.Addon style={{ minWidth: 96 }}>{v}</Space.Addon>
-                      {columns.includes(v) ? (
-                        <Input disabled value={fill(t.fromFile, { column: v })} />
-                      ) : (
-                        <Input
-                          aria-label={v}
-                          placeholder={t.variableValue}
-                          value={params[v] ?? ''}
-                          onChange={(e) => setParams((p) => ({ ...p, [v]: e.target.value }))}
-                        />
-                      )}
-                    </Space.Compact>
-                  ))}
-                </Space>
-              </Form.Item>
-            )}
+            <ContentInput
+              mode={contentMode}
+              onMode={setContentMode}
+              text={text}
+              onText={setText}
+              templates={templates}
+              templateId={templateId}
+              onTemplateId={setTemplateId}
+              signature={app?.signature ?? ''}
+              preview={preview}
+              hasContent={hasContent}
+            />
+            <VariablesInput
+              variables={variables}
+              columns={columns}
+              params={params}
+              onParam={(k, v) => setParams((p) => ({ ...p, [k]: v }))}
+            />
             <Form.Item label={t.options}>
               <Space size="large" wrap>
                 <Space>

@@ -11,13 +11,12 @@ import {
   Popconfirm,
   Segmented,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { CheckOutlined, CloseOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckOutlined, CloseOutlined, PlusOutlined } from '@ant-design/icons';
 import type {
   TemplateKind as Kind,
   TemplatesAnswer,
@@ -27,6 +26,7 @@ import type {
 import { api } from '../../api.js';
 import { beijingTime, fill, useTexts } from '../../i18n.js';
 import { useSession } from '../../session.js';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
 import { useAction, useApi } from '../../use-api.js';
 import { TEMPLATE_KINDS } from '../../../../domain/template-kind.js';
 import { DecisionDialog, measure, TemplateDialog } from './TemplateDialogs.js';
@@ -192,7 +192,16 @@ export default function TemplatesPage() {
     <Card
       title={t.title}
       extra={
-        <Space>
+        <ListToolbar
+          onRefresh={() => void reload()}
+          action={
+            canManage && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+                {t.add}
+              </Button>
+            )
+          }
+        >
           <Segmented<Kind | 'all'>
             value={kind}
             onChange={setKind}
@@ -209,26 +218,17 @@ export default function TemplatesPage() {
               label: t[s],
             }))}
           />
-          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
-            {t.refresh}
-          </Button>
-          {canManage && (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-              {t.add}
-            </Button>
-          )}
-        </Space>
+        </ListToolbar>
       }
     >
       {error !== null && <Typography.Text type="danger">{error}</Typography.Text>}
-      <Table
+      <ListTable
         rowKey="id"
-        size="middle"
         loading={loading}
         columns={columns}
-        dataSource={rows}
-        locale={{ emptyText: t.empty }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => fill(t.total, { n }) }}
+        rows={rows}
+        empty={t.empty}
+        totalText={(n) => fill(t.total, { n })}
         data-testid="templates-table"
       />
       {editing !== null && (

@@ -9,23 +9,22 @@ import {
   Badge,
   Button,
   Card,
-  Input,
   message as antMessage,
   Popconfirm,
   Space,
-  Table,
   Tag,
   Tooltip,
   Typography,
   type TableColumnsType,
 } from 'antd';
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import type { UserChanged, UsersAnswer, UserView } from '../../../contract/users.js';
 import type { ConsoleRole } from '../../../../domain/console-roles.js';
 import { api } from '../../api.js';
 import { PasswordDialog, ROLE_COLORS, RolesDialog } from './UserDialogs.js';
 import { beijingTime, errorText, fill, ROLE_NAMES, useLang, useTexts } from '../../i18n.js';
 import { useSession } from '../../session.js';
+import { ListTable, ListToolbar } from '../../components/ListPage.js';
 import { useApi } from '../../use-api.js';
 import { TEXTS } from './texts.js';
 
@@ -185,37 +184,32 @@ export default function UsersPage() {
     <Card
       title={t.title}
       extra={
-        <Space>
-          <Input.Search
-            allowClear
-            placeholder={t.search}
-            style={{ width: 220 }}
-            onChange={(e) => setFilter(e.target.value)}
-          />
-          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
-            {t.refresh}
-          </Button>
-          {session.can('role.assign') && (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setDialog({ username: null, roles: [] })}
-            >
-              {t.add}
-            </Button>
-          )}
-        </Space>
+        <ListToolbar
+          search={{ placeholder: t.search, onChange: setFilter }}
+          onRefresh={() => void reload()}
+          action={
+            session.can('role.assign') && (
+              <Button
+                type="primary"
+                icon={<PlusOutlined />}
+                onClick={() => setDialog({ username: null, roles: [] })}
+              >
+                {t.add}
+              </Button>
+            )
+          }
+        />
       }
     >
       {messageHolder}
       {error !== null && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
-      <Table<UserView>
+      <ListTable<UserView>
         rowKey="username"
         columns={columns}
-        dataSource={shown}
+        rows={shown}
         loading={loading}
-        locale={{ emptyText: t.empty }}
-        pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => fill(t.total, { n }) }}
+        empty={t.empty}
+        totalText={(n) => fill(t.total, { n })}
         data-testid="users-table"
       />
       <RolesDialog

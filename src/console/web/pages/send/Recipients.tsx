@@ -4,33 +4,11 @@
  */
 import { Input, Space, Tabs, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { fileToBase64 } from '../api.js';
-import { defineTexts, fill, useTexts } from '../i18n.js';
+import { fileToBase64 } from '../../api.js';
+import { fill, useTexts } from '../../i18n.js';
+import { RECIPIENTS_TEXTS } from './texts.js';
 
 export type RecipientMode = 'paste' | 'file';
-
-const TEXTS = defineTexts({
-  zh: {
-    recipients: '接收号码',
-    paste: '粘贴号码',
-    upload: '上传文件',
-    pastePlaceholder: '每行一个号码，或用逗号、空格分隔；重复号码只发送一次',
-    dragger: '点击或拖拽 .xlsx / .csv 文件到此处',
-    draggerHint: '第一行为表头：mobile 列为手机号码，其余列为变量，按行填入模板中的 {变量}',
-    example: '下载示例模板',
-    fileChosen: '已选择 {name}',
-  },
-  en: {
-    recipients: 'Recipients',
-    paste: 'Paste numbers',
-    upload: 'Upload file',
-    pastePlaceholder: 'One number per line, or separated by commas or spaces; duplicates are sent once',
-    dragger: 'Click or drop an .xlsx / .csv file here',
-    draggerHint: 'Header row: a mobile column, the other columns are variables filling {name} row by row',
-    example: 'Download example',
-    fileChosen: '{name} selected',
-  },
-});
 
 export interface BatchUpload {
   name: string;
@@ -45,7 +23,7 @@ export function SendRecipients(props: {
   file: BatchUpload | null;
   onFile: (file: BatchUpload) => void;
 }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(RECIPIENTS_TEXTS);
   const items = [
     {
       key: 'paste',

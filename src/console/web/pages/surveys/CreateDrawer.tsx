@@ -8,61 +8,10 @@ import { useState } from 'react';
 import { Alert, Button, Card, DatePicker, Drawer, Form, Input, Segmented, Space, Typography } from 'antd';
 import { DeleteOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { api } from '../api.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '新建调查',
-    name: '调查名称',
-    namePh: '如：2026年社保服务满意度调查',
-    intro: '开场白',
-    introPh: '随第一题发送，如：您好，',
-    thanks: '结束语',
-    thanksPh: '全部答完后发送（默认：调查已完成，感谢您的参与！）',
-    window: '有效期',
-    windowHint: '不填则立即开始，7 天后结束；有效期外的回复会收到“调查已结束”',
-    start: '开始时间',
-    end: '结束时间',
-    questions: '题目',
-    question: '第 {n} 题',
-    questionPh: '题目内容，如：您对本次业务办理是否满意？',
-    digits: '数字编号',
-    letters: '字母编号',
-    optionPh: '选项内容',
-    addOption: '添加选项',
-    addQuestion: '添加题目',
-    required: '必填',
-    create: '创建调查',
-    cancel: '取消',
-    warnings: '提示',
-  },
-  en: {
-    title: 'New survey',
-    name: 'Name',
-    namePh: 'e.g. 2026 social security service satisfaction',
-    intro: 'Opening',
-    introPh: 'Sent with the first question, e.g. 您好，',
-    thanks: 'Closing',
-    thanksPh: 'Sent after the last answer (default: 调查已完成，感谢您的参与！)',
-    window: 'Validity',
-    windowHint: 'Empty: from now for 7 days; replies outside it get “survey closed”',
-    start: 'Opens',
-    end: 'Closes',
-    questions: 'Questions',
-    question: 'Question {n}',
-    questionPh: 'The question, e.g. Are you satisfied with the service?',
-    digits: 'Digits',
-    letters: 'Letters',
-    optionPh: 'Option',
-    addOption: 'Add option',
-    addQuestion: 'Add question',
-    required: 'Required',
-    create: 'Create',
-    cancel: 'Cancel',
-    warnings: 'Note',
-  },
-});
+import type { SurveyCreate, SurveyCreated } from '../../../contract/surveys.js';
+import { api } from '../../api.js';
+import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { CREATE_TEXTS } from './texts.js';
 
 type Numbering = 'digits' | 'letters';
 
@@ -93,7 +42,7 @@ const code = (numbering: Numbering, i: number): string =>
 const EMPTY_QUESTION: QuestionForm = { text: '', numbering: 'digits', options: ['', ''] };
 
 export function CreateSurveyDrawer(props: { onClose: () => void; onCreated: (s: CreatedSurvey) => void }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(CREATE_TEXTS);
   const lang = useLang();
   const [form] = Form.useForm<CreateForm>();
   const [saving, setSaving] = useState(false);
@@ -105,7 +54,7 @@ export function CreateSurveyDrawer(props: { onClose: () => void; onCreated: (s: 
     setError(null);
     try {
       const [opens, closes] = v.window ?? [null, null];
-      const r = await api.post<{ survey: { id: number; extCode: string }; warnings: string[] }>('surveys', {
+      const body: SurveyCreate = {
         name: v.name.trim(),
         ...(v.intro !== undefined && v.intro.trim() !== '' && { intro: v.intro.trim() }),
         ...(v.thanks !== undefined && v.thanks.trim() !== '' && { thanks: v.thanks.trim() }),
@@ -115,7 +64,8 @@ export function CreateSurveyDrawer(props: { onClose: () => void; onCreated: (s: 
           text: q.text.trim(),
           options: q.options.map((label, i) => ({ code: code(q.numbering, i), label: label.trim() })),
         })),
-      });
+      };
+      const r = await api.post<SurveyCreated>('surveys', body);
       props.onCreated({
         id: r.survey.id,
         name: v.name.trim(),
@@ -235,7 +185,7 @@ export function CreateSurveyDrawer(props: { onClose: () => void; onCreated: (s: 
 }
 
 function OptionsList(props: { questionName: number; questionIndex: number }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(CREATE_TEXTS);
   const form = Form.useFormInstance<CreateForm>();
   const numbering =
     (Form.useWatch(['questions', props.questionName, 'numbering'], form) as Numbering | undefined) ??

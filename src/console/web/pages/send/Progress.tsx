@@ -5,50 +5,10 @@
  */
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Col, Progress, Row, Space, Statistic, Tag, Typography } from 'antd';
-import { api, query } from '../api.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-/** A send is one task, however many texts and batches it made. */
-export interface SendTaskView {
-  id: number;
-  fileName: string | null;
-  recipients: number;
-  createdBy: string;
-  createdAt: string;
-}
-
-export interface SendOutcome {
-  task: SendTaskView | null;
-  key: string;
-  appId: number;
-  replayed: boolean;
-  accepted: number;
-  blocked: number;
-  failed?: number;
-  invalid?: number;
-  duplicates?: number;
-  notSent?: number;
-  /** Messages stored HELD: waiting for a reviewer (a big batch, or a sensitive word). */
-  held?: number;
-  /** Blocking sensitive words that kept texts from being sent. */
-  refusedWords?: string[];
-  charged?: number;
-  /** Why a reviewer must decide: the number of recipients, or review words in the text. */
-  review?: { required: boolean; kind?: 'batch-size' | 'sensitive-words' | null; reviewId?: number | null };
-  batchIds: string[];
-  batchCount: number;
-  notBefore?: string | null;
-  heldByQuietHours?: boolean;
-}
-
-interface Status {
-  task: SendTaskView | null;
-  total: number;
-  byStatus: Record<string, number>;
-  final: boolean;
-  batchIds: string[];
-  batchCount: number;
-}
+import { api, query } from '../../api.js';
+import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import type { SendOutcome, SendStatus } from '../../../contract/send.js';
+import { PROGRESS_TEXTS } from './texts.js';
 
 const STATUS_ORDER = [
   'HELD',
@@ -75,77 +35,12 @@ const STATUS_COLORS: Record<string, string> = {
   UNKNOWN: 'warning',
 };
 
-const TEXTS = defineTexts({
-  zh: {
-    title: '发送结果',
-    accepted: '已受理',
-    blocked: '已拦截',
-    invalid: '无效号码',
-    notSent: '未发送',
-    replayed: '此批次已提交过，以下为首次提交的结果，未重复发送',
-    review: '该批次收件人较多，已提交审核员审核，审核通过后开始发送',
-    reviewWords: '内容含有须审核的敏感词，已提交审核员审核，审核通过后开始发送',
-    refused: '内容含有禁止发送的敏感词：{words}，相应短信未发送',
-    quiet: '处于免打扰时段，将于 {time}（北京时间）开始发送',
-    scheduled: '定时发送：{time}（北京时间）',
-    progress: '投递进度',
-    done: '全部投递完成',
-    polling: '正在刷新投递状态…',
-    details: '查看发送明细',
-    task: '发送任务 #{id}',
-    taskFile: '文件：{name}',
-    taskCounts: '共 {n} 个号码 · 已完成 {done} / {total}',
-    again: '继续发送',
-    HELD: '待审核',
-    QUEUED: '排队',
-    SENDING: '发送中',
-    SUBMITTED: '已提交',
-    DELIVERED: '已送达',
-    FAILED: '失败',
-    EXPIRED: '已过期',
-    REJECTED: '被拒绝',
-    BLOCKED: '已拦截',
-    UNKNOWN: '状态未知',
-  },
-  en: {
-    title: 'Send result',
-    accepted: 'Accepted',
-    blocked: 'Blocked',
-    invalid: 'Invalid',
-    notSent: 'Not sent',
-    replayed: 'This batch was submitted before: its first result is shown, nothing was sent twice',
-    review: 'This batch is large and waits for a reviewer; it is sent once approved',
-    reviewWords: 'The text holds words that need a review; it is sent once a reviewer approves',
-    refused: 'The text holds blocked words: {words}; those messages were not sent',
-    quiet: 'Quiet hours: sending starts at {time} (Beijing time)',
-    scheduled: 'Scheduled for {time} (Beijing time)',
-    progress: 'Delivery',
-    done: 'All messages final',
-    polling: 'Refreshing delivery status…',
-    details: 'Message details',
-    task: 'Send task #{id}',
-    taskFile: 'File: {name}',
-    taskCounts: '{n} numbers · {done} / {total} final',
-    again: 'Send another',
-    HELD: 'Awaiting review',
-    QUEUED: 'Queued',
-    SENDING: 'Sending',
-    SUBMITTED: 'Submitted',
-    DELIVERED: 'Delivered',
-    FAILED: 'Failed',
-    EXPIRED: 'Expired',
-    REJECTED: 'Rejected',
-    BLOCKED: 'Blocked',
-    UNKNOWN: 'Unknown',
-  },
-});
-
-type StatusKey = keyof typeof TEXTS.zh;
+type StatusKey = keyof typeof PROGRESS_TEXTS.zh;
 
 export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAgain: () => void }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(PROGRESS_TEXTS);
   const lang = useLang();
-  const [status, setStatus] = useState<Status | null>(null);
+  const [status, setStatus] = useState<SendStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -154,7 +49,9 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
     const poll = async () => {
       let next = 2000;
       try {
-        const s = await api.get<Status>(`send/status${query({ appId: outcome.appId, key: outcome.key })}`);
+        const s = await api.get<SendStatus>(
+          `send/status${query({ appId: outcome.appId, key: outcome.key })}`,
+        );
         if (stopped) return;
         setStatus(s);
         setError(null);
@@ -181,7 +78,7 @@ export function SendProgress({ outcome, onAgain }: { outcome: SendOutcome; onAga
         .filter(([s]) => !['HELD', 'QUEUED', 'SENDING', 'SUBMITTED'].includes(s))
         .reduce((n, [, c]) => n + c, 0)
     : 0;
-  const name = (s: string): string => (s in TEXTS.zh ? t[s as StatusKey] : s);
+  const name = (s: string): string => (s in PROGRESS_TEXTS.zh ? t[s as StatusKey] : s);
   const task = status?.task ?? outcome.task;
 
   return (

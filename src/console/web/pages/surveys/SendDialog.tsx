@@ -6,80 +6,22 @@
 import { useEffect, useState } from 'react';
 import { Alert, Descriptions, Input, Modal, Progress, Space, Tabs, Typography, Upload } from 'antd';
 import { InboxOutlined } from '@ant-design/icons';
-import { api, fileToBase64 } from '../api.js';
-import { defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '发送调查：{name}',
-    paste: '粘贴号码',
-    upload: '上传文件',
-    pastePh: '每行一个手机号码，或用逗号分隔',
-    uploadHint: '点击或拖入 .csv / .xlsx 文件',
-    uploadSub: '第一行为表头，须有 mobile（手机号码）列',
-    chosen: '已选择：{name}',
-    send: '发送',
-    close: '关闭',
-    cancel: '取消',
-    sending: '正在发送…',
-    done: '发送完成',
-    failed: '发送失败',
-    progress: '已处理 {done} / {total}',
-    queued: '已排队发送',
-    blocked: '未发送（退订/黑名单）',
-    already: '此前已发送',
-    invalid: '无效号码',
-    note: '第一题随开场白发送到每个号码；同一号码不会重复发送。市民回复的短信将自动计入结果。',
-    none: '请粘贴号码或上传文件',
-  },
-  en: {
-    title: 'Send survey: {name}',
-    paste: 'Paste numbers',
-    upload: 'Upload file',
-    pastePh: 'One mobile number a line, or separated by commas',
-    uploadHint: 'Click or drop a .csv / .xlsx file',
-    uploadSub: 'The first row names the columns; a mobile column is required',
-    chosen: 'Chosen: {name}',
-    send: 'Send',
-    close: 'Close',
-    cancel: 'Cancel',
-    sending: 'Sending…',
-    done: 'Sent',
-    failed: 'Send failed',
-    progress: '{done} / {total} processed',
-    queued: 'Queued',
-    blocked: 'Not sent (TD / blacklist)',
-    already: 'Surveyed before',
-    invalid: 'Invalid numbers',
-    note: 'The first question goes to each number with the opening; a number never gets it twice. Replies are counted automatically.',
-    none: 'Paste numbers or upload a file',
-  },
-});
-
-interface Job {
-  state: 'running' | 'done' | 'failed';
-  progress: { done: number; total: number; queued: number; blocked: number };
-  summary: {
-    queued: number;
-    blocked: number;
-    already: number;
-    invalid: string[];
-    invalidCount: number;
-  } | null;
-  error: string | null;
-}
+import type { SurveySendAnswer, SurveySendJob, SurveyTargets } from '../../../contract/surveys.js';
+import { api, fileToBase64 } from '../../api.js';
+import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { SEND_TEXTS } from './texts.js';
 
 export function SendSurveyDialog(props: {
   survey: { id: number; name: string };
   onClose: () => void;
   onSent: () => void;
 }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(SEND_TEXTS);
   const lang = useLang();
   const [tab, setTab] = useState<'paste' | 'upload'>('paste');
   const [mobiles, setMobiles] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [job, setJob] = useState<Job | null>(null);
+  const [job, setJob] = useState<SurveySendJob | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const { id } = props.survey;
@@ -88,7 +30,7 @@ export function SendSurveyDialog(props: {
     if (job?.state !== 'running') return undefined;
     const timer = setInterval(() => {
       api
-        .get<{ job: Job | null }>(`surveys/${id}/send-progress`)
+        .get<SurveySendAnswer>(`surveys/${id}/send-progress`)
         .then((r) => {
           if (r.job) setJob(r.job);
           if (r.job && r.job.state !== 'running') props.onSent();
@@ -100,7 +42,7 @@ export function SendSurveyDialog(props: {
 
   const start = async () => {
     setError(null);
-    const body =
+    const body: SurveyTargets | null =
       tab === 'paste'
         ? { mobiles }
         : file
@@ -112,9 +54,9 @@ export function SendSurveyDialog(props: {
     }
     setStarting(true);
     try {
-      const started = (await api.post<{ job: Job }>(`surveys/${id}/send`, body)).job;
+      const started = (await api.post<SurveySendAnswer>(`surveys/${id}/send`, body)).job;
       setJob(started);
-      if (started.state !== 'running') props.onSent();
+      if (started?.state !== 'running') props.onSent();
     } catch (err) {
       setError(errorText(lang, err));
     } finally {

@@ -3,104 +3,22 @@
  * per question of the options chosen, refreshed every few seconds while the drawer is open; the
  * CSV export (masked numbers) is a download link.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Alert, Button, Card, Col, Drawer, Row, Space, Statistic, Tag, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
-import { api } from '../api.js';
-import { beijingTime, defineTexts, errorText, fill, useLang, useTexts } from '../i18n.js';
-import { Chart, type ChartOption } from './Chart.js';
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '调查结果：{name}',
-    export: '导出 CSV',
-    sent: '已发送',
-    responded: '已答复',
-    answerRate: '答复率',
-    completed: '完成全部题目',
-    blocked: '未发送（退订/黑名单）',
-    invalid: '无效答复',
-    window: '有效期 {from} 至 {to}',
-    ext: '回复号码扩展码 {ext}',
-    question: '第 {n} 题',
-    answered: '有效答复 {n} 人 · 答复率 {rate}',
-    count: '人数',
-    live: '每 3 秒自动刷新',
-  },
-  en: {
-    title: 'Results: {name}',
-    export: 'Export CSV',
-    sent: 'Sent',
-    responded: 'Responded',
-    answerRate: 'Answer rate',
-    completed: 'Completed',
-    blocked: 'Not sent (TD / blacklist)',
-    invalid: 'Invalid',
-    window: 'Open {from} to {to}',
-    ext: 'Extension code {ext}',
-    question: 'Question {n}',
-    answered: '{n} valid answers · rate {rate}',
-    count: 'People',
-    live: 'Refreshed every 3 seconds',
-  },
-});
-
-interface Results {
-  name: string;
-  extCode: string;
-  phase: string;
-  opensAt: string;
-  closesAt: string;
-  sent: number;
-  answerRate: number;
-  targets: {
-    total: number;
-    blocked: number;
-    pending: number;
-    answering: number;
-    completed: number;
-    endedInvalid: number;
-  };
-  questions: {
-    number: number;
-    text: string;
-    answered: number;
-    invalid: number;
-    answerRate: number;
-    options: { code: string; label: string; count: number }[];
-  }[];
-}
+import type { SurveyResults } from '../../../contract/surveys.js';
+import { beijingTime, fill, useTexts } from '../../i18n.js';
+import { useApi } from '../../use-api.js';
+import { RESULTS_TEXTS } from './texts.js';
+import { Chart, type ChartOption } from '../../components/Chart.js';
 
 const percent = (r: number): string => `${(r * 100).toFixed(1)}%`;
 const REFRESH_MS = 3000;
 
 export function SurveyResultsDrawer(props: { survey: { id: number; name: string }; onClose: () => void }) {
-  const t = useTexts(TEXTS);
-  const lang = useLang();
-  const [results, setResults] = useState<Results | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const t = useTexts(RESULTS_TEXTS);
   const { id } = props.survey;
-
-  useEffect(() => {
-    let live = true;
-    const load = () =>
-      api
-        .get<Results>(`surveys/${id}/results`)
-        .then((r) => {
-          if (!live) return;
-          setResults(r);
-          setError(null);
-        })
-        .catch((err: unknown) => {
-          if (live) setError(errorText(lang, err));
-        });
-    void load();
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [id, lang]);
+  const { data: results, error } = useApi<SurveyResults>(`surveys/${id}/results`, { pollMs: REFRESH_MS });
 
   return (
     <Drawer
@@ -160,8 +78,8 @@ export function SurveyResultsDrawer(props: { survey: { id: number; name: string 
   );
 }
 
-function QuestionChart({ question: q }: { question: Results['questions'][number] }) {
-  const t = useTexts(TEXTS);
+function QuestionChart({ question: q }: { question: SurveyResults['questions'][number] }) {
+  const t = useTexts(RESULTS_TEXTS);
   const option = useMemo<ChartOption>(
     () => ({
       grid: { left: 110, right: 40, top: 10, bottom: 20 },

@@ -4,100 +4,18 @@
  * the lines of the list or file that will not be sent, with the reason.
  */
 import { Alert, Card, Descriptions, Empty, Space, Spin, Table, Tag, Typography } from 'antd';
-import { defineTexts, fill, useLang, useTexts } from '../i18n.js';
-
-export interface SendPreviewData {
-  app: { id: number; name: string; signature: string; extCode: string };
-  recipients: { valid: number; invalid: number; duplicates: number; noRoute: number };
-  problems: { line: number; value: string; code: string; reason: string; reasonEn: string }[];
-  duplicates: { line: number; mobile: string; firstLine: number }[];
-  message: { units: number; segments: number; coding: string; limit: number; fits: boolean };
-  perMessage: { minUnits: number; maxUnits: number; minSegments: number; maxSegments: number };
-  variables: string[];
-  columns: string[];
-  distinctTexts: number;
-  samples: { mobile: string; text: string; units: number; segments: number }[];
-  cost: number;
-  balanceBefore: number;
-  balanceAfter: number;
-  insufficient: boolean;
-  review: { required: boolean; threshold: number };
-  /** Listed sensitive words in the texts: `block` ones are not sent, `review` ones wait for a reviewer. */
-  words: { block: string[]; review: string[] };
-  sendAt: string | null;
-}
-
-const TEXTS = defineTexts({
-  zh: {
-    title: '发送预估',
-    empty: '选择账户并填写号码和内容后，这里显示字数、条数和费用',
-    perMessage: '每条字数',
-    segments: '每条计费',
-    segmentsValue: '{n} 条',
-    range: '{a}–{b}',
-    valid: '有效号码',
-    invalid: '无效行',
-    duplicates: '重复号码',
-    noRoute: '无可用通道',
-    cost: '合计计费',
-    costValue: '{n} 条',
-    balance: '余额',
-    balanceValue: '{before} → {after} 条',
-    insufficient: '余额不足：需要 {cost} 条，余额 {balance} 条',
-    tooLong: '签名加内容 {units} 字，超过单条上限 {limit} 字；可开启长短信',
-    tooLongLong: '内容过长，超过长短信上限 {limit} 字',
-    review: '收件人超过 {n} 个，提交后须经审核员审核通过才会发送',
-    wordsBlock: '内容含有禁止发送的敏感词：{words}，含这些词的短信不会发送',
-    wordsReview: '内容含有须审核的敏感词：{words}，提交后须审核通过才发送',
-    samples: '短信预览',
-    problems: '不会发送的行（{n}）',
-    line: '行号',
-    value: '内容',
-    reason: '原因',
-    duplicateOf: '与第 {line} 行重复，只发送一次',
-    coding: 'UCS-2（中文）',
-    distinct: '{n} 种不同内容',
-    schedule: '定时 {time}（北京时间）',
-  },
-  en: {
-    title: 'Estimate',
-    empty: 'Choose an account, numbers and a text to see characters, segments and cost here',
-    perMessage: 'Characters per message',
-    segments: 'Segments per message',
-    segmentsValue: '{n}',
-    range: '{a}–{b}',
-    valid: 'Valid numbers',
-    invalid: 'Invalid lines',
-    duplicates: 'Duplicates',
-    noRoute: 'No gateway',
-    cost: 'Total charge',
-    costValue: '{n} segments',
-    balance: 'Balance',
-    balanceValue: '{before} → {after}',
-    insufficient: 'Insufficient balance: {cost} needed, {balance} left',
-    tooLong: '{units} characters with the signature, more than {limit} for one SMS; allow long messages',
-    tooLongLong: 'The text is longer than the long-message maximum of {limit} characters',
-    review: 'More than {n} recipients: the batch waits for a reviewer before it is sent',
-    wordsBlock: 'Blocked words in the text: {words}; such messages are not sent',
-    wordsReview: 'Words that need a review: {words}; the batch waits for a reviewer',
-    samples: 'Message preview',
-    problems: 'Lines that will not be sent ({n})',
-    line: 'Line',
-    value: 'Value',
-    reason: 'Reason',
-    duplicateOf: 'same number as line {line}, sent once',
-    coding: 'UCS-2',
-    distinct: '{n} different texts',
-    schedule: 'Scheduled {time} (Beijing time)',
-  },
-});
+import { errorText, fill, useLang, useTexts } from '../../i18n.js';
+import { useEffect, useState } from 'react';
+import type { SendBody, SendPreviewData } from '../../../contract/send.js';
+import { api } from '../../api.js';
+import { PREVIEW_TEXTS } from './texts.js';
 
 function span(a: number, b: number, t: { range: string }): string {
   return a === b ? String(a) : fill(t.range, { a, b });
 }
 
 export function SendPreview({ data, loading }: { data: SendPreviewData | null; loading: boolean }) {
-  const t = useTexts(TEXTS);
+  const t = useTexts(PREVIEW_TEXTS);
   const lang = useLang();
   if (!data)
     return (
@@ -261,4 +179,40 @@ export function SendPreview({ data, loading }: { data: SendPreviewData | null; l
       )}
     </Space>
   );
+}
+
+/**
+ * The server's estimate of a send, asked again 400 ms after the body last changed, so the counter
+ * and the cost follow the typing without a request per key. `body` null: nothing to ask now.
+ */
+export function useSendPreview(body: SendBody | null) {
+  const lang = useLang();
+  const [preview, setPreview] = useState<SendPreviewData | null>(null);
+  const [previewError, setPreviewError] = useState<string | null>(null);
+  const [previewing, setPreviewing] = useState(false);
+  useEffect(() => {
+    if (body === null) return;
+    let cancelled = false;
+    const timer = window.setTimeout(() => {
+      setPreviewing(true);
+      api
+        .post<SendPreviewData>('send/preview', body)
+        .then((p) => {
+          if (cancelled) return;
+          setPreview(p);
+          setPreviewError(null);
+        })
+        .catch((err: unknown) => {
+          if (!cancelled) setPreviewError(errorText(lang, err));
+        })
+        .finally(() => {
+          if (!cancelled) setPreviewing(false);
+        });
+    }, 400);
+    return () => {
+      cancelled = true;
+      window.clearTimeout(timer);
+    };
+  }, [body, lang]);
+  return { preview, previewError, previewing, clearPreview: () => setPreview(null) };
 }

@@ -1,0 +1,66 @@
+/** The Lists page's text, Chinese first. */
+import { defineTexts } from '../../i18n.js';
+
+/** The lists, their tabs and the add dialog (index.tsx, AddDialog.tsx). */
+export const TEXTS = defineTexts({
+  zh: {
+    BLACKLIST: '黑名单',
+    WHITELIST: '白名单',
+    TD: '退订',
+    BLACKLISTHint: '黑名单号码不接收任何通知、调查短信；业务系统提交时标记为 BLOCKED，不计费。',
+    WHITELISTHint: '白名单号码不受频次限制（相同内容间隔、每日条数上限），仍遵守退订和黑名单。',
+    TDHint:
+      '市民发送 TD# 或 QXFW# 后不再接收通知和调查（回复、办理结果、验证码照常发送）；由市民发送 KT# 或重新绑定恢复，控制台不能删除。',
+    search: '按完整手机号码查询',
+    add: '添加号码',
+    mobile: '手机号码',
+    reason: '原因',
+    createdAt: '加入时间',
+    actions: '操作',
+    remove: '移出',
+    removeConfirm: '确定将该号码移出{list}？',
+    removed: '已移出',
+    addTitle: '添加到{list}',
+    numbers: '手机号码',
+    numbersHint: '每行一个，或用逗号、空格分隔；可带 +86。',
+    reasonPlaceholder: '例如：市民投诉、测试号码',
+    added: '已添加 {added} 个，已在名单中 {already} 个',
+    invalid: '{n} 个无效号码未添加：{list}',
+    required: '请填写号码',
+    ok: '添加',
+    cancel: '取消',
+    empty: '名单为空',
+    total: '共 {n} 个号码',
+  },
+  en: {
+    BLACKLIST: 'Blacklist',
+    WHITELIST: 'Whitelist',
+    TD: 'Unsubscribed',
+    BLACKLISTHint:
+      'Blacklisted numbers get no notices or surveys; business systems see them BLOCKED, not charged.',
+    WHITELISTHint:
+      'Whitelisted numbers are exempt from the frequency limits; unsubscriptions and the blacklist still apply.',
+    TDHint:
+      'Citizens who texted TD# or QXFW# get no notices or surveys (replies, results and codes still go). They undo it with KT# or a new binding; the console cannot.',
+    search: 'Find a whole mobile number',
+    add: 'Add numbers',
+    mobile: 'Mobile',
+    reason: 'Reason',
+    createdAt: 'Added',
+    actions: 'Actions',
+    remove: 'Remove',
+    removeConfirm: 'Remove this number from the {list}?',
+    removed: 'Removed',
+    addTitle: 'Add to the {list}',
+    numbers: 'Mobile numbers',
+    numbersHint: 'One per line, or separated by commas or spaces; +86 allowed.',
+    reasonPlaceholder: 'e.g. a complaint, a test number',
+    added: '{added} added, {already} already listed',
+    invalid: '{n} invalid numbers not added: {list}',
+    required: 'Enter some numbers',
+    ok: 'Add',
+    cancel: 'Cancel',
+    empty: 'The list is empty',
+    total: '{n} numbers',
+  },
+});
