@@ -12,26 +12,16 @@ import { admitGroup } from '../../src/store/admission.js';
 import { openDatabase } from '../../src/store/connect.js';
 import { IdAllocator } from '../../src/store/ids.js';
 import { claimMessages } from '../../src/store/outbox.js';
-import {
-  recordEvents,
-  type OutcomeSettings,
-  type PipelineEvents,
-  type SubmissionRecord,
-} from '../../src/store/outcomes.js';
+import { recordEvents, type PipelineEvents, type SubmissionRecord } from '../../src/store/outcomes.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestApp } from '../helpers/apps.js';
 import { createTestDatabase, DIALECTS, type DialectName } from '../helpers/databases.js';
+import { NO_EVENTS, OUTCOME_SETTINGS } from '../helpers/outcomes.js';
 
 const NOW = Date.UTC(2026, 11, 7, 4, 0, 0);
-const SETTINGS: OutcomeSettings = {
-  reportDeadlineMs: 60_000,
-  validityMs: 3_600_000,
-  maxAttempts: 3,
-  retryMinMs: 1000,
-  retryMaxMs: 8000,
-};
+const SETTINGS = OUTCOME_SETTINGS;
 const OWNER = 'owner-1';
-const none: PipelineEvents = { submissions: [], reports: [], uplinks: [] };
+const none = NO_EVENTS;
 
 const accepted = (messageId: number, carrierMsgId: string): SubmissionRecord => ({
   messageId,
