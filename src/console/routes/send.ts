@@ -8,7 +8,6 @@
  */
 import ExcelJS from 'exceljs';
 import { formatBeijing } from '../../domain/beijing-time.js';
-import { FINAL_STATUSES } from '../../domain/status.js';
 import type { AdmissionResult } from '../../store/admission.js';
 import {
   consoleClientMsgId,
@@ -16,7 +15,6 @@ import {
   openSendTask,
   sendProgress,
   sendTaskByKey,
-  type SendTask,
 } from '../../store/console-send.js';
 import { createReview } from '../../store/reviews.js';
 import { listTemplates } from '../../store/templates.js';
@@ -36,7 +34,6 @@ import {
   type SendPreviewData,
   type SendStatus,
   type SendStatusQuery,
-  type SendTaskView,
   type SendTemplatesAnswer,
   type SendTemplatesQuery,
 } from '../contract/send.js';
@@ -44,12 +41,11 @@ import type { ConsoleRoutes } from '../context.js';
 import { consoleError } from '../errors.js';
 import { admissionChunks } from '../send-plan.js';
 import { resolveSend, type ResolvedSend } from '../send-request.js';
+import { LISTED_BATCHES, progressView, summarise, taskView } from './send-views.js';
 
 /** Rows of problems a preview lists; the count says how many there are in all. */
 const LISTED_PROBLEMS = 200;
 const SAMPLES = 3;
-/** Batch ids named in an answer or an audit entry (a file of distinct texts makes one per row). */
-const LISTED_BATCHES = 20;
 
 const isoBeijing = (ms: number): string => `${formatBeijing(ms, 'yyyy-MM-ddTHH:mm:ss')}+08:00`;
 
@@ -329,76 +325,3 @@ export const sendRoutes: ConsoleRoutes = (app, ctx) => {
     }),
   );
 };
-
-function taskView(task: SendTask | null): SendTaskView | null {
-  return (
-    task && {
-      id: task.id,
-      fileName: task.fileName,
-      recipients: task.recipients,
-      createdBy: task.createdBy,
-      createdAt: new Date(task.createdAt).toISOString(),
-    }
-  );
-}
-
-/** What the admission requests of one send answered, added up. */
-function summarise(
-  results: readonly AdmissionResult[],
-  chunks: readonly { recipients: readonly unknown[] }[],
-) {
-  const counts: Record<string, number> = {};
-  const batchIds: string[] = [];
-  const refusedWords = new Set<string>();
-  let charged = 0;
-  let notSent = 0;
-  let replayed = false;
-  let notBefore: number | undefined;
-  let heldByQuietHours = false;
-  results.forEach((result, n) => {
-    switch (result.kind) {
-      case 'insufficient':
-        notSent += chunks[n]?.recipients.length ?? 0;
-        return;
-      case 'refused':
-        // A blocking sensitive word in this text (filled with a row's values): none of its numbers is sent.
-        notSent += chunks[n]?.recipients.length ?? 0;
-        for (const w of result.words) refusedWords.add(w);
-        return;
-      case 'replayed':
-        replayed = true;
-        break;
-      case 'accepted':
-        break;
-    }
-    const a = result.answer;
-    batchIds.push(a.batchId);
-    charged += a.charged;
-    if (a.notBefore !== undefined) notBefore = Math.min(notBefore ?? a.notBefore, a.notBefore);
-    if (a.heldByQuietHours === true) heldByQuietHours = true;
-    for (const m of a.msgIds) counts[m.status] = (counts[m.status] ?? 0) + 1;
-  });
-  return {
-    counts,
-    batchIds,
-    charged,
-    notSent,
-    replayed,
-    notBefore,
-    heldByQuietHours,
-    refusedWords: [...refusedWords],
-  };
-}
-
-function progressView(p: Awaited<ReturnType<typeof sendProgress>>): Omit<SendStatus, 'task'> {
-  const finalCount = Object.entries(p.byStatus)
-    .filter(([status]) => (FINAL_STATUSES as readonly string[]).includes(status))
-    .reduce((n, [, c]) => n + c, 0);
-  return {
-    total: p.total,
-    byStatus: p.byStatus,
-    final: p.total > 0 && finalCount === p.total,
-    batchIds: p.batchIds.slice(0, LISTED_BATCHES),
-    batchCount: p.batchIds.length,
-  };
-}
